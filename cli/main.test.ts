@@ -1,0 +1,91 @@
+// The CLI as a user drives it: exit codes, one-line errors, files written, rerun byte-identity.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from './main';
+
+async function lab(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), tty: false });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const SMALL = ['--set', 'blocks=32,128', '--set', 'duration=8'];
+const TRACES = join(import.meta.dirname, '../test/data/conformance');
+
+describe('lab CLI', () => {
+  it('list shows kv-prefix-cache', async () => {
+    const r = await lab('list');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/kv-prefix-cache\s+kv/);
+  });
+
+  it('describe shows parameters with defaults, ranges and units', async () => {
+    const r = await lab('describe', 'kv-prefix-cache');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/blockSize\s+int\s+16\s+1\.\.256\s+tokens/);
+  });
+
+  it.each([
+    [['run', 'nope'], /^error: unknown experiment "nope"/],
+    [['run', 'kv-prefix-cache', '--set', 'bogus=1'], /^error: bogus: unknown parameter/],
+    [['run', 'kv-prefix-cache', '--set', 'blockSize=999'], /^error: blockSize: must be an integer in 1\.\.256/],
+    [['run', 'kv-prefix-cache', '--set', 'blockSize'], /^error: --set blockSize: expected key=value/],
+    [['run', 'kv-prefix-cache', '--seed', '-3'], /^error: seed: must be an integer/],
+    [['rerun', '/no/such/result.json'], /^error: \/no\/such\/result\.json: no such file/],
+    [['kv-replay', '/no/such/trace.jsonl'], /^error: \/no\/such\/trace\.jsonl: no such file/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('%j fails with one line and a non-zero exit', async (argv, message) => {
+    const r = await lab(...argv);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(message);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('run writes report.html, result.json and CSVs; rerun from either is byte-identical; nothing is overwritten', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    const a = join(dir, 'a');
+    const r = await lab('run', 'kv-prefix-cache', ...SMALL, '--seed', '5', '--out', a);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/No published comparison/);
+    expect(readdirSync(a).sort()).toEqual(['report.html', 'result.json', 'sweep.csv']);
+    for (const [from, to] of [
+      ['result.json', 'b'],
+      ['report.html', 'c'],
+    ] as const) {
+      const rr = await lab('rerun', join(a, from), '--out', join(dir, to));
+      expect(rr.code, rr.err).toBe(0);
+      expect(rr.out).toMatch(/byte-identical/);
+      expect(readFileSync(join(dir, to, 'result.json'), 'utf8')).toBe(readFileSync(join(a, 'result.json'), 'utf8'));
+    }
+    const before = readFileSync(join(a, 'result.json'), 'utf8');
+    const again = await lab('run', 'kv-prefix-cache', ...SMALL, '--out', a);
+    expect(again.code).not.toBe(0);
+    expect(again.err).toMatch(/already holds a result/);
+    expect(readFileSync(join(a, 'result.json'), 'utf8')).toBe(before);
+  });
+
+  it('rerun rejects a corrupt result file in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    writeFileSync(join(dir, 'result.json'), '{"schema":"hyperscale-lab/result@1"');
+    const r = await lab('rerun', join(dir, 'result.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: result\.json: not valid JSON/);
+  });
+
+  it('kv-replay checks a recorded trace and catches an altered one with its line number', async () => {
+    const ok = await lab('kv-replay', join(TRACES, 'vllm-v1-small-prefix.jsonl'));
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/[1-9]\d* ops checked, 0 mismatches/);
+    const lines = readFileSync(join(TRACES, 'vllm-v1-small-prefix.jsonl'), 'utf8').split('\n');
+    const i = lines.findIndex((l) => /"op":"allocate".*"newBlocks":\[\d/.test(l));
+    lines[i] = lines[i]!.replace(/"newBlocks":\[(\d+)/, (_m, id: string) => `"newBlocks":[${Number(id) + 1}`);
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    writeFileSync(join(dir, 'altered.jsonl'), lines.join('\n'));
+    const bad = await lab('kv-replay', join(dir, 'altered.jsonl'));
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(new RegExp(`first mismatch at line ${i + 1} \\(allocate`));
+  });
+});

@@ -1,0 +1,240 @@
+// The command line (DESIGN.md): list, describe, run, rerun, kv-replay. Parsing by commander, progress
+// by cli-progress on stderr. User errors print one line and exit non-zero; never a stack trace.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { UserError } from '../core/experiments/errors';
+import { allowedText, formatParam } from '../core/experiments/params';
+import { getExperiment, listExperiments, reproducible, runExperiment } from '../core/experiments/registry';
+import type { RunHost } from '../core/experiments/registry';
+import { parseResultFile, serializeResult } from '../core/experiments/result';
+import { CancelledError } from '../core/experiments/types';
+import type { Result } from '../core/experiments/types';
+import { replayTrace } from '../core/kv/trace';
+import { LAB_VERSION } from '../core/version';
+import { reportFiles } from '../renderer/report/buildReport';
+import { formatValue } from '../renderer/charts/format';
+
+interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Whether to draw a progress bar (an interactive terminal). */
+  tty: boolean;
+}
+
+const defaultIo: Io = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  tty: Boolean(process.stderr.isTTY),
+};
+
+function readUserFile(path: string): string {
+  if (!existsSync(path)) throw new UserError(`${path}: no such file`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** Parse repeated `--set key=value` into raw params (values stay text; the schema converts them). */
+function parseSets(sets: string[]): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UserError(`--set ${s}: expected key=value`);
+    raw[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
+  }
+  return raw;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function textTable(columns: string[], rows: string[][]): string[] {
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd();
+  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+function summary(result: Result): string[] {
+  const experiment = getExperiment(result.experiment);
+  const lines = [`${result.title}`, `experiment ${result.experiment} · seed ${result.seed} · lab ${result.labVersion}`, ''];
+  if (result.comparisons.length === 0) {
+    lines.push(`No published comparison: ${experiment.comparisonNote ?? 'none published.'}`);
+  } else {
+    lines.push(
+      ...textTable(
+        ['metric', 'published', 'measured', 'source'],
+        result.comparisons.map((c) => [c.metric, formatValue(c.published), formatValue(c.measured), c.source]),
+      ),
+    );
+  }
+  lines.push('', ...textTable(['metric', 'value'], Object.entries(result.metrics).map(([k, v]) => [k, formatValue(v)])));
+  return lines;
+}
+
+/** A progress bar on stderr for interactive runs; Ctrl-C cancels the run cleanly. */
+function progressHost(io: Io): { host: RunHost; stop: () => void } {
+  let cancelled = false;
+  const onSigint = () => {
+    cancelled = true;
+  };
+  process.once('SIGINT', onSigint);
+  const bar = io.tty
+    ? new SingleBar({ format: ' {bar} {percentage}% | {label}', hideCursor: true, clearOnComplete: true, stream: process.stderr })
+    : undefined;
+  bar?.start(100, 0, { label: 'starting' });
+  return {
+    host: {
+      onProgress: (f, label) => bar?.update(Math.round(f * 100), { label: label ?? '' }),
+      yieldToHost: () => new Promise((r) => setImmediate(r)),
+      isCancelled: () => cancelled,
+    },
+    stop: () => {
+      bar?.stop();
+      process.removeListener('SIGINT', onSigint);
+    },
+  };
+}
+
+async function runWithProgress(io: Io, run: (host: RunHost) => Promise<Result>): Promise<Result> {
+  const { host, stop } = progressHost(io);
+  try {
+    return await run(host);
+  } finally {
+    stop();
+  }
+}
+
+/** Write the report's files into a new (or empty) folder; never overwrite a saved result. */
+function writeReport(dir: string, result: Result): string[] {
+  const { files } = reportFiles(result);
+  const clash = Object.keys(files).find((name) => existsSync(join(dir, name)));
+  if (clash) throw new UserError(`${join(dir, clash)} already exists; choose another --out`);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return Object.keys(files);
+}
+
+function program(io: Io, state: { exitCode: number }): Command {
+  const cmd = new Command('hyperscale-lab')
+    .description('Hyperscale Lab: run systems-paper experiments deterministically and compare with the papers.')
+    .version(LAB_VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showSuggestionAfterError();
+
+  cmd
+    .command('list')
+    .description('list the experiments')
+    .action(() => {
+      const rows = listExperiments().map((e) => [e.id, e.lab, e.figure.split(' ')[0] ?? '', e.title]);
+      for (const l of textTable(['experiment', 'lab', 'figure', 'title'], rows)) io.out(l);
+    });
+
+  cmd
+    .command('describe')
+    .argument('<experiment>')
+    .description('show an experiment, its paper and its parameters')
+    .action((id: string) => {
+      const e = getExperiment(id);
+      io.out(`${e.id}: ${e.title}`);
+      io.out(`paper: ${e.paper}`);
+      io.out(`reproduces: ${e.figure}`);
+      io.out('');
+      io.out(e.description);
+      io.out('');
+      const rows = Object.entries(e.params).map(([name, spec]) => [
+        name,
+        spec.kind,
+        formatParam(spec.default),
+        allowedText(spec),
+        spec.unit ?? '',
+        spec.label,
+      ]);
+      for (const l of textTable(['parameter', 'type', 'default', 'allowed', 'unit', 'meaning'], rows)) io.out(l);
+    });
+
+  cmd
+    .command('run')
+    .argument('<experiment>')
+    .description('run an experiment and write report.html, result.json and CSVs')
+    .option('--set <key=value>', 'set a parameter (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--seed <n>', 'random seed', '1')
+    .option('--out <dir>', 'output folder (default lab-out/<experiment>-seed<n>)')
+    .action(async (id: string, opts: { set: string[]; seed: string; out?: string }) => {
+      getExperiment(id);
+      const raw = parseSets(opts.set);
+      const dir = resolve(opts.out ?? join('lab-out', `${id}-seed${opts.seed}`));
+      if (existsSync(join(dir, 'result.json'))) throw new UserError(`${dir} already holds a result; choose another --out`);
+      const result = await runWithProgress(io, (host) => runExperiment(id, raw, opts.seed, host));
+      for (const l of summary(result)) io.out(l);
+      const written = writeReport(dir, result);
+      io.out('');
+      io.out(`wrote ${written.join(', ')} to ${dir}`);
+    });
+
+  cmd
+    .command('rerun')
+    .argument('<file>', 'a result.json or report.html')
+    .description('re-run a saved result and check the new result.json is byte-identical')
+    .option('--out <dir>', 'output folder (default: <folder of file>-rerun)')
+    .action(async (file: string, opts: { out?: string }) => {
+      const saved = parseResultFile(readUserFile(file), basename(file));
+      const dir = resolve(opts.out ?? `${dirname(resolve(file))}-rerun`);
+      if (existsSync(join(dir, 'result.json'))) throw new UserError(`${dir} already holds a result; choose another --out`);
+      const fresh = await runWithProgress(io, (host) => runExperiment(saved.experiment, saved.params, saved.seed, host));
+      writeReport(dir, fresh);
+      const same = serializeResult(reproducible(saved)) === serializeResult(reproducible(fresh));
+      io.out(`wrote ${dir}`);
+      if (same) {
+        io.out(`result.json is byte-identical to ${file}${fresh.measurements ? ' (measurements excluded)' : ''}`);
+        return;
+      }
+      const differing = Object.keys(fresh.metrics).filter((k) => fresh.metrics[k] !== saved.metrics[k]);
+      const hint = saved.labVersion !== fresh.labVersion ? ` (saved by lab ${saved.labVersion}, now ${fresh.labVersion})` : '';
+      throw new UserError(`re-run differs from ${file}${hint}: ${differing.slice(0, 5).join(', ') || 'tables or params'}`);
+    });
+
+  cmd
+    .command('kv-replay')
+    .argument('<trace>', 'a vLLM V1 block-manager trace (JSON lines)')
+    .description('replay a recorded vLLM allocator trace against the model; exit 0 only with zero mismatches')
+    .action((file: string) => {
+      const report = replayTrace(readUserFile(file));
+      io.out(`${basename(file)}: ${report.opsChecked} ops checked, ${report.mismatches} mismatches`);
+      const m = report.firstMismatch;
+      if (m) {
+        io.out(
+          `first mismatch at line ${m.line} (${m.op} ${m.req}): ${m.field} expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`,
+        );
+        state.exitCode = 1;
+      }
+    });
+
+  return cmd;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  try {
+    const state = { exitCode: 0 };
+    await program(io, state).parseAsync(argv, { from: 'user' });
+    return state.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode; // commander already printed its one line
+    if (e instanceof CancelledError) {
+      io.err('cancelled');
+      return 130;
+    }
+    if (e instanceof UserError) {
+      io.err(`error: ${e.message}`);
+      return 2;
+    }
+    io.err(`internal error: ${(e as Error).message ?? String(e)}${process.env.LAB_DEBUG ? `\n${(e as Error).stack}` : ' (set LAB_DEBUG=1 for details)'}`);
+    return 1;
+  }
+}

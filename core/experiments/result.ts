@@ -1,0 +1,76 @@
+// result.json: stable serialization, validation of files users bring back (result.json or the JSON
+// embedded in report.html), and CSV export of tables.
+import { z } from 'zod';
+import { UserError } from './errors';
+import type { Result, Table } from './types';
+
+/** Canonical bytes of a result: fixed key order (as built), 2-space indent, trailing newline. */
+export function serializeResult(result: Result): string {
+  return `${JSON.stringify(result, null, 2)}\n`;
+}
+
+const paramValue = z.union([z.number(), z.string(), z.boolean(), z.array(z.number()), z.array(z.string())]);
+const table = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.union([z.string(), z.number()]))),
+});
+const resultSchema = z.object({
+  schema: z.literal('hyperscale-lab/result@1'),
+  experiment: z.string(),
+  title: z.string(),
+  paper: z.string(),
+  labVersion: z.string(),
+  seed: z.number().int(),
+  params: z.record(z.string(), paramValue),
+  metrics: z.record(z.string(), z.number()),
+  tables: z.record(z.string(), table),
+  comparisons: z.array(
+    z.object({ metric: z.string(), published: z.number(), measured: z.number(), source: z.string() }),
+  ),
+  measurements: z.record(z.string(), z.number()).optional(),
+});
+
+/** The marker around the result embedded in report.html. */
+export const EMBED_ID = 'hyperscale-lab-result';
+
+/** Parse a result.json or a report.html (its embedded result). Errors are one line naming the problem. */
+export function parseResultFile(text: string, name = 'file'): Result {
+  const trimmed = text.trimStart();
+  let json: string = text;
+  if (trimmed.startsWith('<')) {
+    const match = new RegExp(`<script type="application/json" id="${EMBED_ID}">([\\s\\S]*?)</script>`).exec(text);
+    if (!match?.[1]) throw new UserError(`${name}: no embedded result found (is it a Hyperscale Lab report.html?)`);
+    json = unescapeEmbedded(match[1]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (e) {
+    throw new UserError(`${name}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  const parsed = resultSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'result';
+    throw new UserError(`${name}: not a Hyperscale Lab result (${where}: ${issue?.message ?? 'invalid'})`);
+  }
+  return parsed.data as Result;
+}
+
+/** JSON made safe to sit inside a <script> element (no `</script>` or `<!--` can close it). */
+export function escapeForEmbed(json: string): string {
+  return json.replace(/</g, '\\u003c');
+}
+function unescapeEmbedded(text: string): string {
+  return text; // \u003c is valid JSON and decodes back to '<' on JSON.parse.
+}
+
+function csvCell(v: string | number): string {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** RFC 4180 CSV with a header row and LF line ends. */
+export function tableToCsv(t: Table): string {
+  return [t.columns, ...t.rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+}

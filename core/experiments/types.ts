@@ -1,0 +1,153 @@
+// The experiment contract: parameters declared as data, a pure async run, and the result.json shape
+// of DESIGN.md ("hyperscale-lab/result@1"). Every lab's experiments implement `Experiment`.
+import type { Rng } from '../kernel/rng';
+
+export type LabId = 'kv' | 'tpu' | 'mesh' | 'gpu';
+
+interface ParamBase {
+  label: string;
+  /** One line shown beside the input and in `describe`. */
+  help?: string;
+  unit?: string;
+}
+export interface IntParam extends ParamBase {
+  kind: 'int';
+  default: number;
+  min: number;
+  max: number;
+}
+export interface NumberParam extends ParamBase {
+  kind: 'number';
+  default: number;
+  min: number;
+  max: number;
+}
+export interface EnumParam extends ParamBase {
+  kind: 'enum';
+  default: string;
+  options: readonly string[];
+}
+export interface BooleanParam extends ParamBase {
+  kind: 'boolean';
+  default: boolean;
+}
+/** A comma-separated list of integers, each in [min, max] (a sweep). */
+export interface IntListParam extends ParamBase {
+  kind: 'int-list';
+  default: readonly number[];
+  min: number;
+  max: number;
+  maxItems: number;
+}
+/** A comma-separated subset of `options` (e.g. which policies to run). */
+export interface EnumListParam extends ParamBase {
+  kind: 'enum-list';
+  default: readonly string[];
+  options: readonly string[];
+}
+export type ParamSpec = IntParam | NumberParam | EnumParam | BooleanParam | IntListParam | EnumListParam;
+export type ParamSchema = Readonly<Record<string, ParamSpec>>;
+
+export type ParamValue = number | string | boolean | readonly number[] | readonly string[];
+
+/** The resolved value type of one spec. */
+export type ValueOf<S extends ParamSpec> = S extends IntParam | NumberParam
+  ? number
+  : S extends EnumParam
+    ? string
+    : S extends BooleanParam
+      ? boolean
+      : S extends IntListParam
+        ? readonly number[]
+        : readonly string[];
+export type ParamsOf<S extends ParamSchema> = { readonly [K in keyof S]: ValueOf<S[K]> };
+
+export interface Table {
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+export interface Comparison {
+  metric: string;
+  published: number;
+  measured: number;
+  source: string;
+}
+
+/** What `run` returns; the registry wraps it into a `Result`. */
+export interface ResultBody {
+  metrics: Record<string, number>;
+  tables: Record<string, Table>;
+  comparisons: Comparison[];
+  /** Wall-clock measurements: the one part a re-run does not reproduce (DESIGN.md). */
+  measurements?: Record<string, number>;
+}
+
+export interface Result extends ResultBody {
+  schema: 'hyperscale-lab/result@1';
+  experiment: string;
+  title: string;
+  paper: string;
+  labVersion: string;
+  seed: number;
+  params: Record<string, ParamValue>;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('run cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** What a host (CLI, Web Worker, test) gives a running experiment. */
+export interface RunContext {
+  /** Seeded from the experiment's seed; fork it per stream (`ctx.rng.fork('arrivals')`). */
+  readonly rng: Rng;
+  /**
+   * Report progress in [0, 1] and let the host breathe: the promise yields to the host's event loop
+   * and rejects with CancelledError once the user has cancelled. Call it between units of work.
+   */
+  progress(fraction: number, label?: string): Promise<void>;
+}
+
+/** A chart derived from a result (never stored in it): drawn by renderer/charts in app and report. */
+export interface LineChart {
+  kind: 'line';
+  title: string;
+  x: { label: string; scale?: 'linear' | 'log2' };
+  y: { label: string; format?: 'percent' | 'number'; min?: number; max?: number };
+  series: { name: string; points: [number, number][] }[];
+}
+export interface BarChart {
+  kind: 'bar';
+  title: string;
+  y: { label: string; format?: 'percent' | 'number' };
+  /** One group per category; `stacked` stacks a group's segments, otherwise they stand side by side. */
+  stacked: boolean;
+  categories: string[];
+  segments: { name: string; values: number[] }[];
+}
+export type ChartSpec = LineChart | BarChart;
+
+export interface Experiment<S extends ParamSchema = ParamSchema> {
+  id: string;
+  lab: LabId;
+  title: string;
+  /** Full citation of the paper. */
+  paper: string;
+  /** Figure/section reproduced, e.g. "Fig. 2" ("none" when nothing published exists). */
+  figure: string;
+  /** What the experiment does, its assumptions and DEVIATIONs, in plain sentences. */
+  description: string;
+  /** Shown in reports when `comparisons` is empty: why there is nothing published to compare with. */
+  comparisonNote?: string;
+  params: S;
+  run(params: ParamsOf<S>, ctx: RunContext): Promise<ResultBody>;
+  charts?(result: Result): ChartSpec[];
+}
+
+/** Identity helper that keeps the schema's literal types for `run`'s params. */
+export function defineExperiment<S extends ParamSchema>(e: Experiment<S>): Experiment<S> {
+  return e;
+}

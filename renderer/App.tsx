@@ -1,0 +1,239 @@
+// The app shell: lab navigator, the current lab's experiment panel and result, banners, status line.
+// It owns the state the URL hash mirrors and wires the host (menu, files) to the worker runner.
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { listExperiments } from '../core/experiments/registry';
+import type { Experiment, Result } from '../core/experiments/types';
+import type { MenuCommand } from '../electron/bridge';
+import { AboutDialog } from './components/AboutDialog';
+import { Banner, Notices } from './components/Banner';
+import type { BannerState } from './components/Banner';
+import { ComingSoon } from './components/ComingSoon';
+import { ExperimentPanel } from './components/ExperimentPanel';
+import { ResultsPanel } from './components/ResultsPanel';
+import type { CheckStatus } from './components/ResultsPanel';
+import { statusText } from './components/RunControls';
+import { Sidebar } from './components/Sidebar';
+import { StatusLine } from './components/StatusLine';
+import { pickHost } from './host/host';
+import { NAV_LABS, experimentsOf } from './labs';
+import type { NavLab } from './labs';
+import { compareReproducible } from './state/check';
+import { defaultForm, formFromResult, formMatchesResult, validateForm } from './state/form';
+import type { FormState } from './state/form';
+import { findExperiment, hashFor, routeFromHash } from './state/route';
+import { useResultFiles } from './state/useResultFiles';
+import { useRunner } from './state/useRunner';
+import type { RunStatus } from './state/useRunner';
+
+type Forms = Partial<Record<NavLab, FormState>>;
+
+function EmptyResults({ status }: { status: RunStatus }) {
+  const running = status.phase === 'running';
+  return (
+    <section className="results-empty" data-testid="results-empty">
+      <p>
+        {running ? 'Running the scenario in the worker…' : 'No result yet: set the parameters and press Run.'}
+      </p>
+      {running && <p className="muted">{statusText(status)}</p>}
+    </section>
+  );
+}
+
+export function App() {
+  const host = useMemo(pickHost, []);
+  const [initial] = useState(() => routeFromHash(window.location.hash));
+  const [lab, setLab] = useState<NavLab>(initial.lab);
+  const [forms, setForms] = useState<Forms>(() => (initial.form ? { [initial.lab]: initial.form } : {}));
+  const [notices, setNotices] = useState<string[]>(initial.notices);
+  const [results, setResults] = useState<Record<string, Result>>({});
+  const [check, setCheck] = useState<{ of: Result; state: CheckStatus } | null>(null);
+  const [banner, setBanner] = useState<BannerState | null>(null);
+  const [aboutOpen, setAboutOpen] = useState(false);
+  const runner = useRunner();
+  const autoRan = useRef(new Set<string>());
+
+  const all = listExperiments();
+  const experiments = experimentsOf(all, lab);
+  const form = forms[lab] ?? null;
+  const experiment = form ? findExperiment(lab, form.expId) : undefined;
+  const formCheck = useMemo(
+    () => (form && experiment ? validateForm(form, experiment) : { errors: {}, ok: false }),
+    [form, experiment],
+  );
+  const result = experiment ? results[experiment.id] : undefined;
+  const live = new Set(NAV_LABS.filter((l) => experimentsOf(all, l).length > 0));
+  const hrefs = Object.fromEntries(NAV_LABS.map((l) => [l, hashFor(l, forms[l] ?? null)])) as Record<
+    NavLab,
+    string
+  >;
+
+  /** A user edit: the link's notices no longer describe what is shown. */
+  const setForm = (next: FormState) => {
+    setForms((f) => ({ ...f, [lab]: next }));
+    setNotices([]);
+  };
+
+  async function runWith(f: FormState, exp: Experiment) {
+    const outcome = await runner.start({ expId: exp.id, params: f.values, seed: f.seed, purpose: 'run' });
+    if (outcome.kind === 'done') setResults((r) => ({ ...r, [exp.id]: outcome.result }));
+  }
+  const runNow = () => {
+    if (form && experiment && formCheck.ok) void runWith(form, experiment);
+  };
+
+  async function recheck() {
+    if (!result) return;
+    const target = result;
+    setCheck({ of: target, state: { status: 'running' } });
+    const outcome = await runner.start({
+      expId: target.experiment,
+      params: target.params,
+      seed: target.seed,
+      purpose: 'check',
+    });
+    let state: CheckStatus | null = null;
+    if (outcome.kind === 'done') {
+      const compared = compareReproducible(target, outcome.result);
+      state = compared.same ? { status: 'same' } : { status: 'differs', detail: compared.detail };
+    } else if (outcome.kind === 'error') state = { status: 'failed', detail: outcome.message };
+    else if (outcome.kind === 'cancelled') state = { status: 'failed', detail: 'cancelled' };
+    setCheck((c) => (c?.of !== target ? c : state ? { of: target, state } : null));
+  }
+
+  /** Show a loaded result: switch to its lab and experiment, fill its params and seed. */
+  function showResult(loaded: Result, exp: Experiment, toLab: NavLab) {
+    runner.cancel();
+    autoRan.current.add(exp.id);
+    const { form: loadedForm, problems } = formFromResult(loaded, exp);
+    setResults((r) => ({ ...r, [exp.id]: loaded }));
+    setForms((f) => ({ ...f, [toLab]: loadedForm }));
+    setLab(toLab);
+    setNotices(problems);
+  }
+
+  const files = useResultFiles({ host, result, setBanner, showResult });
+
+  function pick(id: string) {
+    const exp = findExperiment(lab, id);
+    if (!exp) return;
+    const saved = results[exp.id];
+    setForm(saved ? formFromResult(saved, exp).form : defaultForm(exp));
+  }
+
+  // Notices of success fade on their own; errors stay until dismissed.
+  useEffect(() => {
+    if (banner?.kind !== 'info') return;
+    const timer = setTimeout(() => setBanner(null), 8000);
+    return () => clearTimeout(timer);
+  }, [banner]);
+
+  // The hash mirrors the state (replaceState: typing does not add history entries).
+  useEffect(() => {
+    const hash = hashFor(lab, form);
+    if (window.location.hash !== hash) window.history.replaceState(window.history.state, '', hash);
+  }, [lab, form]);
+
+  // A hash typed, pasted, or reached through a link or Back restores that state.
+  const onHashChange = useEffectEvent(() => {
+    const next = routeFromHash(window.location.hash);
+    setLab(next.lab);
+    if (next.form) setForms((f) => ({ ...f, [next.lab]: next.form }));
+    setNotices(next.notices);
+  });
+  useEffect(() => {
+    const listener = () => onHashChange();
+    window.addEventListener('hashchange', listener);
+    return () => window.removeEventListener('hashchange', listener);
+  }, []);
+
+  // The window opens on something alive: the first time an experiment is shown, run it.
+  const autoRun = useEffectEvent(() => {
+    if (!form || !experiment || results[experiment.id] || autoRan.current.has(experiment.id)) return;
+    autoRan.current.add(experiment.id);
+    if (formCheck.ok) void runWith(form, experiment);
+  });
+  const shownId = experiment?.id;
+  useEffect(() => autoRun(), [shownId]);
+
+  const onMenu = useEffectEvent((command: MenuCommand) => {
+    if (command === 'open-result') void files.open();
+    else if (command === 'save-report') void files.exportReport();
+    else if (command === 'export-pdf') void files.exportPdf();
+    else setAboutOpen(true);
+  });
+  useEffect(() => host.onMenu((command) => onMenu(command)), [host]);
+
+  // Ctrl/Cmd+Enter runs from anywhere; Escape cancels a run (unless it closes a dialog).
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      runNow();
+    } else if (event.key === 'Escape' && !aboutOpen && runner.status.phase === 'running') {
+      runner.cancel();
+    }
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKey(event);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+
+  const busy = runner.status.phase === 'running' && runner.status.purpose === 'run';
+  return (
+    <div className="app">
+      <Sidebar
+        current={lab}
+        hrefs={hrefs}
+        live={live}
+        onOpenResult={() => void files.open()}
+        onAbout={() => setAboutOpen(true)}
+      />
+      <main className="main">
+        {banner && <Banner banner={banner} onDismiss={() => setBanner(null)} />}
+        <Notices notices={notices} />
+        {form && experiment ? (
+          <div className="workspace">
+            <ExperimentPanel
+              experiments={experiments}
+              experiment={experiment}
+              form={form}
+              check={formCheck}
+              status={runner.status}
+              onPick={pick}
+              onParam={(name, value) => setForm({ ...form, values: { ...form.values, [name]: value } })}
+              onSeed={(seed) => setForm({ ...form, seed })}
+              onRun={runNow}
+              onCancel={runner.cancel}
+              onReset={() => setForm(defaultForm(experiment))}
+            />
+            <div className={`results-pane${busy ? ' busy' : ''}`}>
+              {result ? (
+                <ResultsPanel
+                  experiment={experiment}
+                  result={result}
+                  stale={!formMatchesResult(form, experiment, result)}
+                  check={check?.of === result ? check.state : null}
+                  canDownload={host.download !== undefined}
+                  onExport={() => void files.exportReport()}
+                  onDownload={files.download}
+                  onRecheck={() => void recheck()}
+                />
+              ) : (
+                <EmptyResults status={runner.status} />
+              )}
+            </div>
+          </div>
+        ) : (
+          <ComingSoon lab={lab} servingHref={hrefs.kv} />
+        )}
+      </main>
+      <StatusLine hostKind={host.kind} message={statusText(runner.status)} />
+      <AboutDialog
+        open={aboutOpen}
+        hostName={host.kind === 'electron' ? 'the Electron app' : 'a browser tab'}
+        shellVersion={window.lab?.version}
+        onClose={() => setAboutOpen(false)}
+      />
+    </div>
+  );
+}

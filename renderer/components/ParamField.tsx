@@ -1,0 +1,96 @@
+// One input generated from a parameter's schema entry: number/select/checkbox/list text, with its
+// label, unit, allowed range and the inline error from core's checkParam.
+import { useId } from 'react';
+import { allowedText } from '../../core/experiments/params';
+import type { ParamSpec } from '../../core/experiments/types';
+
+interface Props {
+  name: string;
+  spec: ParamSpec;
+  value: string;
+  error?: string;
+  onChange(name: string, value: string): void;
+}
+
+function Control({ name, spec, value, error, onChange, id }: Props & { id: string }) {
+  const common = {
+    id,
+    name,
+    'data-testid': `param-${name}`,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': `${id}-hint`,
+  };
+  switch (spec.kind) {
+    case 'int':
+    case 'number':
+      return (
+        <input
+          {...common}
+          type="number"
+          min={spec.min}
+          max={spec.max}
+          step={spec.kind === 'int' ? 1 : 'any'}
+          value={value}
+          onChange={(e) => onChange(name, e.target.value)}
+        />
+      );
+    case 'enum':
+      return (
+        <select {...common} value={value} onChange={(e) => onChange(name, e.target.value)}>
+          {!spec.options.includes(value) && <option value={value}>{value || '(none)'} — invalid</option>}
+          {spec.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      );
+    case 'boolean':
+      return (
+        <input
+          {...common}
+          type="checkbox"
+          checked={value === 'true'}
+          onChange={(e) => onChange(name, e.target.checked ? 'true' : 'false')}
+        />
+      );
+    case 'int-list':
+    case 'enum-list':
+      return (
+        <input
+          {...common}
+          type="text"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="a,b,c"
+          value={value}
+          onChange={(e) => onChange(name, e.target.value)}
+        />
+      );
+  }
+}
+
+export function ParamField(props: Props) {
+  const id = useId();
+  const { name, spec, error } = props;
+  const checkbox = spec.kind === 'boolean';
+  return (
+    <div className={`field${checkbox ? ' field-check' : ''}${error ? ' invalid' : ''}`}>
+      <label htmlFor={id} title={spec.help}>
+        {checkbox && <Control {...props} id={id} />}
+        <span className="field-label">{spec.label}</span>
+        {spec.unit && <span className="unit">{spec.unit}</span>}
+      </label>
+      {!checkbox && <Control {...props} id={id} />}
+      <div className="hint" id={`${id}-hint`}>
+        <span className="allowed">{allowedText(spec)}</span>
+        {spec.help && <span className="help"> · {spec.help}</span>}
+      </div>
+      {error && (
+        <div className="field-error" role="alert" data-testid={`param-error-${name}`}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+// The seed input: every random draw of a run comes from it (DESIGN.md rule 2).
+import { useId } from 'react';
+import { MAX_SEED } from '../../core/experiments/registry';
+
+interface Props {
+  value: string;
+  error?: string;
+  onChange(value: string): void;
+}
+
+export function SeedField({ value, error, onChange }: Props) {
+  const id = useId();
+  return (
+    <div className={`field${error ? ' invalid' : ''}`}>
+      <label htmlFor={id}>
+        <span className="field-label">Seed</span>
+      </label>
+      <input
+        id={id}
+        type="number"
+        min={0}
+        max={MAX_SEED}
+        step={1}
+        value={value}
+        data-testid="param-seed"
+        aria-invalid={error ? true : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <div className="hint">
+        <span className="allowed">0..{MAX_SEED}</span>
+        <span className="help"> · same seed and parameters → byte-identical result.json</span>
+      </div>
+      {error && (
+        <div className="field-error" role="alert" data-testid="param-error-seed">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}

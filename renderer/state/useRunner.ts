@@ -1,0 +1,76 @@
+// Runs in the worker as React state: one run at a time (a new run cancels the old one), progress
+// coalesced to one update per animation frame, and the outcome handed back to the caller.
+import { useCallback, useRef, useState } from 'react';
+import { labClient } from '../worker/client';
+import type { ParamValue } from '../../core/experiments/types';
+import type { RunOutcome } from '../worker/protocol';
+
+export type RunPurpose = 'run' | 'check';
+
+export type RunStatus =
+  | { phase: 'idle' }
+  | { phase: 'running'; purpose: RunPurpose; fraction: number; label?: string }
+  | { phase: 'done'; purpose: RunPurpose; elapsedMs: number }
+  | { phase: 'cancelled'; purpose: RunPurpose }
+  | { phase: 'error'; purpose: RunPurpose; message: string };
+
+export interface RunRequest {
+  expId: string;
+  params: Record<string, ParamValue>;
+  seed: string | number;
+  purpose: RunPurpose;
+}
+
+/** What `start` resolves with; `superseded` when a later run replaced this one. */
+export type StartOutcome = RunOutcome | { kind: 'superseded' };
+
+export function useRunner(): {
+  status: RunStatus;
+  start(request: RunRequest): Promise<StartOutcome>;
+  cancel(): void;
+} {
+  const [status, setStatus] = useState<RunStatus>({ phase: 'idle' });
+  const generation = useRef(0);
+  const running = useRef(false);
+
+  const start = useCallback(async (request: RunRequest): Promise<StartOutcome> => {
+    const client = labClient();
+    if (running.current) client.cancel();
+    const mine = ++generation.current;
+    running.current = true;
+    const { purpose } = request;
+    setStatus({ phase: 'running', purpose, fraction: 0, label: 'starting' });
+
+    // Progress arrives on its own comlink port, so a last update can land after the outcome: `finished`
+    // drops it rather than flipping a finished run back to "running".
+    let finished = false;
+    let pending: { fraction: number; label?: string } | null = null;
+    const flush = () => {
+      if (pending && !finished && generation.current === mine)
+        setStatus({ phase: 'running', purpose, ...pending });
+      pending = null;
+    };
+    const onProgress = (fraction: number, label?: string) => {
+      if (finished) return;
+      if (pending === null) requestAnimationFrame(flush);
+      pending = label === undefined ? { fraction } : { fraction, label };
+    };
+
+    const startedMs = performance.now();
+    const outcome = await client.run(request.expId, request.params, request.seed, onProgress);
+    finished = true;
+    if (generation.current !== mine) return { kind: 'superseded' };
+    running.current = false;
+    if (outcome.kind === 'done')
+      setStatus({ phase: 'done', purpose, elapsedMs: performance.now() - startedMs });
+    else if (outcome.kind === 'cancelled') setStatus({ phase: 'cancelled', purpose });
+    else setStatus({ phase: 'error', purpose, message: outcome.message });
+    return outcome;
+  }, []);
+
+  const cancel = useCallback(() => {
+    if (running.current) labClient().cancel();
+  }, []);
+
+  return { status, start, cancel };
+}

@@ -1,0 +1,67 @@
+// The Web Worker that hosts the core: experiments run here, never on the UI thread. Between units of
+// work it yields a macrotask (MessageChannel) so a `cancel()` message can arrive mid-run.
+import * as Comlink from 'comlink';
+import { runExperiment } from '../../core/experiments/registry';
+import { CancelledError } from '../../core/experiments/types';
+import { oneLine } from './protocol';
+import type { LabWorkerApi, ProgressListener, RunOutcome } from './protocol';
+
+/** Yield at most this often: each yield costs a round trip through the event loop. */
+const YIELD_EVERY_MS = 8;
+/** Forward progress at most this often (every call is a postMessage to the UI thread). */
+const PROGRESS_EVERY_MS = 33;
+
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+
+/** Resolve after one macrotask, letting queued messages (such as `cancel`) be handled first. */
+function macrotask(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+/** One flag per active run, so a cancel never leaks into the run that replaces it. */
+const activeRuns = new Set<{ cancelled: boolean }>();
+
+const api: LabWorkerApi = {
+  async run(id, rawParams, seed, onProgress: ProgressListener): Promise<RunOutcome> {
+    const token = { cancelled: false };
+    activeRuns.add(token);
+    let lastYield = performance.now();
+    let lastSent = -Infinity;
+    let lastLabel: string | undefined;
+    try {
+      const result = await runExperiment(id, rawParams, seed, {
+        onProgress(fraction, label) {
+          const now = performance.now();
+          if (fraction < 1 && label === lastLabel && now - lastSent < PROGRESS_EVERY_MS) return;
+          lastSent = now;
+          lastLabel = label;
+          void onProgress(fraction, label);
+        },
+        async yieldToHost() {
+          if (performance.now() - lastYield < YIELD_EVERY_MS) return;
+          await macrotask();
+          lastYield = performance.now();
+        },
+        isCancelled: () => token.cancelled,
+      });
+      return { kind: 'done', result };
+    } catch (e) {
+      if (e instanceof CancelledError) return { kind: 'cancelled' };
+      return { kind: 'error', message: oneLine(e) };
+    } finally {
+      activeRuns.delete(token);
+      // The listener arrived as a comlink proxy; release its port once the run is over.
+      (onProgress as unknown as Comlink.Remote<ProgressListener>)[Comlink.releaseProxy]();
+    }
+  },
+  cancel() {
+    for (const token of activeRuns) token.cancelled = true;
+  },
+};
+
+Comlink.expose(api);

@@ -1,0 +1,92 @@
+// The lab as a user meets it: the built renderer in Debian's Chromium. Open #/kv, run kv-prefix-cache
+// with small parameters, see the results, export the report and check the file against the core.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reproducible, runExperiment } from '../../core/experiments/registry';
+import { parseResultFile, serializeResult } from '../../core/experiments/result';
+import { serveStatic } from './staticServer';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+const SMALL = { blocks: '64,256', duration: '15', rate: '4' };
+
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveStatic>>;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'out/renderer/index.html'))) throw new Error('out/renderer is missing: run `npm run build` first');
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  server = await serveStatic(join(ROOT, 'out/renderer'));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the app in Chromium', () => {
+  it('opens on the KV lab with the experiment panel and a first run going', async () => {
+    await page.goto(`${server.url}index.html#/kv`);
+    await page.getByTestId('experiment-panel').waitFor();
+    expect(await page.getByTestId('param-blocks').inputValue()).toBe('64,128,256,512,1024,2048');
+  });
+
+  it('rejects an out-of-range value inline and disables Run', async () => {
+    await page.getByTestId('param-blockSize').fill('0');
+    await expect.poll(() => page.getByTestId('param-error-blockSize').textContent()).toMatch(/1\.\.256/);
+    expect(await page.getByTestId('run-button').isDisabled()).toBe(true);
+    await page.getByTestId('param-blockSize').fill('16');
+    await expect.poll(() => page.getByTestId('run-button').isDisabled()).toBe(false);
+  });
+
+  it('runs kv-prefix-cache with small parameters and shows results', async () => {
+    for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);
+    await page.getByTestId('param-seed').fill('7');
+    await page.getByTestId('run-button').click();
+    const results = page.getByTestId('results');
+    await results.getByTestId('table-sweep').waitFor({ timeout: 60_000 });
+    await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+    expect(await results.getByTestId('no-comparison').textContent()).toMatch(/No published comparison/);
+    expect(await page.evaluate(() => location.hash)).toContain('seed=7');
+  });
+
+  it('exports a report whose embedded result equals a CLI-side run of the same parameters', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
+    const dir = join(ROOT, 'test-results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'e2e-report.html');
+    await download.saveAs(file);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/); // self-contained
+    const exported = parseResultFile(html, 'e2e-report.html');
+    const direct = await runExperiment('kv-prefix-cache', SMALL, 7);
+    expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
+  });
+
+  it('says honestly that the TPU and mesh labs are still coming', async () => {
+    await page.getByTestId('nav-tpu').click();
+    await expect.poll(() => page.locator('body').textContent()).toMatch(/coming/i);
+    await page.getByTestId('nav-kv').click();
+    await page.getByTestId('experiment-panel').waitFor();
+  });
+
+  it('takes the README screenshot', async () => {
+    await page.goto(`${server.url}index.html#/kv?exp=kv-prefix-cache&seed=1&blocks=64,128,256,512,1024&duration=60`);
+    await page.getByTestId('results').getByTestId('table-sweep').waitFor({ timeout: 90_000 });
+    const out = process.env.UPDATE_SCREENSHOT ? join(ROOT, 'docs/screenshot.png') : join(ROOT, 'test-results/app.png');
+    mkdirSync(join(out, '..'), { recursive: true });
+    await page.screenshot({ path: out });
+  });
+});

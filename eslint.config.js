@@ -4,7 +4,26 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'url', 'util', 'worker_threads', 'crypto', 'stream', 'events', 'http', 'https', 'net', 'process', 'buffer', 'module'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'url',
+  'util',
+  'worker_threads',
+  'crypto',
+  'stream',
+  'events',
+  'http',
+  'https',
+  'net',
+  'process',
+  'buffer',
+  'module',
+];
 
 /** Layer table: for files matching `files`, importing any of `forbidden` is an error. */
 const layers = [
@@ -12,13 +31,27 @@ const layers = [
     name: 'core is pure: no DOM, Node built-ins, electron, renderer, react or three',
     files: ['core/**/*.ts'],
     ignores: ['core/**/*.test.ts'],
-    forbidden: [...nodeBuiltins, 'electron', 'electron/*', 'react', 'react/*', 'react-dom', 'react-dom/*', 'three', 'three/*', '**/electron/**', '**/renderer/**', '**/cli/**'],
+    forbidden: [
+      ...nodeBuiltins,
+      'electron',
+      'electron/*',
+      'react',
+      'react/*',
+      'react-dom',
+      'react-dom/*',
+      'three',
+      'three/*',
+      '**/electron/**',
+      '**/renderer/**',
+      '**/cli/**',
+    ],
   },
   {
     name: 'renderer sits on core; from electron/ it may import only the bridge types',
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     ignores: ['renderer/vite.config.ts'],
-    forbidden: [...nodeBuiltins, 'electron', 'electron/*', '**/electron/main/**', '**/electron/preload/**', '**/cli/**'],
+    forbidden: [...nodeBuiltins, 'electron', '**/electron/main/**', '**/electron/preload/**', '**/cli/**'],
+    typesOnly: ['**/electron/bridge'],
   },
   {
     name: 'electron main/preload sit on core; never on the renderer',
@@ -45,16 +78,30 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
-    files: ['electron/**/*.ts', 'cli/**/*.{ts,mjs}', 'bench/**/*.ts', 'test/**/*.ts', '*.config.{ts,js}', 'renderer/vite.config.ts'],
+    files: [
+      'electron/**/*.ts',
+      'cli/**/*.{ts,mjs}',
+      'bench/**/*.ts',
+      'test/**/*.ts',
+      '*.config.{ts,js}',
+      'renderer/vite.config.ts',
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
   ...layers.map((layer) => ({
     files: layer.files,
     ignores: layer.ignores ?? [],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: layer.forbidden, message: `Layer rule: ${layer.name}.` }] },
+        {
+          patterns: [
+            { group: layer.forbidden, message: `Layer rule: ${layer.name}.` },
+            ...(layer.typesOnly
+              ? [{ group: layer.typesOnly, allowTypeImports: true, message: `Layer rule: ${layer.name}.` }]
+              : []),
+          ],
+        },
       ],
     },
   })),
@@ -69,7 +116,15 @@ export default tseslint.config(
         { object: 'Date', property: 'now', message: 'core has no wall clock.' },
         { object: 'performance', property: 'now', message: 'core has no wall clock.' },
       ],
-      'no-restricted-globals': ['error', 'window', 'document', 'process', 'require', 'setTimeout', 'setInterval'],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'process',
+        'require',
+        'setTimeout',
+        'setInterval',
+      ],
     },
   },
 );

@@ -31,7 +31,10 @@ describe('lab CLI', () => {
   it.each([
     [['run', 'nope'], /^error: unknown experiment "nope"/],
     [['run', 'kv-prefix-cache', '--set', 'bogus=1'], /^error: bogus: unknown parameter/],
-    [['run', 'kv-prefix-cache', '--set', 'blockSize=999'], /^error: blockSize: must be an integer in 1\.\.256/],
+    [
+      ['run', 'kv-prefix-cache', '--set', 'blockSize=999'],
+      /^error: blockSize: must be an integer in 1\.\.256/,
+    ],
     [['run', 'kv-prefix-cache', '--set', 'blockSize'], /^error: --set blockSize: expected key=value/],
     [['run', 'kv-prefix-cache', '--seed', '-3'], /^error: seed: must be an integer/],
     [['rerun', '/no/such/result.json'], /^error: \/no\/such\/result\.json: no such file/],
@@ -58,7 +61,9 @@ describe('lab CLI', () => {
       const rr = await lab('rerun', join(a, from), '--out', join(dir, to));
       expect(rr.code, rr.err).toBe(0);
       expect(rr.out).toMatch(/byte-identical/);
-      expect(readFileSync(join(dir, to, 'result.json'), 'utf8')).toBe(readFileSync(join(a, 'result.json'), 'utf8'));
+      expect(readFileSync(join(dir, to, 'result.json'), 'utf8')).toBe(
+        readFileSync(join(a, 'result.json'), 'utf8'),
+      );
     }
     const before = readFileSync(join(a, 'result.json'), 'utf8');
     const again = await lab('run', 'kv-prefix-cache', ...SMALL, '--out', a);

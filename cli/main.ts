@@ -34,7 +34,9 @@ function readUserFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UserError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UserError(
+      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 
@@ -55,24 +57,43 @@ function pad(s: string, n: number): string {
 
 function textTable(columns: string[], rows: string[][]): string[] {
   const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
 function summary(result: Result): string[] {
   const experiment = getExperiment(result.experiment);
-  const lines = [`${result.title}`, `experiment ${result.experiment} · seed ${result.seed} · lab ${result.labVersion}`, ''];
+  const lines = [
+    `${result.title}`,
+    `experiment ${result.experiment} · seed ${result.seed} · lab ${result.labVersion}`,
+    '',
+  ];
   if (result.comparisons.length === 0) {
     lines.push(`No published comparison: ${experiment.comparisonNote ?? 'none published.'}`);
   } else {
     lines.push(
       ...textTable(
         ['metric', 'published', 'measured', 'source'],
-        result.comparisons.map((c) => [c.metric, formatValue(c.published), formatValue(c.measured), c.source]),
+        result.comparisons.map((c) => [
+          c.metric,
+          formatValue(c.published),
+          formatValue(c.measured),
+          c.source,
+        ]),
       ),
     );
   }
-  lines.push('', ...textTable(['metric', 'value'], Object.entries(result.metrics).map(([k, v]) => [k, formatValue(v)])));
+  lines.push(
+    '',
+    ...textTable(
+      ['metric', 'value'],
+      Object.entries(result.metrics).map(([k, v]) => [k, formatValue(v)]),
+    ),
+  );
   return lines;
 }
 
@@ -84,7 +105,12 @@ function progressHost(io: Io): { host: RunHost; stop: () => void } {
   };
   process.once('SIGINT', onSigint);
   const bar = io.tty
-    ? new SingleBar({ format: ' {bar} {percentage}% | {label}', hideCursor: true, clearOnComplete: true, stream: process.stderr })
+    ? new SingleBar({
+        format: ' {bar} {percentage}% | {label}',
+        hideCursor: true,
+        clearOnComplete: true,
+        stream: process.stderr,
+      })
     : undefined;
   bar?.start(100, 0, { label: 'starting' });
   return {
@@ -121,7 +147,9 @@ function writeReport(dir: string, result: Result): string[] {
 
 function program(io: Io, state: { exitCode: number }): Command {
   const cmd = new Command('hyperscale-lab')
-    .description('Hyperscale Lab: run systems-paper experiments deterministically and compare with the papers.')
+    .description(
+      'Hyperscale Lab: run systems-paper experiments deterministically and compare with the papers.',
+    )
     .version(LAB_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
@@ -155,21 +183,28 @@ function program(io: Io, state: { exitCode: number }): Command {
         spec.unit ?? '',
         spec.label,
       ]);
-      for (const l of textTable(['parameter', 'type', 'default', 'allowed', 'unit', 'meaning'], rows)) io.out(l);
+      for (const l of textTable(['parameter', 'type', 'default', 'allowed', 'unit', 'meaning'], rows))
+        io.out(l);
     });
 
   cmd
     .command('run')
     .argument('<experiment>')
     .description('run an experiment and write report.html, result.json and CSVs')
-    .option('--set <key=value>', 'set a parameter (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .option(
+      '--set <key=value>',
+      'set a parameter (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
     .option('--seed <n>', 'random seed', '1')
     .option('--out <dir>', 'output folder (default lab-out/<experiment>-seed<n>)')
     .action(async (id: string, opts: { set: string[]; seed: string; out?: string }) => {
       getExperiment(id);
       const raw = parseSets(opts.set);
       const dir = resolve(opts.out ?? join('lab-out', `${id}-seed${opts.seed}`));
-      if (existsSync(join(dir, 'result.json'))) throw new UserError(`${dir} already holds a result; choose another --out`);
+      if (existsSync(join(dir, 'result.json')))
+        throw new UserError(`${dir} already holds a result; choose another --out`);
       const result = await runWithProgress(io, (host) => runExperiment(id, raw, opts.seed, host));
       for (const l of summary(result)) io.out(l);
       const written = writeReport(dir, result);
@@ -185,18 +220,28 @@ function program(io: Io, state: { exitCode: number }): Command {
     .action(async (file: string, opts: { out?: string }) => {
       const saved = parseResultFile(readUserFile(file), basename(file));
       const dir = resolve(opts.out ?? `${dirname(resolve(file))}-rerun`);
-      if (existsSync(join(dir, 'result.json'))) throw new UserError(`${dir} already holds a result; choose another --out`);
-      const fresh = await runWithProgress(io, (host) => runExperiment(saved.experiment, saved.params, saved.seed, host));
+      if (existsSync(join(dir, 'result.json')))
+        throw new UserError(`${dir} already holds a result; choose another --out`);
+      const fresh = await runWithProgress(io, (host) =>
+        runExperiment(saved.experiment, saved.params, saved.seed, host),
+      );
       writeReport(dir, fresh);
       const same = serializeResult(reproducible(saved)) === serializeResult(reproducible(fresh));
       io.out(`wrote ${dir}`);
       if (same) {
-        io.out(`result.json is byte-identical to ${file}${fresh.measurements ? ' (measurements excluded)' : ''}`);
+        io.out(
+          `result.json is byte-identical to ${file}${fresh.measurements ? ' (measurements excluded)' : ''}`,
+        );
         return;
       }
       const differing = Object.keys(fresh.metrics).filter((k) => fresh.metrics[k] !== saved.metrics[k]);
-      const hint = saved.labVersion !== fresh.labVersion ? ` (saved by lab ${saved.labVersion}, now ${fresh.labVersion})` : '';
-      throw new UserError(`re-run differs from ${file}${hint}: ${differing.slice(0, 5).join(', ') || 'tables or params'}`);
+      const hint =
+        saved.labVersion !== fresh.labVersion
+          ? ` (saved by lab ${saved.labVersion}, now ${fresh.labVersion})`
+          : '';
+      throw new UserError(
+        `re-run differs from ${file}${hint}: ${differing.slice(0, 5).join(', ') || 'tables or params'}`,
+      );
     });
 
   cmd
@@ -234,7 +279,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(`error: ${e.message}`);
       return 2;
     }
-    io.err(`internal error: ${(e as Error).message ?? String(e)}${process.env.LAB_DEBUG ? `\n${(e as Error).stack}` : ' (set LAB_DEBUG=1 for details)'}`);
+    io.err(
+      `internal error: ${(e as Error).message ?? String(e)}${process.env.LAB_DEBUG ? `\n${(e as Error).stack}` : ' (set LAB_DEBUG=1 for details)'}`,
+    );
     return 1;
   }
 }

@@ -1,5 +1,6 @@
 // Vite settings for the renderer, shared by `npm run web` (browser dev server) and electron-vite's build.
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import type { Plugin, UserConfig } from 'vite';
 
@@ -15,7 +16,6 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'none'",
 ].join('; ');
 
 function cspMeta(): Plugin {
@@ -23,12 +23,17 @@ function cspMeta(): Plugin {
     name: 'hyperscale-lab:csp',
     apply: 'build',
     transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
     ],
   };
 }
 
-const rendererRoot = resolve(import.meta.dirname, '.');
+// import.meta.url, not import.meta.dirname: electron-vite bundles this file elsewhere and rewrites only the URL.
+const rendererRoot = fileURLToPath(new URL('.', import.meta.url));
 
 export const rendererConfig: UserConfig = {
   root: rendererRoot,
@@ -37,9 +42,9 @@ export const rendererConfig: UserConfig = {
   plugins: [react(), cspMeta()],
   worker: { format: 'es' },
   build: {
-    outDir: resolve(import.meta.dirname, '../out/renderer'),
+    outDir: resolve(rendererRoot, '../out/renderer'),
     emptyOutDir: true,
-    rollupOptions: { input: resolve(rendererRoot, 'index.html') },
+    rolldownOptions: { input: resolve(rendererRoot, 'index.html') },
   },
 };
 

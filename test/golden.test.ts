@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../core/experiments/registry';
 import { serializeResult } from '../core/experiments/result';
 
-const GOLDEN = [{ id: 'kv-prefix-cache', seed: 1, params: { blocks: '64,128,256,512,1024', duration: '60' } }];
+const GOLDEN = [
+  { id: 'kv-prefix-cache', seed: 1, params: { blocks: '64,128,256,512,1024', duration: '60' } },
+];
 
 describe('golden results', () => {
   for (const g of GOLDEN) {

@@ -4,7 +4,15 @@ import { checkParam, formatParam, resolveParams } from './params';
 import type { ParamSchema } from './types';
 
 const schema = {
-  blocks: { kind: 'int-list', label: 'b', default: [64, 128], min: 8, max: 1024, maxItems: 4, unit: 'blocks' },
+  blocks: {
+    kind: 'int-list',
+    label: 'b',
+    default: [64, 128],
+    min: 8,
+    max: 1024,
+    maxItems: 4,
+    unit: 'blocks',
+  },
   rate: { kind: 'number', label: 'r', default: 2, min: 0.1, max: 100, unit: 'req/s' },
   size: { kind: 'int', label: 's', default: 16, min: 1, max: 256 },
   model: { kind: 'enum', label: 'm', default: 'opt-13b', options: ['opt-13b', 'opt-66b'] },
@@ -26,12 +34,26 @@ describe('resolveParams', () => {
   });
 
   it('converts text values from the CLI and the URL', () => {
-    const p = resolveParams(schema, { blocks: '8, 16,32', rate: '2.5', size: '32', swap: 'true', policies: 'orca-max,vllm' });
-    expect(p).toMatchObject({ blocks: [8, 16, 32], rate: 2.5, size: 32, swap: true, policies: ['orca-max', 'vllm'] });
+    const p = resolveParams(schema, {
+      blocks: '8, 16,32',
+      rate: '2.5',
+      size: '32',
+      swap: 'true',
+      policies: 'orca-max,vllm',
+    });
+    expect(p).toMatchObject({
+      blocks: [8, 16, 32],
+      rate: 2.5,
+      size: 32,
+      swap: true,
+      policies: ['orca-max', 'vllm'],
+    });
   });
 
   it('names an unknown parameter and lists the known ones', () => {
-    expect(() => resolveParams(schema, { bogus: 1 })).toThrow(/bogus: unknown parameter \(known: blocks, rate, size/);
+    expect(() => resolveParams(schema, { bogus: 1 })).toThrow(
+      /bogus: unknown parameter \(known: blocks, rate, size/,
+    );
   });
 
   it.each([

@@ -23,7 +23,10 @@ function zodFor(spec: ParamSpec): z.ZodType<ParamValue> {
     case 'number': {
       const what = spec.kind === 'int' ? 'an integer' : 'a number';
       const message = `must be ${what} in ${rangeText(spec)}`;
-      let n = z.number({ error: message }).min(spec.min, { error: message }).max(spec.max, { error: message });
+      let n = z
+        .number({ error: message })
+        .min(spec.min, { error: message })
+        .max(spec.max, { error: message });
       if (spec.kind === 'int') n = n.int({ error: message });
       return z.preprocess(numeric, n);
     }
@@ -61,7 +64,11 @@ function describeRule(spec: ParamSpec): string {
 }
 
 /** Check one raw value; the error is the schema's rule plus what was given. */
-export function checkParam(name: string, spec: ParamSpec, raw: unknown): { ok: true; value: ParamValue } | { ok: false; error: string } {
+export function checkParam(
+  name: string,
+  spec: ParamSpec,
+  raw: unknown,
+): { ok: true; value: ParamValue } | { ok: false; error: string } {
   const parsed = zodFor(spec).safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   const got = typeof raw === 'string' ? `"${raw}"` : JSON.stringify(raw);
@@ -72,7 +79,10 @@ export function checkParam(name: string, spec: ParamSpec, raw: unknown): { ok: t
  * Resolve raw parameters against a schema: unknown names and invalid values throw ParamError;
  * missing ones take their defaults. Keys come out in schema order, so results serialize stably.
  */
-export function resolveParams(schema: ParamSchema, raw: Readonly<Record<string, unknown>>): Record<string, ParamValue> {
+export function resolveParams(
+  schema: ParamSchema,
+  raw: Readonly<Record<string, unknown>>,
+): Record<string, ParamValue> {
   for (const name of Object.keys(raw)) {
     if (!Object.hasOwn(schema, name)) {
       const known = Object.keys(schema).join(', ');

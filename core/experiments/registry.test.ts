@@ -74,12 +74,22 @@ describe('result files', () => {
   it('parses its own serialization back and rejects other files in one line', async () => {
     const r = await runExperiment('kv-prefix-cache', SMALL, 2);
     expect(serializeResult(reproducible(parseResultFile(serializeResult(r))))).toBe(serializeResult(r));
-    expect(() => parseResultFile('{"schema":"other"}', 'x.json')).toThrow(/^x\.json: not a Hyperscale Lab result \(schema:/);
+    expect(() => parseResultFile('{"schema":"other"}', 'x.json')).toThrow(
+      /^x\.json: not a Hyperscale Lab result \(schema:/,
+    );
     expect(() => parseResultFile('{oops', 'x.json')).toThrow(/^x\.json: not valid JSON/);
     expect(() => parseResultFile('<html></html>', 'r.html')).toThrow(/r\.html: no embedded result found/);
   });
 
   it('quotes CSV cells that need it', () => {
-    expect(tableToCsv({ columns: ['a', 'b'], rows: [['x,y', 1], ['say "hi"', 2.5]] })).toBe('a,b\n"x,y",1\n"say ""hi""",2.5\n');
+    expect(
+      tableToCsv({
+        columns: ['a', 'b'],
+        rows: [
+          ['x,y', 1],
+          ['say "hi"', 2.5],
+        ],
+      }),
+    ).toBe('a,b\n"x,y",1\n"say ""hi""",2.5\n');
   });
 });

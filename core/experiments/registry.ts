@@ -16,7 +16,8 @@ export function listExperiments(): readonly Experiment[] {
 
 export function getExperiment(id: string): Experiment {
   const found = EXPERIMENTS.find((e) => e.id === id);
-  if (!found) throw new UserError(`unknown experiment "${id}" (known: ${EXPERIMENTS.map((e) => e.id).join(', ')})`);
+  if (!found)
+    throw new UserError(`unknown experiment "${id}" (known: ${EXPERIMENTS.map((e) => e.id).join(', ')})`);
   return found;
 }
 

@@ -38,8 +38,11 @@ export function parseResultFile(text: string, name = 'file'): Result {
   const trimmed = text.trimStart();
   let json: string = text;
   if (trimmed.startsWith('<')) {
-    const match = new RegExp(`<script type="application/json" id="${EMBED_ID}">([\\s\\S]*?)</script>`).exec(text);
-    if (!match?.[1]) throw new UserError(`${name}: no embedded result found (is it a Hyperscale Lab report.html?)`);
+    const match = new RegExp(`<script type="application/json" id="${EMBED_ID}">([\\s\\S]*?)</script>`).exec(
+      text,
+    );
+    if (!match?.[1])
+      throw new UserError(`${name}: no embedded result found (is it a Hyperscale Lab report.html?)`);
     json = unescapeEmbedded(match[1]);
   }
   let data: unknown;

@@ -2,20 +2,33 @@
 // IPC wiring. Security settings live in window.ts / security.ts, handlers in ipc.ts; no simulation here.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import { CHANNELS } from '../bridge';
 import { createHandlers } from './ipc';
 import { buildMenuTemplate } from './menu';
-import { createUrlPolicy } from './security';
+import { APP_SCHEME, createUrlPolicy, resolveAppFile } from './security';
 import { startUrl, windowOptions } from './window';
 
 // Built layout: out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
-const rendererIndexPath = join(import.meta.dirname, '../renderer/index.html');
+const rendererDir = join(import.meta.dirname, '../renderer');
 const devServerUrl = process.env.ELECTRON_RENDERER_URL || undefined; // set by `electron-vite dev`
 const isDev = Boolean(devServerUrl) || (!app.isPackaged && process.env.NODE_ENV !== 'production');
-const urls = createUrlPolicy({ devServerUrl, rendererIndexPath });
+const urls = createUrlPolicy({ devServerUrl });
+
+// app:// serves out/renderer: a standard, secure origin (module workers, fetch) instead of file://.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+function serveAppFiles(): void {
+  protocol.handle(APP_SCHEME, (request) => {
+    const file = resolveAppFile(rendererDir, request.url);
+    return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
+  });
+}
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -49,7 +62,7 @@ function createWindow(): BrowserWindow {
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
-  void win.loadURL(startUrl({ devServerUrl, rendererIndexPath }));
+  void win.loadURL(startUrl({ devServerUrl }));
   return win;
 }
 
@@ -107,6 +120,7 @@ if (!app.requestSingleInstanceLock()) {
   // HMR code, so no header is added in either case.
   void app.whenReady().then(() => {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    serveAppFiles();
     registerIpc();
     installMenu();
     mainWindow = createWindow();

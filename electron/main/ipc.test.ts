@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LIMITS, createHandlers } from './ipc';
 import type { IpcDeps } from './ipc';
 
-const APP_URL = 'file:///app/out/renderer/index.html#/kv';
+const APP_URL = 'app://lab/index.html#/kv';
 
 let root: string;
 beforeEach(async () => {

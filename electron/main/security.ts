@@ -1,9 +1,16 @@
 // Which URLs belong to the app: the only trusted IPC senders and navigation targets. Everything else is
 // denied; https links may open in the user's browser instead.
-import { pathToFileURL } from 'node:url';
+
+/**
+ * The built renderer is served from this privileged custom scheme, not file:// (Electron's security
+ * checklist: prefer custom protocols; module Web Workers also need a real origin).
+ */
+export const APP_SCHEME = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://lab`;
+export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
 export interface UrlPolicy {
-  /** True only for the app's own renderer: the built index.html (file://) or the dev server's origin. */
+  /** True only for the app's own renderer: app://lab/index.html or the dev server's origin. */
   isTrustedSender(frameUrl: string): boolean;
   /** True when a navigation stays inside the app (same page, any hash); false means block it. */
   isAppUrl(url: string): boolean;
@@ -19,15 +26,15 @@ function parse(url: string): URL | null {
   }
 }
 
-export function createUrlPolicy(opts: { devServerUrl?: string; rendererIndexPath: string }): UrlPolicy {
+export function createUrlPolicy(opts: { devServerUrl?: string }): UrlPolicy {
   const devOrigin = opts.devServerUrl ? parse(opts.devServerUrl)?.origin : undefined;
-  const indexUrl = pathToFileURL(opts.rendererIndexPath);
+  const index = new URL(APP_INDEX_URL);
 
   const isAppUrl = (url: string): boolean => {
     const u = parse(url);
     if (!u) return false;
     if (devOrigin) return u.origin === devOrigin;
-    return u.protocol === 'file:' && u.host === indexUrl.host && u.pathname === indexUrl.pathname;
+    return u.protocol === index.protocol && u.host === index.host && u.pathname === index.pathname;
   };
 
   return {
@@ -39,4 +46,23 @@ export function createUrlPolicy(opts: { devServerUrl?: string; rendererIndexPath
       return u.href;
     },
   };
+}
+
+/**
+ * The file under `rendererDir` that an app:// request names, or null (404) for anything outside it:
+ * another host, `..` segments, encoded separators.
+ */
+export function resolveAppFile(rendererDir: string, requestUrl: string): string | null {
+  const u = parse(requestUrl);
+  if (!u || u.protocol !== `${APP_SCHEME}:` || u.host !== 'lab') return null;
+  let path: string;
+  try {
+    path = decodeURIComponent(u.pathname);
+  } catch {
+    return null;
+  }
+  const segments = path.split('/').filter((s) => s !== '');
+  if (segments.length === 0) segments.push('index.html');
+  if (segments.some((s) => s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) return null;
+  return [rendererDir.replace(/[/\\]+$/, ''), ...segments].join('/');
 }

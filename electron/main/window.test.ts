@@ -2,7 +2,6 @@
 // source (Electron cannot launch here, so the wiring is checked by reading it).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startUrl, windowOptions } from './window';
 
@@ -36,13 +35,12 @@ describe('windowOptions', () => {
 });
 
 describe('startUrl', () => {
-  it('opens the built index.html on #/kv by default', () => {
-    const path = '/app/out/renderer/index.html';
-    expect(startUrl({ rendererIndexPath: path })).toBe(`${pathToFileURL(path).href}#/kv`);
+  it('opens the built index.html on app:// at #/kv by default', () => {
+    expect(startUrl({})).toBe('app://lab/index.html#/kv');
   });
 
   it('uses the dev server when electron-vite runs one', () => {
-    expect(startUrl({ devServerUrl: 'http://localhost:5173', rendererIndexPath: '/x', route: '/tpu' })).toBe(
+    expect(startUrl({ devServerUrl: 'http://localhost:5173', route: '/tpu' })).toBe(
       'http://localhost:5173/#/tpu',
     );
   });

@@ -1,7 +1,7 @@
 // The app window's options and start URL, as pure functions so tests can check the security settings
 // (DESIGN.md rule 4) without launching Electron.
-import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { APP_INDEX_URL } from './security';
 
 /** The route the window opens on: a default scenario that is already running (DESIGN.md, "Users"). */
 export const DEFAULT_ROUTE = '/kv';
@@ -43,10 +43,9 @@ export function windowOptions(
   };
 }
 
-/** The URL the window loads: the dev server when electron-vite runs one, else the built index.html. */
-export function startUrl(opts: { devServerUrl?: string; rendererIndexPath: string; route?: string }): string {
-  const route = opts.route ?? DEFAULT_ROUTE;
-  const base = opts.devServerUrl ? new URL(opts.devServerUrl) : pathToFileURL(opts.rendererIndexPath);
-  base.hash = route;
+/** The URL the window loads: the dev server when electron-vite runs one, else the built app on app://. */
+export function startUrl(opts: { devServerUrl?: string; route?: string }): string {
+  const base = new URL(opts.devServerUrl ?? APP_INDEX_URL);
+  base.hash = opts.route ?? DEFAULT_ROUTE;
   return base.href;
 }

@@ -6,7 +6,16 @@ import type { BarChart, ChartSpec, LineChart } from '../../core/experiments/type
 import { formatValue } from './format';
 
 /** Colour-blind-safe palette (Okabe–Ito). */
-export const PALETTE = ['#56b4e9', '#e69f00', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7', '#999999'];
+export const PALETTE = [
+  '#56b4e9',
+  '#e69f00',
+  '#009e73',
+  '#f0e442',
+  '#0072b2',
+  '#d55e00',
+  '#cc79a7',
+  '#999999',
+];
 
 interface Props {
   spec: ChartSpec;
@@ -179,7 +188,14 @@ function Axes(props: {
     <g fill="currentColor" stroke="none">
       {yTicks.map((t) => (
         <g key={`y${t.label}`}>
-          <line x1={xRange[0]} x2={xRange[1]} y1={t.at} y2={t.at} stroke="currentColor" strokeOpacity={0.15} />
+          <line
+            x1={xRange[0]}
+            x2={xRange[1]}
+            y1={t.at}
+            y2={t.at}
+            stroke="currentColor"
+            strokeOpacity={0.15}
+          />
           <text x={xRange[0] - 6} y={t.at + 4} textAnchor="end">
             {t.label}
           </text>

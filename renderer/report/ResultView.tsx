@@ -36,7 +36,8 @@ export function ComparisonTable({ result, experiment }: { result: Result; experi
   if (result.comparisons.length === 0) {
     return (
       <p className="no-comparison" data-testid="no-comparison">
-        No published comparison: {experiment.comparisonNote ?? 'the paper reports no number for this experiment.'}
+        No published comparison:{' '}
+        {experiment.comparisonNote ?? 'the paper reports no number for this experiment.'}
       </p>
     );
   }

@@ -56,8 +56,8 @@ function Report({ result }: { result: Result }) {
         <h2>Tables</h2>
         <ResultTables result={result} />
         <footer>
-          Experiment <code>{result.experiment}</code>, seed {result.seed}, Hyperscale Lab {result.labVersion}. Re-run with{' '}
-          <code>npm run lab -- rerun report.html</code>; the full result is embedded in this file.
+          Experiment <code>{result.experiment}</code>, seed {result.seed}, Hyperscale Lab {result.labVersion}.
+          Re-run with <code>npm run lab -- rerun report.html</code>; the full result is embedded in this file.
         </footer>
         <script
           type="application/json"

@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { defineExperiment } from '../../core/experiments/types';
 import type { Experiment, Result } from '../../core/experiments/types';
-import { defaultForm, formFromQuery, formFromResult, formMatchesResult, formToQuery, validateForm } from './form';
+import {
+  defaultForm,
+  formFromQuery,
+  formFromResult,
+  formMatchesResult,
+  formToQuery,
+  validateForm,
+} from './form';
 
 const toy = defineExperiment({
   id: 'toy',
@@ -80,9 +87,15 @@ describe('form', () => {
   it('formFromResult reproduces a result, and formMatchesResult notices edits', () => {
     const saved = result({ blocks: [8, 16], policy: 'fifo', share: false }, 5);
     const { form } = formFromResult(saved, toy);
-    expect(form).toEqual({ expId: 'toy', seed: '5', values: { blocks: '8,16', policy: 'fifo', share: 'false' } });
+    expect(form).toEqual({
+      expId: 'toy',
+      seed: '5',
+      values: { blocks: '8,16', policy: 'fifo', share: 'false' },
+    });
     expect(formMatchesResult(form, toy, saved)).toBe(true);
-    expect(formMatchesResult({ ...form, values: { ...form.values, blocks: '8, 16' } }, toy, saved)).toBe(true);
+    expect(formMatchesResult({ ...form, values: { ...form.values, blocks: '8, 16' } }, toy, saved)).toBe(
+      true,
+    );
     expect(formMatchesResult({ ...form, seed: '6' }, toy, saved)).toBe(false);
   });
 });

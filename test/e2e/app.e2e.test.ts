@@ -18,12 +18,19 @@ let server: Awaited<ReturnType<typeof serveStatic>>;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'out/renderer/index.html'))) throw new Error('out/renderer is missing: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'out/renderer/index.html')))
+    throw new Error('out/renderer is missing: run `npm run build` first');
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   server = await serveStatic(join(ROOT, 'out/renderer'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
@@ -55,14 +62,19 @@ describe('the app in Chromium', () => {
     await page.getByTestId('param-seed').fill('7');
     await page.getByTestId('run-button').click();
     const results = page.getByTestId('results');
-    await results.getByTestId('table-sweep').waitFor({ timeout: 60_000 });
+    await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 7/);
+    await results.getByTestId('table-sweep').waitFor();
+    expect(await results.getByTestId('table-sweep').locator('tbody tr').count()).toBe(2);
     await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
     expect(await results.getByTestId('no-comparison').textContent()).toMatch(/No published comparison/);
     expect(await page.evaluate(() => location.hash)).toContain('seed=7');
   });
 
   it('exports a report whose embedded result equals a CLI-side run of the same parameters', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-report').click(),
+    ]);
     const dir = join(ROOT, 'test-results');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'e2e-report.html');
@@ -82,11 +94,18 @@ describe('the app in Chromium', () => {
     await page.getByTestId('experiment-panel').waitFor();
   });
 
-  it('takes the README screenshot', async () => {
-    await page.goto(`${server.url}index.html#/kv?exp=kv-prefix-cache&seed=1&blocks=64,128,256,512,1024&duration=60`);
-    await page.getByTestId('results').getByTestId('table-sweep').waitFor({ timeout: 90_000 });
-    const out = process.env.UPDATE_SCREENSHOT ? join(ROOT, 'docs/screenshot.png') : join(ROOT, 'test-results/app.png');
+  it('opens a shared link on its state and runs it (the README screenshot)', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await fresh.goto(`${server.url}index.html#/kv?exp=kv-prefix-cache&seed=3&duration=60`);
+    const results = fresh.getByTestId('results');
+    await expect.poll(() => results.textContent(), { timeout: 90_000 }).toMatch(/seed 3/);
+    expect(await results.getByTestId('table-sweep').locator('tbody tr').count()).toBe(6);
+    expect(await fresh.getByTestId('param-duration').inputValue()).toBe('60');
+    const out = process.env.UPDATE_SCREENSHOT
+      ? join(ROOT, 'docs/screenshot.png')
+      : join(ROOT, 'test-results/app.png');
     mkdirSync(join(out, '..'), { recursive: true });
-    await page.screenshot({ path: out });
+    await fresh.screenshot({ path: out });
+    await fresh.close();
   });
 });

@@ -15,8 +15,9 @@ import { statusText } from './components/RunControls';
 import { Sidebar } from './components/Sidebar';
 import { StatusLine } from './components/StatusLine';
 import { pickHost } from './host/host';
-import { NAV_LABS, experimentsOf } from './labs';
-import type { NavLab } from './labs';
+import { NAV_LABS, experimentsOf } from './labs/catalog';
+import type { NavLab } from './labs/catalog';
+import { LAB_VIEWS } from './labs/views';
 import { compareReproducible } from './state/check';
 import { defaultForm, formFromResult, formMatchesResult, validateForm } from './state/form';
 import type { FormState } from './state/form';
@@ -61,7 +62,8 @@ export function App() {
     [form, experiment],
   );
   const result = experiment ? results[experiment.id] : undefined;
-  const live = new Set(NAV_LABS.filter((l) => experimentsOf(all, l).length > 0));
+  const live = new Set(NAV_LABS.filter((l) => experimentsOf(all, l).length > 0 || LAB_VIEWS[l] !== null));
+  const LabView = LAB_VIEWS[lab];
   const hrefs = Object.fromEntries(NAV_LABS.map((l) => [l, hashFor(l, forms[l] ?? null)])) as Record<
     NavLab,
     string
@@ -191,6 +193,7 @@ export function App() {
       <main className="main">
         {banner && <Banner banner={banner} onDismiss={() => setBanner(null)} />}
         <Notices notices={notices} />
+        {LabView && <LabView key={lab} />}
         {form && experiment ? (
           <div className="workspace">
             <ExperimentPanel
@@ -223,6 +226,8 @@ export function App() {
               )}
             </div>
           </div>
+        ) : LabView ? (
+          <p className="muted no-experiments">No experiments are registered for this lab yet.</p>
         ) : (
           <ComingSoon lab={lab} servingHref={hrefs.kv} />
         )}

@@ -1,14 +1,27 @@
 // The experiment registry and the one way to run an experiment: resolve params, seed the RNG, run,
 // and wrap the body into a result.json-shaped `Result` (DESIGN.md contract).
 import { Rng } from '../kernel/rng';
-import { kvPrefixCache } from '../kv/prefixCacheExperiment';
+import { kvLab } from '../kv/lab';
+import { meshLab } from '../mesh/lab';
+import { tpuLab } from '../tpu/lab';
 import { LAB_VERSION } from '../version';
 import { ParamError, UserError } from './errors';
 import { resolveParams } from './params';
 import { CancelledError } from './types';
-import type { Experiment, ParamsOf, ParamSchema, Result, RunContext } from './types';
+import type {
+  Experiment,
+  LabId,
+  LabModule,
+  LabView,
+  ParamsOf,
+  ParamSchema,
+  Result,
+  RunContext,
+} from './types';
 
-export const EXPERIMENTS: readonly Experiment[] = [kvPrefixCache as unknown as Experiment];
+export const LAB_MODULES: readonly LabModule[] = [kvLab, tpuLab, meshLab];
+
+export const EXPERIMENTS: readonly Experiment[] = LAB_MODULES.flatMap((lab) => lab.experiments);
 
 export function listExperiments(): readonly Experiment[] {
   return EXPERIMENTS;
@@ -39,6 +52,38 @@ export function checkSeed(seed: unknown): number {
   return n;
 }
 
+/** The context a run gets from its host: the seeded RNG and progress that yields and honours cancel. */
+function runContext(seed: number, host: RunHost): RunContext {
+  return {
+    rng: new Rng(seed),
+    async progress(fraction, label) {
+      host.onProgress?.(Math.min(1, Math.max(0, fraction)), label);
+      if (host.yieldToHost) await host.yieldToHost();
+      if (host.isCancelled?.()) throw new CancelledError();
+    },
+  };
+}
+
+export function getLabView(lab: LabId): LabView | undefined {
+  return LAB_MODULES.find((m) => m.id === lab)?.view;
+}
+
+/** Build a lab's live view (validated params, seeded) for the renderer to animate. */
+export async function buildLabView(
+  lab: LabId,
+  rawParams: Readonly<Record<string, unknown>>,
+  rawSeed: unknown,
+  host: RunHost = {},
+): Promise<unknown> {
+  const view = getLabView(lab);
+  if (!view) throw new UserError(`the ${lab} lab has no live view yet`);
+  const seed = checkSeed(rawSeed);
+  const params = resolveParams(view.params, rawParams);
+  const model = await view.build(params as ParamsOf<ParamSchema>, runContext(seed, host));
+  host.onProgress?.(1);
+  return model;
+}
+
 export async function runExperiment(
   id: string,
   rawParams: Readonly<Record<string, unknown>>,
@@ -48,15 +93,10 @@ export async function runExperiment(
   const experiment = getExperiment(id);
   const seed = checkSeed(rawSeed);
   const params = resolveParams(experiment.params, rawParams);
-  const ctx: RunContext = {
-    rng: new Rng(seed),
-    async progress(fraction, label) {
-      host.onProgress?.(Math.min(1, Math.max(0, fraction)), label);
-      if (host.yieldToHost) await host.yieldToHost();
-      if (host.isCancelled?.()) throw new CancelledError();
-    },
-  };
-  const body = await (experiment as Experiment<ParamSchema>).run(params as ParamsOf<ParamSchema>, ctx);
+  const body = await (experiment as Experiment<ParamSchema>).run(
+    params as ParamsOf<ParamSchema>,
+    runContext(seed, host),
+  );
   host.onProgress?.(1);
   const result: Result = {
     schema: 'hyperscale-lab/result@1',

@@ -151,3 +151,27 @@ export interface Experiment<S extends ParamSchema = ParamSchema> {
 export function defineExperiment<S extends ParamSchema>(e: Experiment<S>): Experiment<S> {
   return e;
 }
+
+/**
+ * A lab's live picture: a seeded simulation run in the worker whose output (a view model of plain
+ * records and typed arrays, structured-cloneable) the renderer animates. Parameters are declared like
+ * an experiment's, so links and validation work the same way.
+ */
+export interface LabView<S extends ParamSchema = ParamSchema, V = unknown> {
+  lab: LabId;
+  title: string;
+  description: string;
+  params: S;
+  build(params: ParamsOf<S>, ctx: RunContext): Promise<V>;
+}
+
+export function defineLabView<S extends ParamSchema, V>(v: LabView<S, V>): LabView<S, V> {
+  return v;
+}
+
+/** What a lab contributes to the core: its experiments and, once built, its live view. */
+export interface LabModule {
+  id: LabId;
+  experiments: readonly Experiment[];
+  view?: LabView;
+}

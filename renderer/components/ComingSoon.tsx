@@ -1,6 +1,6 @@
 // The page of a lab that has no experiments yet: what it will be (DESIGN.md's table), no data.
-import { labInfo } from '../labs';
-import type { NavLab } from '../labs';
+import { labInfo } from '../labs/catalog';
+import type { NavLab } from '../labs/catalog';
 
 export function ComingSoon({ lab, servingHref }: { lab: NavLab; servingHref: string }) {
   const info = labInfo(lab);

@@ -1,7 +1,7 @@
 // The lab navigator: one link per lab (remembering each lab's last state in its href), plus the
 // app-level commands (open a saved result, about).
-import { NAV_LABS, labInfo } from '../labs';
-import type { NavLab } from '../labs';
+import { NAV_LABS, labInfo } from '../labs/catalog';
+import type { NavLab } from '../labs/catalog';
 
 interface Props {
   current: NavLab;

@@ -2,8 +2,8 @@
 // parameters in a link become notices; values are kept as typed so the form shows their errors.
 import { listExperiments } from '../../core/experiments/registry';
 import type { Experiment } from '../../core/experiments/types';
-import { experimentsOf, isNavLab, labInfo } from '../labs';
-import type { NavLab } from '../labs';
+import { experimentsOf, isNavLab, labInfo } from '../labs/catalog';
+import type { NavLab } from '../labs/catalog';
 import { defaultForm, formFromQuery, formToQuery } from './form';
 import type { FormState } from './form';
 import { formatHash, parseHash, queryMap } from './hash';

@@ -5,8 +5,8 @@ import { parseResultFile, serializeResult, tableToCsv } from '../../core/experim
 import type { Experiment, Result } from '../../core/experiments/types';
 import type { BannerState } from '../components/Banner';
 import type { Host } from '../host/host';
-import { navLabOf } from '../labs';
-import type { NavLab } from '../labs';
+import { navLabOf } from '../labs/catalog';
+import type { NavLab } from '../labs/catalog';
 import { oneLine } from '../worker/protocol';
 
 interface Deps {

@@ -2,13 +2,13 @@
 // comlink. A worker that fails to load turns pending runs into one-line errors instead of hanging.
 import * as Comlink from 'comlink';
 import { oneLine } from './protocol';
-import type { ParamValue } from '../../core/experiments/types';
-import type { LabWorkerApi, ProgressListener, RunOutcome } from './protocol';
+import type { LabId, ParamValue } from '../../core/experiments/types';
+import type { LabWorkerApi, ProgressListener, RunOutcome, ViewOutcome } from './protocol';
 
 export class LabClient {
   private readonly worker: Worker;
   private readonly remote: Comlink.Remote<LabWorkerApi>;
-  private readonly failed: Promise<RunOutcome>;
+  private readonly failed: Promise<{ kind: 'error'; message: string }>;
 
   constructor() {
     this.worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
@@ -32,6 +32,23 @@ export class LabClient {
     try {
       return await Promise.race([
         this.remote.run(id, rawParams, seed, Comlink.proxy(onProgress)),
+        this.failed,
+      ]);
+    } catch (e) {
+      return { kind: 'error', message: oneLine(e) };
+    }
+  }
+
+  /** Build a lab's live view in the worker (see core LabView); errors come back as one line. */
+  async view(
+    lab: LabId,
+    rawParams: Record<string, ParamValue>,
+    seed: string | number,
+    onProgress: ProgressListener = () => {},
+  ): Promise<ViewOutcome> {
+    try {
+      return await Promise.race([
+        this.remote.view(lab, rawParams, seed, Comlink.proxy(onProgress)),
         this.failed,
       ]);
     } catch (e) {

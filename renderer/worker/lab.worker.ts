@@ -1,10 +1,11 @@
 // The Web Worker that hosts the core: experiments run here, never on the UI thread. Between units of
 // work it yields a macrotask (MessageChannel) so a `cancel()` message can arrive mid-run.
 import * as Comlink from 'comlink';
-import { runExperiment } from '../../core/experiments/registry';
+import { buildLabView, runExperiment } from '../../core/experiments/registry';
+import type { RunHost } from '../../core/experiments/registry';
 import { CancelledError } from '../../core/experiments/types';
 import { oneLine } from './protocol';
-import type { LabWorkerApi, ProgressListener, RunOutcome } from './protocol';
+import type { LabWorkerApi, ProgressListener } from './protocol';
 
 /** Yield at most this often: each yield costs a round trip through the event loop. */
 const YIELD_EVERY_MS = 8;
@@ -26,38 +27,54 @@ function macrotask(): Promise<void> {
 /** One flag per active run, so a cancel never leaks into the run that replaces it. */
 const activeRuns = new Set<{ cancelled: boolean }>();
 
+/**
+ * Run `work` with a host that throttles progress messages, yields a macrotask every few ms (so
+ * `cancel()` can arrive) and honours cancellation; outcomes are values, never thrown Errors.
+ */
+async function hosted<T>(
+  onProgress: ProgressListener,
+  work: (host: RunHost) => Promise<T>,
+): Promise<{ kind: 'done'; value: T } | { kind: 'cancelled' } | { kind: 'error'; message: string }> {
+  const token = { cancelled: false };
+  activeRuns.add(token);
+  let lastYield = performance.now();
+  let lastSent = -Infinity;
+  let lastLabel: string | undefined;
+  try {
+    const value = await work({
+      onProgress(fraction, label) {
+        const now = performance.now();
+        if (fraction < 1 && label === lastLabel && now - lastSent < PROGRESS_EVERY_MS) return;
+        lastSent = now;
+        lastLabel = label;
+        void onProgress(fraction, label);
+      },
+      async yieldToHost() {
+        if (performance.now() - lastYield < YIELD_EVERY_MS) return;
+        await macrotask();
+        lastYield = performance.now();
+      },
+      isCancelled: () => token.cancelled,
+    });
+    return { kind: 'done', value };
+  } catch (e) {
+    if (e instanceof CancelledError) return { kind: 'cancelled' };
+    return { kind: 'error', message: oneLine(e) };
+  } finally {
+    activeRuns.delete(token);
+    // The listener arrived as a comlink proxy; release its port once the work is over.
+    (onProgress as unknown as Comlink.Remote<ProgressListener>)[Comlink.releaseProxy]();
+  }
+}
+
 const api: LabWorkerApi = {
-  async run(id, rawParams, seed, onProgress: ProgressListener): Promise<RunOutcome> {
-    const token = { cancelled: false };
-    activeRuns.add(token);
-    let lastYield = performance.now();
-    let lastSent = -Infinity;
-    let lastLabel: string | undefined;
-    try {
-      const result = await runExperiment(id, rawParams, seed, {
-        onProgress(fraction, label) {
-          const now = performance.now();
-          if (fraction < 1 && label === lastLabel && now - lastSent < PROGRESS_EVERY_MS) return;
-          lastSent = now;
-          lastLabel = label;
-          void onProgress(fraction, label);
-        },
-        async yieldToHost() {
-          if (performance.now() - lastYield < YIELD_EVERY_MS) return;
-          await macrotask();
-          lastYield = performance.now();
-        },
-        isCancelled: () => token.cancelled,
-      });
-      return { kind: 'done', result };
-    } catch (e) {
-      if (e instanceof CancelledError) return { kind: 'cancelled' };
-      return { kind: 'error', message: oneLine(e) };
-    } finally {
-      activeRuns.delete(token);
-      // The listener arrived as a comlink proxy; release its port once the run is over.
-      (onProgress as unknown as Comlink.Remote<ProgressListener>)[Comlink.releaseProxy]();
-    }
+  async run(id, rawParams, seed, onProgress) {
+    const outcome = await hosted(onProgress, (host) => runExperiment(id, rawParams, seed, host));
+    return outcome.kind === 'done' ? { kind: 'done', result: outcome.value } : outcome;
+  },
+  async view(lab, rawParams, seed, onProgress) {
+    const outcome = await hosted(onProgress, (host) => buildLabView(lab, rawParams, seed, host));
+    return outcome.kind === 'done' ? { kind: 'done', view: outcome.value } : outcome;
   },
   cancel() {
     for (const token of activeRuns) token.cancelled = true;

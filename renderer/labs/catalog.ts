@@ -1,6 +1,6 @@
 // The labs the navigator lists, described from DESIGN.md's table. A lab with no registered
 // experiments shows this text on an honest "coming" page; nothing here is simulated data.
-import type { Experiment, LabId } from '../core/experiments/types';
+import type { Experiment, LabId } from '../../core/experiments/types';
 
 export interface LabInfo {
   id: LabId;

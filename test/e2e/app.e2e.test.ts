@@ -1,45 +1,29 @@
 // The lab as a user meets it: the built renderer in Debian's Chromium. Open #/kv, run kv-prefix-cache
 // with small parameters, see the results, export the report and check the file against the core.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reproducible, runExperiment } from '../../core/experiments/registry';
 import { parseResultFile, serializeResult } from '../../core/experiments/result';
-import { serveStatic } from './staticServer';
+import { ROOT, openApp } from './harness';
+import type { App } from './harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
 const SMALL = { blocks: '64,256', duration: '15', rate: '4' };
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveStatic>>;
+let app: App;
 let page: Page;
+let server: { url: string };
+let browser: App['browser'];
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'out/renderer/index.html')))
-    throw new Error('out/renderer is missing: run `npm run build` first');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  server = await serveStatic(join(ROOT, 'out/renderer'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  app = await openApp();
+  ({ page, browser } = app);
+  server = { url: app.url };
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 describe('the app in Chromium', () => {

@@ -226,7 +226,7 @@ function benchModel(): void {
   const median = rates[rates.length >> 1]!;
   console.log(`  vs the 5 M ops/s goal: ${(median / GOAL_OPS_PER_S).toFixed(2)}x`);
   console.log(
-    `  vs vLLM's own V1 Python allocator (~${fmt(VLLM_PYTHON_OPS_PER_S)} ops/s on a similar workload, measured separately): ${(median / VLLM_PYTHON_OPS_PER_S).toFixed(1)}x`,
+    `  vs vLLM's own V1 Python allocator (~${fmt(VLLM_PYTHON_OPS_PER_S)} ops/s on a similar workload, a figure quoted in issue #2, not measured here): ${(median / VLLM_PYTHON_OPS_PER_S).toFixed(1)}x`,
   );
   console.log(`  checksum: ${JSON.stringify(reference)}`);
 }

@@ -40,6 +40,15 @@ describe('lab CLI', () => {
     [['rerun', '/no/such/result.json'], /^error: \/no\/such\/result\.json: no such file/],
     [['kv-replay', '/no/such/trace.jsonl'], /^error: \/no\/such\/trace\.jsonl: no such file/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [
+      ['run', 'kv-prefix-cache', '--set', 'maxBatchTokens=256'],
+      /^error: maxBatchTokens: must be at least maxModelLen \(2048\)/,
+    ],
+    [
+      ['run', 'kv-prefix-cache', '--set', 'rate=1000', '--set', 'duration=86400'],
+      /^error: duration: rate × duration/,
+    ],
+    [['run', 'kv-prefix-cache', '--out', 'package.json'], /package\.json is a file, not a folder/],
   ])('%j fails with one line and a non-zero exit', async (argv, message) => {
     const r = await lab(...argv);
     expect(r.code).not.toBe(0);
@@ -68,8 +77,27 @@ describe('lab CLI', () => {
     const before = readFileSync(join(a, 'result.json'), 'utf8');
     const again = await lab('run', 'kv-prefix-cache', ...SMALL, '--out', a);
     expect(again.code).not.toBe(0);
-    expect(again.err).toMatch(/already holds a result/);
+    expect(again.err).toMatch(/report\.html already exists; choose another --out/);
     expect(readFileSync(join(a, 'result.json'), 'utf8')).toBe(before);
+  });
+
+  it('rerun does not call an edited file byte-identical', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    const a = join(dir, 'a');
+    expect((await lab('run', 'kv-prefix-cache', ...SMALL, '--out', a)).code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(a, 'result.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'edited.json'), JSON.stringify({ ...saved, note: 'hand-edited' }));
+    const r = await lab('rerun', join(dir, 'edited.json'), '--out', join(dir, 'b'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/is not as the lab wrote it/);
+  });
+
+  it('kv-replay reports a malformed trace as a one-line user error (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    writeFileSync(join(dir, 'bad.jsonl'), '{"config":{}}\n');
+    const r = await lab('kv-replay', join(dir, 'bad.jsonl'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: line 1: config\.blockSize must be a number/);
   });
 
   it('rerun rejects a corrupt result file in one line', async () => {

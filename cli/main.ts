@@ -1,14 +1,20 @@
 // The command line (DESIGN.md): list, describe, run, rerun, kv-replay. Parsing by commander, progress
 // by cli-progress on stderr. User errors print one line and exit non-zero; never a stack trace.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { UserError } from '../core/experiments/errors';
 import { allowedText, formatParam } from '../core/experiments/params';
-import { getExperiment, listExperiments, reproducible, runExperiment } from '../core/experiments/registry';
+import {
+  checkSeed,
+  getExperiment,
+  listExperiments,
+  resolveExperimentParams,
+  runExperiment,
+} from '../core/experiments/registry';
 import type { RunHost } from '../core/experiments/registry';
-import { parseResultFile, serializeResult } from '../core/experiments/result';
+import { compareReproducible, isCanonical, parseResultFile } from '../core/experiments/result';
 import { CancelledError } from '../core/experiments/types';
 import type { Result } from '../core/experiments/types';
 import { replayTrace } from '../core/kv/trace';
@@ -135,13 +141,24 @@ async function runWithProgress(io: Io, run: (host: RunHost) => Promise<Result>):
   }
 }
 
-/** Write the report's files into a new (or empty) folder; never overwrite a saved result. */
+/**
+ * Refuse an output folder before any work: it must be a folder (or absent) and hold none of the files a
+ * report writes, so nothing already saved is overwritten.
+ */
+function checkOutDir(dir: string, tableNames: readonly string[]): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new UserError(`${dir} is a file, not a folder; choose another --out`);
+  const names = ['report.html', 'result.json', ...tableNames.map((t) => `${t}.csv`)];
+  const clash = names.find((name) => existsSync(join(dir, name)));
+  if (clash) throw new UserError(`${join(dir, clash)} already exists; choose another --out`);
+}
+
+/** Write the report's files into the checked folder. */
 function writeReport(dir: string, result: Result): string[] {
   const { files } = reportFiles(result);
-  const clash = Object.keys(files).find((name) => existsSync(join(dir, name)));
-  if (clash) throw new UserError(`${join(dir, clash)} already exists; choose another --out`);
+  checkOutDir(dir, Object.keys(result.tables));
   mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { flag: 'wx' });
   return Object.keys(files);
 }
 
@@ -180,11 +197,9 @@ function program(io: Io, state: { exitCode: number }): Command {
         spec.kind,
         formatParam(spec.default),
         allowedText(spec),
-        spec.unit ?? '',
-        spec.label,
+        spec.help ? `${spec.label}: ${spec.help}` : spec.label,
       ]);
-      for (const l of textTable(['parameter', 'type', 'default', 'allowed', 'unit', 'meaning'], rows))
-        io.out(l);
+      for (const l of textTable(['parameter', 'type', 'default', 'allowed', 'meaning'], rows)) io.out(l);
     });
 
   cmd
@@ -200,12 +215,14 @@ function program(io: Io, state: { exitCode: number }): Command {
     .option('--seed <n>', 'random seed', '1')
     .option('--out <dir>', 'output folder (default lab-out/<experiment>-seed<n>)')
     .action(async (id: string, opts: { set: string[]; seed: string; out?: string }) => {
-      getExperiment(id);
+      // Validate everything before any work: experiment, params, seed, then the output folder.
+      const experiment = getExperiment(id);
       const raw = parseSets(opts.set);
-      const dir = resolve(opts.out ?? join('lab-out', `${id}-seed${opts.seed}`));
-      if (existsSync(join(dir, 'result.json')))
-        throw new UserError(`${dir} already holds a result; choose another --out`);
-      const result = await runWithProgress(io, (host) => runExperiment(id, raw, opts.seed, host));
+      resolveExperimentParams(experiment, raw);
+      const seed = checkSeed(opts.seed);
+      const dir = resolve(opts.out ?? join('lab-out', `${id}-seed${seed}`));
+      checkOutDir(dir, []);
+      const result = await runWithProgress(io, (host) => runExperiment(id, raw, seed, host));
       for (const l of summary(result)) io.out(l);
       const written = writeReport(dir, result);
       io.out('');
@@ -218,29 +235,28 @@ function program(io: Io, state: { exitCode: number }): Command {
     .description('re-run a saved result and check the new result.json is byte-identical')
     .option('--out <dir>', 'output folder (default: <folder of file>-rerun)')
     .action(async (file: string, opts: { out?: string }) => {
-      const saved = parseResultFile(readUserFile(file), basename(file));
+      const text = readUserFile(file);
+      const saved = parseResultFile(text, basename(file));
       const dir = resolve(opts.out ?? `${dirname(resolve(file))}-rerun`);
-      if (existsSync(join(dir, 'result.json')))
-        throw new UserError(`${dir} already holds a result; choose another --out`);
+      checkOutDir(dir, []);
       const fresh = await runWithProgress(io, (host) =>
         runExperiment(saved.experiment, saved.params, saved.seed, host),
       );
       writeReport(dir, fresh);
-      const same = serializeResult(reproducible(saved)) === serializeResult(reproducible(fresh));
       io.out(`wrote ${dir}`);
-      if (same) {
-        io.out(
-          `result.json is byte-identical to ${file}${fresh.measurements ? ' (measurements excluded)' : ''}`,
-        );
-        return;
-      }
-      const differing = Object.keys(fresh.metrics).filter((k) => fresh.metrics[k] !== saved.metrics[k]);
       const hint =
         saved.labVersion !== fresh.labVersion
           ? ` (saved by lab ${saved.labVersion}, now ${fresh.labVersion})`
           : '';
-      throw new UserError(
-        `re-run differs from ${file}${hint}: ${differing.slice(0, 5).join(', ') || 'tables or params'}`,
+      const compared = compareReproducible(saved, fresh);
+      if (!compared.same) throw new UserError(`re-run differs from ${file}${hint}: ${compared.detail}`);
+      if (!isCanonical(text, saved)) {
+        throw new UserError(
+          `${file} is not as the lab wrote it (edited or reformatted), so it cannot match byte for byte`,
+        );
+      }
+      io.out(
+        `result.json is byte-identical to ${file}${fresh.measurements ? ' (measurements excluded)' : ''}`,
       );
     });
 

@@ -16,6 +16,12 @@ export interface OpenedFile {
   text: string;
 }
 
+/** A PDF to export: the report's self-contained HTML, printed by main in a hidden, script-less window. */
+export interface PdfRequest {
+  suggestedName: string;
+  html: string;
+}
+
 /** Commands the app menu sends to the renderer (which owns the current result). */
 export type MenuCommand = 'open-result' | 'save-report' | 'export-pdf' | 'about';
 
@@ -25,8 +31,8 @@ export interface LabBridge {
   saveReport(report: ReportFiles): Promise<SaveOutcome>;
   /** Show an open dialog for result.json / report.html and return its text, or null if cancelled. */
   openResult(): Promise<OpenedFile | null>;
-  /** printToPDF of the current window, saved where the user chooses. */
-  exportPdf(suggestedName: string): Promise<SaveOutcome>;
+  /** printToPDF of the result's report (not the dark app window), saved where the user chooses. */
+  exportPdf(request: PdfRequest): Promise<SaveOutcome>;
   /** Subscribe to menu commands; returns the unsubscribe function. */
   onMenu(listener: (command: MenuCommand) => void): () => void;
 }

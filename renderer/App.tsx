@@ -18,7 +18,7 @@ import { pickHost } from './host/host';
 import { NAV_LABS, experimentsOf } from './labs/catalog';
 import type { NavLab } from './labs/catalog';
 import { LAB_VIEWS } from './labs/views';
-import { compareReproducible } from './state/check';
+import { compareReproducible } from '../core/experiments/result';
 import { defaultForm, formFromResult, formMatchesResult, validateForm } from './state/form';
 import type { FormState } from './state/form';
 import { findExperiment, hashFor, routeFromHash } from './state/route';

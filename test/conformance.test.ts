@@ -132,8 +132,24 @@ describe('trace parsing errors name the line', () => {
     });
   });
 
-  it('replays a trace without recorded results and checks nothing', () => {
-    const text = `${config}\n{"op":"arrive","req":"a","prompt":[1,2,3,4,5]}\n{"op":"lookup","req":"a"}\n{"op":"allocate","req":"a","numComputed":0,"numTokens":5,"computedBlocks":[]}\r\n{"op":"free","req":"a","reason":"finish"}\n`;
-    expect(replayTrace(text)).toEqual({ opsChecked: 0, mismatches: 0 });
+  it('refuses a trace whose events do not record their results', () => {
+    const text = `${config}\n{"op":"arrive","req":"a","prompt":[1,2,3,4,5]}\n{"op":"lookup","req":"a"}\n`;
+    expect(() => replayTrace(text)).toThrow(
+      /^line 3: a lookup event must record its result "computedBlocks"$/,
+    );
+  });
+
+  it('refuses a misspelt result field instead of silently not checking it', () => {
+    const text = `${config}\n{"op":"arrive","req":"a","prompt":[1,2,3,4,5]}\n{"op":"lookup","req":"a","computedBlocks":[],"Free":8}\n`;
+    expect(() => replayTrace(text)).toThrow(/^line 3: unexpected field "Free" in a lookup event/);
+  });
+
+  it('refuses a trace with nothing to check, and errors are one printable line', () => {
+    expect(() => replayTrace(`${config}\n{"op":"arrive","req":"a","prompt":[1]}\n`)).toThrow(
+      /the trace records no results to check/,
+    );
+    expect(() => replayTrace(`${config}\n\u0001\u0002garbage`)).toThrow(
+      /^line 2: invalid JSON[^\u0000-\u001f]*$/,
+    );
   });
 });

@@ -7,6 +7,7 @@ import { tpuLab } from '../tpu/lab';
 import { LAB_VERSION } from '../version';
 import { ParamError, UserError } from './errors';
 import { resolveParams } from './params';
+export { reproducible } from './result';
 import { CancelledError } from './types';
 import type {
   Experiment,
@@ -15,6 +16,7 @@ import type {
   LabView,
   ParamsOf,
   ParamSchema,
+  ParamValue,
   Result,
   RunContext,
 } from './types';
@@ -40,6 +42,17 @@ export interface RunHost {
   /** Called at every progress point; resolve after letting the host's event loop run. */
   yieldToHost?(): Promise<void>;
   isCancelled?(): boolean;
+}
+
+/** An experiment's params resolved and validated, per field and across fields (ParamError otherwise). */
+export function resolveExperimentParams(
+  experiment: Experiment,
+  raw: Readonly<Record<string, unknown>>,
+): Record<string, ParamValue> {
+  const params = resolveParams(experiment.params, raw);
+  const problem = experiment.check?.(params as ParamsOf<ParamSchema>);
+  if (problem) throw new ParamError(problem.field, problem.reason);
+  return params;
 }
 
 export const MAX_SEED = 2 ** 31 - 1;
@@ -92,7 +105,7 @@ export async function runExperiment(
 ): Promise<Result> {
   const experiment = getExperiment(id);
   const seed = checkSeed(rawSeed);
-  const params = resolveParams(experiment.params, rawParams);
+  const params = resolveExperimentParams(experiment, rawParams);
   const body = await (experiment as Experiment<ParamSchema>).run(
     params as ParamsOf<ParamSchema>,
     runContext(seed, host),
@@ -117,10 +130,4 @@ export async function runExperiment(
 /** Re-run a saved result with its own experiment, params and seed. */
 export function rerunResult(saved: Result, host?: RunHost): Promise<Result> {
   return runExperiment(saved.experiment, saved.params, saved.seed, host);
-}
-
-/** Everything of a result except `measurements` (wall-clock): what a re-run must reproduce byte for byte. */
-export function reproducible(result: Result): Result {
-  const { measurements: _m, ...rest } = result;
-  return rest;
 }

@@ -38,12 +38,10 @@ export function parseResultFile(text: string, name = 'file'): Result {
   const trimmed = text.trimStart();
   let json: string = text;
   if (trimmed.startsWith('<')) {
-    const match = new RegExp(`<script type="application/json" id="${EMBED_ID}">([\\s\\S]*?)</script>`).exec(
-      text,
-    );
-    if (!match?.[1])
+    const embedded = embeddedJson(text);
+    if (!embedded)
       throw new UserError(`${name}: no embedded result found (is it a Hyperscale Lab report.html?)`);
-    json = unescapeEmbedded(match[1]);
+    json = embedded; // its `\\u003c` escapes decode back to '<' in JSON.parse
   }
   let data: unknown;
   try {
@@ -64,8 +62,45 @@ export function parseResultFile(text: string, name = 'file'): Result {
 export function escapeForEmbed(json: string): string {
   return json.replace(/</g, '\\u003c');
 }
-function unescapeEmbedded(text: string): string {
-  return text; // \u003c is valid JSON and decodes back to '<' on JSON.parse.
+
+function embeddedJson(html: string): string | undefined {
+  return new RegExp(`<script type="application/json" id="${EMBED_ID}">([\\s\\S]*?)</script>`).exec(html)?.[1];
+}
+
+/** Everything of a result except `measurements` (wall-clock): what a re-run must reproduce byte for byte. */
+export function reproducible(result: Result): Result {
+  const { measurements: _m, ...rest } = result;
+  return rest;
+}
+
+/**
+ * True when a saved file holds exactly the bytes this version writes for `parsed`: no extra fields, no
+ * reformatting. A re-run can only be called byte-identical to a file that passes this.
+ */
+export function isCanonical(text: string, parsed: Result): boolean {
+  const canonical = serializeResult(parsed);
+  return text.trimStart().startsWith('<')
+    ? embeddedJson(text) === escapeForEmbed(canonical)
+    : text === canonical;
+}
+
+export type RerunCheck = { same: true } | { same: false; detail: string };
+
+const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
+
+/** Compare a saved result with its re-run, measurements aside; on a difference, name the first line. */
+export function compareReproducible(saved: Result, rerun: Result): RerunCheck {
+  const a = serializeResult(reproducible(saved));
+  const b = serializeResult(reproducible(rerun));
+  if (a === b) return { same: true };
+  const linesA = a.split('\n');
+  const linesB = b.split('\n');
+  let i = 0;
+  while (i < linesA.length && linesA[i] === linesB[i]) i++;
+  return {
+    same: false,
+    detail: `line ${i + 1}: ${clip(linesA[i]?.trim() ?? '(end)')} vs ${clip(linesB[i]?.trim() ?? '(end)')}`,
+  };
 }
 
 function csvCell(v: string | number): string {

@@ -143,6 +143,11 @@ export interface Experiment<S extends ParamSchema = ParamSchema> {
   /** Shown in reports when `comparisons` is empty: why there is nothing published to compare with. */
   comparisonNote?: string;
   params: S;
+  /**
+   * Rules that involve several parameters (each alone is checked by its spec): return a message naming
+   * `field` and what it must be, or nothing when the combination is valid.
+   */
+  check?(params: ParamsOf<S>): { field: keyof S & string; reason: string } | undefined;
   run(params: ParamsOf<S>, ctx: RunContext): Promise<ResultBody>;
   charts?(result: Result): ChartSpec[];
 }

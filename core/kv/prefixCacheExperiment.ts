@@ -11,7 +11,7 @@ const params = {
   blocks: {
     kind: 'int-list',
     label: 'GPU KV blocks (sweep)',
-    help: 'Sizes of the GPU block pool to compare, one run each.',
+    help: 'Sizes of the GPU block pool to compare, one run each (sorted, duplicates dropped).',
     default: [64, 128, 256, 512, 1024, 2048],
     min: 8,
     max: 65536,
@@ -171,12 +171,17 @@ function makeWorkload(p: Params, rng: Rng): Omit<Req, 'generated' | 'computed'>[
 
 type Ev = { kind: 'arrival'; req: Req } | { kind: 'step' };
 
+/** The most requests one run may draw (rate × duration), so a run stays seconds, not hours. */
+export const MAX_EXPECTED_REQUESTS = 100_000;
+
 /**
- * One pool size. The scheduler follows vLLM V1's (Dec 2024, no chunked prefill): running requests
- * first, each needing one new slot; when `append` fails the most recently admitted running request is
- * preempted (all its blocks freed, recomputed later) and put at the front of the waiting queue; then
- * waiting requests are admitted FCFS after a prefix-cache lookup while blocks, the token budget and
- * the running limit allow.
+ * One pool size. The scheduler follows vLLM V1's (Dec 2024): running requests first, each needing one
+ * new slot while the token budget lasts; when `append` fails the most recently admitted running request
+ * is preempted (all its blocks freed, recomputed later) and put at the front of the waiting queue; then,
+ * only if nothing was preempted in this step, waiting requests are admitted FCFS after a prefix-cache
+ * lookup while blocks, the token budget and the running limit allow.
+ * DEVIATION: no chunked prefill (V1 chunks a prompt that exceeds the budget); a prompt waits until it
+ * fits whole, so `maxBatchTokens` must be at least `maxModelLen` (checked).
  */
 async function simulatePool(
   p: Params,
@@ -222,7 +227,8 @@ async function simulatePool(
     let budget = p.maxBatchTokens;
     const scheduled: Req[] = [];
     // 1. Running requests: one new slot each; preempt from the back when the pool is full.
-    for (let i = 0; i < running.length; i++) {
+    let preemptedNow = false;
+    for (let i = 0; i < running.length && budget > 0; i++) {
       const r = running[i]!;
       let ok = false;
       while (!ok) {
@@ -235,14 +241,15 @@ async function simulatePool(
         victim.computed = 0;
         waiting.unshift(victim);
         preemptions++;
+        preemptedNow = true;
         if (victim === r) break;
       }
       if (!ok) break;
       scheduled.push(r);
       budget -= 1;
     }
-    // 2. Admit waiting requests FCFS.
-    while (waiting.length > 0 && running.length < p.maxRunning) {
+    // 2. Admit waiting requests FCFS (vLLM V1 admits none in a step that preempted).
+    while (!preemptedNow && waiting.length > 0 && running.length < p.maxRunning && budget > 0) {
       const r = waiting[0]!;
       let computedBlocks = bm.lookup(r.id);
       let numComputed = computedBlocks.length * p.blockSize;
@@ -347,10 +354,25 @@ export const kvPrefixCache = defineExperiment({
   comparisonNote:
     'the PagedAttention paper shows shared-prefix throughput (Fig. 16) but publishes no hit-rate-vs-cache-size figure, so this experiment reports measured values only.',
   params,
+  check(p) {
+    if (p.maxBatchTokens < p.maxModelLen) {
+      return {
+        field: 'maxBatchTokens',
+        reason: `must be at least maxModelLen (${p.maxModelLen}) without chunked prefill, or long prompts never fit`,
+      };
+    }
+    if (p.rate * p.duration > MAX_EXPECTED_REQUESTS) {
+      return {
+        field: 'duration',
+        reason: `rate × duration must be at most ${MAX_EXPECTED_REQUESTS.toLocaleString('en-US')} requests (got ${Math.round(p.rate * p.duration).toLocaleString('en-US')})`,
+      };
+    }
+    return undefined;
+  },
   async run(p, ctx: RunContext) {
     const workload = makeWorkload(p, ctx.rng.fork('workload'));
     const points: PointResult[] = [];
-    const sizes = [...p.blocks];
+    const sizes = [...new Set(p.blocks)].sort((a, b) => a - b);
     for (let i = 0; i < sizes.length; i++) {
       const gpuBlocks = sizes[i]!;
       points.push(
@@ -366,6 +388,7 @@ export const kvPrefixCache = defineExperiment({
       metrics[`evictions.${pt.gpuBlocks}`] = pt.evictions;
       metrics[`preemptions.${pt.gpuBlocks}`] = pt.preemptions;
       metrics[`peak-blocks.${pt.gpuBlocks}`] = pt.peakBlocksInUse;
+      metrics[`rejected.${pt.gpuBlocks}`] = pt.rejected;
     }
     return {
       metrics,
@@ -419,10 +442,17 @@ export const kvPrefixCache = defineExperiment({
       },
       {
         kind: 'line',
-        title: 'Evictions and preemptions vs KV cache size',
+        title: 'Cache evictions vs KV cache size',
         x: { label: 'GPU KV blocks', scale: 'log2' },
-        y: { label: 'count' },
-        series: [series('evictions', 'evictions'), series('preemptions', 'preemptions')],
+        y: { label: 'cached blocks evicted' },
+        series: [series('evictions', 'evictions')],
+      },
+      {
+        kind: 'line',
+        title: 'Preemptions (recompute) vs KV cache size',
+        x: { label: 'GPU KV blocks', scale: 'log2' },
+        y: { label: 'requests preempted' },
+        series: [series('preemptions', 'preemptions')],
       },
     ];
   },

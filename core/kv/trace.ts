@@ -1,5 +1,6 @@
 // Conformance traces of vLLM V1's KVCacheManager (JSON lines; see test/data/conformance/SOURCE.md):
 // parsing with line-numbered validation errors, and replay against the BlockManager model.
+import { UserError } from '../experiments/errors';
 import { BlockManager, checkKVCacheConfig } from './blockManager';
 import type { FreeReason, KVCacheConfig } from './blockManager';
 
@@ -70,8 +71,49 @@ export interface ReplayReport {
 
 type Json = Record<string, unknown>;
 
+/** A malformed trace is the user's input: one printable line naming the line number and the problem. */
 function fail(line: number, problem: string): never {
-  throw new Error(`line ${line}: ${problem}`);
+  // eslint-disable-next-line no-control-regex
+  const printable = problem.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  throw new UserError(`line ${line}: ${printable.length > 200 ? `${printable.slice(0, 197)}…` : printable}`);
+}
+
+/** The fields each op may carry (conformance README); recorded results are required, anything else is an error. */
+const FIELDS: Readonly<Record<string, readonly string[]>> = {
+  arrive: ['op', 'req', 'prompt'],
+  token: ['op', 'req', 'token'],
+  lookup: ['op', 'req', 'computedBlocks', 'free'],
+  allocate: ['op', 'req', 'numComputed', 'numTokens', 'computedBlocks', 'newBlocks', 'free'],
+  append: ['op', 'req', 'numComputed', 'numTokens', 'newBlocks', 'free'],
+  free: ['op', 'req', 'reason', 'free'],
+};
+const RESULTS: Readonly<Record<string, readonly string[]>> = {
+  lookup: ['computedBlocks', 'free'],
+  allocate: ['newBlocks', 'free'],
+  append: ['newBlocks', 'free'],
+  free: ['free'],
+};
+
+function checkUnknownFields(o: Json, op: string, line: number): void {
+  const allowed = FIELDS[op];
+  if (!allowed) return;
+  for (const key of Object.keys(o)) {
+    if (!allowed.includes(key))
+      fail(line, `unexpected field "${key}" in a ${op} event (allowed: ${allowed.join(', ')})`);
+  }
+}
+
+function checkResultsRecorded(o: Json, op: string, line: number): void {
+  for (const key of RESULTS[op] ?? []) {
+    if (!(key in o)) fail(line, `a ${op} event must record its result "${key}"`);
+  }
+}
+
+function parseEvent(o: Json, line: number, numBlocks: number): TraceEvent {
+  const event = parseEventFields(o, line, numBlocks);
+  checkUnknownFields(o, event.op, line);
+  checkResultsRecorded(o, event.op, line);
+  return event;
 }
 
 function describe(v: unknown): string {
@@ -145,7 +187,7 @@ function parseConfig(value: Json, line: number): KVCacheConfig {
   return config;
 }
 
-function parseEvent(o: Json, line: number, numBlocks: number): TraceEvent {
+function parseEventFields(o: Json, line: number, numBlocks: number): TraceEvent {
   const op = o.op;
   if (typeof op !== 'string') fail(line, `missing "op" (got ${describe(op)})`);
   const req = o.req;
@@ -352,5 +394,7 @@ function hasResults(ev: TraceEvent): boolean {
 /** Parses and replays a trace. Malformed lines throw `line N: problem`; result differences are counted. */
 export function replayTrace(text: string): ReplayReport {
   const { config, events } = parseTrace(text);
-  return replayEvents(config, events);
+  const report = replayEvents(config, events);
+  if (report.opsChecked === 0) throw new UserError('the trace records no results to check');
+  return report;
 }

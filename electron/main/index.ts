@@ -15,7 +15,8 @@ import { startUrl, windowOptions } from './window';
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
 const rendererDir = join(import.meta.dirname, '../renderer');
 const devServerUrl = process.env.ELECTRON_RENDERER_URL || undefined; // set by `electron-vite dev`
-const isDev = Boolean(devServerUrl) || (!app.isPackaged && process.env.NODE_ENV !== 'production');
+// DevTools only in development: under `electron-vite dev`, or when asked for with LAB_DEVTOOLS=1.
+const isDev = Boolean(devServerUrl) || process.env.LAB_DEVTOOLS === '1';
 const urls = createUrlPolicy({ devServerUrl });
 
 // app:// serves out/renderer: a standard, secure origin (module workers, fetch) instead of file://.
@@ -66,6 +67,23 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/**
+ * Print a self-contained report to PDF in a hidden window with scripts off and no preload, so the PDF is
+ * the light report with its title and citation, not the dark app.
+ */
+async function printHtmlToPdf(html: string): Promise<Uint8Array> {
+  const printer = new BrowserWindow({
+    show: false,
+    webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false },
+  });
+  try {
+    await printer.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    return await printer.webContents.printToPDF({ printBackground: true });
+  } finally {
+    printer.destroy();
+  }
+}
+
 /** The sender's URL, or '' (untrusted) unless the message comes from a window's main frame. */
 function senderUrl(event: IpcMainInvokeEvent): string {
   const frame = event.senderFrame;
@@ -86,7 +104,7 @@ function registerIpc(): void {
       readFile: (path, encoding) => readFile(path, encoding),
       stat: (path) => stat(path),
     },
-    printToPDF: (options) => windowOrThrow().webContents.printToPDF(options),
+    printToPDF: (html) => printHtmlToPdf(html),
     isTrustedSender: urls.isTrustedSender,
     defaultDirectory: app.getPath('documents'),
   });

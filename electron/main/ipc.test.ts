@@ -202,13 +202,15 @@ describe('openResult', () => {
 });
 
 describe('exportPdf', () => {
-  it('prints with backgrounds and writes the PDF where the user chose', async () => {
+  const pdf = (suggestedName: string) => ({ suggestedName, html: '<h1>report</h1>' });
+
+  it('prints the given report HTML and writes the PDF where the user chose', async () => {
     const target = join(root, 'kv-seed1.pdf');
     const { deps, handlers } = setup({
       showSaveDialog: vi.fn(async () => ({ canceled: false, filePath: target })),
     });
-    expect(await handlers.exportPdf(APP_URL, 'kv-seed1')).toEqual({ saved: true, path: target });
-    expect(deps.printToPDF).toHaveBeenCalledWith({ printBackground: true });
+    expect(await handlers.exportPdf(APP_URL, pdf('kv-seed1.pdf'))).toEqual({ saved: true, path: target });
+    expect(deps.printToPDF).toHaveBeenCalledWith('<h1>report</h1>');
     expect(deps.showSaveDialog).toHaveBeenCalledWith(
       expect.objectContaining({ defaultPath: 'kv-seed1.pdf' }),
     );
@@ -220,7 +222,7 @@ describe('exportPdf', () => {
     const { handlers } = setup({
       showSaveDialog: async () => ({ canceled: false, filePath: join(root, 'out') }),
     });
-    expect(await handlers.exportPdf(APP_URL, 'x')).toEqual({
+    expect(await handlers.exportPdf(APP_URL, pdf('x'))).toEqual({
       saved: false,
       error: 'out.pdf already exists; choose another name',
     });
@@ -229,28 +231,34 @@ describe('exportPdf', () => {
 
   it('returns saved:false when cancelled, without printing', async () => {
     const { deps, handlers } = setup({ showSaveDialog: async () => ({ canceled: true }) });
-    expect(await handlers.exportPdf(APP_URL, 'x')).toEqual({ saved: false });
+    expect(await handlers.exportPdf(APP_URL, pdf('x'))).toEqual({ saved: false });
     expect(deps.printToPDF).not.toHaveBeenCalled();
   });
 
-  it.each([[42], ['../x'], ['a/b'], [''], [{ name: 'x' }]])(
-    'rejects the name %j and prints nothing',
-    async (name) => {
-      const { deps, fs, handlers } = setup();
-      const outcome = await handlers.exportPdf(APP_URL, name);
-      expect(outcome).toMatchObject({
-        saved: false,
-        error: expect.stringMatching(/^invalid PDF name: [^\n]+$/),
-      });
-      expect(deps.showSaveDialog).not.toHaveBeenCalled();
-      expect(deps.printToPDF).not.toHaveBeenCalled();
-      expect(fs.writeFile).not.toHaveBeenCalled();
-    },
-  );
+  it.each([
+    [42],
+    ['x'],
+    [pdf('../x')],
+    [pdf('a/b')],
+    [pdf('')],
+    [{ name: 'x' }],
+    [{ suggestedName: 'x', html: 7 }],
+    [{ ...pdf('x'), extra: 1 }],
+  ])('rejects the request %j and prints nothing', async (request) => {
+    const { deps, fs, handlers } = setup();
+    const outcome = await handlers.exportPdf(APP_URL, request);
+    expect(outcome).toMatchObject({
+      saved: false,
+      error: expect.stringMatching(/^invalid PDF request: [^\n]+$/),
+    });
+    expect(deps.showSaveDialog).not.toHaveBeenCalled();
+    expect(deps.printToPDF).not.toHaveBeenCalled();
+    expect(fs.writeFile).not.toHaveBeenCalled();
+  });
 
   it('rejects an untrusted sender', async () => {
     const { deps, handlers } = setup();
-    await expect(handlers.exportPdf('https://example.com/', 'x')).rejects.toThrow(/not the app window/);
+    await expect(handlers.exportPdf('https://example.com/', pdf('x'))).rejects.toThrow(/not the app window/);
     expect(deps.printToPDF).not.toHaveBeenCalled();
   });
 });

@@ -74,7 +74,15 @@ export const ReportFilesSchema = z
       });
   });
 
-export const PdfNameSchema = SuggestedName;
+export const PdfRequestSchema = z
+  .object({
+    suggestedName: z
+      .string()
+      .transform((s) => s.replace(/\.pdf$/i, ''))
+      .pipe(SuggestedName),
+    html: z.string().max(LIMITS.maxReportBytes, { error: `must be at most ${LIMITS.maxReportBytes} bytes` }),
+  })
+  .strict();
 
 function mb(bytes: number): string {
   return `${Math.round(bytes / (1024 * 1024))} MB`;
@@ -131,7 +139,8 @@ export interface IpcDeps {
     stat(path: string): Promise<{ size: number; isFile(): boolean }>;
   };
   /** Prints the app window (the one trusted sender) to PDF. */
-  printToPDF(options: { printBackground: boolean }): Promise<Uint8Array>;
+  /** Render self-contained HTML (scripts off) in a hidden window and print it to PDF. */
+  printToPDF(html: string): Promise<Uint8Array>;
   isTrustedSender(frameUrl: string): boolean;
   /** Folder the save dialogs start in (e.g. Documents); the dialog's last folder when absent. */
   defaultDirectory?: string;
@@ -223,14 +232,13 @@ export function createHandlers(deps: IpcDeps): IpcHandlers {
 
     async exportPdf(senderUrl, payload) {
       checkSender('export PDF', senderUrl);
-      const parsed = PdfNameSchema.safeParse(
-        typeof payload === 'string' ? payload.replace(/\.pdf$/i, '') : payload,
-      );
-      if (!parsed.success) return { saved: false, error: `invalid PDF name: ${describeIssue(parsed.error)}` };
+      const parsed = PdfRequestSchema.safeParse(payload);
+      if (!parsed.success)
+        return { saved: false, error: `invalid PDF request: ${describeIssue(parsed.error)}` };
 
       const choice = await deps.showSaveDialog({
         title: 'Export PDF',
-        defaultPath: startPath(`${parsed.data}.pdf`),
+        defaultPath: startPath(`${parsed.data.suggestedName}.pdf`),
         buttonLabel: 'Export PDF',
         filters: [{ name: 'PDF', extensions: ['pdf'] }],
         properties: ['createDirectory', 'showOverwriteConfirmation'],
@@ -242,7 +250,7 @@ export function createHandlers(deps: IpcDeps): IpcHandlers {
       const hasPdfExt = extname(chosen).toLowerCase() === '.pdf';
       const path = hasPdfExt ? chosen : `${chosen}.pdf`;
       try {
-        const pdf = await deps.printToPDF({ printBackground: true });
+        const pdf = await deps.printToPDF(parsed.data.html);
         await deps.fs.writeFile(path, pdf, { flag: hasPdfExt ? 'w' : 'wx' });
       } catch (err) {
         if (errorCode(err) === 'EEXIST')

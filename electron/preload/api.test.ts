@@ -39,11 +39,12 @@ describe('createLabApi', () => {
     const report = { suggestedName: 'x', files: { 'a.csv': '1' } };
     await api.saveReport(report);
     await api.openResult();
-    await api.exportPdf('x');
+    const pdf = { suggestedName: 'x', html: '<p>r</p>' };
+    await api.exportPdf(pdf);
     expect(ipc.invoke.mock.calls).toEqual([
       [CHANNELS.saveReport, report],
       [CHANNELS.openResult],
-      [CHANNELS.exportPdf, 'x'],
+      [CHANNELS.exportPdf, pdf],
     ]);
   });
 

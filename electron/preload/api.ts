@@ -2,7 +2,7 @@
 // index.ts so it can be tested without Electron; nothing here hands ipcRenderer or events to the page.
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import { CHANNELS } from '../bridge';
-import type { LabBridge, MenuCommand, OpenedFile, ReportFiles, SaveOutcome } from '../bridge';
+import type { LabBridge, MenuCommand, OpenedFile, ReportFiles, SaveOutcome, PdfRequest } from '../bridge';
 
 export const MENU_COMMANDS = [
   'open-result',
@@ -35,8 +35,7 @@ export function createLabApi(ipc: BridgeIpc, argv: readonly string[]): LabBridge
     version: parseLabVersion(argv),
     saveReport: (report: ReportFiles) => ipc.invoke(CHANNELS.saveReport, report) as Promise<SaveOutcome>,
     openResult: () => ipc.invoke(CHANNELS.openResult) as Promise<OpenedFile | null>,
-    exportPdf: (suggestedName: string) =>
-      ipc.invoke(CHANNELS.exportPdf, suggestedName) as Promise<SaveOutcome>,
+    exportPdf: (request: PdfRequest) => ipc.invoke(CHANNELS.exportPdf, request) as Promise<SaveOutcome>,
     onMenu(listener) {
       const onCommand = (_event: IpcRendererEvent, command: unknown): void => {
         if (isMenuCommand(command)) listener(command);

@@ -65,7 +65,9 @@ export function ExperimentPanel(props: Props) {
         <div className="paper" data-testid="experiment-paper">
           <span>{experiment.paper}</span>
           <span className="figure">
-            {experiment.figure === 'none' ? 'no published figure' : experiment.figure}
+            {experiment.figure.startsWith('none')
+              ? `no published figure${experiment.figure.slice(4)}`
+              : experiment.figure}
           </span>
         </div>
         <Description text={experiment.description} />

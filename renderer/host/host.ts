@@ -13,8 +13,8 @@ export interface Host {
   saveReport(files: ReportFiles): Promise<string | null>;
   /** Let the user pick a result.json or report.html; null if they cancelled. */
   openResult(): Promise<OpenedResultFile | null>;
-  /** Export the window as PDF (print in a browser); resolves with the path when the host knows it. */
-  exportPdf(name: string): Promise<string | null>;
+  /** Export a report's HTML as PDF (the browser's print dialog on the web); resolves with the saved path if known. */
+  exportPdf(name: string, html: string): Promise<string | null>;
   /** Menu commands (Electron menu or the page's keyboard shortcuts); returns the unsubscribe function. */
   onMenu(cb: (command: MenuCommand) => void): () => void;
   /** Offer one file as a download (web host only; the Electron app saves whole reports). */
@@ -32,7 +32,7 @@ export function electronHost(lab: LabBridge): Host {
     kind: 'electron',
     saveReport: async (files) => savedPath(await lab.saveReport(files)),
     openResult: () => lab.openResult(),
-    exportPdf: async (name) => savedPath(await lab.exportPdf(name)),
+    exportPdf: async (name, html) => savedPath(await lab.exportPdf({ suggestedName: name, html })),
     onMenu: (cb) => lab.onMenu(cb),
   };
 }
@@ -90,8 +90,15 @@ export function webHost(): Host {
       return 'report.html (downloaded)';
     },
     openResult: pickFile,
-    exportPdf: async () => {
-      window.print();
+    exportPdf: async (_name, html) => {
+      // Print the report, not the app: a hidden same-origin frame holding the self-contained report.
+      const frame = document.createElement('iframe');
+      frame.style.cssText = 'position:fixed;width:0;height:0;border:0;visibility:hidden';
+      frame.srcdoc = html;
+      document.body.append(frame);
+      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      frame.contentWindow?.print();
+      setTimeout(() => frame.remove(), 60_000);
       return null;
     },
     onMenu: (cb) => {

@@ -17,6 +17,7 @@ table { border-collapse: collapse; font-size: 13px; margin: .3rem 0; } th, td { 
 th { background: #f3f5f8; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; } .chart { color: #1d232b; background: #fff; border: 1px solid #e6e9ee; border-radius: 4px; }
 .no-comparison { background: #fff8e6; border-left: 3px solid #e69f00; padding: .5rem .8rem; }
+.result-table { overflow-x: auto; }
 footer { margin-top: 3rem; font-size: 12px; color: #5b6773; }
 `;
 

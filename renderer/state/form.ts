@@ -93,6 +93,16 @@ export function validateForm(form: FormState, experiment: Experiment): FormCheck
     const checked = checkParam(name, spec, form.values[name] ?? '');
     if (!checked.ok) errors[name] = checked.error;
   }
+  if (Object.keys(errors).length === 0) {
+    const values = Object.fromEntries(
+      Object.entries(experiment.params).map(([name, spec]) => {
+        const checked = checkParam(name, spec, form.values[name] ?? '');
+        return [name, checked.ok ? checked.value : spec.default];
+      }),
+    );
+    const problem = experiment.check?.(values);
+    if (problem) errors[problem.field] = problem.reason;
+  }
   const seedError = checkSeedText(form.seed);
   if (seedError) errors.seed = seedError;
   return { errors, ok: Object.keys(errors).length === 0 };

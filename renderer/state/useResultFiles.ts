@@ -59,9 +59,13 @@ export function useResultFiles({ host, result, setBanner, showResult }: Deps) {
   }
 
   async function exportPdf() {
-    const name = result ? `${result.experiment}-seed${result.seed}.pdf` : 'hyperscale-lab.pdf';
+    if (!result) return setBanner({ kind: 'info', text: 'Nothing to export yet: run an experiment first.' });
     try {
-      const where = await host.exportPdf(name);
+      const { buildReportHtml } = await import('../report/buildReport');
+      const where = await host.exportPdf(
+        `${result.experiment}-seed${result.seed}.pdf`,
+        buildReportHtml(result),
+      );
       if (where) setBanner({ kind: 'info', text: `PDF saved: ${where}` });
     } catch (e) {
       error('Could not export the PDF', e);

@@ -148,8 +148,13 @@ describe('trace parsing errors name the line', () => {
     expect(() => replayTrace(`${config}\n{"op":"arrive","req":"a","prompt":[1]}\n`)).toThrow(
       /the trace records no results to check/,
     );
-    expect(() => replayTrace(`${config}\n\u0001\u0002garbage`)).toThrow(
-      /^line 2: invalid JSON[^\u0000-\u001f]*$/,
-    );
+    let message = '';
+    try {
+      replayTrace(`${config}\n\u0001\u0002garbage`);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^line 2: invalid JSON/);
+    expect([...message].every((ch) => ch >= ' ')).toBe(true);
   });
 });

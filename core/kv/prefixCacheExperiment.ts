@@ -116,7 +116,10 @@ const VOCAB = 32000;
 interface Req {
   id: string;
   arrivalS: number;
-  prompt: number[];
+  /** The shared system prompt this request starts with, and its own suffix; the prompt is built on arrival. */
+  prefix: readonly number[];
+  suffix: readonly number[];
+  promptLen: number;
   outputLen: number;
   /** Tokens generated so far (kept across preemption: V1 recomputes them on re-admission). */
   generated: number;
@@ -145,8 +148,15 @@ function randomTokens(rng: Rng, n: number): number[] {
   return out;
 }
 
-/** The workload is drawn once per run and replayed identically at every pool size. */
-function makeWorkload(p: Params, rng: Rng): Omit<Req, 'generated' | 'computed'>[] {
+/**
+ * The workload is drawn once per run and replayed identically at every pool size. Prompts stay as
+ * (shared prefix, own suffix) so memory grows with the suffixes only.
+ */
+async function makeWorkload(
+  p: Params,
+  rng: Rng,
+  progress: (fraction: number) => Promise<void>,
+): Promise<Omit<Req, 'generated' | 'computed'>[]> {
   const prefixRng = rng.fork('prefixes');
   const prefixes = Array.from({ length: p.prefixes }, () => randomTokens(prefixRng, p.prefixTokens));
   const pick = new EmpiricalDiscrete(
@@ -156,17 +166,25 @@ function makeWorkload(p: Params, rng: Rng): Omit<Req, 'generated' | 'computed'>[
   const arrivals = poissonArrivals(rng.fork('arrivals'), p.rate, p.duration);
   const lenRng = rng.fork('lengths');
   const tokRng = rng.fork('suffix-tokens');
-  return arrivals.map((arrivalS, i) => {
-    const prefix = prefixes[pick.sample(lenRng)] ?? [];
+  const out: Omit<Req, 'generated' | 'computed'>[] = [];
+  for (let i = 0; i < arrivals.length; i++) {
+    if (i % 10_000 === 0) await progress(i / arrivals.length);
+    const fullPrefix = prefixes[pick.sample(lenRng)] ?? [];
     const suffixLen = Math.max(1, Math.round(lognormalFromMean(lenRng, p.suffixTokens, 0.6)));
-    const prompt = prefix.concat(randomTokens(tokRng, suffixLen)).slice(0, p.maxModelLen - 1);
-    const outputCap = p.maxModelLen - prompt.length;
+    const suffixDrawn = randomTokens(tokRng, suffixLen);
+    // The prompt is cut to maxModelLen - 1 so at least one token can be generated.
+    const room = p.maxModelLen - 1;
+    const prefix = fullPrefix.length > room ? fullPrefix.slice(0, room) : fullPrefix;
+    const suffix = suffixDrawn.slice(0, room - prefix.length);
+    const promptLen = prefix.length + suffix.length;
+    const outputCap = p.maxModelLen - promptLen;
     const outputLen = Math.min(
       outputCap,
       Math.max(1, Math.round(lognormalFromMean(lenRng, p.outputTokens, 0.8))),
     );
-    return { id: `r${i}`, arrivalS, prompt, outputLen };
-  });
+    out.push({ id: `r${i}`, arrivalS: arrivals[i]!, prefix, suffix, promptLen, outputLen });
+  }
+  return out;
 }
 
 type Ev = { kind: 'arrival'; req: Req } | { kind: 'step' };
@@ -186,7 +204,7 @@ export const MAX_EXPECTED_REQUESTS = 100_000;
 async function simulatePool(
   p: Params,
   gpuBlocks: number,
-  workload: ReturnType<typeof makeWorkload>,
+  workload: Awaited<ReturnType<typeof makeWorkload>>,
   tokenRng: Rng,
   onStep: (fraction: number) => Promise<void>,
 ): Promise<PointResult> {
@@ -221,7 +239,7 @@ async function simulatePool(
       q.schedule(t, { kind: 'step' });
     }
   };
-  const totalTokens = (r: Req) => r.prompt.length + r.generated;
+  const totalTokens = (r: Req) => r.promptLen + r.generated;
 
   const step = (now: number) => {
     let budget = p.maxBatchTokens;
@@ -309,7 +327,7 @@ async function simulatePool(
     const ev = q.step()!;
     if (ev.event.kind === 'arrival') {
       const r = ev.event.req;
-      bm.addRequest(r.id, r.prompt);
+      bm.addRequest(r.id, r.prefix.concat(r.suffix));
       waiting.push(r);
       wake(ev.time);
     } else {
@@ -370,17 +388,19 @@ export const kvPrefixCache = defineExperiment({
     return undefined;
   },
   async run(p, ctx: RunContext) {
-    const workload = makeWorkload(p, ctx.rng.fork('workload'));
+    const workload = await makeWorkload(p, ctx.rng.fork('workload'), (f) =>
+      ctx.progress(0.02 * f, 'drawing the workload'),
+    );
     const points: PointResult[] = [];
     const sizes = [...new Set(p.blocks)].sort((a, b) => a - b);
     for (let i = 0; i < sizes.length; i++) {
       const gpuBlocks = sizes[i]!;
       points.push(
         await simulatePool(p, gpuBlocks, workload, ctx.rng.fork(`tokens-${gpuBlocks}`), (f) =>
-          ctx.progress((i + f) / sizes.length, `${gpuBlocks} blocks`),
+          ctx.progress(0.02 + (0.98 * (i + f)) / sizes.length, `${gpuBlocks} blocks`),
         ),
       );
-      await ctx.progress((i + 1) / sizes.length, `${gpuBlocks} blocks done`);
+      await ctx.progress(0.02 + (0.98 * (i + 1)) / sizes.length, `${gpuBlocks} blocks done`);
     }
     const metrics: Record<string, number> = { requests: workload.length };
     for (const pt of points) {

@@ -71,6 +71,36 @@ describe('the app in Chromium', () => {
     expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
   });
 
+  it('re-runs the shown result in the worker and finds it byte-identical', async () => {
+    await page.getByTestId('rerun-check').click();
+    await expect
+      .poll(() => page.getByTestId('rerun-status').textContent(), { timeout: 60_000 })
+      .toMatch(/byte-identical/);
+  });
+
+  it('opens the exported report.html and shows its result with its parameters', async () => {
+    await page.getByTestId('reset-button').click();
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByTestId('open-result').click(),
+    ]);
+    await chooser.setFiles(join(ROOT, 'test-results', 'e2e-report.html'));
+    await expect.poll(() => page.getByTestId('param-blocks').inputValue()).toBe('64,256');
+    expect(await page.getByTestId('param-seed').inputValue()).toBe('7');
+    expect(await page.getByTestId('results').textContent()).toMatch(/seed 7/);
+  });
+
+  it('cancels a long run', async () => {
+    await page.getByTestId('param-blocks').fill('64,128,256,512,1024,2048,4096,8192');
+    await page.getByTestId('param-duration').fill('20000');
+    await page.getByTestId('run-button').click();
+    await expect.poll(() => page.getByTestId('progress').getAttribute('data-state')).toBe('running');
+    await page.getByTestId('cancel-button').click();
+    await expect
+      .poll(() => page.getByTestId('progress').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('cancelled');
+  });
+
   it('says honestly that the TPU and mesh labs are still coming', async () => {
     await page.getByTestId('nav-tpu').click();
     await expect.poll(() => page.locator('body').textContent()).toMatch(/coming/i);

@@ -126,6 +126,8 @@ interface Req {
   /** Tokens whose KV is in the cache (0 while waiting). */
   computed: number;
   firstTokenS?: number;
+  /** Registered with the block manager (on its first admission attempt). */
+  added?: boolean;
 }
 
 interface PointResult {
@@ -189,6 +191,35 @@ async function makeWorkload(
 
 type Ev = { kind: 'arrival'; req: Req } | { kind: 'step' };
 
+/** FCFS waiting queue with O(1) push, shift and put-back-at-front (for preempted requests). */
+class WaitingQueue {
+  private readonly items: Req[] = [];
+  private head = 0;
+  /** Preempted requests, frontmost last. */
+  private readonly front: Req[] = [];
+
+  get length(): number {
+    return this.front.length + this.items.length - this.head;
+  }
+  peek(): Req | undefined {
+    return this.front.length > 0 ? this.front[this.front.length - 1] : this.items[this.head];
+  }
+  shift(): void {
+    if (this.front.length > 0) this.front.pop();
+    else if (this.head < this.items.length) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+  push(r: Req): void {
+    this.items.push(r);
+  }
+  unshift(r: Req): void {
+    this.front.push(r);
+  }
+}
+
 /** The most requests one run may draw (rate × duration), so a run stays seconds, not hours. */
 export const MAX_EXPECTED_REQUESTS = 100_000;
 
@@ -216,7 +247,7 @@ async function simulatePool(
     numPreallocateTokens: p.preallocateTokens,
   });
   const q = new EventQueue<Ev>();
-  const waiting: Req[] = [];
+  const waiting = new WaitingQueue();
   const running: Req[] = [];
   let stepScheduled = false;
   let hitTokens = 0;
@@ -268,7 +299,12 @@ async function simulatePool(
     }
     // 2. Admit waiting requests FCFS (vLLM V1 admits none in a step that preempted).
     while (!preemptedNow && waiting.length > 0 && running.length < p.maxRunning && budget > 0) {
-      const r = waiting[0]!;
+      const r = waiting.peek()!;
+      // Known to the block manager from its first admission attempt on (keeps memory to the queue head).
+      if (!r.added) {
+        bm.addRequest(r.id, r.prefix.concat(r.suffix));
+        r.added = true;
+      }
       let computedBlocks = bm.lookup(r.id);
       let numComputed = computedBlocks.length * p.blockSize;
       if (numComputed >= totalTokens(r)) {
@@ -327,7 +363,6 @@ async function simulatePool(
     const ev = q.step()!;
     if (ev.event.kind === 'arrival') {
       const r = ev.event.req;
-      bm.addRequest(r.id, r.prefix.concat(r.suffix));
       waiting.push(r);
       wake(ev.time);
     } else {

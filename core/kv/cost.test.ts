@@ -1,0 +1,81 @@
+// Tests for the roofline cost model: KV bytes and slot counts of the paper's setups, and latency behaviour.
+import { describe, expect, it } from 'vitest';
+import {
+  A100_40GB,
+  DEFAULT_PAGED_OVERHEAD,
+  SETUPS,
+  costModel,
+  cpuBlocks,
+  gpuBlocks,
+  kvBytesPerToken,
+  kvSlots,
+} from './cost';
+
+describe('cost model: KV capacity of the paper’s setups (§6.1, Table 1)', () => {
+  it('OPT-13B stores 800 KB of KV per token (2 × 40 × 5120 × 2 B)', () => {
+    expect(kvBytesPerToken(SETUPS['opt-13b'].model)).toBe(819200);
+  });
+
+  it.each([
+    ['opt-13b', 15.7e3, 0.03],
+    ['opt-66b', 9.7e3, 0.03],
+    ['opt-175b', 60.1e3, 0.06],
+  ] as const)('%s has about the published KV slot count', (id, published, tolerance) => {
+    const slots = kvSlots(SETUPS[id]);
+    expect(Math.abs(slots - published) / published).toBeLessThan(tolerance);
+  });
+
+  it('blocks are slots divided by the block size, and the swap space is 4 GiB per GPU', () => {
+    const s = SETUPS['opt-13b'];
+    expect(gpuBlocks(s, 16)).toBe(Math.floor(kvSlots(s) / 16));
+    expect(cpuBlocks(s, 16) * 16 * 819200).toBeLessThanOrEqual(4 * 1024 ** 3);
+    expect(s.gpu).toBe(A100_40GB);
+  });
+});
+
+describe('cost model: iteration latency', () => {
+  const c = costModel(SETUPS['opt-13b'], 16);
+  const decode = (batch: number, ctx: number) => ({
+    batchTokens: batch,
+    kvTokensRead: batch * ctx,
+    attentionPairs: batch * ctx,
+    blocksRead: batch * Math.ceil(ctx / 16),
+  });
+
+  it('a small decode batch of OPT-13B is bound by reading the 26 GB of weights (≈20–30 ms)', () => {
+    const t = c.iterationS(decode(1, 100), true);
+    expect(t).toBeGreaterThan(0.018);
+    expect(t).toBeLessThan(0.03);
+  });
+
+  it('latency grows with the batch and with the KV read', () => {
+    expect(c.iterationS(decode(64, 500), true)).toBeGreaterThan(c.iterationS(decode(8, 500), true));
+    expect(c.iterationS(decode(8, 1500), true)).toBeGreaterThan(c.iterationS(decode(8, 500), true));
+  });
+
+  it('the paged kernel adds exactly pagedOverhead to attention at block size 16', () => {
+    const w = decode(64, 1024);
+    const zero = costModel(SETUPS['opt-13b'], 16, 0);
+    const withOverhead = costModel(SETUPS['opt-13b'], 16, DEFAULT_PAGED_OVERHEAD);
+    const attn =
+      zero.iterationS(w, true) -
+      zero.iterationS({ ...w, kvTokensRead: 0, attentionPairs: 0, blocksRead: 0 }, true);
+    const extra = withOverhead.iterationS(w, true) - zero.iterationS(w, true);
+    expect(extra / attn).toBeCloseTo(DEFAULT_PAGED_OVERHEAD, 6);
+    expect(zero.iterationS(w, false)).toBeCloseTo(zero.iterationS(w, true), 9);
+  });
+
+  it('tiny blocks make the paged kernel slower (per-block gather cost)', () => {
+    const w1 = { ...decode(64, 1024), blocksRead: 64 * 1024 };
+    expect(costModel(SETUPS['opt-13b'], 1).iterationS(w1, true)).toBeGreaterThan(
+      c.iterationS(decode(64, 1024), true),
+    );
+  });
+
+  it('swapping many small blocks costs more than the same bytes in large blocks', () => {
+    const small = costModel(SETUPS['opt-13b'], 1).swapS(1024);
+    const large = costModel(SETUPS['opt-13b'], 64).swapS(16);
+    expect(small).toBeGreaterThan(large);
+    expect(c.swapS(0)).toBe(0);
+  });
+});

@@ -1,0 +1,240 @@
+// Roofline cost model for one engine iteration (batch tokens, KV bytes read) and the KV-cache capacity
+// of the paper's setups (§6.1, Table 1). Every constant names its public source or is marked ASSUMPTION.
+
+/** A model's shape, from its public model card / paper. */
+export interface ModelSpec {
+  name: string;
+  /** Parameter count (weights), from the model's paper. */
+  params: number;
+  layers: number;
+  hidden: number;
+  /** Bytes per element of weights and KV cache (fp16). */
+  bytesPerElement: number;
+}
+
+export interface GpuSpec {
+  name: string;
+  /** Dense fp16/bf16 tensor-core peak, FLOP/s (NVIDIA A100 datasheet: 312 TFLOPS). */
+  peakFlops: number;
+  /** HBM bandwidth, bytes/s (A100 datasheet: 40GB SXM 1,555 GB/s; 80GB SXM 2,039 GB/s). */
+  hbmBytesPerS: number;
+  /** HBM capacity, bytes (the "40GB" / "80GB" parts have 40 / 80 GiB). */
+  memoryBytes: number;
+}
+
+export interface Setup {
+  id: SetupId;
+  label: string;
+  model: ModelSpec;
+  gpu: GpuSpec;
+  numGpus: number;
+  /** The paper's published KV slot count for this setup (Table 1), or null where none is published. */
+  publishedSlots: number | null;
+}
+
+export type SetupId = 'opt-13b' | 'opt-66b' | 'opt-175b' | 'llama-13b';
+export const SETUP_IDS: readonly SetupId[] = ['opt-13b', 'opt-66b', 'opt-175b', 'llama-13b'];
+
+const GiB = 1024 ** 3;
+
+/** NVIDIA A100 Tensor Core GPU datasheet (2021): 312 TFLOPS fp16 dense, 1,555 GB/s (40GB SXM). */
+export const A100_40GB: GpuSpec = {
+  name: 'A100-40GB',
+  peakFlops: 312e12,
+  hbmBytesPerS: 1555e9,
+  memoryBytes: 40 * GiB,
+};
+/** Same datasheet: the 80GB SXM part has 2,039 GB/s. */
+export const A100_80GB: GpuSpec = {
+  name: 'A100-80GB',
+  peakFlops: 312e12,
+  hbmBytesPerS: 2039e9,
+  memoryBytes: 80 * GiB,
+};
+
+/** Zhang et al., "OPT: Open Pre-trained Transformer Language Models" (2022), Table 1. */
+export const OPT_13B: ModelSpec = {
+  name: 'OPT-13B',
+  params: 13e9,
+  layers: 40,
+  hidden: 5120,
+  bytesPerElement: 2,
+};
+export const OPT_66B: ModelSpec = {
+  name: 'OPT-66B',
+  params: 66e9,
+  layers: 64,
+  hidden: 9216,
+  bytesPerElement: 2,
+};
+export const OPT_175B: ModelSpec = {
+  name: 'OPT-175B',
+  params: 175e9,
+  layers: 96,
+  hidden: 12288,
+  bytesPerElement: 2,
+};
+/** Touvron et al., "LLaMA: Open and Efficient Foundation Language Models" (2023), Table 2 (13.0B, 40 layers, d=5120). */
+export const LLAMA_13B: ModelSpec = {
+  name: 'LLaMA-13B',
+  params: 13e9,
+  layers: 40,
+  hidden: 5120,
+  bytesPerElement: 2,
+};
+
+/** §6.1, Table 1 of the paper: model sizes and servers. */
+export const SETUPS: Readonly<Record<SetupId, Setup>> = {
+  'opt-13b': {
+    id: 'opt-13b',
+    label: 'OPT-13B, 1×A100-40GB',
+    model: OPT_13B,
+    gpu: A100_40GB,
+    numGpus: 1,
+    publishedSlots: 15.7e3,
+  },
+  'opt-66b': {
+    id: 'opt-66b',
+    label: 'OPT-66B, 4×A100-40GB',
+    model: OPT_66B,
+    gpu: A100_40GB,
+    numGpus: 4,
+    publishedSlots: 9.7e3,
+  },
+  'opt-175b': {
+    id: 'opt-175b',
+    label: 'OPT-175B, 8×A100-80GB',
+    model: OPT_175B,
+    gpu: A100_80GB,
+    numGpus: 8,
+    publishedSlots: 60.1e3,
+  },
+  // ASSUMPTION: the paper runs LLaMA-13B for shared prefixes (§6.4) on one A100-80GB; no slot count is published.
+  'llama-13b': {
+    id: 'llama-13b',
+    label: 'LLaMA-13B, 1×A100-80GB',
+    model: LLAMA_13B,
+    gpu: A100_80GB,
+    numGpus: 1,
+    publishedSlots: null,
+  },
+};
+
+/**
+ * Share of GPU memory the engine may use: vLLM's `gpu_memory_utilization` default (0.9, vllm/config.py);
+ * the rest covers activations, the CUDA context and workspace.
+ */
+export const GPU_MEMORY_UTILIZATION = 0.9;
+/** ASSUMPTION: achievable fraction of peak tensor FLOPs in large GEMMs (typical cuBLAS fp16 on A100). */
+export const FLOPS_EFFICIENCY = 0.6;
+/** ASSUMPTION: achievable fraction of HBM bandwidth for streaming reads (STREAM-like on A100 ≈ 80–90%). */
+export const HBM_EFFICIENCY = 0.8;
+/** ASSUMPTION: fixed per-iteration cost (kernel launches, sampling, scheduler), seconds. */
+export const ITERATION_OVERHEAD_S = 2e-3;
+/** ASSUMPTION: per-layer tensor-parallel all-reduce latency (2 per layer, Megatron-LM) over NVLink, seconds. */
+export const ALLREDUCE_S = 15e-6;
+/** PCIe 4.0 x16 (A100 host link): 32 GB/s raw; ASSUMPTION: 25 GB/s achieved for pinned-memory copies. */
+export const PCIE_BYTES_PER_S = 25e9;
+/** ASSUMPTION: CUDA launch/driver cost of one cudaMemcpyAsync, seconds (one per block per layer for K and V). */
+export const MEMCPY_LAUNCH_S = 4e-6;
+/** vLLM's default CPU swap space: 4 GiB per GPU (`swap_space`, vllm/config.py). */
+export const SWAP_SPACE_BYTES_PER_GPU = 4 * GiB;
+/** §5 / Fig. 18: the paged kernel's attention overhead vs a contiguous kernel is 20–26%; default the low end. */
+export const DEFAULT_PAGED_OVERHEAD = 0.2;
+/**
+ * ASSUMPTION: per-block gather cost of the paged kernel, in token-equivalents of KV read. It makes tiny blocks slow
+ * (Fig. 18: block sizes below 16 cannot use the GPU's parallelism when reading and processing KV) and is normalised
+ * so the total overhead at block size 16 equals `pagedOverhead`.
+ */
+export const BLOCK_GATHER_TOKENS = 4;
+
+/** 2 (K and V) × layers × hidden × bytes (REFERENCE: OPT-13B = 800 KB per token). */
+export function kvBytesPerToken(m: ModelSpec): number {
+  return 2 * m.layers * m.hidden * m.bytesPerElement;
+}
+
+export function weightBytes(m: ModelSpec): number {
+  return m.params * m.bytesPerElement;
+}
+
+/** KV-cache bytes left once the weights are loaded: total × utilization − weights. */
+export function kvCacheBytes(s: Setup): number {
+  return s.numGpus * s.gpu.memoryBytes * GPU_MEMORY_UTILIZATION - weightBytes(s.model);
+}
+
+/** KV token slots of a setup (§6.1, Table 1: 15.7K, 9.7K, 60.1K). */
+export function kvSlots(s: Setup): number {
+  return Math.floor(kvCacheBytes(s) / kvBytesPerToken(s.model));
+}
+
+export function gpuBlocks(s: Setup, blockSize: number): number {
+  return Math.floor(kvSlots(s) / blockSize);
+}
+
+export function cpuBlocks(s: Setup, blockSize: number): number {
+  return Math.floor((SWAP_SPACE_BYTES_PER_GPU * s.numGpus) / (kvBytesPerToken(s.model) * blockSize));
+}
+
+/** What one iteration does, summed over the batch. */
+export interface IterationWork {
+  /** Tokens that go through the model this iteration (prompt tokens of prefills + one per decoding sequence). */
+  batchTokens: number;
+  /** KV entries (tokens) read by attention, summed over the batch (prefill reads its own prompt). */
+  kvTokensRead: number;
+  /** Attention query×key pairs (for FLOPs): decode ctx per token, prefill n(n+1)/2. */
+  attentionPairs: number;
+  /** Blocks gathered by the paged kernel (0 for contiguous kernels). */
+  blocksRead: number;
+}
+
+export interface CostModel {
+  readonly setup: Setup;
+  /** Seconds for one iteration. `paged` adds the paged kernel's attention overhead. */
+  iterationS(w: IterationWork, paged: boolean): number;
+  /** Seconds to move `blocks` blocks of `blockSize` over PCIe (swap-out or swap-in). */
+  swapS(blocks: number): number;
+}
+
+/**
+ * Roofline per phase: the dense part (QKV/out projections and MLP, 2 FLOPs per parameter per token) costs
+ * max(FLOPs / peak, weight bytes / bandwidth); attention costs max(4·layers·hidden FLOPs per query-key pair,
+ * KV bytes / bandwidth), multiplied by the paged kernel's overhead when paged. Tensor parallelism divides both
+ * across GPUs and adds two all-reduces per layer. §6.1; the overhead from §5 / Fig. 18.
+ */
+export function costModel(
+  setup: Setup,
+  blockSize: number,
+  pagedOverhead = DEFAULT_PAGED_OVERHEAD,
+): CostModel {
+  const m = setup.model;
+  const flops = setup.numGpus * setup.gpu.peakFlops * FLOPS_EFFICIENCY;
+  const bw = setup.numGpus * setup.gpu.hbmBytesPerS * HBM_EFFICIENCY;
+  const wBytes = weightBytes(m);
+  const kvPerToken = kvBytesPerToken(m);
+  const attnFlopsPerPair = 4 * m.layers * m.hidden;
+  const tpS = setup.numGpus > 1 ? 2 * m.layers * ALLREDUCE_S : 0;
+  // Normalised so that the factor at block size 16 is exactly 1 + pagedOverhead.
+  const gatherNorm = 16 / (16 + BLOCK_GATHER_TOKENS);
+  const blockBytes = kvPerToken * blockSize;
+  const copiesPerBlock = 2 * m.layers; // K and V, one copy per layer (vLLM's swap_blocks)
+  return {
+    setup,
+    iterationS(w, paged) {
+      const dense = Math.max((2 * m.params * w.batchTokens) / flops, wBytes / bw);
+      let attn = Math.max((attnFlopsPerPair * w.attentionPairs) / flops, (kvPerToken * w.kvTokensRead) / bw);
+      if (paged) {
+        const gather =
+          w.kvTokensRead > 0 ? (w.kvTokensRead + BLOCK_GATHER_TOKENS * w.blocksRead) / w.kvTokensRead : 1;
+        attn *= (1 + pagedOverhead) * gather * gatherNorm;
+      }
+      return ITERATION_OVERHEAD_S + tpS + dense + attn;
+    },
+    swapS(blocks) {
+      if (blocks <= 0) return 0;
+      // Copies of different GPUs run in parallel; each GPU holds 1/numGpus of every block.
+      return (
+        (blocks * blockBytes) / (PCIE_BYTES_PER_S * setup.numGpus) + blocks * copiesPerBlock * MEMCPY_LAUNCH_S
+      );
+    },
+  };
+}

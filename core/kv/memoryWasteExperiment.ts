@@ -1,0 +1,157 @@
+// kv-memory-waste (§3, Fig. 2): time-averaged share of KV memory holding token states vs reserved slots,
+// internal and external fragmentation, for vLLM's paging and Orca's contiguous reservations.
+import { defineExperiment } from '../experiments/types';
+import type { ChartSpec, Comparison, Result } from '../experiments/types';
+import {
+  PAPER,
+  checkRequests,
+  blockSizeParam,
+  durationParam,
+  makeRequests,
+  modelParam,
+  overheadParam,
+  policiesParam,
+  rateParam,
+  round,
+  runOne,
+  workloadParam,
+} from './servingParams';
+import type { Policy } from './serving/simulator';
+
+const params = {
+  model: modelParam(),
+  workload: workloadParam('sharegpt'),
+  rate: rateParam(2),
+  duration: durationParam(3600),
+  blockSize: blockSizeParam(),
+  policies: policiesParam(['vllm', 'orca-max', 'orca-pow2', 'orca-oracle']),
+  pagedOverhead: overheadParam(),
+} as const;
+
+/** §3 / Fig. 2 and REFERENCE: token-state share 20.4% (Orca Max) … 38.2% (Orca Oracle); vLLM 96.3%. */
+const PUBLISHED: Partial<Record<Policy, number>> = { vllm: 0.963, 'orca-max': 0.204, 'orca-oracle': 0.382 };
+
+export const kvMemoryWaste = defineExperiment({
+  id: 'kv-memory-waste',
+  lab: 'kv',
+  title: 'KV cache memory waste: paging vs contiguous reservation',
+  paper: PAPER,
+  figure: 'Fig. 2 (§3)',
+  description:
+    'Each policy serves the same Poisson trace to completion on the chosen model/GPU setup (roofline iteration cost). ' +
+    'After every iteration the GPU KV cache is split into token states (KV of tokens computed so far), reserved slots ' +
+    '(reserved for tokens the request will still generate), internal fragmentation (reserved beyond the final length, ' +
+    "or the unfilled tail of vLLM's last block), external fragmentation (free slots in holes smaller than the reservation " +
+    'the head of the queue needs, i.e. stranded by contiguity) and idle memory (free with nothing waiting, or usable). ' +
+    'utilization/reserved/internal/external are time-averaged shares of the memory in use (everything but idle), the ' +
+    'quantity of Fig. 2; idle.<p> is the idle share of the whole pool. Orca: one contiguous chunk per sequence of max ' +
+    'length (2048), prompt + next power of two of the output, or prompt + output, placed first-fit (address-ordered free ' +
+    'list, coalescing). vLLM: 16-token blocks allocated on demand, recompute preemption. ' +
+    'Why first-fit: it is the textbook contiguous allocator and, like any allocator that cannot move a running ' +
+    'request’s KV, it leaves holes between live chunks — the external fragmentation of §3; the paper does not name ' +
+    'its allocator (it mentions the buddy allocator as an example). ' +
+    'Measured vs published at the defaults (seed 1): Orca (Max) 22% vs 20.4% — close, because a 2048-slot reservation ' +
+    'for requests averaging ~500 tokens leaves little room for other effects. Orca (Oracle) 51% vs 38.2%: reserved ' +
+    'slots take 34% and external fragmentation 15% here; within a reservation the token share over a request’s life ' +
+    'is about (input + output/2)/(input + output), so a lower published share needs more stranding (the paper’s ' +
+    'allocator) or a heavier output tail (the real ShareGPT trace) than our first-fit and fitted lognormals produce. ' +
+    'vLLM 98.5% vs 96.3%: here the only waste is the unfilled tail of each sequence’s last block (≈1.5%); the paper ' +
+    'does not break down its remaining 3.7%, so nothing else is modelled. ' +
+    'DEVIATION: lengths are synthetic lognormals fitted to the published means, not the ShareGPT/Alpaca traces.',
+  params,
+  check(p) {
+    return checkRequests(p.rate, p.duration) as
+      { field: keyof typeof params & string; reason: string } | undefined;
+  },
+  async run(p, ctx) {
+    const requests = makeRequests(ctx, p.workload, p.rate, p.duration);
+    const policies = [...p.policies] as Policy[];
+    const metrics: Record<string, number> = { requests: requests.length };
+    const rows: (string | number)[][] = [];
+    const comparisons: Comparison[] = [];
+    for (let i = 0; i < policies.length; i++) {
+      const policy = policies[i]!;
+      const r = await runOne(
+        ctx,
+        requests,
+        { model: p.model, blockSize: p.blockSize, policy, pagedOverhead: p.pagedOverhead },
+        i / policies.length,
+        (i + 1) / policies.length,
+        policy,
+      );
+      const m = r.memory;
+      const used = m.tokens + m.reserved + m.internal + m.external;
+      const share = (x: number) => (used > 0 ? round(x / used) : 0);
+      metrics[`utilization.${policy}`] = share(m.tokens);
+      metrics[`reserved.${policy}`] = share(m.reserved);
+      metrics[`internal.${policy}`] = share(m.internal);
+      metrics[`external.${policy}`] = share(m.external);
+      metrics[`idle.${policy}`] = round(m.free);
+      metrics[`mean-batched-requests.${policy}`] = round(r.meanBatchedRequests, 3);
+      rows.push([
+        policy,
+        share(m.tokens),
+        share(m.reserved),
+        share(m.internal),
+        share(m.external),
+        round(m.free),
+        round(r.meanBatchedRequests, 3),
+        r.preemptions,
+        r.finished,
+        round(r.makespanS, 3),
+      ]);
+      const pub = PUBLISHED[policy];
+      if (pub !== undefined) {
+        comparisons.push({
+          metric: `utilization.${policy}`,
+          published: pub,
+          measured: share(m.tokens),
+          source:
+            'Fig. 2 (§3): share of KV memory holding token states (REFERENCE: 20.4%–38.2% existing systems, 96.3% vLLM)',
+        });
+      }
+    }
+    return {
+      metrics,
+      tables: {
+        breakdown: {
+          columns: [
+            'policy',
+            'tokenStates',
+            'reserved',
+            'internal',
+            'external',
+            'idleOfPool',
+            'meanBatchedRequests',
+            'preemptions',
+            'finished',
+            'makespanS',
+          ],
+          rows,
+        },
+      },
+      comparisons,
+    };
+  },
+  charts(result: Result): ChartSpec[] {
+    const t = result.tables.breakdown;
+    if (!t) return [];
+    const col = (name: string) => t.columns.indexOf(name);
+    const seg = (name: string, c: string) => ({ name, values: t.rows.map((r) => Number(r[col(c)])) });
+    return [
+      {
+        kind: 'bar',
+        title: 'KV cache usage (share of memory in use)',
+        y: { label: 'share', format: 'percent' },
+        stacked: true,
+        categories: t.rows.map((r) => String(r[0])),
+        segments: [
+          seg('token states', 'tokenStates'),
+          seg('reserved', 'reserved'),
+          seg('internal frag.', 'internal'),
+          seg('external frag.', 'external'),
+        ],
+      },
+    ];
+  },
+});

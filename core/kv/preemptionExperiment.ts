@@ -1,0 +1,186 @@
+// kv-preemption (§4.5, §7.3, Fig. 19): swapping vs recomputation — (a) the cost of moving or recomputing a
+// sequence's KV at each block size, (b) end-to-end normalized latency with each preemption mode.
+import { defineExperiment } from '../experiments/types';
+import type { ChartSpec, Comparison, Result } from '../experiments/types';
+import { SETUPS, costModel } from './cost';
+import type { SetupId } from './cost';
+import {
+  PAPER,
+  checkRequests,
+  durationParam,
+  makeRequests,
+  modelParam,
+  overheadParam,
+  rateParam,
+  round,
+  runOne,
+  workloadParam,
+} from './servingParams';
+
+const params = {
+  model: modelParam(),
+  workload: workloadParam('sharegpt'),
+  rate: rateParam(2.5),
+  duration: durationParam(300),
+  blockSizes: {
+    kind: 'int-list',
+    label: 'Block sizes (sweep)',
+    default: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    min: 1,
+    max: 256,
+    maxItems: 12,
+    unit: 'tokens',
+  },
+  tokens: {
+    kind: 'int',
+    label: 'Tokens moved (microbenchmark)',
+    help: 'KV of this many tokens swapped out and in, or recomputed in one prompt iteration.',
+    default: 1024,
+    min: 16,
+    max: 2048,
+    unit: 'tokens',
+  },
+  pagedOverhead: overheadParam(),
+} as const;
+
+export const kvPreemption = defineExperiment({
+  id: 'kv-preemption',
+  lab: 'kv',
+  title: 'Preemption: swapping vs recomputation across block sizes',
+  paper: PAPER,
+  figure: 'Fig. 19 (§7.3)',
+  description:
+    '(a) Microbenchmark from the cost model: swapping `tokens` tokens out and back in costs PCIe bytes plus one ' +
+    'cudaMemcpyAsync per block per layer for K and V (vLLM’s swap_blocks), so small blocks pay many launches; ' +
+    'recomputing them is one prompt iteration of `tokens` tokens, independent of the block size. (b) The same trace ' +
+    'served by vllm with swap and with recompute preemption at each block size (normalized latency). ' +
+    'The paper: recomputation’s overhead stays constant across block sizes; swapping wins for large blocks and ' +
+    'recomputation for small ones, with recomputation never more than 20% above swapping where swapping wins, and ' +
+    'the two comparable end to end for blocks of 16–64. ASSUMPTIONS: 25 GB/s PCIe, 4 µs per copy launch, 4 GiB CPU ' +
+    'swap space per GPU (vLLM default). Measured at the defaults: where swapping wins (blocks ≥ 16), recomputing 1024 ' +
+    'tokens costs up to 2.1× swapping them out and in (published: at most 1.2×) — the prompt iteration here is ' +
+    'compute-bound at 60% of peak FLOPs (≈147 ms on OPT-13B) while 1.6 GB round trip over 25 GB/s PCIe takes ≈70 ms; ' +
+    'a faster prompt kernel or slower host link (both unpublished) closes the gap. End to end, swap and recompute are ' +
+    'within a few percent for blocks 16–64 (published: comparable), recompute wins for tiny blocks and swap for 256, ' +
+    'as in Fig. 19b.',
+  params,
+  check(p) {
+    return checkRequests(p.rate, p.duration) as
+      { field: keyof typeof params & string; reason: string } | undefined;
+  },
+  async run(p, ctx) {
+    const setup = SETUPS[p.model as SetupId];
+    const sizes = [...p.blockSizes];
+    const requests = makeRequests(ctx, p.workload, p.rate, p.duration);
+    const metrics: Record<string, number> = { requests: requests.length };
+    const rows: (string | number)[][] = [];
+    let maxRatioWhereSwapWins = 0;
+    const units = sizes.length * 2;
+    let u = 0;
+    const e2e: Record<string, number> = {};
+    for (const bs of sizes) {
+      const cost = costModel(setup, bs, p.pagedOverhead);
+      const blocks = Math.ceil(p.tokens / bs);
+      const swapMs = round(2 * cost.swapS(blocks) * 1000, 4);
+      const n = p.tokens;
+      const recomputeMs = round(
+        cost.iterationS(
+          { batchTokens: n, kvTokensRead: n, attentionPairs: (n * (n + 1)) / 2, blocksRead: blocks },
+          true,
+        ) * 1000,
+        4,
+      );
+      metrics[`swap-ms.${bs}`] = swapMs;
+      metrics[`recompute-ms.${bs}`] = recomputeMs;
+      if (swapMs <= recomputeMs)
+        maxRatioWhereSwapWins = Math.max(maxRatioWhereSwapWins, recomputeMs / swapMs);
+      for (const mode of ['swap', 'recompute'] as const) {
+        const r = await runOne(
+          ctx,
+          requests,
+          { model: p.model, blockSize: bs, policy: 'vllm', pagedOverhead: p.pagedOverhead, preemption: mode },
+          u / units,
+          (u + 1) / units,
+          `${mode}, block size ${bs}`,
+        );
+        u++;
+        e2e[`${mode}.${bs}`] = round(r.meanNormLatencyS);
+        metrics[`latency.${mode}.${bs}`] = round(r.meanNormLatencyS);
+        metrics[`preemptions.${mode}.${bs}`] = r.preemptions;
+      }
+      rows.push([
+        bs,
+        swapMs,
+        recomputeMs,
+        e2e[`swap.${bs}`]!,
+        e2e[`recompute.${bs}`]!,
+        metrics[`preemptions.swap.${bs}`]!,
+        metrics[`preemptions.recompute.${bs}`]!,
+      ]);
+    }
+    metrics['max-recompute-over-swap'] = round(maxRatioWhereSwapWins, 4);
+    const comparisons: Comparison[] = [
+      {
+        metric: 'max-recompute-over-swap',
+        published: 1.2,
+        measured: round(maxRatioWhereSwapWins, 4),
+        source: 'Fig. 19a (§7.3): where swapping is faster, recomputation costs at most 20% more',
+      },
+    ];
+    const mid = sizes.filter((b) => b >= 16 && b <= 64);
+    if (mid.length > 0) {
+      let s = 0;
+      for (const b of mid) s += e2e[`swap.${b}`]! / Math.max(1e-12, e2e[`recompute.${b}`]!);
+      const ratio = round(s / mid.length, 4);
+      metrics['e2e-swap-over-recompute.16-64'] = ratio;
+      comparisons.push({
+        metric: 'e2e-swap-over-recompute.16-64',
+        published: 1,
+        measured: ratio,
+        source: 'Fig. 19b (§7.3): for block sizes 16–64 the two methods perform comparably end to end',
+      });
+    }
+    return {
+      metrics,
+      tables: {
+        sweep: {
+          columns: [
+            'blockSize',
+            'swapOutInMs',
+            'recomputeMs',
+            'normLatencySwapS',
+            'normLatencyRecomputeS',
+            'preemptionsSwap',
+            'preemptionsRecompute',
+          ],
+          rows,
+        },
+      },
+      comparisons,
+    };
+  },
+  charts(result: Result): ChartSpec[] {
+    const t = result.tables.sweep;
+    if (!t) return [];
+    const s = (name: string, c: number) => ({
+      name,
+      points: t.rows.map((r) => [Number(r[0]), Number(r[c])] as [number, number]),
+    });
+    return [
+      {
+        kind: 'line',
+        title: 'Microbenchmark: swap out + in vs recompute',
+        x: { label: 'block size (tokens)', scale: 'log2' },
+        y: { label: 'latency (ms)', min: 0 },
+        series: [s('swap out + in', 1), s('recompute', 2)],
+      },
+      {
+        kind: 'line',
+        title: 'End to end: normalized latency by preemption mode',
+        x: { label: 'block size (tokens)', scale: 'log2' },
+        y: { label: 'normalized latency (s/token)', min: 0 },
+        series: [s('swap', 3), s('recompute', 4)],
+      },
+    ];
+  },
+});

@@ -1,0 +1,149 @@
+// Parameters shared by the serving experiments (model, workload, rate, duration, blockSize, policies) and
+// the helpers that turn them into a workload and simulator options.
+import type { EnumListParam, EnumParam, IntParam, NumberParam, RunContext } from '../experiments/types';
+import { DEFAULT_PAGED_OVERHEAD, SETUPS, SETUP_IDS } from './cost';
+import type { SetupId } from './cost';
+import { POLICIES, simulate } from './serving/simulator';
+import type { Policy, PreemptionMode, Sampling, SimResult } from './serving/simulator';
+import { WORKLOAD_IDS, generateWorkload } from './workloads';
+import type { Request, WorkloadId } from './workloads';
+
+export const PAPER =
+  'Kwon et al., "Efficient Memory Management for Large Language Model Serving with PagedAttention", SOSP 2023';
+
+export function modelParam(): EnumParam {
+  return {
+    kind: 'enum',
+    label: 'Model and GPUs',
+    help: 'opt-13b: 1×A100-40GB; opt-66b: 4×A100-40GB; opt-175b: 8×A100-80GB; llama-13b: 1×A100-80GB (§6.1, Table 1).',
+    default: 'opt-13b',
+    options: SETUP_IDS,
+  };
+}
+
+export function workloadParam(def: WorkloadId): EnumParam {
+  return {
+    kind: 'enum',
+    label: 'Workload',
+    help: 'ShareGPT- or Alpaca-like lengths (lognormal, published means), shared few-shot prefix, or multi-turn chat.',
+    default: def,
+    options: WORKLOAD_IDS,
+  };
+}
+
+export function rateParam(def: number, label = 'Request rate'): NumberParam {
+  return {
+    kind: 'number',
+    label,
+    help: 'Poisson arrivals.',
+    default: def,
+    min: 0.01,
+    max: 200,
+    unit: 'req/s',
+  };
+}
+
+export function durationParam(def = 3600): NumberParam {
+  return {
+    kind: 'number',
+    label: 'Arrival window',
+    help: 'Simulated seconds of arrivals (the paper uses 1-hour traces); every request then runs to completion.',
+    default: def,
+    min: 1,
+    max: 7200,
+    unit: 's (simulated)',
+  };
+}
+
+export function blockSizeParam(): IntParam {
+  return { kind: 'int', label: 'Block size', default: 16, min: 1, max: 256, unit: 'tokens' };
+}
+
+export function policiesParam(def: readonly Policy[]): EnumListParam {
+  return {
+    kind: 'enum-list',
+    label: 'Policies',
+    help: 'vllm (paging, CoW, swap/recompute), vllm-v1 (recompute + prefix caching), Orca max / pow2 / oracle reservations.',
+    default: def,
+    options: POLICIES,
+  };
+}
+
+export function overheadParam(): NumberParam {
+  return {
+    kind: 'number',
+    label: 'Paged kernel overhead',
+    help: 'Extra attention latency of the paged kernel at block size 16 (§5, Fig. 18a: 20–26%).',
+    default: DEFAULT_PAGED_OVERHEAD,
+    min: 0,
+    max: 2,
+  };
+}
+
+export function preemptionParam(def: PreemptionMode = 'recompute'): EnumParam {
+  return {
+    kind: 'enum',
+    label: 'Preemption',
+    help: '§4.5: swap blocks to CPU memory or recompute; groups with several sequences are always swapped.',
+    default: def,
+    options: ['recompute', 'swap'],
+  };
+}
+
+export function makeRequests(ctx: RunContext, workload: string, rate: number, duration: number): Request[] {
+  return generateWorkload(ctx.rng.fork(`workload-${workload}`), workload as WorkloadId, rate, duration);
+}
+
+export interface RunOne {
+  model: string;
+  blockSize: number;
+  policy: Policy;
+  pagedOverhead: number;
+  preemption?: PreemptionMode;
+  sampling?: Sampling;
+}
+
+/** One simulation with progress mapped onto [from, to] of the experiment's bar. */
+export async function runOne(
+  ctx: RunContext,
+  requests: readonly Request[],
+  o: RunOne,
+  from: number,
+  to: number,
+  label: string,
+): Promise<SimResult> {
+  await ctx.progress(from, label);
+  const r = await simulate(requests, {
+    setup: SETUPS[o.model as SetupId],
+    blockSize: o.blockSize,
+    policy: o.policy,
+    preemption: o.preemption ?? 'recompute',
+    sampling: o.sampling ?? { kind: 'single' },
+    pagedOverhead: o.pagedOverhead,
+    rng: ctx.rng.fork(`beam-${o.policy}-${o.blockSize}`),
+    progress: (f) => ctx.progress(from + (to - from) * f, label),
+  });
+  await ctx.progress(to, label);
+  return r;
+}
+
+/** The most requests one serving run may draw (rate × duration), so a run stays seconds, not hours. */
+export const MAX_REQUESTS = 50_000;
+
+/** Cross-parameter rule shared by the serving experiments: rate × duration stays under MAX_REQUESTS. */
+export function checkRequests(
+  rate: number,
+  duration: number,
+  rateField = 'rate',
+): { field: string; reason: string } | undefined {
+  const n = rate * duration;
+  if (n <= MAX_REQUESTS) return undefined;
+  return {
+    field: 'duration',
+    reason: `${rateField} × duration must be at most ${MAX_REQUESTS.toLocaleString('en-US')} requests (got ${Math.round(n).toLocaleString('en-US')})`,
+  };
+}
+
+export function round(x: number, digits = 6): number {
+  return Number(x.toFixed(digits));
+}

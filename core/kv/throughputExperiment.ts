@@ -1,0 +1,214 @@
+// kv-throughput (§6.2, Fig. 12/13): normalized latency vs request rate per policy, the highest rate each
+// policy sustains under a latency threshold, and the mean batch size at one rate.
+import { defineExperiment } from '../experiments/types';
+import type { ChartSpec, Comparison, Result } from '../experiments/types';
+import {
+  PAPER,
+  checkRequests,
+  blockSizeParam,
+  durationParam,
+  makeRequests,
+  modelParam,
+  overheadParam,
+  policiesParam,
+  rateParam,
+  round,
+  runOne,
+  workloadParam,
+} from './servingParams';
+import type { Policy } from './serving/simulator';
+
+const params = {
+  model: modelParam(),
+  workload: workloadParam('sharegpt'),
+  rate: rateParam(2, 'Rate for the batch-size metric'),
+  duration: durationParam(300),
+  blockSize: blockSizeParam(),
+  policies: policiesParam(['vllm', 'orca-oracle', 'orca-pow2', 'orca-max']),
+  pagedOverhead: overheadParam(),
+  rateMax: {
+    kind: 'number',
+    label: 'Highest rate swept',
+    help: 'Rates rateMax/points, 2·rateMax/points, …, rateMax.',
+    default: 4,
+    min: 0.05,
+    max: 200,
+    unit: 'req/s',
+  },
+  points: { kind: 'int', label: 'Rates swept', default: 8, min: 2, max: 24 },
+  threshold: {
+    kind: 'number',
+    label: 'Latency threshold',
+    help: 'max-rate.<p> is the highest rate whose mean normalized latency stays under this (linear interpolation between swept rates).',
+    default: 0.1,
+    min: 0.001,
+    max: 100,
+    unit: 's/token',
+  },
+} as const;
+
+/** The rate at which `lat(rate)` crosses `threshold`, interpolated between swept points (0 if never under). */
+export function maxRateUnder(points: readonly [number, number][], threshold: number): number {
+  let best = 0;
+  for (let i = 0; i < points.length; i++) {
+    const [r, l] = points[i]!;
+    if (l <= threshold) {
+      best = r;
+      continue;
+    }
+    if (i > 0 && points[i - 1]![1] <= threshold) {
+      const [r0, l0] = points[i - 1]!;
+      best = r0 + ((threshold - l0) / (l - l0)) * (r - r0);
+    }
+    break;
+  }
+  return best;
+}
+
+export const kvThroughput = defineExperiment({
+  id: 'kv-throughput',
+  lab: 'kv',
+  title: 'Serving throughput: normalized latency vs request rate',
+  paper: PAPER,
+  figure: 'Fig. 12, Fig. 13 (§6.2)',
+  description:
+    'For each policy and each swept rate a fresh Poisson trace (same seed stream) is served to completion; normalized ' +
+    'latency = mean over requests of end-to-end latency / output length (§6.1). max-rate.<p> is where that curve crosses ' +
+    'the threshold (interpolated), the paper’s notion of sustainable throughput. mean-batched-requests.<p> is the ' +
+    'time-averaged number of requests in the running batch at `rate` (Fig. 13). Iteration time comes from the roofline ' +
+    'cost model (dense part bound by weight reads at small batches, attention by KV reads; paged kernel +20%). ' +
+    'DEVIATION: the default trace is 300 s of arrivals (the paper uses 1 hour) so the sweep stays interactive; set ' +
+    'duration=3600 for the paper’s length. The curves’ knees move earlier with longer traces because queues build longer. ' +
+    'Measured at the defaults (seed 1, OPT-13B, ShareGPT): vLLM sustains 1.44× Orca (Oracle) and 3.7× Orca (Max) ' +
+    'vs the published 1.7–2.7× and 2–4×. Why the Oracle gap is smaller here: vLLM batches about twice as many ' +
+    'requests, but in the roofline model a bigger batch also reads proportionally more KV per iteration and the paged ' +
+    'kernel adds 20% to attention, so the throughput gain is below the batch gain; recompute preemptions near the knee ' +
+    'cost vLLM extra prompt work; and the Orca baselines here lose only memory (same scheduler, same kernels otherwise). ' +
+    'The ratios also depend on the threshold and on the synthetic length distributions.',
+  params,
+  check(p) {
+    return checkRequests(
+      Math.max(p.rate, p.rateMax),
+      p.duration,
+      p.rateMax >= p.rate ? 'rateMax' : 'rate',
+    ) as { field: keyof typeof params & string; reason: string } | undefined;
+  },
+  async run(p, ctx) {
+    const policies = [...p.policies] as Policy[];
+    const rates = Array.from({ length: p.points }, (_, i) => round((p.rateMax * (i + 1)) / p.points, 6));
+    const units = policies.length * (rates.length + 1);
+    const curves: Record<string, [number, number][]> = {};
+    const rows: (string | number)[][] = [];
+    const metrics: Record<string, number> = {};
+    const traces = rates.map((rate) => makeRequests(ctx, p.workload, rate, p.duration));
+    const atRate = makeRequests(ctx, p.workload, p.rate, p.duration);
+    let u = 0;
+    for (const policy of policies) {
+      const pts: [number, number][] = [];
+      for (let i = 0; i < rates.length; i++) {
+        const r = await runOne(
+          ctx,
+          traces[i]!,
+          { model: p.model, blockSize: p.blockSize, policy, pagedOverhead: p.pagedOverhead },
+          u / units,
+          (u + 1) / units,
+          `${policy} @ ${rates[i]} req/s`,
+        );
+        u++;
+        pts.push([rates[i]!, round(r.meanNormLatencyS)]);
+        rows.push([
+          policy,
+          rates[i]!,
+          round(r.meanNormLatencyS),
+          round(r.meanBatchedRequests, 3),
+          r.preemptions,
+          r.finished,
+        ]);
+      }
+      curves[policy] = pts;
+      metrics[`max-rate.${policy}`] = round(maxRateUnder(pts, p.threshold), 4);
+      const r = await runOne(
+        ctx,
+        atRate,
+        { model: p.model, blockSize: p.blockSize, policy, pagedOverhead: p.pagedOverhead },
+        u / units,
+        (u + 1) / units,
+        `${policy} @ ${p.rate} req/s`,
+      );
+      u++;
+      metrics[`mean-batched-requests.${policy}`] = round(r.meanBatchedRequests, 3);
+      metrics[`norm-latency-at-rate.${policy}`] = round(r.meanNormLatencyS);
+    }
+    const comparisons: Comparison[] = [];
+    const v = metrics['max-rate.vllm'];
+    const o = metrics['max-rate.orca-oracle'];
+    if (v !== undefined && o !== undefined && o > 0) {
+      const ratio = round(v / o, 4);
+      for (const [end, pub] of [
+        ['low', 1.7],
+        ['high', 2.7],
+      ] as const) {
+        comparisons.push({
+          metric: `max-rate.vllm / max-rate.orca-oracle (${end} end)`,
+          published: pub,
+          measured: ratio,
+          source: '§6.2, Fig. 12: vLLM sustains 1.7×–2.7× the request rate of Orca (Oracle) on ShareGPT',
+        });
+      }
+    }
+    const m = metrics['max-rate.orca-max'];
+    if (v !== undefined && m !== undefined && m > 0) {
+      comparisons.push({
+        metric: 'max-rate.vllm / max-rate.orca-max',
+        published: 2,
+        measured: round(v / m, 4),
+        source:
+          'Abstract / §6.2: 2–4× throughput over existing systems at the same latency (low end of the range)',
+      });
+    }
+    return {
+      metrics,
+      tables: {
+        sweep: {
+          columns: ['policy', 'rate', 'normLatencyS', 'meanBatchedRequests', 'preemptions', 'finished'],
+          rows,
+        },
+      },
+      comparisons,
+    };
+  },
+  charts(result: Result): ChartSpec[] {
+    const t = result.tables.sweep;
+    if (!t) return [];
+    const byPolicy = new Map<string, [number, number][]>();
+    const batch = new Map<string, [number, number][]>();
+    for (const r of t.rows) {
+      const k = String(r[0]);
+      if (!byPolicy.has(k)) {
+        byPolicy.set(k, []);
+        batch.set(k, []);
+      }
+      byPolicy.get(k)!.push([Number(r[1]), Number(r[2])]);
+      batch.get(k)!.push([Number(r[1]), Number(r[3])]);
+    }
+    // As in Fig. 12, the latency axis stops a little above the threshold: beyond the knee latencies explode.
+    const threshold = Number(result.params.threshold ?? 0.1);
+    const cap = 5 * threshold;
+    return [
+      {
+        kind: 'line',
+        title: `Normalized latency vs rate (≤ ${cap.toPrecision(2)} s/token shown)`,
+        x: { label: 'request rate (req/s)' },
+        y: { label: 'normalized latency (s/token)', min: 0, max: cap },
+        series: [...byPolicy].map(([name, points]) => ({ name, points: points.filter(([, l]) => l <= cap) })),
+      },
+      {
+        kind: 'line',
+        title: 'Mean batched requests vs request rate',
+        x: { label: 'request rate (req/s)' },
+        y: { label: 'requests in the batch', min: 0 },
+        series: [...batch].map(([name, points]) => ({ name, points })),
+      },
+    ];
+  },
+});

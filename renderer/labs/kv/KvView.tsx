@@ -1,0 +1,365 @@
+// The kv lab's block-table view: asks the worker for a recorded run (core/kv/view.ts) and plays it on canvases —
+// the physical block grid, the CPU swap area, the free stack, the memory breakdown — with timeline controls and
+// a hover card (owners, ref count, hash chain). d3-timer drives playback; d3-ease fades the change outlines.
+import { easeCubicOut } from 'd3-ease';
+import { timer } from 'd3-timer';
+import type { Timer } from 'd3-timer';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { KvViewModel } from '../../../core/kv/view';
+import { labClient } from '../../worker/client';
+import {
+  FLAG_PREFIX,
+  cellAt,
+  drawFreeQueue,
+  drawGrid,
+  drawMemory,
+  drawSwap,
+  freeQueue,
+  gridLayout,
+  ownerColor,
+  prepCanvas,
+} from './draw';
+import type { GridLayout } from './draw';
+import './kv.css';
+
+type Load =
+  | { phase: 'loading'; fraction: number }
+  | { phase: 'error'; message: string }
+  | { phase: 'ready'; view: KvViewModel };
+
+const SPEEDS = [1, 2, 4, 8, 16] as const;
+/** Frames per second at speed 1×. */
+const BASE_FPS = 6;
+
+function useSize(): [{ w: number; h: number }, (el: HTMLElement | null) => void] {
+  const [size, setSize] = useState({ w: 600, h: 300 });
+  const observer = useRef<ResizeObserver | null>(null);
+  const ref = useCallback((el: HTMLElement | null) => {
+    observer.current?.disconnect();
+    if (!el) return;
+    observer.current = new ResizeObserver((entries) => {
+      const r = entries[0]?.contentRect;
+      if (r && r.width > 0 && r.height > 0) setSize({ w: Math.floor(r.width), h: Math.floor(r.height) });
+    });
+    observer.current.observe(el);
+  }, []);
+  return [size, ref];
+}
+
+interface Owner {
+  group: number;
+  slot: number;
+  logical: number;
+  tokens: number;
+}
+
+/** Sequences of `frame` whose GPU block table maps `block` (scan of that frame's packed tables). */
+function ownersOf(v: KvViewModel, frame: number, block: number): Owner[] {
+  const out: Owner[] = [];
+  for (let i = v.seqStart[frame]!; i < v.seqStart[frame + 1]!; i++) {
+    if (v.seqOnCpu[i]) continue;
+    for (let j = v.tableStart[i]!; j < v.tableStart[i + 1]!; j++) {
+      if (v.tableData[j] === block) {
+        out.push({
+          group: v.seqGroup[i]!,
+          slot: v.seqSlot[i]!,
+          logical: j - v.tableStart[i]!,
+          tokens: v.seqTokens[i]!,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function tableOf(v: KvViewModel, frame: number, slot: number): number[] {
+  for (let i = v.seqStart[frame]!; i < v.seqStart[frame + 1]!; i++) {
+    if (v.seqSlot[i] === slot)
+      return Array.from(v.tableData.subarray(v.tableStart[i]!, v.tableStart[i + 1]!));
+  }
+  return [];
+}
+
+export function KvView() {
+  const [workload, setWorkload] = useState('sharegpt');
+  const [sampling, setSampling] = useState('parallel');
+  const [load, setLoad] = useState<Load>({ phase: 'loading', fraction: 0 });
+  const [frame, setFrame] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState<number>(2);
+  const [hover, setHover] = useState<{ block: number; x: number; y: number } | null>(null);
+  const [gridSize, gridRef] = useSize();
+  const gridCanvas = useRef<HTMLCanvasElement>(null);
+  const swapCanvas = useRef<HTMLCanvasElement>(null);
+  const freeCanvas = useRef<HTMLCanvasElement>(null);
+  const memCanvas = useRef<HTMLCanvasElement>(null);
+  const flash = useRef(1);
+  const view = load.phase === 'ready' ? load.view : null;
+
+  useEffect(() => {
+    let live = true;
+    setLoad({ phase: 'loading', fraction: 0 });
+    setPlaying(false);
+    setFrame(0);
+    void labClient()
+      .view('kv', { workload, sampling }, 1, (fraction) => {
+        if (live) setLoad({ phase: 'loading', fraction });
+      })
+      .then((outcome) => {
+        if (!live) return;
+        if (outcome.kind === 'done') {
+          setLoad({ phase: 'ready', view: outcome.view as KvViewModel });
+          setPlaying(true);
+        } else if (outcome.kind === 'error') setLoad({ phase: 'error', message: outcome.message });
+        else setLoad({ phase: 'error', message: 'recording cancelled' });
+      });
+    return () => {
+      live = false;
+    };
+  }, [workload, sampling]);
+
+  // Playback: advance frames at BASE_FPS × speed; loop at the end.
+  useEffect(() => {
+    if (!playing || !view) return;
+    let last = 0;
+    const t: Timer = timer((elapsed) => {
+      const step = Math.floor((elapsed - last) / (1000 / (BASE_FPS * speed)));
+      if (step > 0) {
+        last += step * (1000 / (BASE_FPS * speed));
+        setFrame((f) => (f + step) % view.frames);
+      }
+    });
+    return () => t.stop();
+  }, [playing, speed, view]);
+
+  const layout: GridLayout | null = useMemo(
+    () => (view ? gridLayout(view.numBlocks, gridSize.w, gridSize.h) : null),
+    [view, gridSize],
+  );
+
+  // Redraw on every frame; the change outlines fade out with an eased timer.
+  useEffect(() => {
+    if (!view || !layout) return;
+    const f = Math.min(frame, view.frames - 1);
+    const canvas = gridCanvas.current;
+    const ctx = canvas ? prepCanvas(canvas, gridSize.w, gridSize.h) : null;
+    if (!ctx) return;
+    const hb = hover?.block ?? -1;
+    const fadeMs = Math.max(120, 900 / (playing ? speed : 1));
+    const t = timer((elapsed) => {
+      flash.current = 1 - easeCubicOut(Math.min(1, elapsed / fadeMs));
+      drawGrid(ctx, view, f, layout, flash.current, hb);
+      if (elapsed >= fadeMs) t.stop();
+    });
+    drawGrid(ctx, view, f, layout, 1, hb);
+    const sc = swapCanvas.current;
+    const sctx = sc ? prepCanvas(sc, sc.parentElement?.clientWidth ?? 200, 70) : null;
+    if (sctx && sc) drawSwap(sctx, view, f, sc.parentElement?.clientWidth ?? 200, 70);
+    const fc = freeCanvas.current;
+    const fw = fc?.parentElement?.clientWidth ?? 200;
+    const fctx = fc ? prepCanvas(fc, fw, 22) : null;
+    if (fctx) drawFreeQueue(fctx, freeQueue(view, f, 40), fw, 22);
+    const mc = memCanvas.current;
+    const mw = mc?.parentElement?.clientWidth ?? 200;
+    const mctx = mc ? prepCanvas(mc, mw, 80) : null;
+    if (mctx) drawMemory(mctx, view, f, mw, 80);
+    return () => t.stop();
+  }, [view, layout, frame, hover, gridSize, playing, speed]);
+
+  if (load.phase === 'loading') {
+    return (
+      <section className="lab-view kv-view" data-testid="kv-view">
+        <p className="kv-status">
+          Recording a seeded run of the block manager… {Math.round(load.fraction * 100)}%
+        </p>
+      </section>
+    );
+  }
+  if (load.phase === 'error') {
+    return (
+      <section className="lab-view kv-view" data-testid="kv-view">
+        <p className="kv-status kv-error">The block-table view could not be built: {load.message}</p>
+      </section>
+    );
+  }
+  const v = load.view;
+  const f = Math.min(frame, v.frames - 1);
+  const used = v.numBlocks - Math.round(v.memFree[f]! / v.blockSize);
+  const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    if (!layout) return;
+    const r = e.currentTarget.getBoundingClientRect();
+    const b = cellAt(layout, v.numBlocks, e.clientX - r.left, e.clientY - r.top);
+    setHover(b < 0 ? null : { block: b, x: e.clientX - r.left, y: e.clientY - r.top });
+  };
+  const hb = hover?.block ?? -1;
+  const owners = hb >= 0 ? ownersOf(v, f, hb) : [];
+  const base = f * v.numBlocks;
+  const prefix =
+    hb >= 0 && v.blockFlags[base + hb]! & FLAG_PREFIX
+      ? v.prefixes.find((p) => p.blocks.includes(hb))
+      : undefined;
+  const chainAt = prefix ? prefix.blocks.indexOf(hb) : -1;
+  const shownSeq = owners[0];
+
+  return (
+    <section className="lab-view kv-view" data-testid="kv-view">
+      <header className="kv-bar">
+        <strong className="kv-title">Block table · vllm on {v.numBlocks} GPU blocks</strong>
+        <label>
+          workload{' '}
+          <select data-testid="kv-workload" value={workload} onChange={(e) => setWorkload(e.target.value)}>
+            <option value="sharegpt">ShareGPT</option>
+            <option value="shared-prefix">shared prefix</option>
+            <option value="alpaca">Alpaca</option>
+            <option value="chat">chat</option>
+          </select>
+        </label>
+        <label>
+          decoding{' '}
+          <select data-testid="kv-sampling" value={sampling} onChange={(e) => setSampling(e.target.value)}>
+            <option value="single">single</option>
+            <option value="parallel">parallel n=2</option>
+            <option value="beam">beam k=2</option>
+          </select>
+        </label>
+        <button type="button" className="small" data-testid="kv-play" onClick={() => setPlaying((p) => !p)}>
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <button
+          type="button"
+          className="small"
+          data-testid="kv-step"
+          onClick={() => {
+            setPlaying(false);
+            setFrame((x) => Math.min(v.frames - 1, x + 1));
+          }}
+        >
+          Step
+        </button>
+        <select
+          data-testid="kv-speed"
+          value={speed}
+          onChange={(e) => setSpeed(Number(e.target.value))}
+          aria-label="speed"
+        >
+          {SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              {s}×
+            </option>
+          ))}
+        </select>
+        <input
+          className="kv-scrub"
+          data-testid="kv-scrub"
+          type="range"
+          min={0}
+          max={v.frames - 1}
+          value={f}
+          aria-label="iteration"
+          onChange={(e) => {
+            setPlaying(false);
+            setFrame(Number(e.target.value));
+          }}
+        />
+        <span className="kv-frame" data-testid="kv-frame">
+          iteration {f + 1}/{v.frames} · t={v.timeS[f]!.toFixed(2)} s ·{' '}
+          {v.kind[f] === 0 ? 'prefill' : 'decode'}
+        </span>
+      </header>
+      <div className="kv-body">
+        <div className="kv-grid-wrap" ref={gridRef}>
+          <canvas
+            ref={gridCanvas}
+            data-testid="kv-grid"
+            onMouseMove={onMove}
+            onMouseLeave={() => setHover(null)}
+          />
+          {hover && hb >= 0 && (
+            <div
+              className="kv-tooltip"
+              data-testid="kv-tooltip"
+              style={{
+                left: Math.min(hover.x + 14, gridSize.w - 260),
+                top: Math.min(hover.y + 14, gridSize.h - 120),
+              }}
+            >
+              <div>
+                <b>block #{hb}</b> · ref count {v.blockRef[base + hb]} · {v.blockFill[base + hb]}/
+                {v.blockSize} slots
+              </div>
+              {owners.length === 0 && !prefix && (
+                <div>free (position {v.freeRank[base + hb]} in the free stack)</div>
+              )}
+              {owners.slice(0, 6).map((o) => (
+                <div key={o.slot}>
+                  <span className="kv-swatch" style={{ background: ownerColor(o.group) }} /> request {o.group}{' '}
+                  · seq {o.slot} · logical block {o.logical} · {o.tokens} tokens
+                </div>
+              ))}
+              {owners.length > 6 && <div>… and {owners.length - 6} more sequences</div>}
+              {prefix ? (
+                <div className="kv-chain">
+                  pinned prefix {prefix.id}, block {chainAt}: hash chain{' '}
+                  {prefix.hashes
+                    .slice(0, chainAt + 1)
+                    .slice(-4)
+                    .join(' → ')}
+                </div>
+              ) : (
+                owners.length > 0 && (
+                  <div className="kv-chain">
+                    hash chain: none (private block; the paper’s manager hashes only shared prefixes)
+                  </div>
+                )
+              )}
+            </div>
+          )}
+        </div>
+        <aside className="kv-side">
+          <div className="kv-stats">
+            <span>running {v.running[f]}</span>
+            <span>waiting {v.waiting[f]}</span>
+            <span>swapped {v.swapped[f]}</span>
+            <span>blocks used {used}</span>
+            <span className={v.cowCopies[f]! > 0 ? 'kv-hot' : ''}>CoW {v.cowCopies[f]}</span>
+            <span className={v.swapOut[f]! + v.swapIn[f]! > 0 ? 'kv-hot' : ''}>
+              swap out {v.swapOut[f]} / in {v.swapIn[f]}
+            </span>
+          </div>
+          <div className="kv-label">memory (tokens · unfilled tails · free; CPU swap line)</div>
+          <div className="kv-canvas-wrap">
+            <canvas ref={memCanvas} data-testid="kv-memory-chart" />
+          </div>
+          <div className="kv-label">free stack, next allocated first</div>
+          <div className="kv-canvas-wrap">
+            <canvas ref={freeCanvas} data-testid="kv-free-queue" />
+          </div>
+          <div className="kv-label">
+            CPU swap area ({v.cpuUsed[f]}/{v.numCpuBlocks} blocks)
+          </div>
+          <div className="kv-canvas-wrap">
+            <canvas ref={swapCanvas} data-testid="kv-swap" />
+          </div>
+          <div className="kv-label">block table</div>
+          <div className="kv-seq" data-testid="kv-seq-table">
+            {shownSeq ? (
+              <>
+                request {shownSeq.group}, seq {shownSeq.slot}:{' '}
+                {tableOf(v, f, shownSeq.slot)
+                  .slice(0, 48)
+                  .map((b, i) => `${i}→${b}`)
+                  .join(' ')}
+              </>
+            ) : (
+              <span className="muted">hover a block to see its sequences’ logical → physical tables</span>
+            )}
+          </div>
+          <div className="kv-legend">
+            <span className="kv-l-cow">CoW copy</span> <span className="kv-l-swap">swapped in</span>{' '}
+            <span className="kv-l-prefix">pinned prefix</span> badge = ref count
+          </div>
+        </aside>
+      </div>
+    </section>
+  );
+}

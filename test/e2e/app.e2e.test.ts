@@ -101,9 +101,9 @@ describe('the app in Chromium', () => {
       .toBe('cancelled');
   });
 
-  it('says honestly that the TPU and mesh labs are still coming', async () => {
+  it('switches labs from the navigator: the TPU lab opens on its 3D view', async () => {
     await page.getByTestId('nav-tpu').click();
-    await expect.poll(() => page.locator('body').textContent()).toMatch(/coming/i);
+    await page.getByTestId('tpu-view').waitFor();
     await page.getByTestId('nav-kv').click();
     await page.getByTestId('experiment-panel').waitFor();
   });

@@ -1,5 +1,6 @@
-// The tpu lab's live view component for the lab page (null until the lab has one; core/tpu/lab.ts
-// registers the matching LabView that builds its model in the worker).
+// The tpu lab's live view component for the lab page (core/tpu/lab.ts registers the matching LabView that
+// builds its model in the worker).
 import type { ComponentType } from 'react';
+import { TpuView } from './TpuView';
 
-export const LabView: ComponentType | null = null;
+export const LabView: ComponentType | null = TpuView;

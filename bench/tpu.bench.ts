@@ -1,0 +1,77 @@
+// Benchmark of the TPU pod lab (core/tpu): availability Monte Carlo trials/s (all 7 slice sizes, static and
+// OCS rules per trial) and the pod simulator's simulated days/s for both designs. Prints checksums too, so
+// a run doubles as a determinism check. Run: npx tsx bench/tpu.bench.ts
+import { Rng } from '../core/kernel/rng';
+import { estimateAvailability } from '../core/tpu/availability';
+import { SHAPE_BY_SIZE, SLICE_SIZES } from '../core/tpu/slices';
+import { PodSim } from '../core/tpu/pod';
+import type { Design } from '../core/tpu/pod';
+import { PUBLISHED_DAILY_RATES, sampleFailures, sampleJobs } from '../core/tpu/failures';
+
+const shapes = SLICE_SIZES.map((s) => SHAPE_BY_SIZE[s]!);
+
+async function monteCarlo(trials: number, host: number): Promise<void> {
+  await estimateAvailability(new Rng(99), host, shapes, 2000); // warm-up (JIT)
+  const t0 = performance.now();
+  const est = await estimateAvailability(new Rng(1), host, shapes, trials);
+  const s = (performance.now() - t0) / 1000;
+  const checksum = est.staticAvail.concat(est.ocsAvail).reduce((a, b) => a + b, 0);
+  console.log(
+    `availability Monte Carlo, host ${host}: ${trials} trials in ${s.toFixed(3)} s = ${Math.round(trials / s).toLocaleString('en-US')} trials/s ` +
+      `(7 sizes x 2 rules each; checksum ${checksum.toFixed(6)})`,
+  );
+}
+
+async function podSim(design: Design, days: number): Promise<void> {
+  const horizonH = days * 24;
+  const rng = new Rng(1);
+  const jobs = sampleJobs(
+    rng.fork('jobs'),
+    {
+      sizes: [64, 128, 256, 512, 1024, 2048],
+      weights: [35, 25, 20, 10, 6, 4],
+      meanHours: 8,
+      highPriorityFraction: 0.3,
+      load: 0.8,
+    },
+    horizonH,
+  );
+  const failures = sampleFailures(
+    rng.fork('failures'),
+    {
+      machinePerDay: PUBLISHED_DAILY_RATES.machine,
+      cablePerDay: PUBLISHED_DAILY_RATES.cable,
+      ocsPerDay: PUBLISHED_DAILY_RATES.ocs,
+      machineRepairHours: 48,
+      cableRepairHours: 24,
+      ocsRepairHours: 24,
+    },
+    horizonH,
+  );
+  const t0 = performance.now();
+  const stats = await new PodSim(
+    {
+      design,
+      horizonH,
+      detectH: 5 / 60,
+      restartH: 10 / 60,
+      checkpointH: 1,
+      ocsHandling: 'ft-routing',
+      ftSlowdown: 0.0455,
+      defrag: true,
+      drainAfterH: 6,
+    },
+    jobs,
+    failures,
+  ).run();
+  const s = (performance.now() - t0) / 1000;
+  console.log(
+    `pod simulation, ${design} pod: ${days} days (${jobs.length} jobs, ${failures.length} failures) in ${s.toFixed(3)} s = ` +
+      `${(days / s).toFixed(1)} simulated days/s (checksum: useful ${stats.usefulChipHours.toFixed(3)} chip-h, ${stats.xconnects} xconnects)`,
+  );
+}
+
+await monteCarlo(100_000, 0.99);
+await monteCarlo(100_000, 0.9);
+await podSim('ocs', 365);
+await podSim('static', 365);

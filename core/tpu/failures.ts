@@ -1,0 +1,132 @@
+// Inputs of a pod simulation drawn once and replayed for every design (common random numbers): the job mix
+// (sizes, durations, priorities, Poisson arrivals) and failures of machines, ICI cables and OCS at the
+// published daily rates (REFERENCE.md; Resiliency at Scale §6), each with its repair time.
+import { EmpiricalDiscrete, exponential, lognormalFromMean, poissonArrivals } from '../kernel/distributions';
+import type { Rng } from '../kernel/rng';
+import { ParamError } from '../experiments/errors';
+import { MACHINES, OCS_COUNT, iciCables } from './topology';
+import type { Shape } from './slices';
+
+/** Published daily failure rates (REFERENCE.md, "Daily failure rates"): fractions failing per day. */
+export const PUBLISHED_DAILY_RATES = { machine: 0.0008, cable: 0.00005, ocs: 0.0004 } as const;
+
+/** Slice shape used for each job size in chips (cube-granular sizes only; see DEVIATION in the mix). */
+export const SHAPE_FOR_CHIPS: Readonly<Record<number, Shape>> = {
+  64: [4, 4, 4],
+  128: [4, 4, 8],
+  256: [4, 8, 8],
+  512: [8, 8, 8],
+  1024: [8, 8, 16],
+  2048: [8, 16, 16],
+  3072: [12, 16, 16],
+  4096: [16, 16, 16],
+};
+
+export interface JobMix {
+  /** Slice sizes in chips (keys of SHAPE_FOR_CHIPS) and their relative weights. */
+  sizes: readonly number[];
+  weights: readonly number[];
+  /** Mean useful run time of a job (lognormal, σ = 1). */
+  meanHours: number;
+  /** Share of jobs with high priority (they go ahead of low-priority jobs in the queue). */
+  highPriorityFraction: number;
+  /** Offered chip-hours per pod chip-hour; sets the Poisson arrival rate. */
+  load: number;
+}
+
+export interface FailureRates {
+  machinePerDay: number;
+  cablePerDay: number;
+  ocsPerDay: number;
+  /** Mean repair times (exponential). */
+  machineRepairHours: number;
+  cableRepairHours: number;
+  ocsRepairHours: number;
+}
+
+export type ComponentKind = 'machine' | 'cable' | 'ocs';
+
+export interface SimJob {
+  id: number;
+  arrivalH: number;
+  chips: number;
+  shape: Shape;
+  /** Useful work in hours at full speed. */
+  workH: number;
+  /** 0 = high, 1 = low. */
+  priority: 0 | 1;
+}
+
+export interface FailureEvent {
+  timeH: number;
+  kind: ComponentKind;
+  /** Machine id, index into iciCables(), or OCS id. */
+  target: number;
+  repairH: number;
+  forced?: boolean;
+}
+
+/** Validate a mix; throws one-line errors naming the field. */
+export function checkJobMix(mix: JobMix): void {
+  if (mix.sizes.length !== mix.weights.length) {
+    throw new ParamError(
+      'sliceWeights',
+      `needs one weight per entry of sliceChips (${mix.weights.length} != ${mix.sizes.length})`,
+    );
+  }
+  for (const s of mix.sizes) {
+    if (!SHAPE_FOR_CHIPS[s]) {
+      throw new ParamError(
+        'sliceChips',
+        `${s} is not a cube-granular slice size (one of ${Object.keys(SHAPE_FOR_CHIPS).join(', ')})`,
+      );
+    }
+  }
+  if (!mix.weights.some((w) => w > 0))
+    throw new ParamError('sliceWeights', 'needs at least one positive weight');
+}
+
+/** Poisson job arrivals over [0, horizonH) with the mix's sizes, durations and priorities. */
+export function sampleJobs(rng: Rng, mix: JobMix, horizonH: number): SimJob[] {
+  checkJobMix(mix);
+  const size = new EmpiricalDiscrete(mix.sizes, mix.weights);
+  const meanChipHours = size.mean * mix.meanHours;
+  const ratePerH = (mix.load * 4096) / meanChipHours;
+  const times = poissonArrivals(rng.fork('arrivals'), ratePerH, horizonH);
+  const pick = rng.fork('sizes');
+  const dur = rng.fork('durations');
+  const pri = rng.fork('priorities');
+  return times.map((arrivalH, id) => {
+    const chips = size.sample(pick);
+    return {
+      id,
+      arrivalH,
+      chips,
+      shape: SHAPE_FOR_CHIPS[chips]!,
+      workH: Math.max(1 / 60, lognormalFromMean(dur, mix.meanHours, 1)),
+      priority: pri.float() < mix.highPriorityFraction ? 0 : 1,
+    };
+  });
+}
+
+/**
+ * Failures over [0, horizonH): for each component class a Poisson process with rate count × daily rate,
+ * each failure hitting a uniformly chosen component (a hit on a component already down is dropped by the
+ * simulator). Repair times are exponential with the given means.
+ */
+export function sampleFailures(rng: Rng, rates: FailureRates, horizonH: number): FailureEvent[] {
+  const classes: [ComponentKind, number, number, number][] = [
+    ['machine', MACHINES, rates.machinePerDay, rates.machineRepairHours],
+    ['cable', iciCables().length, rates.cablePerDay, rates.cableRepairHours],
+    ['ocs', OCS_COUNT, rates.ocsPerDay, rates.ocsRepairHours],
+  ];
+  const out: FailureEvent[] = [];
+  for (const [kind, count, perDay, repairMean] of classes) {
+    const r = rng.fork(`failures-${kind}`);
+    const times = perDay > 0 ? poissonArrivals(r, (count * perDay) / 24, horizonH) : [];
+    for (const timeH of times) {
+      out.push({ timeH, kind, target: r.int(0, count - 1), repairH: exponential(r, 1 / repairMean) });
+    }
+  }
+  return out.sort((a, b) => a.timeH - b.timeH || a.kind.localeCompare(b.kind) || a.target - b.target);
+}

@@ -1,0 +1,617 @@
+// The pod simulator: Borg-style queue + Pod Manager for a static or a reconfigurable (OCS) TPU v4 pod,
+// with the paper's flows (Resiliency at Scale §4–5): job start (pick cubes → program OCS → run), failure
+// (detect → evict → reschedule on spare cubes → re-wire), defragmentation (static pods), repair.
+import { EventQueue } from '../kernel/queue';
+import { CUBES, CUBE_GRID, PortMaps, cubeIndex, cubeOfMachine, iciCables, iciLinks } from './topology';
+import { cubeExtent, orientations, sliceHops, twistable, unwireCubes, wireHops } from './slices';
+import type { CubeHop, Shape } from './slices';
+import type { ComponentKind, FailureEvent, SimJob } from './failures';
+
+export type Design = 'static' | 'ocs';
+/** What a reconfigurable pod does when an OCS fails (tpu-routing compares the two). */
+export type OcsHandling = 'ft-routing' | 'rewire';
+
+export interface PodConfig {
+  design: Design;
+  horizonH: number;
+  /** healthd / libtpunet detection delay (same for every component). */
+  detectH: number;
+  /** Time to restore from checkpoint and re-initialise after a (re)start. */
+  restartH: number;
+  /** Checkpoint interval in hours of progress: an interruption loses the progress since the last one. */
+  checkpointH: number;
+  ocsHandling: OcsHandling;
+  /** Step-time slowdown while running with fault-tolerant routing around a failed OCS (0.05 = 5%). */
+  ftSlowdown: number;
+  /** Static pods only: repack running jobs when the head of the queue fits nowhere but enough cubes are free. */
+  defrag: boolean;
+  /**
+   * Starvation guard: once the head of the queue has waited this long, no job behind it is backfilled
+   * until it starts (the pod drains for it). ASSUMPTION: Borg's exact policy is not published here.
+   */
+  drainAfterH: number;
+}
+
+/** What the simulator reports as it goes (the view's timeline is built from these). */
+export type PodLogEvent =
+  | { t: number; kind: 'start'; job: number; cubes: number[]; xconnects: number }
+  | { t: number; kind: 'finish'; job: number }
+  | { t: number; kind: 'fail'; component: ComponentKind; target: number; cube: number; forced: boolean }
+  | { t: number; kind: 'detect'; component: ComponentKind; target: number; jobs: number[] }
+  | { t: number; kind: 'evict'; job: number; cubes: number[] }
+  | { t: number; kind: 'rewire'; job: number; from: number[]; to: number[]; xconnects: number }
+  | { t: number; kind: 'requeue'; job: number }
+  | { t: number; kind: 'migrate'; job: number; from: number[]; to: number[] }
+  | { t: number; kind: 'slowdown'; jobs: number[]; factor: number }
+  | { t: number; kind: 'repair'; component: ComponentKind; target: number };
+
+export interface PodStats {
+  jobsArrived: number;
+  jobsStarted: number;
+  jobsFinished: number;
+  jobsInterrupted: number;
+  interruptions: number;
+  usefulChipHours: number;
+  allocatedChipHours: number;
+  /** Allocated chip-hours lost to hardware: broken time before eviction, lost progress, restart, slowdown. */
+  hardwareLostChipHours: number;
+  capacityChipHours: number;
+  xconnects: number;
+  migrations: number;
+  recoveries: number;
+  recoverHoursSum: number;
+  /** Interruptions not recovered by the horizon. */
+  unrecovered: number;
+}
+
+interface RunState {
+  job: SimJob;
+  cubes: number[];
+  hops: CubeHop[];
+  running: boolean;
+  /** Useful work still to do (hours at full speed). */
+  remainingH: number;
+  runStartH: number;
+  segStartH: number;
+  /** Work units done in this run before segStartH (overhead included). */
+  bankedH: number;
+  overheadH: number;
+  rate: number;
+  epoch: number;
+  interrupted: boolean;
+  /** Failure time of an interruption awaiting restart (for time-to-recover). */
+  pendingFailH: number | null;
+  /** The orientation the slice was laid in (static pods may rotate it). */
+  placedShape: Shape;
+  /** Set while a planned migration moves the job (static defragmentation). */
+  migrated: boolean;
+  /** When the job last entered the queue. */
+  queuedAtH: number;
+}
+
+type Ev =
+  | { kind: 'arrive'; job: SimJob }
+  | { kind: 'finish'; job: number; epoch: number }
+  | { kind: 'fail'; f: FailureEvent }
+  | { kind: 'detect'; f: FailureEvent; failH: number }
+  | { kind: 'repair'; f: FailureEvent };
+
+/** The cube an ICI cable or machine lives in. */
+function cubeOfComponent(kind: ComponentKind, target: number, cables: Int32Array): number {
+  if (kind === 'machine') return cubeOfMachine(target);
+  if (kind === 'cable') return iciLinks().cube[cables[target]!]!;
+  return -1;
+}
+
+const hopKey = (h: CubeHop) => h.dim * 10000 + h.from * 100 + h.to;
+
+/**
+ * Discrete-event simulation of one pod design over [0, horizonH]. Invariants (property-tested): a cube
+ * belongs to at most one job; a job starts only on cubes that are free and known-healthy; in the OCS
+ * design the port maps stay permutations with exactly 48 xconnects per cube in use.
+ */
+export class PodSim {
+  readonly cfg: PodConfig;
+  readonly maps = new PortMaps();
+  readonly cubeOwner = new Int32Array(CUBES).fill(-1);
+  /** Known-bad components per cube (after detection, until repair). */
+  readonly cubeBad = new Int32Array(CUBES);
+  private readonly down = new Set<string>();
+  private ocsKnownDown = 0;
+  private readonly runs = new Map<number, RunState>();
+  private readonly queue: RunState[] = [];
+  private readonly q = new EventQueue<Ev>();
+  private readonly cables = iciCables();
+  readonly stats: PodStats;
+  private readonly log: ((e: PodLogEvent) => void) | undefined;
+  private readonly placementsByShape = new Map<string, number[][]>();
+
+  constructor(
+    cfg: PodConfig,
+    jobs: readonly SimJob[],
+    failures: readonly FailureEvent[],
+    log?: (e: PodLogEvent) => void,
+  ) {
+    this.cfg = cfg;
+    this.log = log;
+    this.stats = {
+      jobsArrived: 0,
+      jobsStarted: 0,
+      jobsFinished: 0,
+      jobsInterrupted: 0,
+      interruptions: 0,
+      usefulChipHours: 0,
+      allocatedChipHours: 0,
+      hardwareLostChipHours: 0,
+      capacityChipHours: 4096 * cfg.horizonH,
+      xconnects: 0,
+      migrations: 0,
+      recoveries: 0,
+      recoverHoursSum: 0,
+      unrecovered: 0,
+    };
+    for (const job of jobs)
+      if (job.arrivalH < cfg.horizonH) this.q.schedule(job.arrivalH, { kind: 'arrive', job }, 2);
+    for (const f of failures) if (f.timeH < cfg.horizonH) this.q.schedule(f.timeH, { kind: 'fail', f }, 0);
+  }
+
+  /** Jobs running now (id → cubes), for tests and the view. */
+  running(): Map<number, number[]> {
+    const out = new Map<number, number[]>();
+    for (const [id, r] of this.runs) if (r.running) out.set(id, r.cubes.slice());
+    return out;
+  }
+
+  queued(): number[] {
+    return this.queue.map((r) => r.job.id);
+  }
+
+  /** Run to the horizon, calling `onStep` every `every` events (progress/yield point). */
+  async run(onStep: (fraction: number) => Promise<void> = async () => {}, every = 5000): Promise<PodStats> {
+    let n = 0;
+    for (;;) {
+      const next = this.q.peek();
+      if (!next || next.time > this.cfg.horizonH) break;
+      this.q.step();
+      this.handle(next.event, next.time);
+      if (++n % every === 0) await onStep(next.time / this.cfg.horizonH);
+    }
+    this.close(this.cfg.horizonH);
+    return this.stats;
+  }
+
+  private emit(e: PodLogEvent): void {
+    this.log?.(e);
+  }
+
+  private handle(ev: Ev, t: number): void {
+    switch (ev.kind) {
+      case 'arrive': {
+        this.stats.jobsArrived++;
+        this.enqueue(this.newRun(ev.job));
+        this.schedule(t);
+        break;
+      }
+      case 'finish': {
+        const r = this.runs.get(ev.job);
+        if (!r || !r.running || r.epoch !== ev.epoch) return;
+        this.stats.usefulChipHours += r.remainingH * r.job.chips;
+        this.stats.allocatedChipHours += (t - r.runStartH) * r.job.chips;
+        this.stats.hardwareLostChipHours += this.slowdownLoss(r, t) * r.job.chips;
+        this.release(r);
+        this.runs.delete(r.job.id);
+        this.stats.jobsFinished++;
+        this.emit({ t, kind: 'finish', job: r.job.id });
+        this.schedule(t);
+        break;
+      }
+      case 'fail':
+        this.onFail(ev.f, t);
+        break;
+      case 'detect':
+        this.onDetect(ev.f, ev.failH, t);
+        break;
+      case 'repair':
+        this.onRepair(ev.f, t);
+        break;
+    }
+  }
+
+  private newRun(job: SimJob): RunState {
+    return {
+      job,
+      cubes: [],
+      hops: [],
+      running: false,
+      remainingH: job.workH,
+      runStartH: 0,
+      segStartH: 0,
+      bankedH: 0,
+      overheadH: 0,
+      rate: 1,
+      epoch: 0,
+      interrupted: false,
+      pendingFailH: null,
+      placedShape: job.shape,
+      migrated: false,
+      queuedAtH: job.arrivalH,
+    };
+  }
+
+  private enqueue(r: RunState): void {
+    // Borg-like order: priority, then arrival (an evicted job keeps its original place); binary insertion.
+    const before = (a: RunState, b: RunState) =>
+      a.job.priority - b.job.priority || a.job.arrivalH - b.job.arrivalH || a.job.id - b.job.id;
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(this.queue[mid]!, r) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.queue.splice(lo, 0, r);
+  }
+
+  private key(kind: ComponentKind, target: number): string {
+    return `${kind}:${target}`;
+  }
+
+  private onFail(f: FailureEvent, t: number): void {
+    const k = this.key(f.kind, f.target);
+    if (this.down.has(k)) return; // already down: this hit changes nothing
+    if (f.kind === 'ocs' && this.cfg.design === 'static') return; // a static pod has no OCS
+    this.down.add(k);
+    this.emit({
+      t,
+      kind: 'fail',
+      component: f.kind,
+      target: f.target,
+      cube: cubeOfComponent(f.kind, f.target, this.cables),
+      forced: f.forced ?? false,
+    });
+    this.q.schedule(t + this.cfg.detectH, { kind: 'detect', f, failH: t }, 0);
+  }
+
+  /** healthd / libtpunet report the failure: mark it, evict the jobs it broke, reschedule (§5). */
+  private onDetect(f: FailureEvent, failH: number, t: number): void {
+    const hit: RunState[] = [];
+    if (f.kind === 'ocs') {
+      this.ocsKnownDown++;
+      const runningJobs = [...this.runs.values()].filter((r) => r.running);
+      if (this.cfg.ocsHandling === 'ft-routing') {
+        // Keep running: libtpunet routes around the dark links at a step-time cost (REFERENCE.md 0.5–8.6%).
+        for (const r of runningJobs) this.setRate(r, t, 1 / (1 + this.cfg.ftSlowdown));
+        this.emit({
+          t,
+          kind: 'slowdown',
+          jobs: runningJobs.map((r) => r.job.id),
+          factor: 1 + this.cfg.ftSlowdown,
+        });
+      } else {
+        // DEVIATION: every cube has one link per face on each OCS, so no choice of spare cubes avoids the
+        // failed switch: evicted jobs wait until it is repaired, then restart from their checkpoints.
+        hit.push(...runningJobs);
+      }
+    } else {
+      const cube = cubeOfComponent(f.kind, f.target, this.cables);
+      this.cubeBad[cube]!++;
+      const owner = this.cubeOwner[cube]!;
+      if (owner >= 0) {
+        const r = this.runs.get(owner)!;
+        if (r.running) hit.push(r);
+      }
+    }
+    this.emit({ t, kind: 'detect', component: f.kind, target: f.target, jobs: hit.map((r) => r.job.id) });
+    for (const r of hit) this.interrupt(r, failH, t);
+    this.q.schedule(t + f.repairH, { kind: 'repair', f }, 1);
+    if (hit.length > 0) this.schedule(t);
+  }
+
+  private onRepair(f: FailureEvent, t: number): void {
+    this.down.delete(this.key(f.kind, f.target));
+    if (f.kind === 'ocs') {
+      this.ocsKnownDown--;
+      if (this.ocsKnownDown === 0 && this.cfg.ocsHandling === 'ft-routing') {
+        const jobs = [...this.runs.values()].filter((r) => r.running);
+        for (const r of jobs) this.setRate(r, t, 1);
+        this.emit({ t, kind: 'slowdown', jobs: jobs.map((r) => r.job.id), factor: 1 });
+      }
+    } else {
+      this.cubeBad[cubeOfComponent(f.kind, f.target, this.cables)]!--;
+    }
+    this.emit({ t, kind: 'repair', component: f.kind, target: f.target });
+    this.schedule(t);
+  }
+
+  /** Work units done in the current run by time t. */
+  private units(r: RunState, t: number): number {
+    return r.bankedH + Math.max(0, t - r.segStartH) * r.rate;
+  }
+
+  /** Chip-hours-per-chip lost to running slowed (wall time minus work done at full speed) so far. */
+  private slowdownLoss(r: RunState, t: number): number {
+    return Math.max(0, t - r.runStartH - this.units(r, t));
+  }
+
+  private setRate(r: RunState, t: number, rate: number): void {
+    if (r.rate === rate) return;
+    r.bankedH = this.units(r, t);
+    r.segStartH = t;
+    r.rate = rate;
+    r.epoch++;
+    const left = r.overheadH + r.remainingH - r.bankedH;
+    this.q.schedule(t + Math.max(0, left) / rate, { kind: 'finish', job: r.job.id, epoch: r.epoch }, 1);
+  }
+
+  /** The job broke at failH (detected at t): keep its checkpointed progress, evict it. */
+  private interrupt(r: RunState, failH: number, t: number): void {
+    const chips = r.job.chips;
+    const progressAtFail = Math.max(
+      0,
+      Math.min(this.units(r, Math.max(failH, r.runStartH)), this.units(r, t)) - r.overheadH,
+    );
+    const kept = Math.min(
+      r.remainingH,
+      Math.floor(progressAtFail / this.cfg.checkpointH) * this.cfg.checkpointH,
+    );
+    const wall = t - r.runStartH;
+    this.stats.allocatedChipHours += wall * chips;
+    this.stats.usefulChipHours += kept * chips;
+    this.stats.hardwareLostChipHours += Math.max(0, wall - kept) * chips;
+    r.remainingH -= kept;
+    r.running = false;
+    r.epoch++;
+    if (!r.interrupted) this.stats.jobsInterrupted++;
+    r.interrupted = true;
+    this.stats.interruptions++;
+    r.pendingFailH = failH;
+    this.emit({ t, kind: 'evict', job: r.job.id, cubes: r.cubes.slice() });
+    if (this.cfg.design === 'ocs' && this.ocsKnownDown === 0 && this.tryReplace(r, t)) return;
+    this.release(r);
+    r.queuedAtH = t;
+    this.enqueue(r);
+    this.emit({ t, kind: 'requeue', job: r.job.id });
+  }
+
+  /** Free and healthy, as far as the Pod Manager knows. */
+  private usable(c: number): boolean {
+    return this.cubeOwner[c] === -1 && this.cubeBad[c] === 0;
+  }
+
+  /**
+   * Reconfigurable pod: keep the job's healthy cubes, swap each known-bad one for a spare healthy free cube
+   * and re-program only the xconnects that change (§5, "rescheduled on spare cubes → routes reconfigured").
+   */
+  private tryReplace(r: RunState, t: number): boolean {
+    const bad = r.cubes.filter((c) => this.cubeBad[c]! > 0);
+    const spares: number[] = [];
+    for (let c = 0; c < CUBES && spares.length < bad.length; c++) if (this.usable(c)) spares.push(c);
+    if (spares.length < bad.length) return false;
+    const from = r.cubes.slice();
+    const to = r.cubes.map((c) => (this.cubeBad[c]! > 0 ? spares.shift()! : c));
+    for (const c of from) this.cubeOwner[c] = -1;
+    const old = new Set(r.hops.map(hopKey));
+    unwireCubes(this.maps, from);
+    this.assign(r, to);
+    const changed = r.hops.filter((h) => !old.has(hopKey(h))).length * 16;
+    this.stats.xconnects += changed;
+    this.emit({ t, kind: 'rewire', job: r.job.id, from, to, xconnects: changed });
+    this.startRun(r, t, true);
+    return true;
+  }
+
+  /** Give cubes to a job and (OCS design) program its torus; returns xconnects programmed. */
+  private assign(r: RunState, cubes: number[]): number {
+    r.cubes = cubes;
+    for (const c of cubes) this.cubeOwner[c] = r.job.id;
+    if (this.cfg.design !== 'ocs') return 0;
+    r.hops = sliceHops(cubeExtent(r.placedShape), cubes, twistable(r.job.shape));
+    return wireHops(this.maps, r.hops);
+  }
+
+  private release(r: RunState): void {
+    for (const c of r.cubes) if (this.cubeOwner[c] === r.job.id) this.cubeOwner[c] = -1;
+    if (this.cfg.design === 'ocs') unwireCubes(this.maps, r.cubes);
+    r.cubes = [];
+    r.hops = [];
+  }
+
+  private startRun(r: RunState, t: number, restart: boolean): void {
+    r.running = true;
+    r.runStartH = t;
+    r.segStartH = t;
+    r.bankedH = 0;
+    r.overheadH = restart ? this.cfg.restartH : 0;
+    r.rate =
+      this.cfg.design === 'ocs' && this.ocsKnownDown > 0 && this.cfg.ocsHandling === 'ft-routing'
+        ? 1 / (1 + this.cfg.ftSlowdown)
+        : 1;
+    r.epoch++;
+    this.runs.set(r.job.id, r);
+    if (r.pendingFailH !== null) {
+      this.stats.recoveries++;
+      this.stats.recoverHoursSum += t + r.overheadH / r.rate - r.pendingFailH;
+      r.pendingFailH = null;
+    }
+    this.q.schedule(
+      t + (r.overheadH + r.remainingH) / r.rate,
+      { kind: 'finish', job: r.job.id, epoch: r.epoch },
+      1,
+    );
+  }
+
+  /** Static pod: a free, known-healthy, cube-aligned block in some orientation (first fit). */
+  private staticFit(shape: Shape, usable: (c: number) => boolean): { cubes: number[]; shape: Shape } | null {
+    for (const o of orientations(shape)) {
+      for (const cubes of this.placements(o)) if (cubes.every(usable)) return { cubes, shape: o };
+    }
+    return null;
+  }
+
+  /** Every cube-aligned placement of an oriented shape, cubes in logical order. */
+  private placements(o: Shape): number[][] {
+    const k = o.join('x');
+    let list = this.placementsByShape.get(k);
+    if (!list) {
+      const [ex, ey, ez] = cubeExtent(o);
+      list = [];
+      for (let oz = 0; oz + ez <= CUBE_GRID; oz++)
+        for (let oy = 0; oy + ey <= CUBE_GRID; oy++)
+          for (let ox = 0; ox + ex <= CUBE_GRID; ox++) {
+            const cubes: number[] = [];
+            for (let z = 0; z < ez; z++)
+              for (let y = 0; y < ey; y++)
+                for (let x = 0; x < ex; x++) cubes.push(cubeIndex(ox + x, oy + y, oz + z));
+            list.push(cubes);
+          }
+      this.placementsByShape.set(k, list);
+    }
+    return list;
+  }
+
+  /** Start what fits, in queue order (greedy backfill over the first 64 queued jobs, unless draining). */
+  private schedule(t: number): void {
+    if (this.cfg.design === 'ocs' && this.ocsKnownDown > 0 && this.cfg.ocsHandling === 'rewire') return;
+    let scanned = 0;
+    for (let i = 0; i < this.queue.length && scanned < 64; scanned++) {
+      const r = this.queue[i]!;
+      if (this.place(r, t)) {
+        this.queue.splice(i, 1);
+        continue;
+      }
+      if (i === 0 && this.cfg.design === 'static' && this.cfg.defrag && this.defragFor(r, t)) {
+        this.queue.splice(0, 1);
+        continue;
+      }
+      if (i === 0 && t - r.queuedAtH >= this.cfg.drainAfterH) return; // drain for the head job
+      i++;
+    }
+  }
+
+  private place(r: RunState, t: number): boolean {
+    const need = r.job.chips / 64;
+    let cubes: number[] | null = null;
+    if (this.cfg.design === 'ocs') {
+      const free: number[] = [];
+      for (let c = 0; c < CUBES && free.length < need; c++) if (this.usable(c)) free.push(c);
+      if (free.length === need) cubes = free;
+      r.placedShape = r.job.shape;
+    } else {
+      const fit = this.staticFit(r.job.shape, (c) => this.usable(c));
+      if (fit) {
+        cubes = fit.cubes;
+        r.placedShape = fit.shape;
+      }
+    }
+    if (!cubes) return false;
+    const x = this.assign(r, cubes);
+    this.stats.xconnects += x;
+    const restart = r.interrupted || r.migrated;
+    if (!r.interrupted && !r.migrated) this.stats.jobsStarted++;
+    r.migrated = false;
+    this.emit({ t, kind: 'start', job: r.job.id, cubes: cubes.slice(), xconnects: x });
+    this.startRun(r, t, restart);
+    return true;
+  }
+
+  /**
+   * Static-pod defragmentation (§5 migration): when the head job fits nowhere but enough healthy cubes are
+   * free, repack the running jobs and the head job largest-first; if all fit, the moved jobs checkpoint and
+   * restart in their new blocks (they lose only the restart time) and the head job starts.
+   */
+  private defragFor(head: RunState, t: number): boolean {
+    let freeHealthy = 0;
+    for (let c = 0; c < CUBES; c++) if (this.usable(c)) freeHealthy++;
+    if (freeHealthy < head.job.chips / 64) return false;
+    const running = [...this.runs.values()].filter((r) => r.running);
+    const order = [head, ...running].sort((a, b) => b.job.chips - a.job.chips || a.job.id - b.job.id);
+    const taken = new Int32Array(CUBES).fill(-1);
+    const plan = new Map<number, { cubes: number[]; shape: Shape }>();
+    for (const r of order) {
+      const fit = this.staticFit(r.job.shape, (c) => taken[c] === -1 && this.cubeBad[c] === 0);
+      if (!fit) return false;
+      for (const c of fit.cubes) taken[c] = r.job.id;
+      plan.set(r.job.id, fit);
+    }
+    for (const r of running) {
+      const p = plan.get(r.job.id)!;
+      if (p.cubes.join() === r.cubes.join()) continue;
+      // Planned migration: checkpoint now (no progress lost), restart elsewhere.
+      const done = Math.max(0, this.units(r, t) - r.overheadH);
+      this.stats.allocatedChipHours += (t - r.runStartH) * r.job.chips;
+      this.stats.usefulChipHours += Math.min(done, r.remainingH) * r.job.chips;
+      r.remainingH = Math.max(0, r.remainingH - done);
+      const from = r.cubes.slice();
+      this.release(r);
+      r.running = false;
+      r.epoch++;
+      r.migrated = true;
+      r.placedShape = p.shape;
+      this.stats.migrations++;
+      r.cubes = [];
+      this.emit({ t, kind: 'migrate', job: r.job.id, from, to: p.cubes.slice() });
+      this.pendingMoves.push([r, p.cubes]);
+    }
+    for (const [r, cubes] of this.pendingMoves) {
+      this.assign(r, cubes);
+      this.emit({ t, kind: 'start', job: r.job.id, cubes: cubes.slice(), xconnects: 0 });
+      r.migrated = false;
+      this.startRun(r, t, true);
+    }
+    this.pendingMoves.length = 0;
+    const hp = plan.get(head.job.id)!;
+    head.placedShape = hp.shape;
+    this.assign(head, hp.cubes);
+    if (!head.interrupted) this.stats.jobsStarted++;
+    this.emit({ t, kind: 'start', job: head.job.id, cubes: hp.cubes.slice(), xconnects: 0 });
+    this.startRun(head, t, head.interrupted);
+    return true;
+  }
+
+  private readonly pendingMoves: [RunState, number[]][] = [];
+
+  /** Horizon reached: count the progress of running jobs and the allocation so far. */
+  private close(t: number): void {
+    for (const r of this.runs.values()) {
+      if (!r.running) continue;
+      const done = Math.min(r.remainingH, Math.max(0, this.units(r, t) - r.overheadH));
+      this.stats.usefulChipHours += done * r.job.chips;
+      this.stats.allocatedChipHours += (t - r.runStartH) * r.job.chips;
+      this.stats.hardwareLostChipHours += this.slowdownLoss(r, t) * r.job.chips;
+    }
+    for (const r of [...this.runs.values(), ...this.queue])
+      if (r.pendingFailH !== null) this.stats.unrecovered++;
+  }
+
+  /** Check the invariants now; throws when one is broken (tests call this between events). */
+  checkInvariants(): void {
+    const seen = new Int32Array(CUBES).fill(-1);
+    for (const [id, r] of this.runs) {
+      if (!r.running) continue;
+      for (const c of r.cubes) {
+        if (seen[c] !== -1) throw new Error(`cube ${c} is in jobs ${seen[c]} and ${id}`);
+        seen[c] = id;
+        if (this.cubeOwner[c] !== id) throw new Error(`cube ${c} owner mismatch`);
+      }
+    }
+    if (this.cfg.design === 'ocs') {
+      this.maps.check();
+      let inUse = 0;
+      for (const c of seen) if (c !== -1) inUse++;
+      if (this.maps.connections() !== inUse * 3 * 16) {
+        throw new Error(
+          `${this.maps.connections()} xconnects for ${inUse} cubes in use (want ${inUse * 48})`,
+        );
+      }
+    }
+  }
+
+  /** Step one event (tests): returns false when the horizon is reached. */
+  stepOne(): boolean {
+    const next = this.q.peek();
+    if (!next || next.time > this.cfg.horizonH) return false;
+    this.q.step();
+    this.handle(next.event, next.time);
+    return true;
+  }
+}

@@ -1,0 +1,408 @@
+// The TPU lab's live view: builds the pod scenario in the worker (core/tpu/view.ts), replays its timeline
+// in a three.js scene (scene.ts) with play/pause/step/scrub, an event list, failure injection and a chip
+// inspector. The UI thread only replays events and draws.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { labClient } from '../../worker/client';
+import type { TpuViewEvent, TpuViewModel } from '../../../core/tpu/view';
+import { nextEventAfter, stateAt } from '../../../core/tpu/viewState';
+import type { PodState } from '../../../core/tpu/viewState';
+import { CUBE_DIM, chipCoord, cubeOfChip, machineOfChip, ocsPortOf } from '../../../core/tpu/topology';
+import type { Dim, Side } from '../../../core/tpu/topology';
+import { PodScene, jobColor } from './scene';
+import './tpu.css';
+
+type ForceKind = 'machine' | 'cable' | 'ocs';
+interface BuildParams {
+  forceKind: ForceKind | 'none';
+  forceTarget: number;
+  forceAtHour: number;
+  rateScale: number;
+}
+
+const SEED = 1;
+const DEFAULT_BUILD: BuildParams = { forceKind: 'machine', forceTarget: -1, forceAtHour: 2, rateScale: 1 };
+
+function fmtH(h: number): string {
+  const m = Math.round(Math.max(0, h) * 60);
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}`;
+}
+
+function chipInfo(chip: number, state: PodState | null, model: TpuViewModel | null): string[] {
+  const [x, y, z] = chipCoord(chip);
+  const machine = machineOfChip(chip);
+  const cube = cubeOfChip(chip);
+  const job = state?.cubeJob[cube] ?? -1;
+  const j = model?.jobs.find((v) => v.id === job);
+  const lines = [
+    `chip ${chip} at (${x}, ${y}, ${z})`,
+    `machine ${machine}${state?.machineDown[machine] ? ' — FAILED' : ''}`,
+    `cube ${cube}`,
+    job >= 0 && j
+      ? `job ${job}: ${j.chips} chips, ${j.shape}, ${j.priority === 0 ? 'high' : 'low'} priority`
+      : 'no job (spare)',
+  ];
+  const local = [x % CUBE_DIM, y % CUBE_DIM, z % CUBE_DIM];
+  const ici: string[] = [];
+  const optical: string[] = [];
+  for (let d = 0; d < 3; d++) {
+    for (const side of [0, 1] as Side[]) {
+      const atFace = side === 0 ? local[d] === 0 : local[d] === CUBE_DIM - 1;
+      const axis = 'xyz'[d]!;
+      if (atFace) {
+        const others = [0, 1, 2].filter((o) => o !== d);
+        const jx = local[others[0]!]! + CUBE_DIM * local[others[1]!]!;
+        const { ocs, port } = ocsPortOf(cube, d as Dim, side, jx);
+        optical.push(
+          `${side ? '+' : '-'}${axis} → OCS ${ocs} port ${port}${state?.ocsDown[ocs] ? ' (OCS DOWN)' : ''}`,
+        );
+      } else ici.push(`${side ? '+' : '-'}${axis}`);
+    }
+  }
+  lines.push(`ICI (electrical): ${ici.join(' ') || 'none'}`);
+  lines.push(`optical: ${optical.join('; ') || 'none (inner chip)'}`);
+  return lines;
+}
+
+export function TpuView() {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const sceneRef = useRef<PodScene | null>(null);
+  const [model, setModel] = useState<TpuViewModel | null>(null);
+  const [status, setStatus] = useState<string>('building the pod scenario…');
+  const [build, setBuild] = useState<BuildParams>(DEFAULT_BUILD);
+  const [form, setForm] = useState<{ kind: ForceKind; target: string; hour: string }>({
+    kind: 'machine',
+    target: '-1',
+    hour: '1',
+  });
+  const [playing, setPlaying] = useState(true);
+  const [speed, setSpeed] = useState(0.5);
+  const [shownT, setShownT] = useState(0);
+  const [state, setState] = useState<PodState | null>(null);
+  const [selected, setSelected] = useState(-1);
+  const [webglError, setWebglError] = useState<string | null>(null);
+  const tRef = useRef(0);
+  const playingRef = useRef(true);
+  const speedRef = useRef(0.5);
+  const modelRef = useRef<TpuViewModel | null>(null);
+  const lastEventRef = useRef(-2);
+  const selectedRef = useRef(-1);
+
+  playingRef.current = playing;
+  speedRef.current = speed;
+  selectedRef.current = selected;
+
+  // Build (or re-build, after an injection) the scenario in the worker.
+  useEffect(() => {
+    let live = true;
+    setStatus('building the pod scenario…');
+    const params: Record<string, string | number> = { ...build, hours: 24 };
+    let done = false;
+    void (async () => {
+      for (let attempt = 0; attempt < 5 && live; attempt++) {
+        const outcome = await labClient().view('tpu', params, SEED, (f, label) => {
+          // Progress arrives on its own port and can land after the outcome: drop it then.
+          if (live && !done)
+            setStatus(`building the pod scenario… ${Math.round(f * 100)}%${label ? ` (${label})` : ''}`);
+        });
+        if (!live) return;
+        if (outcome.kind !== 'cancelled') done = true;
+        if (outcome.kind === 'done') {
+          const m = outcome.view as TpuViewModel;
+          modelRef.current = m;
+          sceneRef.current?.setCableLinks(m.cableLinks);
+          const start = m.forced && build !== DEFAULT_BUILD ? Math.max(0, m.forced.atH - 0.1) : 0;
+          tRef.current = start;
+          lastEventRef.current = -2;
+          setModel(m);
+          setStatus('');
+          setPlaying(true);
+          return;
+        }
+        if (outcome.kind === 'error') {
+          setStatus(`could not build the scenario: ${outcome.message}`);
+          return;
+        }
+        // Cancelled (an experiment run cancels whatever the worker is doing): try again.
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [build]);
+
+  /** Recompute the replayed state when time crosses an event (or the selection changes). */
+  const refresh = useCallback((force: boolean) => {
+    const m = modelRef.current;
+    if (!m) return;
+    const t = tRef.current;
+    const idx = nextEventAfter(m, t) - 1;
+    if (!force && idx === lastEventRef.current) return;
+    const prev = lastEventRef.current;
+    lastEventRef.current = idx;
+    const s = stateAt(m, t);
+    sceneRef.current?.setState(s, selectedRef.current);
+    setState(s);
+    // Moving forward over a re-wire: animate the job's move and the OCS re-programming.
+    if (!force && prev >= -1 && idx > prev && idx - prev < 50) {
+      for (let i = prev + 1; i <= idx; i++) {
+        const e: TpuViewEvent = m.events[i]!;
+        if (e.kind === 'rewire' || e.kind === 'migrate')
+          sceneRef.current?.animateMove(e.job, e.from, e.cubes);
+      }
+    }
+  }, []);
+
+  // The three.js scene: created once, disposed on unmount.
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    let scene: PodScene;
+    try {
+      scene = new PodScene(host);
+    } catch (e) {
+      setWebglError(`WebGL is not available here: ${(e as Error).message}`);
+      return;
+    }
+    sceneRef.current = scene;
+    if (modelRef.current) scene.setCableLinks(modelRef.current.cableLinks);
+    let raf = 0;
+    let lastS = performance.now() / 1000;
+    let lastShown = 0;
+    let frames = 0;
+    const loop = () => {
+      raf = requestAnimationFrame(loop);
+      const nowS = performance.now() / 1000;
+      const dt = Math.min(0.5, nowS - lastS);
+      lastS = nowS;
+      const m = modelRef.current;
+      if (m && playingRef.current) {
+        tRef.current = Math.min(m.hours, tRef.current + dt * speedRef.current);
+        if (tRef.current >= m.hours) setPlaying(false);
+        refresh(false);
+      } else if (m && lastEventRef.current === -2) refresh(false);
+      const stats = scene.render();
+      if (stats && ++frames % 5 === 0 && rootRef.current) {
+        rootRef.current.dataset.frameMs = stats.frameMs.toFixed(2);
+        rootRef.current.dataset.renderMs = stats.renderMs.toFixed(2);
+        rootRef.current.dataset.drawCalls = String(stats.drawCalls);
+        rootRef.current.dataset.pixelRatio = stats.pixelRatio.toFixed(2);
+      }
+      if (nowS - lastShown > 0.1) {
+        lastShown = nowS;
+        setShownT(tRef.current);
+      }
+    };
+    raf = requestAnimationFrame(loop);
+    const onClick = (ev: MouseEvent) => {
+      const chip = scene.pick(ev.clientX, ev.clientY);
+      setSelected(chip);
+      selectedRef.current = chip;
+      refresh(true);
+    };
+    const onDbl = (ev: MouseEvent) => {
+      const chip = scene.pick(ev.clientX, ev.clientY);
+      if (chip >= 0) scene.focusCube(cubeOfChip(chip));
+    };
+    scene.canvas.addEventListener('click', onClick);
+    scene.canvas.addEventListener('dblclick', onDbl);
+    return () => {
+      cancelAnimationFrame(raf);
+      scene.canvas.removeEventListener('click', onClick);
+      scene.canvas.removeEventListener('dblclick', onDbl);
+      scene.dispose();
+      sceneRef.current = null;
+    };
+  }, [refresh]);
+
+  const seek = (t: number) => {
+    tRef.current = t;
+    setShownT(t);
+    refresh(true);
+  };
+  const step = () => {
+    const m = modelRef.current;
+    if (!m) return;
+    setPlaying(false);
+    const i = nextEventAfter(m, tRef.current);
+    if (i < m.events.length) {
+      tRef.current = Math.max(0, m.events[i]!.t);
+      refresh(false);
+      setShownT(tRef.current);
+    }
+  };
+  const inject = () => {
+    const target = Number(form.target);
+    const hour = Number(form.hour);
+    if (!Number.isInteger(target) || !Number.isFinite(hour) || hour < 0 || hour > 24) {
+      setStatus('inject: target must be an integer (-1 = in the largest job) and the hour in 0..24');
+      return;
+    }
+    setBuild({ forceKind: form.kind, forceTarget: target, forceAtHour: hour, rateScale: 1 });
+  };
+
+  const shown =
+    state && model
+      ? model.events.slice(0, state.lastEvent + 1).filter((e) => e.t >= 0 || e.kind === 'fail')
+      : [];
+  const recent = shown.slice(-14).reverse();
+  const moves = state?.moves.filter((e) => e.t >= 0) ?? [];
+  const busyJobs = state ? new Set(Array.from(state.cubeJob).filter((j) => j >= 0)).size : 0;
+  const downCount = state
+    ? state.machineDown.reduce((a, b) => a + b, 0) +
+      state.cableDown.reduce((a, b) => a + b, 0) +
+      state.ocsDown.reduce((a, b) => a + b, 0)
+    : 0;
+
+  return (
+    <div className="lab-view tpu-view" data-testid="tpu-view" ref={rootRef}>
+      <div className="tpu-canvas" ref={hostRef} data-testid="tpu-canvas" />
+      {webglError && <p className="tpu-webgl-error">{webglError}</p>}
+      <div className="tpu-panel">
+        <div className="tpu-title">
+          TPU v4 pod · 4096 chips · 64 cubes · 48 OCS{' '}
+          <span className="muted">(reconfigurable; seed {SEED})</span>
+        </div>
+        {status && (
+          <div className="tpu-status" data-testid="tpu-status">
+            {status}
+          </div>
+        )}
+        <div className="tpu-controls">
+          <button
+            type="button"
+            data-testid="tpu-play"
+            onClick={() => setPlaying((p) => !p)}
+            disabled={!model}
+          >
+            {playing ? 'Pause' : 'Play'}
+          </button>
+          <button
+            type="button"
+            data-testid="tpu-step"
+            onClick={step}
+            disabled={!model}
+            title="Jump to the next event"
+          >
+            Step
+          </button>
+          <select
+            data-testid="tpu-speed"
+            value={speed}
+            onChange={(e) => setSpeed(Number(e.target.value))}
+            aria-label="speed"
+          >
+            {[0.1, 0.25, 0.5, 1, 2, 4].map((s) => (
+              <option key={s} value={s}>
+                {s} h/s
+              </option>
+            ))}
+          </select>
+          <span className="tpu-time" data-testid="tpu-time">
+            {fmtH(shownT)} / {model ? fmtH(model.hours) : '—'}
+          </span>
+        </div>
+        <input
+          className="tpu-scrub"
+          type="range"
+          data-testid="tpu-scrub"
+          aria-label="time"
+          min={0}
+          max={model?.hours ?? 24}
+          step={0.01}
+          value={shownT}
+          disabled={!model}
+          onChange={(e) => seek(Number(e.target.value))}
+        />
+        <div className="tpu-inject">
+          <label>
+            inject
+            <select
+              data-testid="tpu-inject-kind"
+              value={form.kind}
+              onChange={(e) => setForm({ ...form, kind: e.target.value as ForceKind })}
+            >
+              <option value="machine">machine</option>
+              <option value="cable">ICI cable</option>
+              <option value="ocs">OCS</option>
+            </select>
+          </label>
+          <label>
+            #
+            <input
+              data-testid="tpu-inject-target"
+              value={form.target}
+              size={5}
+              onChange={(e) => setForm({ ...form, target: e.target.value })}
+              title="-1 = a component of the largest running job"
+            />
+          </label>
+          <label>
+            at
+            <input
+              data-testid="tpu-inject-hour"
+              value={form.hour}
+              size={3}
+              onChange={(e) => setForm({ ...form, hour: e.target.value })}
+            />
+            h
+          </label>
+          <button type="button" data-testid="tpu-inject" onClick={inject}>
+            Inject failure
+          </button>
+        </div>
+        <div className="tpu-summary muted" data-testid="tpu-summary">
+          {busyJobs} jobs running · {downCount} components down
+          {model
+            ? ` · ${model.summary.failures} failures, ${model.summary.rewires} re-wires in ${model.hours} h`
+            : ''}
+        </div>
+        <div className="tpu-moves" data-testid="tpu-moves">
+          {moves.length === 0 ? (
+            <span className="muted">no job has moved yet</span>
+          ) : (
+            moves.slice(-4).map((e, i) => (
+              <div key={i}>
+                <span className="tpu-swatch" style={{ background: `#${jobColor(e.job).getHexString()}` }} />{' '}
+                job {e.job} moved: cube {e.from.filter((c) => !e.cubes.includes(c)).join(',')} →{' '}
+                {e.cubes.filter((c) => !e.from.includes(c)).join(',')}
+                {e.kind === 'rewire' ? ` (${e.xconnects} xconnects)` : ' (migration)'} at {fmtH(e.t)}
+              </div>
+            ))
+          )}
+        </div>
+        <ol className="tpu-events" data-testid="tpu-events">
+          {recent.map((e, i) => (
+            <li
+              key={`${state?.lastEvent}-${i}`}
+              data-kind={e.kind}
+              className={`ev-${e.kind}${e.forced ? ' ev-forced' : ''}`}
+            >
+              {e.text}
+            </li>
+          ))}
+        </ol>
+        {selected >= 0 && (
+          <div className="tpu-chip-info" data-testid="tpu-chip-info">
+            {chipInfo(selected, state, model).map((l) => (
+              <div key={l}>{l}</div>
+            ))}
+            <button type="button" onClick={() => sceneRef.current?.focusCube(cubeOfChip(selected))}>
+              Zoom to cube
+            </button>{' '}
+            <button
+              type="button"
+              data-testid="tpu-reset-camera"
+              onClick={() => sceneRef.current?.resetCamera()}
+            >
+              Whole pod
+            </button>
+          </div>
+        )}
+        <div className="tpu-legend muted">
+          drag: orbit · wheel: zoom · click a chip: inspect · double-click: zoom to its cube
+        </div>
+      </div>
+    </div>
+  );
+}

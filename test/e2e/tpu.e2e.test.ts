@@ -1,0 +1,124 @@
+// The TPU lab in Chromium: open #/tpu, see the 3D pod, inject a failure and watch the job move, inspect a
+// chip, run tpu-availability with few trials and check the exported report against a Node-side run.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reproducible, runExperiment } from '../../core/experiments/registry';
+import { parseResultFile, serializeResult } from '../../core/experiments/result';
+import { ROOT, openApp } from './harness';
+import type { App } from './harness';
+
+const SMALL = { trials: '2000', sweep: '9900,9990' };
+const OUT = join(ROOT, 'test-results');
+
+let app: App;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  app = await openApp();
+  page = app.page;
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const shot = (name: string) =>
+  process.env.UPDATE_SCREENSHOT && name === 'tpu' ? join(ROOT, 'docs/tpu.png') : join(OUT, `${name}.png`);
+
+describe('the TPU lab in Chromium', () => {
+  it('opens #/tpu on a live 3D pod with a timeline', async () => {
+    await page.goto(`${app.url}index.html#/tpu`);
+    const view = page.getByTestId('tpu-view');
+    await view.waitFor();
+    await view.locator('canvas').waitFor();
+    await expect
+      .poll(() => page.getByTestId('tpu-events').locator('li').count(), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    const box = await view.locator('canvas').boundingBox();
+    expect(box!.width).toBeGreaterThan(300);
+    expect(box!.height).toBeGreaterThan(200);
+  });
+
+  it('injecting a failure into the largest job moves it to a spare cube and re-wires the OCS', async () => {
+    await page.getByTestId('tpu-inject-kind').selectOption('cable');
+    await page.getByTestId('tpu-inject-target').fill('-1');
+    await page.getByTestId('tpu-inject-hour').fill('1');
+    await page.getByTestId('tpu-inject').click();
+    const events = page.getByTestId('tpu-events');
+    await expect.poll(() => events.textContent(), { timeout: 60_000 }).toMatch(/INJECTED: cable/);
+    await expect
+      .poll(() => page.getByTestId('tpu-moves').textContent(), { timeout: 30_000 })
+      .toMatch(/job \d+ moved: cube \d+ → \d+ \(\d+ xconnects\)/);
+    await page.waitForTimeout(400); // mid-flight: the ghost cube is travelling
+    await page.screenshot({ path: join(OUT, 'tpu-move.png') });
+  });
+
+  it('records its frame time and draws the pod in a handful of calls', async () => {
+    await page.waitForTimeout(1500);
+    const figures = await page.evaluate(() => {
+      const el = document.querySelector<HTMLElement>('[data-testid="tpu-view"]')!;
+      return { frameMs: el.dataset.frameMs, renderMs: el.dataset.renderMs, drawCalls: el.dataset.drawCalls };
+    });
+    console.log(
+      `tpu view: frame ${figures.frameMs} ms, render ${figures.renderMs} ms, ${figures.drawCalls} draw calls`,
+    );
+    expect(Number(figures.frameMs)).toBeGreaterThan(0);
+    expect(Number(figures.drawCalls)).toBeGreaterThan(0);
+    expect(Number(figures.drawCalls)).toBeLessThanOrEqual(10);
+  });
+
+  it('clicking a chip shows its machine, cube, job and links', async () => {
+    await page.getByTestId('tpu-play').click(); // pause
+    const canvas = page.getByTestId('tpu-view').locator('canvas');
+    const box = (await canvas.boundingBox())!;
+    const info = page.getByTestId('tpu-chip-info');
+    // Search outward from where the pod sits (left of the panel, above the switch ring).
+    const spots: [number, number][] = [];
+    for (let r = 0; r <= 6; r++)
+      for (let a = 0; a < Math.max(1, 8 * r); a++) {
+        const th = (a / Math.max(1, 8 * r)) * Math.PI * 2;
+        spots.push([0.31 + 0.03 * r * Math.cos(th), 0.32 + 0.04 * r * Math.sin(th)]);
+      }
+    let found = false;
+    for (const [dx, dy] of spots) {
+      await page.mouse.click(box.x + box.width * dx, box.y + box.height * dy);
+      found = (await info.count()) > 0;
+      if (found) break;
+    }
+    expect(found).toBe(true);
+    const text = await info.textContent();
+    expect(text).toMatch(/chip \d+ at \(\d+, \d+, \d+\)/);
+    expect(text).toMatch(/machine \d+/);
+    expect(text).toMatch(/cube \d+/);
+    expect(text).toMatch(/ICI \(electrical\)/);
+    await page.screenshot({ path: shot('tpu') });
+  });
+
+  it('runs tpu-availability with few trials and shows static collapsing while OCS holds', async () => {
+    await page.getByTestId('experiment-panel').waitFor();
+    for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);
+    await page.getByTestId('param-seed').fill('7');
+    await page.getByTestId('run-button').click();
+    const results = page.getByTestId('results');
+    await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 7/);
+    await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+    expect(await results.textContent()).toMatch(/host-availability-needed\.ocs\.3072/);
+  });
+
+  it('exports a report whose embedded result equals a Node-side run of the same parameters', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-report').click(),
+    ]);
+    const file = join(OUT, 'tpu-report.html');
+    await download.saveAs(file);
+    const html = readFileSync(file, 'utf8');
+    const exported = parseResultFile(html, 'tpu-report.html');
+    const direct = await runExperiment('tpu-availability', SMALL, 7);
+    expect(exported.metrics['availability.static.2048']).toBeDefined();
+    expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
+  });
+});

@@ -25,6 +25,12 @@ interface Props {
 
 const MARGIN = { top: 34, right: 16, bottom: 46, left: 62 };
 
+/** Room for the legend: its longest name at ~6.3 px a character (11 px system font), within bounds. */
+function legendWidth(names: string[], width: number): number {
+  const longest = Math.max(0, ...names.map((n) => n.length));
+  return Math.round(Math.min(width * 0.4, Math.max(70, longest * 6.3 + 22)));
+}
+
 export function Chart({ spec, width = 560, height = 300 }: Props) {
   return (
     <svg
@@ -34,11 +40,12 @@ export function Chart({ spec, width = 560, height = 300 }: Props) {
       height={height}
       role="img"
       aria-label={spec.title}
+      style={{ maxWidth: '100%', height: 'auto' }}
       xmlns="http://www.w3.org/2000/svg"
       fontFamily="system-ui, sans-serif"
       fontSize={11}
     >
-      <text x={MARGIN.left} y={18} fontSize={13} fontWeight={600} fill="currentColor">
+      <text x={8} y={18} fontSize={12.5} fontWeight={600} fill="currentColor">
         {spec.title}
       </text>
       {spec.kind === 'line' ? (
@@ -66,6 +73,10 @@ function Legend({ names, x, y }: { names: string[]; x: number; y: number }) {
 }
 
 function LinePlot({ spec, width, height }: { spec: LineChart; width: number; height: number }) {
+  const legend = legendWidth(
+    spec.series.map((s) => s.name),
+    width,
+  );
   const all = spec.series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
@@ -74,7 +85,7 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
   const log = spec.x.scale === 'log2' && x0 > 0;
   const x = (log ? scaleLog().base(2) : scaleLinear())
     .domain(x0 === x1 ? [x0 / 2 || 0, x1 * 2 || 1] : [x0, x1])
-    .range([MARGIN.left, width - MARGIN.right - 110]);
+    .range([MARGIN.left, width - MARGIN.right - legend]);
   const y = scaleLinear()
     .domain([spec.y.min ?? Math.min(0, ...ys), spec.y.max ?? Math.max(...ys, 1e-9)])
     .nice()
@@ -82,7 +93,13 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
   const path = line<[number, number]>()
     .x((p) => x(p[0]))
     .y((p) => y(p[1]));
-  const xTicks = log ? xs.filter((v, i) => xs.indexOf(v) === i).sort((a, b) => a - b) : x.ticks(6);
+  const xTicks = log
+    ? spacedTicks(
+        [...new Set(xs)].sort((a, b) => a - b),
+        x,
+        34,
+      )
+    : x.ticks(6);
   return (
     <g>
       <Axes
@@ -92,7 +109,7 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
         yLabel={spec.y.label}
         width={width}
         height={height}
-        xRange={[MARGIN.left, width - MARGIN.right - 110]}
+        xRange={[MARGIN.left, width - MARGIN.right - legend]}
       />
       {spec.series.map((s, i) => (
         <g key={s.name} stroke={PALETTE[i % PALETTE.length]} fill={PALETTE[i % PALETTE.length]}>
@@ -104,13 +121,21 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
           ))}
         </g>
       ))}
-      <Legend names={spec.series.map((s) => s.name)} x={width - MARGIN.right - 96} y={MARGIN.top + 6} />
+      <Legend
+        names={spec.series.map((s) => s.name)}
+        x={width - MARGIN.right - legend + 14}
+        y={MARGIN.top + 6}
+      />
     </g>
   );
 }
 
 function BarPlot({ spec, width, height }: { spec: BarChart; width: number; height: number }) {
-  const right = width - MARGIN.right - 110;
+  const legend = legendWidth(
+    spec.segments.map((s) => s.name),
+    width,
+  );
+  const right = width - MARGIN.right - legend;
   const x = scaleBand().domain(spec.categories).range([MARGIN.left, right]).padding(0.25);
   const totals = spec.categories.map((_, c) =>
     spec.stacked
@@ -163,9 +188,19 @@ function BarPlot({ spec, width, height }: { spec: BarChart; width: number; heigh
           </g>
         );
       })}
-      <Legend names={spec.segments.map((s) => s.name)} x={width - MARGIN.right - 96} y={MARGIN.top + 6} />
+      <Legend names={spec.segments.map((s) => s.name)} x={right + 14} y={MARGIN.top + 6} />
     </g>
   );
+}
+
+/** Data-point ticks (for log axes), dropping any that would sit closer than `minPx` to the last one kept. */
+function spacedTicks(values: number[], scale: (v: number) => number, minPx: number): number[] {
+  const kept: number[] = [];
+  for (const v of values) {
+    const last = kept[kept.length - 1];
+    if (last === undefined || scale(v) - scale(last) >= minPx) kept.push(v);
+  }
+  return kept;
 }
 
 interface Tick {

@@ -1,0 +1,58 @@
+// The mesh experiments end to end through the registry: the issue's "done means" (spike, Envoy's
+// arithmetic), the outage domino, the balance sweep, and one-line errors for bad parameters.
+import { describe, expect, it } from 'vitest';
+import { runExperiment } from '../experiments/registry';
+
+describe('mesh experiments', () => {
+  it('mesh-spike: servicerouter keeps the busiest region near 75% while latency-rings overloads it', async () => {
+    const r = await runExperiment('mesh-spike', { durationS: '30', spikeAtS: '10' }, 4);
+    expect(r.metrics['utilization.max.servicerouter']).toBeLessThan(0.82);
+    expect(r.metrics['utilization.max.servicerouter']).toBeGreaterThan(0.7);
+    expect(r.metrics['utilization.max.latency-rings']).toBeGreaterThan(1.9);
+    expect(r.metrics['cross-region-fraction.latency-rings']).toBe(0);
+    expect(r.metrics['cross-region-fraction.servicerouter']).toBeGreaterThan(0.1);
+    for (const p of ['servicerouter', 'latency-rings', 'envoy-priority', 'round-robin-global'])
+      for (const m of ['utilization.max', 'cross-region-fraction', 'latency.p50', 'latency.p99'])
+        expect(r.metrics[`${m}.${p}`]).toBeTypeOf('number');
+    expect(r.comparisons[0]?.published).toBe(0.75);
+  });
+
+  it('mesh-envoy-priority: share.p0 follows the documented table and the simulated mesh agrees', async () => {
+    const r = await runExperiment('mesh-envoy-priority', { healthyFraction: '0.71', simulateS: '3' }, 1);
+    expect(r.metrics['share.p0']).toBe(0.99);
+    for (const c of r.comparisons) expect(c.measured).toBe(c.published);
+    const half = await runExperiment('mesh-envoy-priority', { healthyFraction: '0.5', simulateS: '4' }, 1);
+    expect(half.metrics['share.p0']).toBe(0.7);
+    expect(Math.abs(half.metrics['share.p0.simulated']! - 0.7)).toBeLessThan(0.03);
+  });
+
+  it('mesh-envoy-priority: a larger overprovisioning factor keeps more traffic at P0', async () => {
+    const r = await runExperiment(
+      'mesh-envoy-priority',
+      { healthyFraction: '0.5', overprovisioningFactor: '1.8', simulateS: '0' },
+      1,
+    );
+    expect(r.metrics['share.p0']).toBe(0.9);
+  });
+
+  it('mesh-outage: latency rings cascade into the neighbours, servicerouter does not', async () => {
+    const r = await runExperiment('mesh-outage', { durationS: '30', failAtS: '8' }, 2);
+    expect(r.metrics['cascade.regions.latency-rings']).toBeGreaterThan(0);
+    expect(r.metrics['cascade.regions.servicerouter']).toBe(0);
+  });
+
+  it('mesh-balance: fresh power-of-two beats random, and staleness erodes it', async () => {
+    const r = await runExperiment(
+      'mesh-balance',
+      { stalenessMs: '0,1000', servers: '20', durationS: '5' },
+      1,
+    );
+    expect(r.metrics['cv.power-of-two.0ms']).toBeLessThan(r.metrics['cv.random.0ms']! * 0.8);
+    expect(r.metrics['cv.power-of-two.1000ms']).toBeGreaterThan(r.metrics['cv.power-of-two.0ms']!);
+  });
+
+  it('rejects an unknown region and an out-of-range threshold in one line', async () => {
+    await expect(runExperiment('mesh-spike', { spikeRegion: 'mars' }, 1)).rejects.toThrow(/spikeRegion/);
+    await expect(runExperiment('mesh-spike', { threshold: '2' }, 1)).rejects.toThrow(/threshold/);
+  });
+});

@@ -1,0 +1,109 @@
+// Shared pieces of the mesh experiments and view: the default world's region options, running a
+// simulation in chunks with progress, and steady-state summaries of a run's per-window record.
+import type { RunContext } from '../experiments/types';
+import { MeshSim, RINGS, histPercentile } from './sim';
+import type { SimConfig, SimResult } from './sim';
+import { defaultWorld } from './world';
+import type { World } from './world';
+import type { Rng } from '../kernel/rng';
+
+export const REGION_IDS: readonly string[] = defaultWorld().regions.map((r) => r.id);
+
+export function capacityRps(world: World): number[] {
+  return world.regions.map((r) => r.servers * world.serverCapacityRps);
+}
+
+/** Run `config` in `chunks` pieces, reporting progress in [from, to] between them. */
+export async function runWithProgress(
+  config: SimConfig,
+  rng: Rng,
+  ctx: Pick<RunContext, 'progress'>,
+  from: number,
+  to: number,
+  label: string,
+  chunks = 10,
+): Promise<{ sim: MeshSim; res: SimResult }> {
+  const sim = new MeshSim(config, rng);
+  const endMs = config.durationS * 1000;
+  for (let i = 1; i <= chunks; i++) {
+    sim.advance((endMs * i) / chunks);
+    await ctx.progress(from + ((to - from) * i) / chunks, label);
+  }
+  return { sim, res: sim.finish() };
+}
+
+export interface Steady {
+  /** Landed rate / live capacity per region, averaged over the window range (NaN where no capacity). */
+  util: number[];
+  maxUtil: number;
+  maxRegion: number;
+  crossFraction: number;
+  p50Ms: number;
+  p99Ms: number;
+  errorFraction: number;
+  /** Where client c's requests went: share per server region. */
+  flowShare(c: number): number[];
+  /** Share of client c's requests per ring. */
+  ringShare(c: number): number[];
+}
+
+/** Summaries over windows [fromW, toW) of a run. */
+export function steady(res: SimResult, fromW: number, toW: number): Steady {
+  const R = res.regions;
+  const landed = new Array<number>(R).fill(0);
+  const capSum = new Array<number>(R).fill(0);
+  let total = 0;
+  let cross = 0;
+  let errors = 0;
+  for (let w = fromW; w < toW; w++) {
+    errors += res.errors[w]!;
+    for (let r = 0; r < R; r++) {
+      landed[r]! += res.landed[w * R + r]!;
+      capSum[r]! += (res.capacityRps[w * R + r]! * res.windowMs) / 1000;
+    }
+    for (let c = 0; c < R; c++)
+      for (let r = 0; r < R; r++) {
+        const f = res.flows[(w * R + c) * R + r]!;
+        total += f;
+        if (c !== r) cross += f;
+      }
+  }
+  const util = landed.map((l, r) => (capSum[r]! > 0 ? l / capSum[r]! : NaN));
+  let maxUtil = 0;
+  let maxRegion = 0;
+  util.forEach((u, r) => {
+    if (u > maxUtil) {
+      maxUtil = u;
+      maxRegion = r;
+    }
+  });
+  const sumRange = (
+    arr: Float64Array,
+    stride: number,
+    offset: (w: number) => number,
+    n: number,
+  ): number[] => {
+    const out = new Array<number>(n).fill(0);
+    for (let w = fromW; w < toW; w++) for (let k = 0; k < n; k++) out[k]! += arr[offset(w) + k * stride]!;
+    const sum = out.reduce((a, b) => a + b, 0);
+    return out.map((x) => (sum > 0 ? x / sum : 0));
+  };
+  return {
+    util,
+    maxUtil,
+    maxRegion,
+    crossFraction: total > 0 ? cross / total : 0,
+    p50Ms: histPercentile(res.latencyHist, 50),
+    p99Ms: histPercentile(res.latencyHist, 99),
+    errorFraction: total + errors > 0 ? errors / (total + errors) : 0,
+    flowShare: (c) => sumRange(res.flows, 1, (w) => (w * R + c) * R, R),
+    ringShare: (c) => sumRange(res.ringUse, 1, (w) => (w * R + c) * RINGS, RINGS),
+  };
+}
+
+/** Round for tables and metrics: 4 significant decimals keep result.json readable and stable. */
+export function round4(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : 0;
+}
+
+export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;

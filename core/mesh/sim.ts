@@ -1,0 +1,1051 @@
+// The ServiceRouter mesh simulator: every request gets a real routing decision (ring, then two choices on
+// stale outstanding counts) over typed arrays; servers drain as fluid queues; the control plane (RIB
+// publishes, polls, demand changes, failures) runs on the kernel's EventQueue.
+import { EventQueue } from '../kernel/queue';
+import type { Rng } from '../kernel/rng';
+import { zipfWeights } from '../kernel/distributions';
+import { priorityShares } from './envoy';
+import { FastRng } from '../kernel/fastRng';
+import type { World } from './world';
+
+export const POLICIES = ['servicerouter', 'latency-rings', 'envoy-priority', 'round-robin-global'] as const;
+export type Policy = (typeof POLICIES)[number];
+export type Choice = 'power-of-two' | 'random' | 'round-robin';
+export type Signal = 'piggybacked' | 'polled' | 'none';
+export type Deployment = 'library' | 'proxy';
+
+export const RINGS = 4;
+/**
+ * CPU per request relative to SRLib = 1. §6 (cost): "across the RPC client and proxy, the SRProxy setup
+ * in total consumes more than twice the amount of CPU cycles as the SRLib setup"; 2.2 is our assumption
+ * for "more than twice".
+ */
+export const PROXY_CPU_PER_REQUEST = 2.2;
+/** §3 (locality rings): default latency bounds of ring1..ring4 in ms. */
+export const DEFAULT_BOUNDS_MS: readonly number[] = [5, 35, 80, Infinity];
+
+export type ScenarioEvent =
+  | { atS: number; kind: 'demand'; region: number; rps: number }
+  | { atS: number; kind: 'fail'; region: number; servers?: number }
+  | { atS: number; kind: 'recover'; region: number };
+
+export interface ShardConfig {
+  /** Number of shards; each request draws one by Zipf popularity (hot shards). */
+  count: number;
+  /** Regions holding a replica of each shard. */
+  replicaRegions: number;
+  /** Servers holding the replica inside each such region. */
+  serversPerReplica: number;
+  /** Zipf exponent of shard popularity (0 = uniform). */
+  zipf: number;
+}
+
+export interface SimConfig {
+  world: World;
+  policy: Policy;
+  /** How a server is picked inside the chosen ring (ServiceRouter and Envoy least-request: power of two). */
+  choice?: Choice;
+  boundsMs?: readonly number[];
+  /** §3 load-aware rings: spill to the next ring once a ring's load passes this fraction. */
+  threshold?: number;
+  signal?: Signal;
+  /** Polled signal: poll interval (0 = every decision sees the live value). */
+  stalenessMs?: number;
+  ribIntervalMs?: number;
+  ribDelayMs?: number;
+  deployment?: Deployment;
+  proxyHopMs?: number;
+  overprovisioningFactor?: number;
+  shards?: ShardConfig;
+  durationS: number;
+  stepMs?: number;
+  /** Initial demand per client region (req/s). */
+  demandRps: readonly number[];
+  events?: readonly ScenarioEvent[];
+  /** A region whose utilisation stays above this for `crashWindows` windows fails (domino). 0 = never. */
+  crashUtil?: number;
+  crashWindows?: number;
+  /** Record a why-trace for one request per client region every this many ms (0 = none). */
+  traceEveryMs?: number;
+  traceLimit?: number;
+  /** Sample the CV of outstanding requests across live servers every this many ms (0 = never). */
+  cvSampleMs?: number;
+  /**
+   * Requests carried by each routing decision (default 1: every request is routed on its own). A larger
+   * weight is the "sampled decisions over aggregate load" mode: one decision routes a group of requests
+   * to one server, which then queues all of them.
+   */
+  requestWeight?: number;
+  /** The run's latency histogram counts requests from this time on (steady state). */
+  measureFromS?: number;
+}
+
+export interface RingStep {
+  ring: number;
+  /** Servers of the ring the client could use (healthy as the RIB saw them). */
+  servers: number;
+  /** servicerouter: the ring's offered load / capacity as published by the RIB; envoy: priority load. */
+  seen: number;
+  keep: number;
+  spilled: boolean;
+}
+
+export interface Candidate {
+  server: number;
+  region: number;
+  seenOutstanding: number;
+  ageMs: number;
+}
+
+/** Why one sampled request went where it went (issue item 4). */
+export interface WhyTrace {
+  timeMs: number;
+  client: number;
+  shard: number;
+  policy: Policy;
+  threshold: number;
+  rings: RingStep[];
+  ring: number;
+  candidates: Candidate[];
+  chosen: number;
+  chosenRegion: number;
+  latencyMs: number;
+  failed: boolean;
+}
+
+export interface SimResult {
+  windowMs: number;
+  windows: number;
+  regions: number;
+  /** Requests landed per [window][server region]. */
+  landed: Float64Array;
+  /** Requests per [window][client][server region]. */
+  flows: Float64Array;
+  /** Requests per [window][client][ring]. */
+  ringUse: Float64Array;
+  /** Client-side view per [window][client][ring]: servicerouter's ring load seen, envoy's priority load. */
+  ringSeen: Float64Array;
+  /** Keep probability per [window][client][ring] (1 = no spill). */
+  ringKeep: Float64Array;
+  /** Capacity up per [window][region] in req/s. */
+  capacityRps: Float64Array;
+  /** Requests that failed per [window]. */
+  errors: Float64Array;
+  p50PerWindow: Float64Array;
+  p99PerWindow: Float64Array;
+  /** Region ring index per [client][region]: 0..3. */
+  ringOf: Int32Array;
+  /** Latencies of requests served from `measureFromS` on. */
+  latencyHist: Float64Array;
+  sent: number;
+  completed: number;
+  failed: number;
+  outstanding: number;
+  crossRegion: number;
+  cpuUnits: number;
+  /** Routing decisions made (= requests unless requestWeight > 1). */
+  decisions: number;
+  cvStats: { count: number; mean: number };
+  traces: WhyTrace[];
+  crashed: { region: number; atS: number }[];
+}
+
+// Latency histogram: 0.1 ms buckets up to 1 s, 100 ms buckets up to 100 s, 10 s buckets up to 4000 s
+// (no log on the hot path).
+const HIST_FINE = 10_000;
+const HIST_MID = HIST_FINE + 990;
+const HIST_BUCKETS = HIST_MID + 390;
+
+export function histBucket(ms: number): number {
+  if (ms < 1000) return (ms * 10) | 0;
+  if (ms < 100_000) return HIST_FINE + (((ms - 1000) / 100) | 0);
+  const b = HIST_MID + (((ms - 100_000) / 10_000) | 0);
+  return b < HIST_BUCKETS ? b : HIST_BUCKETS - 1;
+}
+
+/** Lower edge and width of a bucket in ms. */
+function bucketRange(b: number): [number, number] {
+  if (b < HIST_FINE) return [b / 10, 0.1];
+  if (b < HIST_MID) return [1000 + (b - HIST_FINE) * 100, 100];
+  return [100_000 + (b - HIST_MID) * 10_000, 10_000];
+}
+
+/** The p-th percentile (0..100) of a histogram, interpolated linearly inside the bucket that holds it. */
+export function histPercentile(hist: Float64Array, p: number): number {
+  let total = 0;
+  for (let i = 0; i < hist.length; i++) total += hist[i]!;
+  if (total === 0) return 0;
+  const target = (p / 100) * total;
+  let acc = 0;
+  for (let i = 0; i < hist.length; i++) {
+    const h = hist[i]!;
+    if (h > 0 && acc + h >= target) {
+      const [lo, width] = bucketRange(i);
+      return lo + width * Math.min(1, Math.max(0, (target - acc) / h));
+    }
+    acc += h;
+  }
+  const [lo, width] = bucketRange(hist.length - 1);
+  return lo + width;
+}
+
+/** Vose's alias table for probabilities `p` (summing to 1) into `prob` / `alias`. */
+export function buildAlias(p: readonly number[], prob: Float64Array, alias: Int32Array): void {
+  const n = p.length;
+  const scaled = p.map((x) => x * n);
+  const small: number[] = [];
+  const large: number[] = [];
+  scaled.forEach((x, i) => (x < 1 ? small : large).push(i));
+  while (small.length && large.length) {
+    const s = small.pop()!;
+    const l = large[large.length - 1]!;
+    prob[s] = scaled[s]!;
+    alias[s] = l;
+    scaled[l] = scaled[l]! + scaled[s]! - 1;
+    if (scaled[l]! < 1) small.push(large.pop()!);
+  }
+  for (const i of [...small, ...large]) {
+    prob[i] = 1;
+    alias[i] = i;
+  }
+}
+
+/** Ring of each (client region, server region): the first ring whose latency bound holds (§3). */
+export function computeRings(world: World, boundsMs: readonly number[] = DEFAULT_BOUNDS_MS): Int32Array {
+  const R = world.regions.length;
+  const ringOf = new Int32Array(R * R);
+  for (let c = 0; c < R; c++) {
+    for (let r = 0; r < R; r++) {
+      const rtt = world.rttMs[c * R + r]!;
+      const sameContinent = world.regions[c]!.continent === world.regions[r]!.continent;
+      let ring = RINGS - 1;
+      for (let j = 0; j < RINGS - 1; j++) {
+        // The default mapping: ring3 is "same continent", so it also needs the continent to match.
+        if (rtt <= boundsMs[j]! && (j !== 2 || sameContinent)) {
+          ring = j;
+          break;
+        }
+      }
+      ringOf[c * R + r] = ring;
+    }
+  }
+  return ringOf;
+}
+
+const P_SR = 0;
+const P_ENVOY = 2;
+const P_RR_GLOBAL = 3;
+const C_P2C = 0;
+const C_RR = 2;
+const S_PIGGY = 0;
+const RAND_BATCH = 4096;
+const S_POLLED = 1;
+
+type Control =
+  | { kind: 'scenario'; ev: ScenarioEvent }
+  | { kind: 'rib-measure' }
+  | { kind: 'rib-apply'; keep: Float64Array; seen: Float64Array; alive: Uint8Array }
+  | { kind: 'poll' }
+  | { kind: 'window' };
+
+/**
+ * Run one simulation. Deterministic in (config, rng).
+ *
+ * Model (§3 of the paper, with our assumptions):
+ * - Requests arrive at the aggregate demand rate, evenly spaced inside each `stepMs` step; the client region
+ *   of each is drawn by demand share. Every request (or, with `requestWeight` > 1, every group) is routed
+ *   individually: ring, then two random candidates compared on the load value the client holds.
+ * - Servers are fluid FIFO queues draining at capacity (deterministic service); latency = RTT + proxy hops
+ *   + the queue wait at arrival. DEVIATION: no retries, timeouts or load shedding at the server.
+ * - Load signals: piggybacked = the server's outstanding count when the request arrived, usable by that
+ *   client once the response is back (one pending value per client-server pair); polled = a snapshot every
+ *   `stalenessMs`; none = nothing to compare, so the first random pick stands.
+ * - The RIB measures what each (client, ring) was offered every `ribIntervalMs` and publishes ring loads and
+ *   server health `ribDelayMs` later. DEVIATION: the paper gives no spill control law; a client keeps
+ *   threshold / offered-load of a ring's traffic when that load is over the threshold.
+ * Invariants (tested): sent = completed + failed + outstanding; a ring is used only when every inner ring
+ * has no server in bound or was published over the threshold.
+ */
+export class MeshSim {
+  readonly cfg: Required<Omit<SimConfig, 'shards' | 'events'>> & Pick<SimConfig, 'shards' | 'events'>;
+  private readonly R: number;
+  private readonly S: number;
+  private readonly G: number;
+  private readonly rnd: FastRng;
+  /** Uniform draws made in batches by `rnd` (same sequence as drawing one at a time). */
+  private readonly rbuf = new Float64Array(RAND_BATCH);
+  private rpos = RAND_BATCH;
+  readonly ringOf: Int32Array;
+  // servers
+  readonly serverRegion: Int32Array;
+  private readonly muPerMs: number;
+  private readonly out: Float64Array;
+  private readonly last: Float64Array;
+  private readonly alive: Uint8Array;
+  private readonly ribAlive: Uint8Array;
+  private readonly snap: Float64Array;
+  private snapTime = 0;
+  // piggybacked views per (client, server)
+  private readonly viewVal: Float64Array;
+  private readonly viewTime: Float64Array;
+  private readonly pendVal: Float64Array;
+  private readonly pendAt: Float64Array;
+  private readonly pendTime: Float64Array;
+  // groups (shards): servers per group, candidates per (group, client, ring)
+  private readonly groupServers: Int32Array[];
+  private readonly shardCum: Float64Array;
+  private readonly cand: Int32Array;
+  private readonly candStart: Int32Array;
+  private readonly candLen: Int32Array;
+  private readonly candTotal: Int32Array;
+  private readonly rrPtr: Int32Array;
+  private readonly globalCand: Int32Array[];
+  private readonly globalPtr: Int32Array;
+  private readonly globalLen: Int32Array;
+  // routing state per (client, ring)
+  private readonly keep: Float64Array;
+  private readonly seen: Float64Array;
+  private readonly envCum: Float64Array;
+  private readonly offered: Float64Array;
+  // demand
+  private readonly demand: Float64Array;
+  private readonly aliasProb: Float64Array;
+  private readonly aliasOf: Int32Array;
+  private totalDemand = 0;
+  private carry = 0;
+  // accounting
+  private sent = 0;
+  private completed = 0;
+  private failedN = 0;
+  private decisions = 0;
+  private readonly hist = new Float64Array(HIST_BUCKETS);
+  private readonly winHist = new Float64Array(HIST_BUCKETS);
+  private readonly res: SimResult;
+  private win = 0;
+  private readonly overWindows: Int32Array;
+  private readonly traceNext: Float64Array;
+  private cvN = 0;
+  private cvSum = 0;
+  private readonly q = new EventQueue<Control>(0);
+  // hot-path copies of the configuration (small integers and typed arrays)
+  private readonly measureFromMs: number;
+  private readonly weight: number;
+  private readonly pollMs: number;
+  private readonly policyCode: number;
+  private readonly choiceCode: number;
+  private readonly signalCode: number;
+  private readonly cpuPerRequest: number;
+  private readonly hopMs: number;
+  private readonly traceEvery: number;
+  private readonly traceLimit: number;
+  private readonly rttMs: Float64Array;
+  private readonly landed: Float64Array;
+  private readonly flows: Float64Array;
+  private readonly ringUse: Float64Array;
+
+  constructor(config: SimConfig, rng: Rng) {
+    const world = config.world;
+    this.cfg = {
+      choice: 'power-of-two',
+      boundsMs: DEFAULT_BOUNDS_MS,
+      threshold: 0.75,
+      signal: 'piggybacked',
+      stalenessMs: 0,
+      ribIntervalMs: 1000,
+      ribDelayMs: 1000,
+      deployment: 'library',
+      proxyHopMs: 0.25,
+      overprovisioningFactor: 1.4,
+      stepMs: 10,
+      crashUtil: 0,
+      crashWindows: 3,
+      traceEveryMs: 0,
+      traceLimit: 2000,
+      cvSampleMs: 0,
+      measureFromS: 0,
+      requestWeight: 1,
+      ...config,
+    };
+    const R = (this.R = world.regions.length);
+    if (config.demandRps.length !== R) throw new Error(`demandRps needs ${R} values`);
+    this.rnd = new FastRng(rng.fork('requests'));
+    this.ringOf = computeRings(world, this.cfg.boundsMs);
+    let S = 0;
+    for (const r of world.regions) S += r.servers;
+    this.S = S;
+    this.serverRegion = new Int32Array(S);
+    let k = 0;
+    world.regions.forEach((r, i) => {
+      for (let j = 0; j < r.servers; j++) this.serverRegion[k++] = i;
+    });
+    this.muPerMs = world.serverCapacityRps / 1000;
+    this.out = new Float64Array(S);
+    this.last = new Float64Array(S);
+    this.alive = new Uint8Array(S).fill(1);
+    this.ribAlive = new Uint8Array(S).fill(1);
+    this.snap = new Float64Array(S);
+    this.viewVal = new Float64Array(R * S);
+    this.viewTime = new Float64Array(R * S);
+    this.pendVal = new Float64Array(R * S);
+    this.pendAt = new Float64Array(R * S).fill(Infinity);
+    this.pendTime = new Float64Array(R * S);
+
+    // Groups: one for an unsharded service; one per shard otherwise (§5: sharded services).
+    const sh = this.cfg.shards;
+    if (sh && sh.count > 0) {
+      const placement = rng.fork('shards');
+      this.groupServers = [];
+      const regionFirst = new Int32Array(R);
+      for (let i = 1; i < R; i++) regionFirst[i] = regionFirst[i - 1]! + world.regions[i - 1]!.servers;
+      for (let g = 0; g < sh.count; g++) {
+        const regions = new Set<number>();
+        const want = Math.min(R, Math.max(1, sh.replicaRegions));
+        while (regions.size < want) regions.add(placement.int(0, R - 1));
+        const servers: number[] = [];
+        for (const r of [...regions].sort((a, b) => a - b)) {
+          const n = world.regions[r]!.servers;
+          const first = placement.int(0, n - 1);
+          for (let j = 0; j < Math.min(n, sh.serversPerReplica); j++)
+            servers.push(regionFirst[r]! + ((first + j) % n));
+        }
+        this.groupServers.push(Int32Array.from(servers));
+      }
+      const w = zipfWeights(sh.count, sh.zipf);
+      const sum = w.reduce((a, b) => a + b, 0);
+      this.shardCum = new Float64Array(sh.count);
+      let acc = 0;
+      w.forEach((x, i) => (this.shardCum[i] = acc += x / sum));
+    } else {
+      this.groupServers = [Int32Array.from({ length: S }, (_, i) => i)];
+      this.shardCum = new Float64Array([1]);
+    }
+    const G = (this.G = this.groupServers.length);
+    let candSize = 0;
+    for (const g of this.groupServers) candSize += g.length * R;
+    this.cand = new Int32Array(candSize);
+    this.candStart = new Int32Array(G * R * RINGS);
+    this.candLen = new Int32Array(G * R * RINGS);
+    this.candTotal = new Int32Array(G * R * RINGS);
+    this.rrPtr = new Int32Array(G * R * RINGS);
+    this.globalCand = this.groupServers.map((g) => new Int32Array(g.length));
+    this.globalPtr = new Int32Array(G * R);
+    this.globalLen = new Int32Array(G);
+    this.keep = new Float64Array(R * RINGS).fill(1);
+    this.seen = new Float64Array(R * RINGS);
+    this.envCum = new Float64Array(G * R * RINGS);
+    this.offered = new Float64Array(R * RINGS);
+    this.demand = Float64Array.from(config.demandRps);
+    this.aliasProb = new Float64Array(R);
+    this.aliasOf = new Int32Array(R);
+    this.overWindows = new Int32Array(R);
+    this.traceNext = new Float64Array(R);
+    this.rebuildCandidates();
+    this.rebuildDemand();
+
+    const windowMs = this.cfg.ribIntervalMs;
+    const W = Math.ceil((this.cfg.durationS * 1000) / windowMs);
+    this.res = {
+      windowMs,
+      windows: W,
+      regions: R,
+      landed: new Float64Array(W * R),
+      flows: new Float64Array(W * R * R),
+      ringUse: new Float64Array(W * R * RINGS),
+      ringSeen: new Float64Array(W * R * RINGS),
+      ringKeep: new Float64Array(W * R * RINGS),
+      capacityRps: new Float64Array(W * R),
+      errors: new Float64Array(W),
+      p50PerWindow: new Float64Array(W),
+      p99PerWindow: new Float64Array(W),
+      ringOf: this.ringOf,
+      latencyHist: this.hist,
+      sent: 0,
+      completed: 0,
+      failed: 0,
+      outstanding: 0,
+      crossRegion: 0,
+      cpuUnits: 0,
+      decisions: 0,
+      cvStats: { count: 0, mean: 0 },
+      traces: [],
+      crashed: [],
+    };
+    this.policyCode = POLICIES.indexOf(this.cfg.policy);
+    this.choiceCode = ['power-of-two', 'random', 'round-robin'].indexOf(this.cfg.choice);
+    this.signalCode = ['piggybacked', 'polled', 'none'].indexOf(this.cfg.signal);
+    const proxy = this.cfg.deployment === 'proxy';
+    this.cpuPerRequest = proxy ? PROXY_CPU_PER_REQUEST : 1;
+    this.hopMs = proxy ? 2 * this.cfg.proxyHopMs : 0;
+    this.traceEvery = this.cfg.traceEveryMs;
+    this.measureFromMs = this.cfg.measureFromS * 1000;
+    if (!(Number.isInteger(this.cfg.requestWeight) && this.cfg.requestWeight >= 1))
+      throw new Error(`requestWeight must be an integer >= 1 (got ${this.cfg.requestWeight})`);
+    this.weight = this.cfg.requestWeight;
+    this.pollMs = this.cfg.signal === 'polled' ? this.cfg.stalenessMs : 0;
+    this.traceLimit = this.cfg.traceLimit;
+    this.rttMs = world.rttMs;
+    this.landed = this.res.landed;
+    this.flows = this.res.flows;
+    this.ringUse = this.res.ringUse;
+    for (const ev of this.cfg.events ?? []) this.q.schedule(ev.atS * 1000, { kind: 'scenario', ev }, 0);
+    this.cvNext = this.cfg.cvSampleMs > 0 ? this.cfg.cvSampleMs : Infinity;
+    this.q.schedule(windowMs, { kind: 'rib-measure' }, 2);
+    this.q.schedule(windowMs, { kind: 'window' }, 3);
+    if (this.cfg.signal === 'polled' && this.cfg.stalenessMs > 0) this.q.schedule(0, { kind: 'poll' }, 1);
+  }
+
+  /** Candidate servers per (group, client, ring) from the RIB's health view; Envoy's priority loads. */
+  private rebuildCandidates(): void {
+    const { R, G } = this;
+    let pos = 0;
+    for (let g = 0; g < G; g++) {
+      const servers = this.groupServers[g]!;
+      let n = 0;
+      for (let i = 0; i < servers.length; i++)
+        if (this.ribAlive[servers[i]!]) this.globalCand[g]![n++] = servers[i]!;
+      this.globalLen[g] = n;
+      for (let c = 0; c < R; c++) {
+        for (let j = 0; j < RINGS; j++) {
+          const slot = (g * R + c) * RINGS + j;
+          this.candStart[slot] = pos;
+          let len = 0;
+          let total = 0;
+          for (let i = 0; i < servers.length; i++) {
+            const s = servers[i]!;
+            if (this.ringOf[c * R + this.serverRegion[s]!] !== j) continue;
+            total++;
+            if (this.ribAlive[s]) {
+              this.cand[pos++] = s;
+              len++;
+            }
+          }
+          this.candLen[slot] = len;
+          this.candTotal[slot] = total;
+        }
+        // Envoy: each ring is a priority level; health = min(100, 1.4 × healthy%) (envoy.ts).
+        const levels = [];
+        for (let j = 0; j < RINGS; j++) {
+          const slot = (g * R + c) * RINGS + j;
+          levels.push({ healthy: this.candLen[slot]!, total: this.candTotal[slot]! });
+        }
+        const shares = priorityShares(levels, this.cfg.overprovisioningFactor);
+        let acc = 0;
+        for (let j = 0; j < RINGS; j++) this.envCum[(g * R + c) * RINGS + j] = acc += shares[j]!;
+      }
+    }
+  }
+
+  private rebuildDemand(): void {
+    let sum = 0;
+    for (let c = 0; c < this.R; c++) sum += this.demand[c]!;
+    this.totalDemand = sum;
+    buildAlias(
+      Array.from(this.demand, (d) => (sum > 0 ? d / sum : 1 / this.R)),
+      this.aliasProb,
+      this.aliasOf,
+    );
+  }
+
+  /** Outstanding requests at server s at time t (fluid drain at the server's capacity since its last arrival). */
+  private liveOut(s: number, t: number): number {
+    const o = this.out[s]! - this.muPerMs * (t - this.last[s]!);
+    return o > 0 ? o : 0;
+  }
+
+  /** The load value client c sees for server s at time t, and its age; NaN when there is no signal. */
+  private seenLoad(c: number, s: number, t: number): number {
+    const sig = this.signalCode;
+    if (sig === S_PIGGY) {
+      const k = c * this.S + s;
+      const pendAt = this.pendAt;
+      if (pendAt[k]! <= t) {
+        this.viewVal[k] = this.pendVal[k]!;
+        this.viewTime[k] = this.pendTime[k]!;
+        pendAt[k] = Infinity;
+      }
+      return this.viewVal[k]!;
+    }
+    if (sig === S_POLLED) return this.pollMs > 0 ? this.snap[s]! : this.liveOut(s, t);
+    return NaN;
+  }
+
+  private seenAge(c: number, s: number, t: number): number {
+    const sig = this.cfg.signal;
+    if (sig === 'none') return NaN;
+    if (sig === 'polled') return this.cfg.stalenessMs > 0 ? t - this.snapTime : 0;
+    return t - this.viewTime[c * this.S + s]!;
+  }
+
+  private handle(ev: Control, t: number): void {
+    const { R } = this;
+    switch (ev.kind) {
+      case 'scenario': {
+        const e = ev.ev;
+        if (e.kind === 'demand') {
+          this.demand[e.region] = e.rps;
+          this.rebuildDemand();
+        } else if (e.kind === 'fail') this.setRegionAlive(e.region, false, t, e.servers ?? Infinity);
+        else this.setRegionAlive(e.region, true, t);
+        break;
+      }
+      case 'poll':
+        for (let s = 0; s < this.S; s++) this.snap[s] = this.liveOut(s, t);
+        this.snapTime = t;
+        this.q.schedule(t + this.cfg.stalenessMs, { kind: 'poll' }, 1);
+        break;
+      case 'rib-measure': {
+        // The RIB aggregates what each ring was offered over the last interval (§3, load-aware rings)
+        // and publishes it, with the servers' health, after ribDelayMs.
+        const interval = this.cfg.ribIntervalMs;
+        const capRegion = new Float64Array(R);
+        for (let s = 0; s < this.S; s++)
+          if (this.alive[s]) capRegion[this.serverRegion[s]!]! += this.muPerMs * 1000;
+        const ringCap = new Float64Array(R * RINGS);
+        for (let c = 0; c < R; c++)
+          for (let r = 0; r < R; r++) ringCap[c * RINGS + this.ringOf[c * R + r]!]! += capRegion[r]!;
+        // Offered rate per region: each ring's offered traffic spread over its regions by capacity.
+        const offeredRegion = new Float64Array(R);
+        for (let c = 0; c < R; c++)
+          for (let r = 0; r < R; r++) {
+            const slot = c * RINGS + this.ringOf[c * R + r]!;
+            const cap = ringCap[slot]!;
+            if (cap > 0)
+              offeredRegion[r]! += ((this.offered[slot]! * 1000) / interval) * (capRegion[r]! / cap);
+          }
+        const keep = new Float64Array(R * RINGS);
+        const seen = new Float64Array(R * RINGS);
+        for (let c = 0; c < R; c++) {
+          const ringOffered = new Float64Array(RINGS);
+          for (let r = 0; r < R; r++) ringOffered[this.ringOf[c * R + r]!]! += offeredRegion[r]!;
+          for (let j = 0; j < RINGS; j++) {
+            const cap = ringCap[c * RINGS + j]!;
+            const util = cap > 0 ? ringOffered[j]! / cap : 0;
+            seen[c * RINGS + j] = util;
+            // "route to this ring until its load exceeds X%, then send traffic to the next ring": keep
+            // the share that fills the ring to the threshold, spill the rest.
+            keep[c * RINGS + j] = util > this.cfg.threshold ? this.cfg.threshold / util : 1;
+          }
+        }
+        this.offered.fill(0);
+        this.q.schedule(
+          t + this.cfg.ribDelayMs,
+          { kind: 'rib-apply', keep, seen, alive: this.alive.slice() },
+          1,
+        );
+        this.q.schedule(t + interval, { kind: 'rib-measure' }, 2);
+        break;
+      }
+      case 'rib-apply': {
+        this.keep.set(ev.keep);
+        this.seen.set(ev.seen);
+        let changed = false;
+        for (let s = 0; s < this.S; s++)
+          if (this.ribAlive[s] !== ev.alive[s]) {
+            changed = true;
+            this.ribAlive[s] = ev.alive[s]!;
+          }
+        if (changed) this.rebuildCandidates();
+        break;
+      }
+      case 'window':
+        this.closeWindow(t);
+        this.q.schedule(t + this.res.windowMs, { kind: 'window' }, 3);
+        break;
+    }
+  }
+
+  /** Fail (the first `count` of) or recover a region's servers at time t. */
+  private setRegionAlive(region: number, up: boolean, t: number, count = Infinity): void {
+    let n = 0;
+    for (let s = 0; s < this.S; s++) {
+      if (this.serverRegion[s] !== region) continue;
+      if (n++ >= count) break;
+      if (!up && this.alive[s]) {
+        // In-flight requests on a failing server are lost.
+        const o = this.liveOut(s, t);
+        this.completed += this.out[s]! - o;
+        this.failedN += o;
+        this.out[s] = 0;
+        this.last[s] = t;
+      }
+      if (up && !this.alive[s]) this.last[s] = t;
+      this.alive[s] = up ? 1 : 0;
+    }
+  }
+
+  private closeWindow(t: number): void {
+    const { R, res } = this;
+    const w = this.win;
+    if (w >= res.windows) return;
+    const capRegion = new Float64Array(R);
+    for (let s = 0; s < this.S; s++)
+      if (this.alive[s]) capRegion[this.serverRegion[s]!]! += this.muPerMs * 1000;
+    res.capacityRps.set(capRegion, w * R);
+    res.ringSeen.set(this.seen, w * R * RINGS);
+    res.ringKeep.set(this.keep, w * R * RINGS);
+    res.p50PerWindow[w] = histPercentile(this.winHist, 50);
+    res.p99PerWindow[w] = histPercentile(this.winHist, 99);
+    this.winHist.fill(0);
+    // Domino: a region kept above crashUtil for crashWindows windows fails.
+    if (this.cfg.crashUtil > 0) {
+      for (let r = 0; r < R; r++) {
+        const cap = capRegion[r]!;
+        if (cap === 0) continue;
+        const util = res.landed[w * R + r]! / ((cap * res.windowMs) / 1000);
+        this.overWindows[r] = util > this.cfg.crashUtil ? this.overWindows[r]! + 1 : 0;
+        if (this.overWindows[r]! >= this.cfg.crashWindows) {
+          this.setRegionAlive(r, false, t);
+          res.crashed.push({ region: r, atS: t / 1000 });
+          this.overWindows[r] = 0;
+        }
+      }
+    }
+    this.win++;
+  }
+
+  /** Run to the end; returns the per-window record and totals. */
+  private stepStart = 0;
+  private curW = 0;
+  private stepT0 = 0;
+  private stepDt = 0;
+  private cvNext = Infinity;
+  private readonly handler = (ev: Control, time: number): void => this.handle(ev, time);
+
+  /** Simulated time reached so far, in ms. */
+  get nowMs(): number {
+    return this.stepStart;
+  }
+
+  /** Simulate every step that starts before `untilMs` (and before the end of the run). */
+  advance(untilMs: number): void {
+    const endMs = this.cfg.durationS * 1000;
+    const step = this.cfg.stepMs;
+    const stop = Math.min(untilMs, endMs);
+    while (this.stepStart < stop) {
+      const t0 = this.stepStart;
+      this.q.run(this.handler, { until: t0 });
+      // Windows close at step boundaries, so a step's requests all fall in one window.
+      this.curW = this.win < this.res.windows ? this.win : this.res.windows - 1;
+      const expected = (this.totalDemand * step) / 1000 + this.carry;
+      const n = Math.floor(expected / this.weight);
+      this.carry = expected - n * this.weight;
+      const t1 = Math.min(t0 + step, endMs);
+      const dt = (t1 - t0) / Math.max(1, n);
+      this.stepT0 = t0;
+      this.stepDt = dt;
+      for (let i = 0; i < n; i++) this.route(i);
+      while (this.cvNext < t1) {
+        this.sampleCv(this.cvNext);
+        this.cvNext += this.cfg.cvSampleMs;
+      }
+      this.stepStart = t0 + step;
+    }
+  }
+
+  /** Close the run: last windows, in-flight requests drained to the end time, totals. */
+  finish(): SimResult {
+    const endMs = this.cfg.durationS * 1000;
+    this.advance(endMs);
+    this.q.run(this.handler, { until: endMs });
+    while (this.win < this.res.windows) this.closeWindow(endMs);
+    let outstanding = 0;
+    for (let s = 0; s < this.S; s++) {
+      const o = this.liveOut(s, endMs);
+      this.completed += this.out[s]! - o;
+      this.out[s] = o;
+      this.last[s] = endMs;
+      outstanding += o;
+    }
+    const res = this.res;
+    res.sent = this.sent;
+    res.completed = this.completed;
+    res.failed = this.failedN;
+    res.outstanding = outstanding;
+    // Cross-region requests and CPU are derived from the per-window record (not counted per request).
+    let cross = 0;
+    for (let w = 0; w < res.windows; w++)
+      for (let c = 0; c < this.R; c++)
+        for (let r = 0; r < this.R; r++) if (r !== c) cross += res.flows[(w * this.R + c) * this.R + r]!;
+    res.crossRegion = cross;
+    // SRLib vs SRProxy: a proxy costs more than 2x the CPU per request (§6, cost evaluation).
+    res.cpuUnits = this.sent * this.cpuPerRequest;
+    res.decisions = this.decisions;
+    res.cvStats = { count: this.cvN, mean: this.cvN ? this.cvSum / this.cvN : 0 };
+    return res;
+  }
+
+  run(): SimResult {
+    return this.finish();
+  }
+
+  private sampleCv(t: number): void {
+    let n = 0;
+    let sum = 0;
+    let sq = 0;
+    for (let s = 0; s < this.S; s++) {
+      if (!this.alive[s]) continue;
+      const o = this.liveOut(s, t);
+      n++;
+      sum += o;
+      sq += o * o;
+    }
+    if (n === 0 || sum === 0) return;
+    const m = sum / n;
+    this.cvSum += Math.sqrt(Math.max(0, sq / n - m * m)) / m;
+    this.cvN++;
+  }
+
+  /**
+   * Request i of the current step: client, shard, ring, server; then the server's fluid queue. (An integer
+   * argument: a double passed to a call that is not inlined would be boxed on every request.)
+   */
+  private route(i: number): void {
+    const t = this.stepT0 + (i + 0.5) * this.stepDt;
+    const wgt = this.weight;
+    const R = this.R;
+    const pc = this.policyCode;
+    // Client region by demand share.
+    // Client region by demand share: Walker's alias table, one draw.
+    let u = (this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill()) * R;
+    let c = u | 0;
+    if (u - c >= this.aliasProb[c]!) c = this.aliasOf[c]!;
+    let g = 0;
+    if (this.G > 1) {
+      u = this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill();
+      const shardCum = this.shardCum;
+      while (g < this.G - 1 && shardCum[g]! <= u) g++;
+    }
+    const tracing =
+      this.traceEvery > 0 && t >= this.traceNext[c]! && this.res.traces.length < this.traceLimit;
+    const steps: RingStep[] | null = tracing ? [] : null;
+    const base = (g * R + c) * RINGS;
+    const candLen = this.candLen;
+    let ring = -1;
+    let server = -1;
+    if (pc === P_RR_GLOBAL) {
+      const n = this.globalLen[g]!;
+      if (n > 0) {
+        const p = this.globalPtr[g * R + c]! % n;
+        this.globalPtr[g * R + c] = p + 1;
+        server = this.globalCand[g]![p]!;
+        ring = this.ringOf[c * R + this.serverRegion[server]!]!;
+      }
+    } else {
+      if (pc === P_ENVOY) {
+        u = this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill();
+        const envCum = this.envCum;
+        for (let j = 0; j < RINGS; j++) {
+          if (candLen[base + j]! > 0 && u < envCum[base + j]!) {
+            ring = j;
+            break;
+          }
+        }
+        if (ring < 0) for (let j = 0; j < RINGS && ring < 0; j++) if (candLen[base + j]! > 0) ring = j;
+        if (steps) {
+          let prev = 0;
+          for (let j = 0; j < RINGS; j++) {
+            const cum = envCum[base + j]!;
+            steps.push({
+              ring: j,
+              servers: candLen[base + j]!,
+              seen: cum - prev,
+              keep: cum - prev,
+              spilled: j < ring,
+            });
+            prev = cum;
+            if (j === ring) break;
+          }
+        }
+      } else {
+        // §3: start from ring1; keep the first ring with a server in bound (latency-rings), or, with
+        // load-aware rings, keep it unless its published load is over the threshold, in which case the
+        // share above the threshold spills to the next ring.
+        let lastInBound = -1;
+        const cr = c * RINGS;
+        for (let j = 0; j < RINGS; j++) {
+          const len = candLen[base + j]!;
+          if (len === 0) continue;
+          lastInBound = j;
+          if (pc === P_SR) {
+            this.offered[cr + j]! += wgt;
+            const k = this.keep[cr + j]!;
+            const spill = k < 1 && (this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill()) >= k;
+            if (steps)
+              steps.push({ ring: j, servers: len, seen: this.seen[cr + j]!, keep: k, spilled: spill });
+            if (spill) continue;
+          } else if (steps) steps.push({ ring: j, servers: len, seen: 0, keep: 1, spilled: false });
+          ring = j;
+          break;
+        }
+        // Every ring over threshold: the outermost ring with servers takes the rest.
+        if (ring < 0) ring = lastInBound;
+      }
+      if (ring >= 0) {
+        const slot = base + ring;
+        const start = this.candStart[slot]!;
+        const len = candLen[slot]!;
+        const cand = this.cand;
+        if (this.choiceCode === C_RR) {
+          const p = this.rrPtr[slot]! % len;
+          this.rrPtr[slot] = p + 1;
+          server = cand[start + p]!;
+        } else {
+          const ia = Math.floor((this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill()) * len);
+          const a = cand[start + ia]!;
+          server = a;
+          if (this.choiceCode === C_P2C && len > 1) {
+            const ib =
+              (ia +
+                1 +
+                Math.floor((this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill()) * (len - 1))) %
+              len;
+            const b = cand[start + ib]!;
+            // The loads as this client sees them (inlined: this is the hot path).
+            let la = 0;
+            let lb = 0;
+            const sig = this.signalCode;
+            if (sig === S_PIGGY) {
+              const ka = c * this.S + a;
+              const kb = c * this.S + b;
+              const pendAt = this.pendAt;
+              if (pendAt[ka]! <= t) {
+                this.viewVal[ka] = this.pendVal[ka]!;
+                this.viewTime[ka] = this.pendTime[ka]!;
+                pendAt[ka] = Infinity;
+              }
+              if (pendAt[kb]! <= t) {
+                this.viewVal[kb] = this.pendVal[kb]!;
+                this.viewTime[kb] = this.pendTime[kb]!;
+                pendAt[kb] = Infinity;
+              }
+              la = this.viewVal[ka]!;
+              lb = this.viewVal[kb]!;
+            } else if (sig === S_POLLED) {
+              if (this.pollMs > 0) {
+                la = this.snap[a]!;
+                lb = this.snap[b]!;
+              } else {
+                la = this.out[a]! - this.muPerMs * (t - this.last[a]!);
+                lb = this.out[b]! - this.muPerMs * (t - this.last[b]!);
+                if (la < 0) la = 0;
+                if (lb < 0) lb = 0;
+              }
+            }
+            // With no load signal (la = lb = 0) there is nothing to compare: the first random pick stands.
+            if (lb < la) server = b;
+            if (tracing) {
+              const none = sig !== S_PIGGY && sig !== S_POLLED;
+              this.traceCandidates = [
+                this.candidate(c, a, none ? NaN : la, t),
+                this.candidate(c, b, none ? NaN : lb, t),
+              ];
+            }
+          } else if (tracing) this.traceCandidates = [this.candidate(c, a, this.seenLoad(c, a, t), t)];
+        }
+      }
+    }
+    this.sent += wgt;
+    this.decisions++;
+    const w = this.curW;
+    if (server < 0) {
+      this.failedN += wgt;
+      this.res.errors[w]! += wgt;
+      if (tracing) this.pushTrace(t, c, g, steps, ring, -1, -1, 0, true);
+      return;
+    }
+    const region = this.serverRegion[server]!;
+    const wr = w * R;
+    this.ringUse[(wr + c) * RINGS + ring]! += wgt;
+    this.flows[(wr + c) * R + region]! += wgt;
+    // SRLib vs SRProxy: a proxy adds a hop each way (§6); its CPU is accounted in finish().
+    let latency = this.rttMs[c * R + region]! + this.hopMs;
+    let failed = false;
+    if (this.alive[server] === 0) {
+      failed = true;
+      this.failedN += wgt;
+      this.res.errors[w]! += wgt;
+    } else {
+      let o = this.out[server]! - this.muPerMs * (t - this.last[server]!);
+      if (o < 0) o = 0;
+      this.completed += this.out[server]! - o;
+      const now = o + wgt;
+      this.out[server] = now;
+      this.last[server] = t;
+      this.landed[wr + region]! += wgt;
+      // Mean wait of the group's requests in the fluid FIFO: (o + (w + 1) / 2) / mu; (o + 1) / mu for w = 1.
+      latency += (o + (wgt + 1) / 2) / this.muPerMs;
+      const b = latency < 1000 ? (latency * 10) | 0 : histBucket(latency);
+      if (t >= this.measureFromMs) this.hist[b]! += wgt;
+      this.winHist[b]! += wgt;
+      if (this.signalCode === S_PIGGY) {
+        // The server's outstanding count rides back on the response: the client can use it once the
+        // response has arrived, i.e. after this request's latency.
+        const k = c * this.S + server;
+        const pendAt = this.pendAt;
+        if (pendAt[k]! <= t) {
+          this.viewVal[k] = this.pendVal[k]!;
+          this.viewTime[k] = this.pendTime[k]!;
+          pendAt[k] = Infinity;
+        }
+        if (pendAt[k] === Infinity) {
+          this.pendVal[k] = now;
+          this.pendTime[k] = t;
+          pendAt[k] = t + latency;
+        }
+      }
+    }
+    if (tracing) this.pushTrace(t, c, g, steps, ring, server, region, latency, failed);
+  }
+
+  private pushTrace(
+    t: number,
+    c: number,
+    g: number,
+    steps: RingStep[] | null,
+    ring: number,
+    server: number,
+    region: number,
+    latency: number,
+    failed: boolean,
+  ): void {
+    this.traceNext[c] = t + this.traceEvery;
+    this.res.traces.push({
+      timeMs: t,
+      client: c,
+      shard: g,
+      policy: this.cfg.policy,
+      threshold: this.cfg.threshold,
+      rings: steps ?? [],
+      ring,
+      candidates: this.traceCandidates,
+      chosen: server,
+      chosenRegion: region,
+      latencyMs: latency,
+      failed,
+    });
+    this.traceCandidates = [];
+  }
+
+  /** Refill the draw buffer and return its first draw. */
+  private refill(): number {
+    this.rnd.fill(this.rbuf);
+    this.rpos = 1;
+    return this.rbuf[0]!;
+  }
+
+  /** The servers holding shard g (all servers for an unsharded service). */
+  shardServers(g: number): readonly number[] {
+    return Array.from(this.groupServers[g] ?? []);
+  }
+
+  private traceCandidates: Candidate[] = [];
+
+  private candidate(c: number, s: number, seen: number, t: number): Candidate {
+    return { server: s, region: this.serverRegion[s]!, seenOutstanding: seen, ageMs: this.seenAge(c, s, t) };
+  }
+}
+
+/** Convenience: build and run. */
+export function simulate(config: SimConfig, rng: Rng): SimResult {
+  return new MeshSim(config, rng).run();
+}

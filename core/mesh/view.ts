@@ -1,0 +1,216 @@
+// The mesh lab's live picture: a seeded spike or outage run through the simulator, turned into a view
+// model of plain records and typed arrays (per-second utilisation, flows, ring use, why-traces) that the
+// renderer animates on the world map, plus the "why" explanation of a client region's routing.
+import { defineLabView } from '../experiments/types';
+import type { ParamsOf } from '../experiments/types';
+import { DEFAULT_BOUNDS_MS, POLICIES, RINGS } from './sim';
+import type { Policy, ScenarioEvent, WhyTrace } from './sim';
+import { REGION_IDS, capacityRps, runWithProgress } from './scenario';
+import { defaultWorld, regionIndex } from './world';
+
+const params = {
+  scenario: { kind: 'enum', label: 'Incident', default: 'spike', options: ['spike', 'outage'] },
+  policy: { kind: 'enum', label: 'Policy', default: 'servicerouter', options: POLICIES },
+  region: {
+    kind: 'enum',
+    label: 'Incident region',
+    help: 'The region whose demand spikes, or whose servers fail.',
+    default: 'prn',
+    options: REGION_IDS,
+  },
+  spikeFactor: {
+    kind: 'number',
+    label: 'Spike demand',
+    default: 2.5,
+    min: 0.1,
+    max: 10,
+    unit: '× local capacity',
+  },
+  baseLoad: { kind: 'number', label: 'Base demand', default: 0.5, min: 0, max: 1.5 },
+  threshold: { kind: 'number', label: 'Spill threshold', default: 0.75, min: 0.1, max: 1 },
+  durationS: { kind: 'int', label: 'Duration', default: 90, min: 10, max: 600, unit: 's (simulated)' },
+  incidentAtS: { kind: 'int', label: 'Incident at', default: 15, min: 1, max: 500, unit: 's' },
+} as const;
+
+export interface MeshViewRegion {
+  id: string;
+  name: string;
+  lat: number;
+  lon: number;
+  continent: string;
+  servers: number;
+  capacityRps: number;
+}
+
+export interface MeshViewModel {
+  scenario: 'spike' | 'outage';
+  policy: Policy;
+  threshold: number;
+  boundsMs: number[];
+  incidentRegion: number;
+  incidentAtS: number;
+  regions: MeshViewRegion[];
+  windowMs: number;
+  windows: number;
+  /** Landed rate / full capacity per [window][region]. */
+  util: Float32Array;
+  /** Capacity up (req/s) per [window][region]. */
+  upRps: Float32Array;
+  /** Request rate (req/s) per [window][client][server region]. */
+  flows: Float32Array;
+  /** Ring of each [client][server region] (0..3). */
+  ringOf: Int32Array;
+  /** Share of a client's requests per [window][client][ring]. */
+  ringShare: Float32Array;
+  /** Client-side ring load as the RIB published it, per [window][client][ring]. */
+  ringSeen: Float32Array;
+  /** Keep probability per [window][client][ring]. */
+  ringKeep: Float32Array;
+  p99Ms: Float32Array;
+  errorRps: Float32Array;
+  rttMs: Float64Array;
+  rttMeasured: Uint8Array;
+  /** Sampled requests' why-traces (about one per client region per second). */
+  traces: WhyTrace[];
+  crashed: { region: number; atS: number }[];
+  events: { atS: number; label: string }[];
+}
+
+export const RING_NAMES = ['same region', 'neighbours', 'continent', 'global'] as const;
+
+export const meshView = defineLabView({
+  lab: 'mesh',
+  title: 'Where traffic goes during an incident',
+  description:
+    'A seeded spike or outage through the mesh simulator: every request routed by rings and two choices; ' +
+    'the map shows per-second utilisation, traffic between regions, and why a client region routes as it does.',
+  params,
+  async build(p: ParamsOf<typeof params>, ctx): Promise<MeshViewModel> {
+    const world = defaultWorld();
+    const R = world.regions.length;
+    const cap = capacityRps(world);
+    const incident = regionIndex(world, p.region);
+    const atS = Math.min(p.incidentAtS, p.durationS - 2);
+    const scenario = p.scenario === 'outage' ? 'outage' : 'spike';
+    const events: ScenarioEvent[] =
+      scenario === 'spike'
+        ? [{ atS, kind: 'demand', region: incident, rps: p.spikeFactor * cap[incident]! }]
+        : [{ atS, kind: 'fail', region: incident }];
+    const { res } = await runWithProgress(
+      {
+        world,
+        policy: p.policy as Policy,
+        threshold: p.threshold,
+        durationS: p.durationS,
+        demandRps: cap.map((c) => c * p.baseLoad),
+        events,
+        traceEveryMs: 1000,
+        traceLimit: R * (p.durationS + 1),
+        crashUtil: scenario === 'outage' ? 1 : 0,
+        crashWindows: 5,
+        ribDelayMs: scenario === 'outage' ? 2000 : 1000,
+      },
+      ctx.rng.fork('view'),
+      ctx,
+      0,
+      1,
+      'simulating',
+    );
+    const W = res.windows;
+    const perS = 1000 / res.windowMs;
+    const util = new Float32Array(W * R);
+    const upRps = new Float32Array(W * R);
+    for (let w = 0; w < W; w++)
+      for (let r = 0; r < R; r++) {
+        util[w * R + r] = (res.landed[w * R + r]! * perS) / cap[r]!;
+        upRps[w * R + r] = res.capacityRps[w * R + r]!;
+      }
+    const ringShare = new Float32Array(W * R * RINGS);
+    for (let w = 0; w < W; w++)
+      for (let c = 0; c < R; c++) {
+        let sum = 0;
+        for (let j = 0; j < RINGS; j++) sum += res.ringUse[(w * R + c) * RINGS + j]!;
+        for (let j = 0; j < RINGS; j++)
+          ringShare[(w * R + c) * RINGS + j] = sum > 0 ? res.ringUse[(w * R + c) * RINGS + j]! / sum : 0;
+      }
+    const label =
+      scenario === 'spike' ? `${p.region} demand → ${p.spikeFactor}× capacity` : `${p.region} servers fail`;
+    return {
+      scenario,
+      policy: p.policy as Policy,
+      threshold: p.threshold,
+      boundsMs: DEFAULT_BOUNDS_MS.map((b) => (Number.isFinite(b) ? b : -1)),
+      incidentRegion: incident,
+      incidentAtS: atS,
+      regions: world.regions.map((r, i) => ({ ...r, capacityRps: cap[i]! })),
+      windowMs: res.windowMs,
+      windows: W,
+      util,
+      upRps,
+      flows: Float32Array.from(res.flows, (x) => x * perS),
+      ringOf: res.ringOf,
+      ringShare,
+      ringSeen: Float32Array.from(res.ringSeen),
+      ringKeep: Float32Array.from(res.ringKeep),
+      p99Ms: Float32Array.from(res.p99PerWindow),
+      errorRps: Float32Array.from(res.errors, (x) => x * perS),
+      rttMs: world.rttMs,
+      rttMeasured: world.rttMeasured,
+      traces: res.traces,
+      crashed: res.crashed,
+      events: [
+        { atS, label },
+        ...res.crashed.map((c) => ({ atS: c.atS, label: `${world.regions[c.region]!.id} fails (overload)` })),
+      ],
+    };
+  },
+});
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/**
+ * Why client region c's requests went where they did in window w: one line per ring, e.g.
+ * "ring 1 (same region) above 75% (200% offered) → kept 37%, spilled to ring 2".
+ */
+export function explainRouting(m: MeshViewModel, c: number, w: number): string[] {
+  const R = m.regions.length;
+  const lines: string[] = [];
+  const inRing = (j: number): string[] =>
+    m.regions.filter((_, r) => m.ringOf[c * R + r] === j && m.upRps[w * R + r]! > 0).map((r) => r.id);
+  const base = (w * R + c) * RINGS;
+  let firstUsed = -1;
+  for (let j = 0; j < RINGS; j++) {
+    const members = inRing(j);
+    const share = m.ringShare[base + j]!;
+    const name = `ring ${j + 1} (${RING_NAMES[j]})`;
+    if (members.length === 0) {
+      lines.push(`${name}: no server in bound`);
+      continue;
+    }
+    const next = j + 1 < RINGS ? `ring ${j + 2}` : 'nowhere';
+    if (m.policy === 'servicerouter') {
+      const seen = m.ringSeen[base + j]!;
+      const keep = m.ringKeep[base + j]!;
+      if (keep < 1)
+        lines.push(
+          `${name} above ${pct(m.threshold)} (${pct(seen)} offered) → kept ${pct(keep)}, spilled to ${next}; got ${pct(share)} of requests`,
+        );
+      else
+        lines.push(
+          `${name} at ${pct(seen)} ≤ ${pct(m.threshold)} → keeps its traffic; got ${pct(share)} of requests`,
+        );
+      if (keep >= 1) break;
+    } else if (m.policy === 'envoy-priority') {
+      lines.push(`${name} = priority ${j}: health-based share ${pct(share)} (load is not a signal)`);
+      if (share > 0.999) break;
+    } else if (m.policy === 'latency-rings') {
+      lines.push(`${name} has servers in bound → takes all traffic (${pct(share)}), whatever its load`);
+      break;
+    } else {
+      if (firstUsed < 0) lines.push('round robin over every server in the world, ignoring rings and load');
+      firstUsed = j;
+      lines.push(`${name}: ${pct(share)} of requests`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,101 @@
+// The mesh lab as a user meets it in Chromium: open #/mesh, play the spike, see spill arcs, click a
+// region (its rings and the why), export a why-trace, run mesh-spike from the panel and export the report.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reproducible, runExperiment } from '../../core/experiments/registry';
+import { parseResultFile, serializeResult } from '../../core/experiments/result';
+import { ROOT, openApp } from './harness';
+import type { App } from './harness';
+
+const SMALL = { policies: 'servicerouter,latency-rings', durationS: '20', spikeAtS: '5' };
+
+let app: App;
+let page: Page;
+
+beforeAll(async () => {
+  app = await openApp();
+  page = app.page;
+  page.on('pageerror', (e) => console.error('mesh page error stack:', e.stack));
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const timeOf = async (): Promise<number> =>
+  Number((await page.getByTestId('mesh-time').textContent())?.match(/t = ([\d.]+)/)?.[1] ?? NaN);
+
+describe('the mesh lab in Chromium', () => {
+  it('opens #/mesh on the map with the default spike simulated', async () => {
+    await page.goto(`${app.url}index.html#/mesh`);
+    await page.getByTestId('mesh-view').waitFor();
+    await page.getByTestId('mesh-map').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid^="mesh-region-"]').count()).toBe(12);
+    expect(await page.locator('[data-testid^="mesh-ring-"]').count()).toBe(3);
+  });
+
+  it('plays the spike and shows traffic spilling out of the spiking region', async () => {
+    // Rewind and start the spike from the beginning.
+    if ((await page.getByTestId('mesh-play').textContent()) === 'Pause')
+      await page.getByTestId('mesh-play').click();
+    await page.getByTestId('mesh-scrub').fill('0');
+    expect(await page.locator('[data-testid="mesh-arc"][data-from="prn"]').count()).toBe(0);
+    await page.getByTestId('mesh-play').click();
+    await expect.poll(timeOf, { timeout: 30_000 }).toBeGreaterThan(30);
+    await expect
+      .poll(() => page.locator('[data-testid="mesh-arc"][data-from="prn"]').count(), { timeout: 30_000 })
+      .toBeGreaterThan(1);
+    await page.getByTestId('mesh-play').click(); // pause
+    const shot = process.env.UPDATE_SCREENSHOT ? join(ROOT, 'docs/mesh.png') : '/tmp/mesh-view.png';
+    await page.screenshot({ path: shot });
+  });
+
+  it('clicking a region shows its rings and why its traffic goes where it goes', async () => {
+    await page.getByTestId('mesh-region-lla').click();
+    await expect.poll(() => page.getByTestId('mesh-rings').textContent()).toMatch(/ring 2 .*cln, ode/);
+    await page.getByTestId('mesh-region-prn').click();
+    await expect.poll(() => page.getByTestId('mesh-rings').textContent()).toMatch(/ring 2 .*eag, lln, alt/);
+    expect(await page.getByTestId('mesh-why').textContent()).toMatch(
+      /ring 1 \(same region\) above 75%.*spilled to ring 2/,
+    );
+    expect(await page.getByTestId('mesh-trace').textContent()).toMatch(/candidate 2: server \d+/);
+  });
+
+  it('exports the why-trace of the selected region as JSON', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('mesh-trace-export').click(),
+    ]);
+    const file = join('/tmp', 'mesh-why-trace.json');
+    await download.saveAs(file);
+    const data = JSON.parse(readFileSync(file, 'utf8')) as {
+      client: string;
+      traces: { candidates: unknown[] }[];
+    };
+    expect(data.client).toBe('prn');
+    expect(data.traces.length).toBeGreaterThan(10);
+  });
+
+  it('runs mesh-spike from the panel and exports a report equal to a Node-side run', async () => {
+    await page.getByTestId('experiment-panel').waitFor();
+    for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);
+    await page.getByTestId('param-seed').fill('7');
+    await page.getByTestId('run-button').click();
+    const results = page.getByTestId('results');
+    await expect.poll(() => results.textContent(), { timeout: 90_000 }).toMatch(/seed 7/);
+    await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-report').click(),
+    ]);
+    const dir = join(ROOT, 'test-results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'mesh-report.html');
+    await download.saveAs(file);
+    const exported = parseResultFile(readFileSync(file, 'utf8'), 'mesh-report.html');
+    const direct = await runExperiment('mesh-spike', SMALL, 7);
+    expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
+  });
+});

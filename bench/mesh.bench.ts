@@ -4,7 +4,7 @@
 // Run: npx tsx bench/mesh.bench.ts [--quick]
 import defaultWorldJson from '../assets/mesh/regions.json';
 import { Rng } from '../core/kernel/rng';
-import { FastRng } from '../core/mesh/fastRng';
+import { FastRng } from '../core/kernel/fastRng';
 import { simulate } from '../core/mesh/sim';
 import type { Policy, SimConfig, Signal } from '../core/mesh/sim';
 import { parseWorld } from '../core/mesh/world';

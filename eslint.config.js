@@ -81,7 +81,7 @@ export default tseslint.config(
     files: [
       'electron/**/*.ts',
       'cli/**/*.{ts,mjs}',
-      'bench/**/*.ts',
+      'bench/**/*.{ts,mjs}',
       'test/**/*.ts',
       '*.config.{ts,js}',
       'renderer/vite.config.ts',

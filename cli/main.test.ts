@@ -100,6 +100,42 @@ describe('lab CLI', () => {
     expect(r.err).toMatch(/^error: line 1: config\.blockSize must be a number/);
   });
 
+  it('reads a text parameter from a file with key=@path (a user trace) and keeps it in the result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({ arrival: i * 0.5, input: 50 + i, output: 20 }),
+    );
+    writeFileSync(join(dir, 'trace.jsonl'), `${lines.join('\n')}\n`);
+    const out = join(dir, 'out');
+    const r = await lab(
+      'run',
+      'kv-memory-waste',
+      '--set',
+      'workload=trace',
+      '--set',
+      `trace=@${join(dir, 'trace.jsonl')}`,
+      '--set',
+      'policies=vllm',
+      '--out',
+      out,
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/requests\s+40/);
+    const saved = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { params: { trace: string } };
+    expect(saved.params.trace.split('\n')).toHaveLength(41);
+    const missing = await lab('run', 'kv-memory-waste', '--set', 'workload=trace', '--out', join(dir, 'x'));
+    expect(missing.err).toMatch(/^error: trace: workload=trace needs a trace file/);
+    const bad = await lab(
+      'run',
+      'kv-memory-waste',
+      '--set',
+      `trace=@${join(dir, 'nope.jsonl')}`,
+      '--out',
+      join(dir, 'y'),
+    );
+    expect(bad.err).toMatch(/nope\.jsonl: no such file/);
+  });
+
   it('rerun rejects a corrupt result file in one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
     writeFileSync(join(dir, 'result.json'), '{"schema":"hyperscale-lab/result@1"');

@@ -46,13 +46,17 @@ function readUserFile(path: string): string {
   }
 }
 
-/** Parse repeated `--set key=value` into raw params (values stay text; the schema converts them). */
+/**
+ * Parse repeated `--set key=value` into raw params (values stay text; the schema converts them).
+ * `key=@path` reads the value from a file (for text parameters such as a user's trace).
+ */
 function parseSets(sets: string[]): Record<string, string> {
   const raw: Record<string, string> = {};
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) throw new UserError(`--set ${s}: expected key=value`);
-    raw[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
+    const value = s.slice(eq + 1).trim();
+    raw[s.slice(0, eq).trim()] = value.startsWith('@') ? readUserFile(value.slice(1)) : value;
   }
   return raw;
 }
@@ -100,6 +104,15 @@ function summary(result: Result): string[] {
       Object.entries(result.metrics).map(([k, v]) => [k, formatValue(v)]),
     ),
   );
+  if (result.measurements) {
+    lines.push(
+      '',
+      ...textTable(
+        ['measurement (wall clock; rerun does not compare it)', 'value'],
+        Object.entries(result.measurements).map(([k, v]) => [k, formatValue(v)]),
+      ),
+    );
+  }
   return lines;
 }
 
@@ -162,6 +175,20 @@ function writeReport(dir: string, result: Result): string[] {
   return Object.keys(files);
 }
 
+/**
+ * GPU-lab experiments get a compute backend: WebGPU through the optional `webgpu` package when an adapter
+ * exists (cli/gpu.ts), else the timed CPU path. Says which one runs; other labs load nothing.
+ */
+async function computeFor(lab: string, io: Io): Promise<{ host: Partial<RunHost>; dispose: () => void }> {
+  if (lab !== 'gpu') return { host: {}, dispose: () => {} };
+  const { nodeComputeBackend } = await import('./gpu');
+  const made = await nodeComputeBackend();
+  io.out(
+    `backend: ${made.backend.kind} · ${made.backend.adapter}${made.fallbackReason ? ` (CPU fallback: ${made.fallbackReason})` : ''}`,
+  );
+  return { host: { compute: made.backend }, dispose: made.dispose };
+}
+
 function program(io: Io, state: { exitCode: number }): Command {
   const cmd = new Command('hyperscale-lab')
     .description(
@@ -222,7 +249,10 @@ function program(io: Io, state: { exitCode: number }): Command {
       const seed = checkSeed(opts.seed);
       const dir = resolve(opts.out ?? join('lab-out', `${id}-seed${seed}`));
       checkOutDir(dir, []);
-      const result = await runWithProgress(io, (host) => runExperiment(id, raw, seed, host));
+      const gpu = await computeFor(experiment.lab, io);
+      const result = await runWithProgress(io, (host) =>
+        runExperiment(id, raw, seed, { ...host, ...gpu.host }),
+      ).finally(gpu.dispose);
       for (const l of summary(result)) io.out(l);
       const written = writeReport(dir, result);
       io.out('');
@@ -239,9 +269,10 @@ function program(io: Io, state: { exitCode: number }): Command {
       const saved = parseResultFile(text, basename(file));
       const dir = resolve(opts.out ?? `${dirname(resolve(file))}-rerun`);
       checkOutDir(dir, []);
+      const gpu = await computeFor(getExperiment(saved.experiment).lab, io);
       const fresh = await runWithProgress(io, (host) =>
-        runExperiment(saved.experiment, saved.params, saved.seed, host),
-      );
+        runExperiment(saved.experiment, saved.params, saved.seed, { ...host, ...gpu.host }),
+      ).finally(gpu.dispose);
       writeReport(dir, fresh);
       io.out(`wrote ${dir}`);
       const hint =

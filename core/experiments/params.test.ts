@@ -18,6 +18,7 @@ const schema = {
   model: { kind: 'enum', label: 'm', default: 'opt-13b', options: ['opt-13b', 'opt-66b'] },
   swap: { kind: 'boolean', label: 'w', default: false },
   policies: { kind: 'enum-list', label: 'p', default: ['vllm'], options: ['vllm', 'orca-max'] },
+  notes: { kind: 'text', label: 'n', default: '', maxLength: 10 },
 } as const satisfies ParamSchema;
 
 describe('resolveParams', () => {
@@ -29,6 +30,7 @@ describe('resolveParams', () => {
       model: 'opt-13b',
       swap: false,
       policies: ['vllm'],
+      notes: '',
     });
     expect(Object.keys(resolveParams(schema, { swap: 'true', blocks: '8' }))).toEqual(Object.keys(schema));
   });
@@ -66,6 +68,7 @@ describe('resolveParams', () => {
     ['blocks', '8,16,32,64,128', /blocks: must be a comma list of 1\.\.4/],
     ['blocks', '', /blocks: must be a comma list/],
     ['policies', 'vllm,nope', /policies: must be a comma list of one or more of vllm, orca-max/],
+    ['notes', 'x'.repeat(11), /notes: must be text of at most 10 characters/],
   ])('rejects %s=%s with a one-line error naming the field and range', (field, value, message) => {
     let error: unknown;
     try {

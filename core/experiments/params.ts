@@ -49,6 +49,10 @@ function zodFor(spec: ParamSpec): z.ZodType<ParamValue> {
         z.array(item, { error: message }).min(1).max(spec.maxItems),
       ) as z.ZodType<ParamValue>;
     }
+    case 'text': {
+      const message = `must be text of at most ${spec.maxLength.toLocaleString('en-US')} characters`;
+      return z.string({ error: message }).max(spec.maxLength, { error: message });
+    }
     case 'enum-list': {
       const message = `must be a comma list of one or more of ${spec.options.join(', ')}`;
       const item = z.enum(spec.options as [string, ...string[]]);
@@ -71,7 +75,8 @@ export function checkParam(
 ): { ok: true; value: ParamValue } | { ok: false; error: string } {
   const parsed = zodFor(spec).safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const got = typeof raw === 'string' ? `"${raw}"` : JSON.stringify(raw);
+  const text = typeof raw === 'string' ? `"${raw}"` : JSON.stringify(raw);
+  const got = text && text.length > 60 ? `${text.slice(0, 57)}…` : text;
   return { ok: false, error: `${describeRule(spec)} (got ${got})` };
 }
 
@@ -108,6 +113,14 @@ export function formatParam(value: ParamValue): string {
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 
+/** A value for display: long texts (a loaded file) are summarised by size, not printed whole. */
+export function displayParam(value: ParamValue): string {
+  const text = formatParam(value);
+  if (typeof value !== 'string' || text.length <= 80) return text;
+  const lines = text.split('\n').filter((l) => l.trim() !== '').length;
+  return `${lines.toLocaleString('en-US')} lines, ${text.length.toLocaleString('en-US')} characters`;
+}
+
 /** A one-line description of the allowed values, for `describe` and input hints. */
 export function allowedText(spec: ParamSpec): string {
   switch (spec.kind) {
@@ -120,5 +133,7 @@ export function allowedText(spec: ParamSpec): string {
       return spec.options.join(' | ');
     case 'boolean':
       return 'true | false';
+    case 'text':
+      return `text ≤ ${spec.maxLength.toLocaleString('en-US')} chars (a file: name=@path)`;
   }
 }

@@ -1,6 +1,7 @@
 // The experiment registry and the one way to run an experiment: resolve params, seed the RNG, run,
 // and wrap the body into a result.json-shaped `Result` (DESIGN.md contract).
 import { Rng } from '../kernel/rng';
+import { gpuLab } from '../gpu/lab';
 import { kvLab } from '../kv/lab';
 import { meshLab } from '../mesh/lab';
 import { tpuLab } from '../tpu/lab';
@@ -8,6 +9,7 @@ import { LAB_VERSION } from '../version';
 import { ParamError, UserError } from './errors';
 import { resolveParams } from './params';
 export { reproducible } from './result';
+import type { ComputeBackend } from '../gpu/backend';
 import { CancelledError } from './types';
 import type {
   Experiment,
@@ -21,7 +23,7 @@ import type {
   RunContext,
 } from './types';
 
-export const LAB_MODULES: readonly LabModule[] = [kvLab, tpuLab, meshLab];
+export const LAB_MODULES: readonly LabModule[] = [kvLab, tpuLab, meshLab, gpuLab];
 
 export const EXPERIMENTS: readonly Experiment[] = LAB_MODULES.flatMap((lab) => lab.experiments);
 
@@ -42,6 +44,8 @@ export interface RunHost {
   /** Called at every progress point; resolve after letting the host's event loop run. */
   yieldToHost?(): Promise<void>;
   isCancelled?(): boolean;
+  /** A compute backend for GPU-lab kernels (core/gpu/backend.ts); absent → CPU reference only. */
+  compute?: ComputeBackend;
 }
 
 /** An experiment's params resolved and validated, per field and across fields (ParamError otherwise). */
@@ -69,6 +73,7 @@ export function checkSeed(seed: unknown): number {
 function runContext(seed: number, host: RunHost): RunContext {
   return {
     rng: new Rng(seed),
+    ...(host.compute ? { compute: host.compute } : {}),
     async progress(fraction, label) {
       host.onProgress?.(Math.min(1, Math.max(0, fraction)), label);
       if (host.yieldToHost) await host.yieldToHost();
@@ -124,6 +129,7 @@ export async function runExperiment(
     comparisons: body.comparisons,
   };
   if (body.measurements) result.measurements = body.measurements;
+  if (body.environment) result.environment = body.environment;
   return result;
 }
 

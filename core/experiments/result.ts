@@ -28,6 +28,7 @@ const resultSchema = z.object({
     z.object({ metric: z.string(), published: z.number(), measured: z.number(), source: z.string() }),
   ),
   measurements: z.record(z.string(), z.number()).optional(),
+  environment: z.record(z.string(), z.string()).optional(),
 });
 
 /** The marker around the result embedded in report.html. */
@@ -67,9 +68,9 @@ function embeddedJson(html: string): string | undefined {
   return new RegExp(`<script type="application/json" id="${EMBED_ID}">([\\s\\S]*?)</script>`).exec(html)?.[1];
 }
 
-/** Everything of a result except `measurements` (wall-clock): what a re-run must reproduce byte for byte. */
+/** Everything of a result except `measurements` and `environment` (the machine's part): what a re-run must reproduce byte for byte. */
 export function reproducible(result: Result): Result {
-  const { measurements: _m, ...rest } = result;
+  const { measurements: _m, environment: _e, ...rest } = result;
   return rest;
 }
 

@@ -1,5 +1,6 @@
 // The experiment contract: parameters declared as data, a pure async run, and the result.json shape
 // of DESIGN.md ("hyperscale-lab/result@1"). Every lab's experiments implement `Experiment`.
+import type { ComputeBackend } from '../gpu/backend';
 import type { Rng } from '../kernel/rng';
 
 export type LabId = 'kv' | 'tpu' | 'mesh' | 'gpu';
@@ -45,7 +46,17 @@ export interface EnumListParam extends ParamBase {
   default: readonly string[];
   options: readonly string[];
 }
-export type ParamSpec = IntParam | NumberParam | EnumParam | BooleanParam | IntListParam | EnumListParam;
+/**
+ * Text a user brings, usually a file's contents (a trace, a topology): `--set name=@path` on the command
+ * line, a file picker in the app. Kept in result.json's params, so a report re-runs on the same data.
+ */
+export interface TextParam extends ParamBase {
+  kind: 'text';
+  default: string;
+  maxLength: number;
+}
+export type ParamSpec =
+  IntParam | NumberParam | EnumParam | BooleanParam | IntListParam | EnumListParam | TextParam;
 export type ParamSchema = Readonly<Record<string, ParamSpec>>;
 
 export type ParamValue = number | string | boolean | readonly number[] | readonly string[];
@@ -53,7 +64,7 @@ export type ParamValue = number | string | boolean | readonly number[] | readonl
 /** The resolved value type of one spec. */
 export type ValueOf<S extends ParamSpec> = S extends IntParam | NumberParam
   ? number
-  : S extends EnumParam
+  : S extends EnumParam | TextParam
     ? string
     : S extends BooleanParam
       ? boolean
@@ -81,6 +92,11 @@ export interface ResultBody {
   comparisons: Comparison[];
   /** Wall-clock measurements: the one part a re-run does not reproduce (DESIGN.md). */
   measurements?: Record<string, number>;
+  /**
+   * Where the measurements were taken (e.g. `backend: "webgpu"`, `adapter: "…"`): like measurements, it
+   * belongs to the machine, not the simulation, so a re-run elsewhere still compares equal without it.
+   */
+  environment?: Record<string, string>;
 }
 
 export interface Result extends ResultBody {
@@ -109,6 +125,11 @@ export interface RunContext {
    * and rejects with CancelledError once the user has cancelled. Call it between units of work.
    */
   progress(fraction: number, label?: string): Promise<void>;
+  /**
+   * The host's compute backend (WebGPU or timed CPU), when it offers one: GPU-lab experiments run their
+   * kernels there and record wall-clock figures in `measurements`; without it they run the CPU reference only.
+   */
+  readonly compute?: ComputeBackend;
 }
 
 /** A chart derived from a result (never stored in it): drawn by renderer/charts in app and report. */

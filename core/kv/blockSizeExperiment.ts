@@ -14,11 +14,13 @@ import {
   round,
   runOne,
   workloadParam,
+  traceParam,
 } from './servingParams';
 
 const params = {
   model: modelParam(),
   workload: workloadParam('sharegpt'),
+  trace: traceParam(),
   rate: rateParam(2),
   duration: durationParam(300),
   blockSizes: {
@@ -56,7 +58,7 @@ export const kvBlockSize = defineExperiment({
       { field: keyof typeof params & string; reason: string } | undefined;
   },
   async run(p, ctx) {
-    const requests = makeRequests(ctx, p.workload, p.rate, p.duration);
+    const requests = makeRequests(ctx, p.workload, p.rate, p.duration, p.trace);
     const sizes = [...p.blockSizes];
     const metrics: Record<string, number> = { requests: requests.length };
     const rows: (string | number)[][] = [];

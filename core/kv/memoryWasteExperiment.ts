@@ -15,12 +15,14 @@ import {
   round,
   runOne,
   workloadParam,
+  traceParam,
 } from './servingParams';
 import type { Policy } from './serving/simulator';
 
 const params = {
   model: modelParam(),
   workload: workloadParam('sharegpt'),
+  trace: traceParam(),
   rate: rateParam(2),
   duration: durationParam(3600),
   blockSize: blockSizeParam(),
@@ -64,7 +66,7 @@ export const kvMemoryWaste = defineExperiment({
       { field: keyof typeof params & string; reason: string } | undefined;
   },
   async run(p, ctx) {
-    const requests = makeRequests(ctx, p.workload, p.rate, p.duration);
+    const requests = makeRequests(ctx, p.workload, p.rate, p.duration, p.trace);
     const policies = [...p.policies] as Policy[];
     const metrics: Record<string, number> = { requests: requests.length };
     const rows: (string | number)[][] = [];

@@ -15,11 +15,13 @@ import {
   round,
   runOne,
   workloadParam,
+  traceParam,
 } from './servingParams';
 
 const params = {
   model: modelParam(),
   workload: workloadParam('sharegpt'),
+  trace: traceParam(),
   rate: rateParam(2.5),
   duration: durationParam(300),
   blockSizes: {
@@ -71,7 +73,7 @@ export const kvPreemption = defineExperiment({
   async run(p, ctx) {
     const setup = SETUPS[p.model as SetupId];
     const sizes = [...p.blockSizes];
-    const requests = makeRequests(ctx, p.workload, p.rate, p.duration);
+    const requests = makeRequests(ctx, p.workload, p.rate, p.duration, p.trace);
     const metrics: Record<string, number> = { requests: requests.length };
     const rows: (string | number)[][] = [];
     let maxRatioWhereSwapWins = 0;

@@ -1,11 +1,19 @@
 // Parameters shared by the serving experiments (model, workload, rate, duration, blockSize, policies) and
 // the helpers that turn them into a workload and simulator options.
-import type { EnumListParam, EnumParam, IntParam, NumberParam, RunContext } from '../experiments/types';
+import { ParamError } from '../experiments/errors';
+import type {
+  EnumListParam,
+  EnumParam,
+  IntParam,
+  NumberParam,
+  RunContext,
+  TextParam,
+} from '../experiments/types';
 import { DEFAULT_PAGED_OVERHEAD, SETUPS, SETUP_IDS } from './cost';
 import type { SetupId } from './cost';
 import { POLICIES, simulate } from './serving/simulator';
 import type { Policy, PreemptionMode, Sampling, SimResult } from './serving/simulator';
-import { WORKLOAD_IDS, generateWorkload } from './workloads';
+import { WORKLOAD_IDS, generateWorkload, parseTraceFile } from './workloads';
 import type { Request, WorkloadId } from './workloads';
 
 export const PAPER =
@@ -25,9 +33,20 @@ export function workloadParam(def: WorkloadId): EnumParam {
   return {
     kind: 'enum',
     label: 'Workload',
-    help: 'ShareGPT- or Alpaca-like lengths (lognormal, published means), shared few-shot prefix, or multi-turn chat.',
+    help: 'ShareGPT- or Alpaca-like lengths (lognormal, published means), shared few-shot prefix, multi-turn chat, or your own trace (the trace parameter).',
     default: def,
-    options: WORKLOAD_IDS,
+    options: [...WORKLOAD_IDS, 'trace'],
+  };
+}
+
+/** A user's trace: JSON lines of {"arrival": s, "input": tokens, "output": tokens}; used when workload=trace. */
+export function traceParam(): TextParam {
+  return {
+    kind: 'text',
+    label: 'Trace file (workload=trace)',
+    help: 'JSON lines {"arrival": seconds, "input": tokens, "output": tokens}, arrivals non-decreasing.',
+    default: '',
+    maxLength: 8_000_000,
   };
 }
 
@@ -90,7 +109,28 @@ export function preemptionParam(def: PreemptionMode = 'recompute'): EnumParam {
   };
 }
 
-export function makeRequests(ctx: RunContext, workload: string, rate: number, duration: number): Request[] {
+/**
+ * The requests of one run: drawn from the named workload, or read from the user's trace (workload=trace),
+ * in which case duration does not apply and rate only does in a rate sweep (`rescaleToRate`).
+ */
+export function makeRequests(
+  ctx: RunContext,
+  workload: string,
+  rate: number,
+  duration: number,
+  trace = '',
+  rescaleToRate = false,
+): Request[] {
+  if (workload === 'trace') {
+    if (trace.trim() === '')
+      throw new ParamError('trace', 'workload=trace needs a trace file (--set trace=@file.jsonl)');
+    const requests = parseTraceFile(trace);
+    if (!rescaleToRate) return requests;
+    // A rate sweep replays the trace's own arrival pattern stretched or squeezed to each rate.
+    const span = requests[requests.length - 1]!.arrivalS || 1;
+    const scale = requests.length / span / rate;
+    return requests.map((r) => ({ ...r, arrivalS: r.arrivalS * scale }));
+  }
   return generateWorkload(ctx.rng.fork(`workload-${workload}`), workload as WorkloadId, rate, duration);
 }
 

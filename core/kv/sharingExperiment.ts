@@ -15,11 +15,13 @@ import {
   round,
   runOne,
   workloadParam,
+  traceParam,
 } from './servingParams';
 
 const params = {
   model: modelParam(),
   workload: workloadParam('alpaca'),
+  trace: traceParam(),
   rate: rateParam(10),
   duration: durationParam(120),
   blockSize: blockSizeParam(),
@@ -64,7 +66,7 @@ export const kvSharing = defineExperiment({
       { field: keyof typeof params & string; reason: string } | undefined;
   },
   async run(p, ctx) {
-    const requests = makeRequests(ctx, p.workload, p.rate, p.duration);
+    const requests = makeRequests(ctx, p.workload, p.rate, p.duration, p.trace);
     const widths = [...p.widths];
     const metrics: Record<string, number> = { requests: requests.length };
     const rows: (string | number)[][] = [];

@@ -15,12 +15,14 @@ import {
   round,
   runOne,
   workloadParam,
+  traceParam,
 } from './servingParams';
 import type { Policy } from './serving/simulator';
 
 const params = {
   model: modelParam(),
   workload: workloadParam('sharegpt'),
+  trace: traceParam(),
   rate: rateParam(2, 'Rate for the batch-size metric'),
   duration: durationParam(300),
   blockSize: blockSizeParam(),
@@ -100,8 +102,8 @@ export const kvThroughput = defineExperiment({
     const curves: Record<string, [number, number][]> = {};
     const rows: (string | number)[][] = [];
     const metrics: Record<string, number> = {};
-    const traces = rates.map((rate) => makeRequests(ctx, p.workload, rate, p.duration));
-    const atRate = makeRequests(ctx, p.workload, p.rate, p.duration);
+    const traces = rates.map((rate) => makeRequests(ctx, p.workload, rate, p.duration, p.trace, true));
+    const atRate = makeRequests(ctx, p.workload, p.rate, p.duration, p.trace, true);
     let u = 0;
     for (const policy of policies) {
       const pts: [number, number][] = [];

@@ -1,7 +1,7 @@
 // One input generated from a parameter's schema entry: number/select/checkbox/list text, with its
 // label, unit, allowed range and the inline error from core's checkParam.
 import { useId } from 'react';
-import { allowedText } from '../../core/experiments/params';
+import { allowedText, displayParam } from '../../core/experiments/params';
 import type { ParamSpec } from '../../core/experiments/types';
 
 interface Props {
@@ -53,6 +53,28 @@ function Control({ name, spec, value, error, onChange, id }: Props & { id: strin
           checked={value === 'true'}
           onChange={(e) => onChange(name, e.target.checked ? 'true' : 'false')}
         />
+      );
+    case 'text':
+      // A file the user brings (e.g. a trace): read in the page, kept as the parameter's text.
+      return (
+        <span className="file-param">
+          <input
+            {...common}
+            type="file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) void file.text().then((text) => onChange(name, text));
+            }}
+          />
+          <span className="muted" data-testid={`param-summary-${name}`}>
+            {value === '' ? 'no file loaded' : displayParam(value)}
+          </span>
+          {value !== '' && (
+            <button type="button" className="link-button" onClick={() => onChange(name, '')}>
+              clear
+            </button>
+          )}
+        </span>
       );
     case 'int-list':
     case 'enum-list':

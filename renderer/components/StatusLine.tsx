@@ -1,5 +1,6 @@
 // The footer: which host the renderer runs in, the core's version, and the last run's state.
 import { LAB_VERSION } from '../../core/version';
+import { GpuBadge } from '../gpu/GpuBadge';
 
 interface Props {
   hostKind: 'electron' | 'web';
@@ -14,6 +15,8 @@ export function StatusLine({ hostKind, message }: Props) {
       <span data-testid="core-version">core v{LAB_VERSION}</span>
       <span className="sep">·</span>
       <span>simulations run in a Web Worker</span>
+      <span className="sep">·</span>
+      <GpuBadge />
       <span className="status-message">{message}</span>
     </footer>
   );

@@ -1,7 +1,7 @@
 // Result pieces shared by the app's results pane and the exported report.html (rendered to static
 // markup there): parameters, metrics, the published-vs-measured table, and the result's tables.
 import type { Experiment, Result } from '../../core/experiments/types';
-import { formatParam } from '../../core/experiments/params';
+import { displayParam } from '../../core/experiments/params';
 import { formatValue } from '../charts/format';
 
 export function ParamsTable({ result, experiment }: { result: Result; experiment: Experiment }) {
@@ -18,7 +18,7 @@ export function ParamsTable({ result, experiment }: { result: Result; experiment
         {Object.entries(result.params).map(([name, value]) => (
           <tr key={name}>
             <td title={experiment.params[name]?.help}>{experiment.params[name]?.label ?? name}</td>
-            <td className="num">{formatParam(value)}</td>
+            <td className="num">{displayParam(value)}</td>
             <td>{experiment.params[name]?.unit ?? ''}</td>
           </tr>
         ))}
@@ -69,8 +69,9 @@ export function ComparisonTable({ result, experiment }: { result: Result; experi
 
 export function MetricsList({ result }: { result: Result }) {
   const rows = [
-    ...Object.entries(result.metrics).map(([k, v]) => [k, v, ''] as const),
-    ...Object.entries(result.measurements ?? {}).map(([k, v]) => [k, v, 'wall-clock'] as const),
+    ...Object.entries(result.metrics).map(([k, v]) => [k, formatValue(v), ''] as const),
+    ...Object.entries(result.measurements ?? {}).map(([k, v]) => [k, formatValue(v), 'wall-clock'] as const),
+    ...Object.entries(result.environment ?? {}).map(([k, v]) => [k, v, 'environment'] as const),
   ];
   return (
     <table className="metrics" data-testid="metrics">
@@ -85,7 +86,7 @@ export function MetricsList({ result }: { result: Result }) {
         {rows.map(([k, v, note]) => (
           <tr key={k}>
             <td>{k}</td>
-            <td className="num">{formatValue(v)}</td>
+            <td className="num">{v}</td>
             <td className="muted">{note}</td>
           </tr>
         ))}

@@ -56,7 +56,9 @@ export function formToQuery(form: FormState, experiment: Experiment): [string, s
     ['exp', form.expId],
     ['seed', form.seed],
   ];
-  for (const name of Object.keys(experiment.params)) {
+  for (const [name, spec] of Object.entries(experiment.params)) {
+    // A loaded file does not fit in a link; it travels in result.json and report.html instead.
+    if (spec.kind === 'text') continue;
     const value = form.values[name];
     if (value !== undefined && value !== defaults[name]) pairs.push([name, value]);
   }

@@ -1,7 +1,10 @@
 // The Web Worker that hosts the core: experiments run here, never on the UI thread. Between units of
 // work it yields a macrotask (MessageChannel) so a `cancel()` message can arrive mid-run.
 import * as Comlink from 'comlink';
-import { buildLabView, runExperiment } from '../../core/experiments/registry';
+import { buildLabView, listExperiments, runExperiment } from '../../core/experiments/registry';
+import type { ComputeBackend } from '../../core/gpu/backend';
+import { cpuBackend } from '../../core/gpu/cpuBackend';
+import { createWebGpuBackend } from '../gpu/backend';
 import type { RunHost } from '../../core/experiments/registry';
 import { CancelledError } from '../../core/experiments/types';
 import { oneLine } from './protocol';
@@ -67,9 +70,24 @@ async function hosted<T>(
   }
 }
 
+let compute: Promise<ComputeBackend> | null = null;
+
+/** GPU-lab kernels run on navigator.gpu's adapter when there is one, else on the timed CPU path. */
+function computeBackend(): Promise<ComputeBackend> {
+  const now = () => performance.now();
+  compute ??= createWebGpuBackend((navigator as Navigator & { gpu?: GPU }).gpu, now)
+    .then((made) => made.backend ?? cpuBackend(now))
+    .catch(() => cpuBackend(now));
+  return compute;
+}
+
 const api: LabWorkerApi = {
   async run(id, rawParams, seed, onProgress) {
-    const outcome = await hosted(onProgress, (host) => runExperiment(id, rawParams, seed, host));
+    const gpuLab = listExperiments().some((e) => e.id === id && e.lab === 'gpu');
+    const backend = gpuLab ? await computeBackend() : undefined;
+    const outcome = await hosted(onProgress, (host) =>
+      runExperiment(id, rawParams, seed, backend ? { ...host, compute: backend } : host),
+    );
     return outcome.kind === 'done' ? { kind: 'done', result: outcome.value } : outcome;
   },
   async view(lab, rawParams, seed, onProgress) {

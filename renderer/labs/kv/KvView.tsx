@@ -20,6 +20,7 @@ import {
   prepCanvas,
 } from './draw';
 import type { GridLayout } from './draw';
+import { KernelPanel } from './KernelPanel';
 import './kv.css';
 
 type Load =
@@ -359,6 +360,7 @@ export function KvView() {
             <span className="kv-l-prefix">pinned prefix</span> badge = ref count
           </div>
         </aside>
+        <KernelPanel view={v} frame={f} />
       </div>
     </section>
   );

@@ -1,0 +1,28 @@
+// The CPU compute backend: runs the core reference kernels, timed with a clock the host passes in (core
+// has no clock of its own). Hosts use it when no WebGPU adapter exists.
+import type { AttentionProblem, ComputeBackend, KernelRun } from './backend';
+import { contiguousAttentionRef, pagedAttentionRef } from './pagedAttentionRef';
+
+function timed(now: () => number, reps: number, f: () => Float32Array): KernelRun {
+  let out = f(); // warm-up, also the returned output
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = now();
+    out = f();
+    times.push(now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { out, ms: times[Math.floor(times.length / 2)] ?? 0 };
+}
+
+export function cpuBackend(now: () => number): ComputeBackend {
+  return {
+    kind: 'cpu',
+    adapter: 'CPU (JavaScript reference)',
+    now,
+    pagedAttention: (p: AttentionProblem, reps: number) =>
+      Promise.resolve(timed(now, reps, () => pagedAttentionRef(p))),
+    contiguousAttention: (p: AttentionProblem, reps: number) =>
+      Promise.resolve(timed(now, reps, () => contiguousAttentionRef(p))),
+  };
+}

@@ -1,0 +1,53 @@
+// The WebGPU compute backend: finds an adapter on a GPU object (navigator.gpu in the app, the `webgpu`
+// package in Node), names it for the UI and results, and runs the kernels of renderer/gpu on its device.
+/// <reference types="@webgpu/types" />
+import type { ComputeBackend } from '../../core/gpu/backend';
+import { AttentionKernels } from './pagedAttention/host';
+
+/** A one-line adapter name from GPUAdapterInfo, e.g. "nvidia ampere (NVIDIA GeForce RTX 3080)". */
+export function adapterName(info: GPUAdapterInfo | undefined): string {
+  if (!info) return 'WebGPU adapter';
+  const main = [info.vendor, info.architecture].filter(Boolean).join(' ');
+  const detail = info.description || info.device;
+  const name = [main, detail ? `(${detail})` : ''].filter(Boolean).join(' ');
+  return name || 'WebGPU adapter';
+}
+
+export interface WebGpuBackend extends ComputeBackend {
+  kind: 'webgpu';
+  device: GPUDevice;
+  dispose(): void;
+}
+
+/** A backend on `gpu`'s first adapter, or null (with the reason) when there is none. */
+export async function createWebGpuBackend(
+  gpu: GPU | undefined,
+  now: () => number,
+): Promise<{ backend: WebGpuBackend } | { backend: null; reason: string }> {
+  if (!gpu) return { backend: null, reason: 'WebGPU is not available here' };
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch (e) {
+    return { backend: null, reason: `requestAdapter failed: ${(e as Error).message}` };
+  }
+  if (!adapter) return { backend: null, reason: 'no WebGPU adapter' };
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxBufferSize: adapter.limits.maxBufferSize,
+    },
+  });
+  const kernels = new AttentionKernels(device);
+  return {
+    backend: {
+      kind: 'webgpu',
+      adapter: adapterName(adapter.info),
+      device,
+      now,
+      pagedAttention: (p, reps) => kernels.run(p, 'paged', reps, now),
+      contiguousAttention: (p, reps) => kernels.run(p, 'contiguous', reps, now),
+      dispose: () => device.destroy(),
+    },
+  };
+}

@@ -93,6 +93,8 @@ const cases: [Policy, Signal][] = [
   ['round-robin-global', 'none'],
 ];
 for (const [policy, signal] of cases) {
+  // Warm the JIT on this case's own branches first (a short run), so the figure is the steady rate.
+  timeRun(incident(policy, signal, 3));
   const r = timeRun(incident(policy, signal, shortS));
   console.log(
     `  ${policy.padEnd(20)} ${signal.padEnd(12)} ${(r.decisions / r.s / 1e6).toFixed(2).padStart(6)} M/s wall, ` +
@@ -110,9 +112,8 @@ for (const requestWeight of [1, 4]) {
       `${r.s.toFixed(2)} s wall, ${r.cpuS.toFixed(2)} s CPU, ${r.decisions} decisions, ` +
       `${((r.cpuS * 1e9) / r.decisions / baseNs).toFixed(0)} baseline draws of CPU per decision, checksum ${r.sum}` +
       (incidentS === 600
-        ? r.s < 10
-          ? '  [target < 10 s wall: met]'
-          : '  [target < 10 s wall: NOT met]'
+        ? `  [target < 10 s: wall ${r.s < 10 ? 'met' : 'NOT met'}, CPU ${r.cpuS < 10 ? 'met' : 'NOT met'}` +
+          `${r.s > r.cpuS * 1.15 ? '; wall well above CPU: the machine is shared' : ''}]`
         : ''),
   );
 }

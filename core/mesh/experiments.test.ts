@@ -2,6 +2,8 @@
 // arithmetic), the outage domino, the balance sweep, and one-line errors for bad parameters.
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../experiments/registry';
+import { meshOutage } from './outageExperiment';
+import { meshSpike } from './spikeExperiment';
 
 describe('mesh experiments', () => {
   it('mesh-spike: servicerouter keeps the busiest region near 75% while latency-rings overloads it', async () => {
@@ -54,5 +56,55 @@ describe('mesh experiments', () => {
   it('rejects an unknown region and an out-of-range threshold in one line', async () => {
     await expect(runExperiment('mesh-spike', { spikeRegion: 'mars' }, 1)).rejects.toThrow(/spikeRegion/);
     await expect(runExperiment('mesh-spike', { threshold: '2' }, 1)).rejects.toThrow(/threshold/);
+  });
+
+  const ownWorld = JSON.stringify({
+    name: 'two coasts',
+    serverCapacityRps: 100,
+    regions: [
+      { id: 'east', name: 'East', lat: 39, lon: -77.5, continent: 'na', servers: 10 },
+      { id: 'west', name: 'West', lat: 45.6, lon: -121.2, continent: 'na', servers: 30 },
+    ],
+    measuredPairs: [{ a: 'east', b: 'west', ms: 62 }],
+  });
+
+  it('runs on a user world file: its regions, its RTTs, the default region falling to its first', async () => {
+    const r = await runExperiment(
+      'mesh-spike',
+      { world: ownWorld, durationS: '20', spikeAtS: '6', policies: 'servicerouter,latency-rings' },
+      1,
+    );
+    const world = Object.fromEntries(r.tables.world!.rows.map(([k, v]) => [k, v]));
+    expect(world).toMatchObject({ name: 'two coasts', regions: 2, servers: 40, 'spiking region': 'east' });
+    expect(r.tables.utilization!.rows.map((row) => row[0])).toEqual(['east', 'west']);
+    // 62 ms apart: west is in east's ring 3 (< 80 ms, same continent), so only servicerouter spills there.
+    expect(r.metrics['cross-region-fraction.latency-rings']).toBe(0);
+    expect(r.metrics['cross-region-fraction.servicerouter']).toBeGreaterThan(0.1);
+    expect(r.metrics['utilization.max.latency-rings']).toBeGreaterThan(1.5);
+    expect(r.params.world).toBe(ownWorld);
+    const outage = await runExperiment('mesh-outage', { world: ownWorld, durationS: '12', failAtS: '4' }, 1);
+    expect(outage.tables.world!.rows).toContainEqual(['failing region', 'east']);
+    // Charts name the region the run used, not the parameter's default from the built-in world.
+    expect(meshSpike.charts!(r).map((c) => c.title)).toContain('Utilisation of east over time');
+    expect(meshOutage.charts!(outage).map((c) => c.title)).toContain(
+      "Where east's clients' requests go after the failure",
+    );
+  });
+
+  it('rejects a bad world file in one line naming the problem', async () => {
+    const bad = ownWorld.replace('"lat":39', '"lat":139');
+    await expect(runExperiment('mesh-spike', { world: bad }, 1)).rejects.toThrow(
+      /^world: regions\.0\.lat: .*90/,
+    );
+    await expect(runExperiment('mesh-spike', { world: '{"regions": [' }, 1)).rejects.toThrow(
+      /^world: not valid JSON/,
+    );
+    await expect(runExperiment('mesh-outage', { world: ownWorld, failRegion: 'prn' }, 1)).rejects.toThrow(
+      'failRegion: region "prn" is not in the world file (its regions: east, west)',
+    );
+    for (const text of [bad, '{"regions": [']) {
+      const message = await runExperiment('mesh-spike', { world: text }, 1).catch((e: Error) => e.message);
+      expect(message).not.toContain('\n');
+    }
   });
 });

@@ -4,13 +4,24 @@ import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result, Table } from '../experiments/types';
 import { POLICIES } from './sim';
 import type { Policy } from './sim';
-import { REGION_IDS, capacityRps, round4, runWithProgress, steady } from './scenario';
+import {
+  REGION_IDS,
+  WORLD_PARAM,
+  capacityRps,
+  loadWorld,
+  resolveRegion,
+  round4,
+  runWithProgress,
+  steady,
+  worldTable,
+  worldValue,
+} from './scenario';
 import { SERVICE_ROUTER_PAPER } from './spikeExperiment';
-import { defaultWorld, regionIndex } from './world';
 
 const params = {
   policies: { kind: 'enum-list', label: 'Policies', default: POLICIES, options: POLICIES },
   failRegion: { kind: 'enum', label: 'Failing region', default: 'lla', options: REGION_IDS },
+  world: WORLD_PARAM,
   baseLoad: {
     kind: 'number',
     label: 'Base demand',
@@ -49,7 +60,7 @@ export const meshOutage = defineExperiment({
   paper: SERVICE_ROUTER_PAPER,
   figure: 'none (the locality-ring mechanism of §3 under a regional outage)',
   description:
-    'The default world at `baseLoad` of capacity everywhere. At `failAtS` every server of `failRegion` ' +
+    'The default world (or your own `world` file, validated) at `baseLoad` of capacity everywhere. At `failAtS` every server of `failRegion` ' +
     'fails; requests sent there fail until the RIB marks them down (`ribDelayMs`). Its clients then ' +
     'route by each policy: latency rings send everything to the next ring that has servers, Envoy ' +
     'shifts traffic by its priority health (all of P0 is down: everything to P1), servicerouter fills ' +
@@ -61,10 +72,11 @@ export const meshOutage = defineExperiment({
     'ServiceRouter publishes no regional-outage experiment; the run shows the mechanism, and the domino count is a model outcome.',
   params,
   async run(p, ctx) {
-    const world = defaultWorld();
+    const custom = p.world.trim() !== '';
+    const world = loadWorld(p.world);
     const R = world.regions.length;
     const cap = capacityRps(world);
-    const failIdx = regionIndex(world, p.failRegion);
+    const failIdx = resolveRegion(world, 'failRegion', p.failRegion, params.failRegion.default, custom);
     const failAtS = Math.min(p.failAtS, p.durationS - 5);
     const fromW = Math.floor((failAtS + p.durationS) / 2);
     const policies = p.policies as readonly Policy[];
@@ -133,14 +145,16 @@ export const meshOutage = defineExperiment({
         ],
         rows: summary,
       },
-      [`${p.failRegion}-clients-go-to`]: { columns: ['region', ...policies], rows: dest },
+      [`${world.regions[failIdx]!.id}-clients-go-to`]: { columns: ['region', ...policies], rows: dest },
       cascade: { columns: ['policy', 'region failed by overload', 'at (s)'], rows: cascades },
+      world: worldTable(world, custom, [['failing region', world.regions[failIdx]!.id]]),
     };
     return { metrics, tables, comparisons: [] };
   },
   charts(result: Result): ChartSpec[] {
     const policies = (result.params.policies as readonly string[]) ?? [];
-    const dest = result.tables[`${String(result.params.failRegion)}-clients-go-to`];
+    const failed = worldValue(result, 'failing region', result.params.failRegion);
+    const dest = result.tables[`${failed}-clients-go-to`];
     const charts: ChartSpec[] = [
       {
         kind: 'bar',
@@ -159,7 +173,7 @@ export const meshOutage = defineExperiment({
     if (dest)
       charts.push({
         kind: 'bar',
-        title: `Where ${String(result.params.failRegion)}'s clients' requests go after the failure`,
+        title: `Where ${failed}'s clients' requests go after the failure`,
         y: { label: 'share', format: 'percent' },
         stacked: true,
         categories: [...policies],

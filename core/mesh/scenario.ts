@@ -1,13 +1,77 @@
 // Shared pieces of the mesh experiments and view: the default world's region options, running a
 // simulation in chunks with progress, and steady-state summaries of a run's per-window record.
-import type { RunContext } from '../experiments/types';
+import type { Result, RunContext } from '../experiments/types';
 import { MeshSim, RINGS, histPercentile } from './sim';
 import type { SimConfig, SimResult } from './sim';
-import { defaultWorld } from './world';
+import { UserError } from '../experiments/errors';
+import { defaultWorld, parseWorldText } from './world';
 import type { World } from './world';
 import type { Rng } from '../kernel/rng';
 
 export const REGION_IDS: readonly string[] = defaultWorld().regions.map((r) => r.id);
+
+/**
+ * The `world` parameter (issue item 1: "users can load their own JSON, validated"): a world file's text,
+ * '' for the built-in world (assets/mesh/regions.json). Checked by world.ts's zod schema.
+ */
+export const WORLD_PARAM = {
+  kind: 'text',
+  label: 'World file',
+  help:
+    'Your own regions and RTTs as JSON (the format of assets/mesh/regions.json: regions with id, name, lat, ' +
+    'lon, continent, servers; optional rtt matrix or measuredPairs, missing pairs estimated by great circle). ' +
+    'Empty = the built-in twelve regions. Region parameters name a region of this world.',
+  default: '',
+  maxLength: 1_000_000,
+} as const;
+
+/** The world a run uses: the built-in one for '', else the user's file (one-line UserError when invalid). */
+export function loadWorld(text: string): World {
+  return text.trim() === '' ? defaultWorld() : parseWorldText(text, 'world');
+}
+
+/**
+ * The index of the region a region parameter names. In the built-in world every option exists; in a
+ * user's world the id must be one of the file's regions (a one-line error lists them otherwise), except
+ * that the parameter's default falls to the file's first region, so a file with its own ids runs as is.
+ */
+export function resolveRegion(
+  world: World,
+  param: string,
+  id: string,
+  defaultId: string,
+  custom: boolean,
+): number {
+  const i = world.regions.findIndex((r) => r.id === id);
+  if (i >= 0) return i;
+  if (custom && id === defaultId) return 0;
+  const known = world.regions.map((r) => r.id);
+  const list = known.length > 12 ? `${known.slice(0, 12).join(', ')}, …` : known.join(', ');
+  throw new UserError(
+    `${param}: region "${id}" is not in the ${custom ? 'world file' : 'world'} (its regions: ${list})`,
+  );
+}
+
+/** A result table naming the world a run used. */
+export function worldTable(
+  world: World,
+  custom: boolean,
+  extra: (string | number)[][] = [],
+): { columns: string[]; rows: (string | number)[][] } {
+  let servers = 0;
+  for (const r of world.regions) servers += r.servers;
+  return {
+    columns: ['property', 'value'],
+    rows: [
+      ['source', custom ? 'world file (the world parameter)' : 'assets/mesh/regions.json (built in)'],
+      ['name', world.name],
+      ['regions', world.regions.length],
+      ['servers', servers],
+      ['server capacity (req/s)', world.serverCapacityRps],
+      ...extra,
+    ],
+  };
+}
 
 export function capacityRps(world: World): number[] {
   return world.regions.map((r) => r.servers * world.serverCapacityRps);
@@ -99,6 +163,12 @@ export function steady(res: SimResult, fromW: number, toW: number): Steady {
     flowShare: (c) => sumRange(res.flows, 1, (w) => (w * R + c) * R, R),
     ringShare: (c) => sumRange(res.ringUse, 1, (w) => (w * R + c) * RINGS, RINGS),
   };
+}
+
+/** A value of a result's world table (e.g. the region a run used), or `fallback` for results without one. */
+export function worldValue(result: Result, property: string, fallback: unknown): string {
+  const row = result.tables.world?.rows.find((r) => r[0] === property);
+  return String(row ? row[1] : fallback);
 }
 
 /** Round for tables and metrics: 4 significant decimals keep result.json readable and stable. */

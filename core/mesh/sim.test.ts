@@ -227,6 +227,45 @@ describe('the mesh simulator', () => {
     expect(cv('power-of-two')).toBeLessThan(cv('random') * 0.8);
   });
 
+  it('draws two distinct candidates from the chosen ring, each server about equally often', () => {
+    // One region of 10 servers; 1 ms trace interval: a why-trace (both candidates) for most decisions.
+    const one = {
+      ...world,
+      regions: [{ ...world.regions[0]!, servers: 10 }],
+      rttMs: new Float64Array([0.5]),
+    };
+    const res = simulate(
+      {
+        world: one,
+        policy: 'latency-rings',
+        signal: 'none',
+        durationS: 20,
+        demandRps: [200],
+        traceEveryMs: 1,
+        traceLimit: 5000,
+      },
+      new Rng(11),
+    );
+    expect(res.traces.length).toBe(4000);
+    const first = new Array<number>(10).fill(0);
+    const second = new Array<number>(10).fill(0);
+    const pairs = new Set<string>();
+    for (const t of res.traces) {
+      const [a, b] = t.candidates;
+      expect(a!.server).not.toBe(b!.server);
+      // No load signal: nothing to compare, so the first pick stands.
+      expect(t.chosen).toBe(a!.server);
+      first[a!.server]!++;
+      second[b!.server]!++;
+      pairs.add(`${a!.server},${b!.server}`);
+    }
+    expect(pairs.size).toBe(90);
+    for (let s = 0; s < 10; s++) {
+      expect(Math.abs(first[s]! - 400)).toBeLessThan(80);
+      expect(Math.abs(second[s]! - 400)).toBeLessThan(80);
+    }
+  });
+
   it('records ring use per client in the ring order', () => {
     const res = spike('servicerouter');
     let ring2 = 0;

@@ -240,6 +240,13 @@ const C_RR = 2;
 const S_PIGGY = 0;
 const RAND_BATCH = 4096;
 const S_POLLED = 1;
+// Layout of the piggybacked views (MeshSim.pv).
+const PV = 5;
+const PV_VAL = 0;
+const PV_TIME = 1;
+const PV_PEND_VAL = 2;
+const PV_PEND_AT = 3;
+const PV_PEND_TIME = 4;
 
 type Control =
   | { kind: 'scenario'; ev: ScenarioEvent }
@@ -286,11 +293,11 @@ export class MeshSim {
   private readonly snap: Float64Array;
   private snapTime = 0;
   // piggybacked views per (client, server)
-  private readonly viewVal: Float64Array;
-  private readonly viewTime: Float64Array;
-  private readonly pendVal: Float64Array;
-  private readonly pendAt: Float64Array;
-  private readonly pendTime: Float64Array;
+  /**
+   * Per (client, server), PV values side by side (one cache line): the value in use and its time, and the
+   * pending value (riding back on a response), when it arrives, and its time.
+   */
+  private readonly pv: Float64Array;
   // groups (shards): servers per group, candidates per (group, client, ring)
   private readonly groupServers: Int32Array[];
   private readonly shardCum: Float64Array;
@@ -320,6 +327,9 @@ export class MeshSim {
   private decisions = 0;
   private readonly hist = new Float64Array(HIST_BUCKETS);
   private readonly winHist = new Float64Array(HIST_BUCKETS);
+  /** The part of winHist from before `measureFromS` (the run's histogram gets winHist - preHist). */
+  private readonly preHist = new Float64Array(HIST_BUCKETS);
+  private preCount = 0;
   private readonly res: SimResult;
   private win = 0;
   private readonly overWindows: Int32Array;
@@ -339,9 +349,9 @@ export class MeshSim {
   private readonly traceEvery: number;
   private readonly traceLimit: number;
   private readonly rttMs: Float64Array;
-  private readonly landed: Float64Array;
+  /** Requests sent to a server that was down, per [window][server region] (landed = flows - these). */
+  private readonly deadFlows: Float64Array;
   private readonly flows: Float64Array;
-  private readonly ringUse: Float64Array;
 
   constructor(config: SimConfig, rng: Rng) {
     const world = config.world;
@@ -384,11 +394,8 @@ export class MeshSim {
     this.alive = new Uint8Array(S).fill(1);
     this.ribAlive = new Uint8Array(S).fill(1);
     this.snap = new Float64Array(S);
-    this.viewVal = new Float64Array(R * S);
-    this.viewTime = new Float64Array(R * S);
-    this.pendVal = new Float64Array(R * S);
-    this.pendAt = new Float64Array(R * S).fill(Infinity);
-    this.pendTime = new Float64Array(R * S);
+    this.pv = new Float64Array(R * S * PV);
+    for (let k = PV_PEND_AT; k < this.pv.length; k += PV) this.pv[k] = Infinity;
 
     // Groups: one for an unsharded service; one per shard otherwise (§5: sharded services).
     const sh = this.cfg.shards;
@@ -484,9 +491,8 @@ export class MeshSim {
     this.pollMs = this.cfg.signal === 'polled' ? this.cfg.stalenessMs : 0;
     this.traceLimit = this.cfg.traceLimit;
     this.rttMs = world.rttMs;
-    this.landed = this.res.landed;
     this.flows = this.res.flows;
-    this.ringUse = this.res.ringUse;
+    this.deadFlows = new Float64Array(W * R);
     for (const ev of this.cfg.events ?? []) this.q.schedule(ev.atS * 1000, { kind: 'scenario', ev }, 0);
     this.cvNext = this.cfg.cvSampleMs > 0 ? this.cfg.cvSampleMs : Infinity;
     this.q.schedule(windowMs, { kind: 'rib-measure' }, 2);
@@ -556,14 +562,14 @@ export class MeshSim {
   private seenLoad(c: number, s: number, t: number): number {
     const sig = this.signalCode;
     if (sig === S_PIGGY) {
-      const k = c * this.S + s;
-      const pendAt = this.pendAt;
-      if (pendAt[k]! <= t) {
-        this.viewVal[k] = this.pendVal[k]!;
-        this.viewTime[k] = this.pendTime[k]!;
-        pendAt[k] = Infinity;
+      const k = (c * this.S + s) * PV;
+      const pv = this.pv;
+      if (pv[k + PV_PEND_AT]! <= t) {
+        pv[k + PV_VAL] = pv[k + PV_PEND_VAL]!;
+        pv[k + PV_TIME] = pv[k + PV_PEND_TIME]!;
+        pv[k + PV_PEND_AT] = Infinity;
       }
-      return this.viewVal[k]!;
+      return pv[k + PV_VAL]!;
     }
     if (sig === S_POLLED) return this.pollMs > 0 ? this.snap[s]! : this.liveOut(s, t);
     return NaN;
@@ -573,7 +579,7 @@ export class MeshSim {
     const sig = this.cfg.signal;
     if (sig === 'none') return NaN;
     if (sig === 'polled') return this.cfg.stalenessMs > 0 ? t - this.snapTime : 0;
-    return t - this.viewTime[c * this.S + s]!;
+    return t - this.pv[(c * this.S + s) * PV + PV_TIME]!;
   }
 
   private handle(ev: Control, t: number): void {
@@ -677,6 +683,14 @@ export class MeshSim {
     const { R, res } = this;
     const w = this.win;
     if (w >= res.windows) return;
+    // Requests per ring and landed per region from the window's flows (exact: whole request counts).
+    for (let c = 0; c < R; c++)
+      for (let r = 0; r < R; r++) {
+        const f = res.flows[(w * R + c) * R + r]!;
+        res.ringUse[(w * R + c) * RINGS + this.ringOf[c * R + r]!]! += f;
+        res.landed[w * R + r]! += f;
+      }
+    for (let r = 0; r < R; r++) res.landed[w * R + r]! -= this.deadFlows[w * R + r]!;
     const capRegion = new Float64Array(R);
     for (let s = 0; s < this.S; s++)
       if (this.alive[s]) capRegion[this.serverRegion[s]!]! += this.muPerMs * 1000;
@@ -685,7 +699,14 @@ export class MeshSim {
     res.ringKeep.set(this.keep, w * R * RINGS);
     res.p50PerWindow[w] = histPercentile(this.winHist, 50);
     res.p99PerWindow[w] = histPercentile(this.winHist, 99);
-    this.winHist.fill(0);
+    // The window's latencies join the run's histogram (exact: whole request counts).
+    const { hist, winHist, preHist } = this;
+    if (this.preCount > 0) {
+      for (let b = 0; b < HIST_BUCKETS; b++) hist[b]! += winHist[b]! - preHist[b]!;
+      preHist.fill(0);
+      this.preCount = 0;
+    } else for (let b = 0; b < HIST_BUCKETS; b++) hist[b]! += winHist[b]!;
+    winHist.fill(0);
     // Domino: a region kept above crashUtil for crashWindows windows fails.
     if (this.cfg.crashUtil > 0) {
       for (let r = 0; r < R; r++) {
@@ -706,8 +727,6 @@ export class MeshSim {
   /** Run to the end; returns the per-window record and totals. */
   private stepStart = 0;
   private curW = 0;
-  private stepT0 = 0;
-  private stepDt = 0;
   private cvNext = Infinity;
   private readonly handler = (ev: Control, time: number): void => this.handle(ev, time);
 
@@ -731,9 +750,7 @@ export class MeshSim {
       this.carry = expected - n * this.weight;
       const t1 = Math.min(t0 + step, endMs);
       const dt = (t1 - t0) / Math.max(1, n);
-      this.stepT0 = t0;
-      this.stepDt = dt;
-      for (let i = 0; i < n; i++) this.route(i);
+      this.routeStep(n, t0, dt);
       while (this.cvNext < t1) {
         this.sampleCv(this.cvNext);
         this.cvNext += this.cfg.cvSampleMs;
@@ -796,205 +813,272 @@ export class MeshSim {
   }
 
   /**
-   * Request i of the current step: client, shard, ring, server; then the server's fluid queue. (An integer
-   * argument: a double passed to a call that is not inlined would be boxed on every request.)
+   * The n requests of one step, evenly spaced from t0 by dt: per request client, shard, ring, server; then
+   * the server's fluid queue. One loop with every table hoisted into locals (the hot path: no allocation,
+   * no closure and no property lookups per request unless the request is traced).
    */
-  private route(i: number): void {
-    const t = this.stepT0 + (i + 0.5) * this.stepDt;
-    const wgt = this.weight;
+  private routeStep(n: number, t0: number, dt: number): void {
     const R = this.R;
+    const S = this.S;
+    const G = this.G;
     const pc = this.policyCode;
-    // Client region by demand share.
-    // Client region by demand share: Walker's alias table, one draw.
-    let u = (this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill()) * R;
-    let c = u | 0;
-    if (u - c >= this.aliasProb[c]!) c = this.aliasOf[c]!;
-    let g = 0;
-    if (this.G > 1) {
-      u = this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill();
-      const shardCum = this.shardCum;
-      while (g < this.G - 1 && shardCum[g]! <= u) g++;
-    }
-    const tracing =
-      this.traceEvery > 0 && t >= this.traceNext[c]! && this.res.traces.length < this.traceLimit;
-    const steps: RingStep[] | null = tracing ? [] : null;
-    const base = (g * R + c) * RINGS;
+    const choice = this.choiceCode;
+    const sig = this.signalCode;
+    const wgt = this.weight;
+    const halfGroup = (wgt + 1) / 2;
+    const mu = this.muPerMs;
+    const invMu = 1 / mu;
+    const hopMs = this.hopMs;
+    const measureFromMs = this.measureFromMs;
+    const pollLive = sig === S_POLLED && this.pollMs === 0;
+    const traceEvery = this.traceEvery;
+    const traceNext = this.traceNext;
+    const rnd = this.rnd;
+    const rbuf = this.rbuf;
+    let rpos = this.rpos;
+    const aliasProb = this.aliasProb;
+    const aliasOf = this.aliasOf;
+    const shardCum = this.shardCum;
     const candLen = this.candLen;
-    let ring = -1;
-    let server = -1;
-    if (pc === P_RR_GLOBAL) {
-      const n = this.globalLen[g]!;
-      if (n > 0) {
-        const p = this.globalPtr[g * R + c]! % n;
-        this.globalPtr[g * R + c] = p + 1;
-        server = this.globalCand[g]![p]!;
-        ring = this.ringOf[c * R + this.serverRegion[server]!]!;
+    const candStart = this.candStart;
+    const cand = this.cand;
+    const rrPtr = this.rrPtr;
+    const envCum = this.envCum;
+    const keep = this.keep;
+    const offered = this.offered;
+    const pv = this.pv;
+    const snap = this.snap;
+    const out = this.out;
+    const last = this.last;
+    const alive = this.alive;
+    const serverRegion = this.serverRegion;
+    const ringOf = this.ringOf;
+    const rttMs = this.rttMs;
+    const winHist = this.winHist;
+    const flows = this.flows;
+    const w = this.curW;
+    const wr = w * R;
+    let completed = this.completed;
+    for (let i = 0; i < n; i++) {
+      const t = t0 + (i + 0.5) * dt;
+      // Client region by demand share: Walker's alias table, one draw.
+      if (rpos === RAND_BATCH) {
+        rnd.fill(rbuf);
+        rpos = 0;
       }
-    } else {
-      if (pc === P_ENVOY) {
-        u = this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill();
-        const envCum = this.envCum;
-        for (let j = 0; j < RINGS; j++) {
-          if (candLen[base + j]! > 0 && u < envCum[base + j]!) {
+      let u = rbuf[rpos++]! * R;
+      let c = u | 0;
+      if (u - c >= aliasProb[c]!) c = aliasOf[c]!;
+      let g = 0;
+      if (G > 1) {
+        if (rpos === RAND_BATCH) {
+          rnd.fill(rbuf);
+          rpos = 0;
+        }
+        u = rbuf[rpos++]!;
+        while (g < G - 1 && shardCum[g]! <= u) g++;
+      }
+      const tracing = traceEvery > 0 && t >= traceNext[c]! && this.res.traces.length < this.traceLimit;
+      const steps: RingStep[] | null = tracing ? [] : null;
+      const base = (g * R + c) * RINGS;
+      let ring = -1;
+      let server = -1;
+      if (pc === P_RR_GLOBAL) {
+        const m = this.globalLen[g]!;
+        if (m > 0) {
+          const p = this.globalPtr[g * R + c]! % m;
+          this.globalPtr[g * R + c] = p + 1;
+          server = this.globalCand[g]![p]!;
+          ring = ringOf[c * R + serverRegion[server]!]!;
+        }
+      } else {
+        if (pc === P_ENVOY) {
+          if (rpos === RAND_BATCH) {
+            rnd.fill(rbuf);
+            rpos = 0;
+          }
+          u = rbuf[rpos++]!;
+          for (let j = 0; j < RINGS; j++) {
+            if (candLen[base + j]! > 0 && u < envCum[base + j]!) {
+              ring = j;
+              break;
+            }
+          }
+          if (ring < 0) for (let j = 0; j < RINGS && ring < 0; j++) if (candLen[base + j]! > 0) ring = j;
+          if (steps) this.envoySteps(steps, base, ring);
+        } else {
+          // §3: start from ring1; keep the first ring with a server in bound (latency-rings), or, with
+          // load-aware rings, keep it unless its published load is over the threshold, in which case the
+          // share above the threshold spills to the next ring.
+          let lastInBound = -1;
+          const cr = c * RINGS;
+          for (let j = 0; j < RINGS; j++) {
+            const len = candLen[base + j]!;
+            if (len === 0) continue;
+            lastInBound = j;
+            if (pc === P_SR) {
+              offered[cr + j]! += wgt;
+              const k = keep[cr + j]!;
+              let spill = false;
+              if (k < 1) {
+                if (rpos === RAND_BATCH) {
+                  rnd.fill(rbuf);
+                  rpos = 0;
+                }
+                spill = rbuf[rpos++]! >= k;
+              }
+              if (steps)
+                steps.push({ ring: j, servers: len, seen: this.seen[cr + j]!, keep: k, spilled: spill });
+              if (spill) continue;
+            } else if (steps) steps.push({ ring: j, servers: len, seen: 0, keep: 1, spilled: false });
             ring = j;
             break;
           }
+          // Every ring over threshold: the outermost ring with servers takes the rest.
+          if (ring < 0) ring = lastInBound;
         }
-        if (ring < 0) for (let j = 0; j < RINGS && ring < 0; j++) if (candLen[base + j]! > 0) ring = j;
-        if (steps) {
-          let prev = 0;
-          for (let j = 0; j < RINGS; j++) {
-            const cum = envCum[base + j]!;
-            steps.push({
-              ring: j,
-              servers: candLen[base + j]!,
-              seen: cum - prev,
-              keep: cum - prev,
-              spilled: j < ring,
-            });
-            prev = cum;
-            if (j === ring) break;
+        if (ring >= 0) {
+          const slot = base + ring;
+          const start = candStart[slot]!;
+          const len = candLen[slot]!;
+          if (choice === C_RR) {
+            const p = rrPtr[slot]! % len;
+            rrPtr[slot] = p + 1;
+            server = cand[start + p]!;
+          } else {
+            if (rpos === RAND_BATCH) {
+              rnd.fill(rbuf);
+              rpos = 0;
+            }
+            const x = rbuf[rpos++]! * len;
+            const ia = x | 0;
+            const a = cand[start + ia]!;
+            server = a;
+            if (choice === C_P2C && len > 1) {
+              // The second candidate, another of the ring's servers, from the same 32-bit draw: given
+              // ia, the fraction x - ia is uniform on a grid of len / 2^32 (ample for rings of up to
+              // ~10^5 servers), so one draw gives both indices.
+              let ib = ia + 1 + (((x - ia) * (len - 1)) | 0);
+              if (ib >= len) ib -= len;
+              const b = cand[start + ib]!;
+              // The loads as this client sees them.
+              let la = 0;
+              let lb = 0;
+              if (sig === S_PIGGY) {
+                const ka = (c * S + a) * PV;
+                const kb = (c * S + b) * PV;
+                if (pv[ka + PV_PEND_AT]! <= t) {
+                  pv[ka + PV_VAL] = pv[ka + PV_PEND_VAL]!;
+                  pv[ka + PV_TIME] = pv[ka + PV_PEND_TIME]!;
+                  pv[ka + PV_PEND_AT] = Infinity;
+                }
+                if (pv[kb + PV_PEND_AT]! <= t) {
+                  pv[kb + PV_VAL] = pv[kb + PV_PEND_VAL]!;
+                  pv[kb + PV_TIME] = pv[kb + PV_PEND_TIME]!;
+                  pv[kb + PV_PEND_AT] = Infinity;
+                }
+                la = pv[ka + PV_VAL]!;
+                lb = pv[kb + PV_VAL]!;
+              } else if (sig === S_POLLED) {
+                if (pollLive) {
+                  la = out[a]! - mu * (t - last[a]!);
+                  lb = out[b]! - mu * (t - last[b]!);
+                  if (la < 0) la = 0;
+                  if (lb < 0) lb = 0;
+                } else {
+                  la = snap[a]!;
+                  lb = snap[b]!;
+                }
+              }
+              // With no load signal (la = lb = 0) there is nothing to compare: the first random pick stands.
+              if (lb < la) server = b;
+              if (tracing) {
+                const none = sig !== S_PIGGY && sig !== S_POLLED;
+                this.traceCandidates = [
+                  this.candidate(c, a, none ? NaN : la, t),
+                  this.candidate(c, b, none ? NaN : lb, t),
+                ];
+              }
+            } else if (tracing) this.traceCandidates = [this.candidate(c, a, this.seenLoad(c, a, t), t)];
           }
         }
+      }
+      if (server < 0) {
+        this.failedN += wgt;
+        this.res.errors[w]! += wgt;
+        if (tracing) this.pushTrace(t, c, g, steps, ring, -1, -1, 0, true);
+        continue;
+      }
+      const region = serverRegion[server]!;
+      // Ring use and landed counts are derived from the flows when the window closes.
+      flows[(wr + c) * R + region]! += wgt;
+      // SRLib vs SRProxy: a proxy adds a hop each way (§6); its CPU is accounted in finish().
+      let latency = rttMs[c * R + region]! + hopMs;
+      let failed = false;
+      if (alive[server] === 0) {
+        failed = true;
+        this.failedN += wgt;
+        this.res.errors[w]! += wgt;
+        this.deadFlows[wr + region]! += wgt;
       } else {
-        // §3: start from ring1; keep the first ring with a server in bound (latency-rings), or, with
-        // load-aware rings, keep it unless its published load is over the threshold, in which case the
-        // share above the threshold spills to the next ring.
-        let lastInBound = -1;
-        const cr = c * RINGS;
-        for (let j = 0; j < RINGS; j++) {
-          const len = candLen[base + j]!;
-          if (len === 0) continue;
-          lastInBound = j;
-          if (pc === P_SR) {
-            this.offered[cr + j]! += wgt;
-            const k = this.keep[cr + j]!;
-            const spill = k < 1 && (this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill()) >= k;
-            if (steps)
-              steps.push({ ring: j, servers: len, seen: this.seen[cr + j]!, keep: k, spilled: spill });
-            if (spill) continue;
-          } else if (steps) steps.push({ ring: j, servers: len, seen: 0, keep: 1, spilled: false });
-          ring = j;
-          break;
+        const prev = out[server]!;
+        let o = prev - mu * (t - last[server]!);
+        if (o < 0) o = 0;
+        completed += prev - o;
+        const now = o + wgt;
+        out[server] = now;
+        last[server] = t;
+        // Mean wait of the group's requests in the fluid FIFO: (o + (w + 1) / 2) / mu; (o + 1) / mu for w = 1.
+        latency += (o + halfGroup) * invMu;
+        const b = latency < 1000 ? (latency * 10) | 0 : histBucket(latency);
+        winHist[b]! += wgt;
+        if (t < measureFromMs) {
+          this.preHist[b]! += wgt;
+          this.preCount++;
         }
-        // Every ring over threshold: the outermost ring with servers takes the rest.
-        if (ring < 0) ring = lastInBound;
-      }
-      if (ring >= 0) {
-        const slot = base + ring;
-        const start = this.candStart[slot]!;
-        const len = candLen[slot]!;
-        const cand = this.cand;
-        if (this.choiceCode === C_RR) {
-          const p = this.rrPtr[slot]! % len;
-          this.rrPtr[slot] = p + 1;
-          server = cand[start + p]!;
-        } else {
-          const ia = Math.floor((this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill()) * len);
-          const a = cand[start + ia]!;
-          server = a;
-          if (this.choiceCode === C_P2C && len > 1) {
-            const ib =
-              (ia +
-                1 +
-                Math.floor((this.rpos < RAND_BATCH ? this.rbuf[this.rpos++]! : this.refill()) * (len - 1))) %
-              len;
-            const b = cand[start + ib]!;
-            // The loads as this client sees them (inlined: this is the hot path).
-            let la = 0;
-            let lb = 0;
-            const sig = this.signalCode;
-            if (sig === S_PIGGY) {
-              const ka = c * this.S + a;
-              const kb = c * this.S + b;
-              const pendAt = this.pendAt;
-              if (pendAt[ka]! <= t) {
-                this.viewVal[ka] = this.pendVal[ka]!;
-                this.viewTime[ka] = this.pendTime[ka]!;
-                pendAt[ka] = Infinity;
-              }
-              if (pendAt[kb]! <= t) {
-                this.viewVal[kb] = this.pendVal[kb]!;
-                this.viewTime[kb] = this.pendTime[kb]!;
-                pendAt[kb] = Infinity;
-              }
-              la = this.viewVal[ka]!;
-              lb = this.viewVal[kb]!;
-            } else if (sig === S_POLLED) {
-              if (this.pollMs > 0) {
-                la = this.snap[a]!;
-                lb = this.snap[b]!;
-              } else {
-                la = this.out[a]! - this.muPerMs * (t - this.last[a]!);
-                lb = this.out[b]! - this.muPerMs * (t - this.last[b]!);
-                if (la < 0) la = 0;
-                if (lb < 0) lb = 0;
-              }
-            }
-            // With no load signal (la = lb = 0) there is nothing to compare: the first random pick stands.
-            if (lb < la) server = b;
-            if (tracing) {
-              const none = sig !== S_PIGGY && sig !== S_POLLED;
-              this.traceCandidates = [
-                this.candidate(c, a, none ? NaN : la, t),
-                this.candidate(c, b, none ? NaN : lb, t),
-              ];
-            }
-          } else if (tracing) this.traceCandidates = [this.candidate(c, a, this.seenLoad(c, a, t), t)];
+        if (sig === S_PIGGY) {
+          // The server's outstanding count rides back on the response: the client can use it once the
+          // response has arrived, i.e. after this request's latency.
+          const k = (c * S + server) * PV;
+          const pendAt = pv[k + PV_PEND_AT]!;
+          if (pendAt <= t) {
+            pv[k + PV_VAL] = pv[k + PV_PEND_VAL]!;
+            pv[k + PV_TIME] = pv[k + PV_PEND_TIME]!;
+          }
+          if (pendAt <= t || pendAt === Infinity) {
+            pv[k + PV_PEND_VAL] = now;
+            pv[k + PV_PEND_TIME] = t;
+            pv[k + PV_PEND_AT] = t + latency;
+          }
         }
       }
-    }
-    this.sent += wgt;
-    this.decisions++;
-    const w = this.curW;
-    if (server < 0) {
-      this.failedN += wgt;
-      this.res.errors[w]! += wgt;
-      if (tracing) this.pushTrace(t, c, g, steps, ring, -1, -1, 0, true);
-      return;
-    }
-    const region = this.serverRegion[server]!;
-    const wr = w * R;
-    this.ringUse[(wr + c) * RINGS + ring]! += wgt;
-    this.flows[(wr + c) * R + region]! += wgt;
-    // SRLib vs SRProxy: a proxy adds a hop each way (§6); its CPU is accounted in finish().
-    let latency = this.rttMs[c * R + region]! + this.hopMs;
-    let failed = false;
-    if (this.alive[server] === 0) {
-      failed = true;
-      this.failedN += wgt;
-      this.res.errors[w]! += wgt;
-    } else {
-      let o = this.out[server]! - this.muPerMs * (t - this.last[server]!);
-      if (o < 0) o = 0;
-      this.completed += this.out[server]! - o;
-      const now = o + wgt;
-      this.out[server] = now;
-      this.last[server] = t;
-      this.landed[wr + region]! += wgt;
-      // Mean wait of the group's requests in the fluid FIFO: (o + (w + 1) / 2) / mu; (o + 1) / mu for w = 1.
-      latency += (o + (wgt + 1) / 2) / this.muPerMs;
-      const b = latency < 1000 ? (latency * 10) | 0 : histBucket(latency);
-      if (t >= this.measureFromMs) this.hist[b]! += wgt;
-      this.winHist[b]! += wgt;
-      if (this.signalCode === S_PIGGY) {
-        // The server's outstanding count rides back on the response: the client can use it once the
-        // response has arrived, i.e. after this request's latency.
-        const k = c * this.S + server;
-        const pendAt = this.pendAt;
-        if (pendAt[k]! <= t) {
-          this.viewVal[k] = this.pendVal[k]!;
-          this.viewTime[k] = this.pendTime[k]!;
-          pendAt[k] = Infinity;
-        }
-        if (pendAt[k] === Infinity) {
-          this.pendVal[k] = now;
-          this.pendTime[k] = t;
-          pendAt[k] = t + latency;
-        }
+      if (tracing) {
+        this.rpos = rpos;
+        this.completed = completed;
+        this.pushTrace(t, c, g, steps, ring, server, region, latency, failed);
       }
     }
-    if (tracing) this.pushTrace(t, c, g, steps, ring, server, region, latency, failed);
+    this.rpos = rpos;
+    this.completed = completed;
+    this.sent += n * wgt;
+    this.decisions += n;
+  }
+
+  /** Envoy's priority loads for a why-trace, up to the chosen level. */
+  private envoySteps(steps: RingStep[], base: number, ring: number): void {
+    let prev = 0;
+    for (let j = 0; j < RINGS; j++) {
+      const cum = this.envCum[base + j]!;
+      steps.push({
+        ring: j,
+        servers: this.candLen[base + j]!,
+        seen: cum - prev,
+        keep: cum - prev,
+        spilled: j < ring,
+      });
+      prev = cum;
+      if (j === ring) break;
+    }
   }
 
   private pushTrace(
@@ -1024,13 +1108,6 @@ export class MeshSim {
       failed,
     });
     this.traceCandidates = [];
-  }
-
-  /** Refill the draw buffer and return its first draw. */
-  private refill(): number {
-    this.rnd.fill(this.rbuf);
-    this.rpos = 1;
-    return this.rbuf[0]!;
   }
 
   /** The servers holding shard g (all servers for an unsharded service). */

@@ -4,8 +4,18 @@ import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result, Table } from '../experiments/types';
 import { POLICIES } from './sim';
 import type { Deployment, Policy, Signal } from './sim';
-import { REGION_IDS, capacityRps, round4, runWithProgress, steady } from './scenario';
-import { defaultWorld, regionIndex } from './world';
+import {
+  REGION_IDS,
+  WORLD_PARAM,
+  capacityRps,
+  loadWorld,
+  resolveRegion,
+  round4,
+  runWithProgress,
+  steady,
+  worldTable,
+  worldValue,
+} from './scenario';
 
 export const SERVICE_ROUTER_PAPER =
   'Shi et al., "ServiceRouter: Hyperscale and Minimal Cost Service Mesh at Meta", OSDI 2023';
@@ -32,6 +42,7 @@ const params = {
     max: 10,
     unit: '× local capacity',
   },
+  world: WORLD_PARAM,
   baseLoad: {
     kind: 'number',
     label: 'Base demand',
@@ -116,7 +127,7 @@ export const meshSpike = defineExperiment({
   figure: 'the cross-region incident in the global load-balancing evaluation (spill kept load below 75%)',
   description:
     "Twelve regions (Meta's data-center sites, RTTs estimated from great-circle distance × 1.5; see " +
-    'assets/mesh/regions.json), 100 req/s per server, every region at `baseLoad` of its capacity. At ' +
+    'assets/mesh/regions.json; or your own `world` file, validated), 100 req/s per server, every region at `baseLoad` of its capacity. At ' +
     '`spikeAtS` the clients of one region raise their demand to `spikeFactor` × that region’s capacity. ' +
     'Every request is routed individually: ring by latency bound (5/35/80/∞ ms, §3), then the less ' +
     'loaded of two random servers by the load value the client holds (piggybacked on responses, polled, ' +
@@ -134,10 +145,11 @@ export const meshSpike = defineExperiment({
     'Assumptions: server counts and capacity are illustrative, not Meta figures.',
   params,
   async run(p, ctx) {
-    const world = defaultWorld();
+    const custom = p.world.trim() !== '';
+    const world = loadWorld(p.world);
     const R = world.regions.length;
     const cap = capacityRps(world);
-    const spikeIdx = regionIndex(world, p.spikeRegion);
+    const spikeIdx = resolveRegion(world, 'spikeRegion', p.spikeRegion, params.spikeRegion.default, custom);
     const spikeAtS = Math.min(p.spikeAtS, p.durationS - 2);
     const fromW = Math.floor((spikeAtS + p.durationS) / 2);
     const policies = p.policies as readonly Policy[];
@@ -223,6 +235,7 @@ export const meshSpike = defineExperiment({
         columns: ['t (s)', ...policies],
         rows: (series[policies[0]!] ?? []).map(([t], w) => [t, ...policies.map((q) => series[q]![w]![1])]),
       },
+      world: worldTable(world, custom, [['spiking region', world.regions[spikeIdx]!.id]]),
     };
     const comparisons = policies.includes('servicerouter')
       ? [
@@ -255,7 +268,7 @@ export const meshSpike = defineExperiment({
     if (timeline)
       charts.push({
         kind: 'line',
-        title: `Utilisation of ${String(result.params.spikeRegion)} over time`,
+        title: `Utilisation of ${worldValue(result, 'spiking region', result.params.spikeRegion)} over time`,
         x: { label: 'time (s)' },
         y: { label: 'utilisation', format: 'percent', min: 0 },
         series: policies.map((p, i) => ({
@@ -266,7 +279,7 @@ export const meshSpike = defineExperiment({
     if (rings)
       charts.push({
         kind: 'bar',
-        title: `Where ${String(result.params.spikeRegion)}'s clients' requests go, by ring`,
+        title: `Where ${worldValue(result, 'spiking region', result.params.spikeRegion)}'s clients' requests go, by ring`,
         y: { label: 'share of requests', format: 'percent' },
         stacked: true,
         categories: rings.rows.map((r) => String(r[0])),

@@ -10,6 +10,20 @@ async function build(raw: Record<string, string>, seed = 1): Promise<MeshViewMod
 }
 
 describe('the mesh view model', () => {
+  it('builds on a user world file, and rejects a bad one in one line', async () => {
+    const world = JSON.stringify({
+      regions: [
+        { id: 'a', name: 'A', lat: 10, lon: 10, continent: 'x', servers: 8 },
+        { id: 'b', name: 'B', lat: 10, lon: 11, continent: 'x', servers: 8 },
+      ],
+    });
+    const m = await build({ world, durationS: '10' });
+    expect(m.regions.map((r) => r.id)).toEqual(['a', 'b']);
+    await expect(build({ world: world.replace('"servers":8', '"servers":0') })).rejects.toThrow(
+      /^world: regions\.0\.servers: /,
+    );
+  });
+
   it('shows the spike region spilling under servicerouter, with a why line naming the rings', async () => {
     const m = await build({});
     const w = 25;

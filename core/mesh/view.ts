@@ -5,8 +5,7 @@ import { defineLabView } from '../experiments/types';
 import type { ParamsOf } from '../experiments/types';
 import { DEFAULT_BOUNDS_MS, POLICIES, RINGS } from './sim';
 import type { Policy, ScenarioEvent, WhyTrace } from './sim';
-import { REGION_IDS, capacityRps, runWithProgress } from './scenario';
-import { defaultWorld, regionIndex } from './world';
+import { REGION_IDS, WORLD_PARAM, capacityRps, loadWorld, resolveRegion, runWithProgress } from './scenario';
 
 const params = {
   scenario: { kind: 'enum', label: 'Incident', default: 'spike', options: ['spike', 'outage'] },
@@ -30,6 +29,7 @@ const params = {
   threshold: { kind: 'number', label: 'Spill threshold', default: 0.75, min: 0.1, max: 1 },
   durationS: { kind: 'int', label: 'Duration', default: 90, min: 10, max: 600, unit: 's (simulated)' },
   incidentAtS: { kind: 'int', label: 'Incident at', default: 15, min: 1, max: 500, unit: 's' },
+  world: WORLD_PARAM,
 } as const;
 
 export interface MeshViewRegion {
@@ -86,10 +86,11 @@ export const meshView = defineLabView({
     'the map shows per-second utilisation, traffic between regions, and why a client region routes as it does.',
   params,
   async build(p: ParamsOf<typeof params>, ctx): Promise<MeshViewModel> {
-    const world = defaultWorld();
+    const custom = p.world.trim() !== '';
+    const world = loadWorld(p.world);
     const R = world.regions.length;
     const cap = capacityRps(world);
-    const incident = regionIndex(world, p.region);
+    const incident = resolveRegion(world, 'region', p.region, params.region.default, custom);
     const atS = Math.min(p.incidentAtS, p.durationS - 2);
     const scenario = p.scenario === 'outage' ? 'outage' : 'spike';
     const events: ScenarioEvent[] =

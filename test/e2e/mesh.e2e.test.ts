@@ -78,6 +78,37 @@ describe('the mesh lab in Chromium', () => {
     expect(data.traces.length).toBeGreaterThan(10);
   });
 
+  it('loads a world file from the panel: a bad one is named in one line, a good one runs on its regions', async () => {
+    await page.getByTestId('experiment-panel').waitFor();
+    for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);
+    const regions = [
+      { id: 'east', name: 'East', lat: 39, lon: -77.5, continent: 'na', servers: 10 },
+      { id: 'west', name: 'West', lat: 45.6, lon: -121.2, continent: 'na', servers: 30 },
+    ];
+    const bad = { regions: [{ ...regions[0], lat: 139 }, regions[1]] };
+    await page.getByTestId('param-world').setInputFiles({
+      name: 'bad-world.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(bad)),
+    });
+    await expect.poll(() => page.getByTestId('param-summary-world').textContent()).not.toBe('no file loaded');
+    await page.getByTestId('run-button').click();
+    await expect
+      .poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 })
+      .toMatch(/world: regions\.0\.lat: .*90/);
+    await page.getByTestId('param-world').setInputFiles({
+      name: 'world.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ name: 'two coasts', regions })),
+    });
+    await page.getByTestId('run-button').click();
+    const results = page.getByTestId('results');
+    await expect.poll(() => results.textContent(), { timeout: 90_000 }).toMatch(/two coasts/);
+    await page.screenshot({ path: join('/tmp', 'mesh-world-file.png') });
+    await page.getByRole('button', { name: 'clear' }).click();
+    await expect.poll(() => page.getByTestId('param-summary-world').textContent()).toBe('no file loaded');
+  });
+
   it('runs mesh-spike from the panel and exports a report equal to a Node-side run', async () => {
     await page.getByTestId('experiment-panel').waitFor();
     for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);

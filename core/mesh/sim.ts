@@ -743,7 +743,7 @@ export class MeshSim {
     while (this.stepStart < stop) {
       const t0 = this.stepStart;
       this.q.run(this.handler, { until: t0 });
-      // Windows close at step boundaries, so a step's requests all fall in one window.
+      // Windows close at step boundaries, so all of a step's requests land in the same window (never split).
       this.curW = this.win < this.res.windows ? this.win : this.res.windows - 1;
       const expected = (this.totalDemand * step) / 1000 + this.carry;
       const n = Math.floor(expected / this.weight);

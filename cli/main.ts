@@ -203,7 +203,12 @@ function program(io: Io, state: { exitCode: number }): Command {
     .command('list')
     .description('list the experiments')
     .action(() => {
-      const rows = listExperiments().map((e) => [e.id, e.lab, e.figure.split(' ')[0] ?? '', e.title]);
+      const rows = listExperiments().map((e) => [
+        e.id,
+        e.lab,
+        e.figure.length > 28 ? `${e.figure.slice(0, 27)}…` : e.figure,
+        e.title,
+      ]);
       for (const l of textTable(['experiment', 'lab', 'figure', 'title'], rows)) io.out(l);
     });
 

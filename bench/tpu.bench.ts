@@ -1,6 +1,8 @@
 // Benchmark of the TPU pod lab (core/tpu): availability Monte Carlo trials/s (all 7 slice sizes, static and
-// OCS rules per trial) and the pod simulator's simulated days/s for both designs. Prints checksums too, so
-// a run doubles as a determinism check. Run: npx tsx bench/tpu.bench.ts
+// OCS rules per trial) on the CPU and, when Node has a WebGPU adapter, on the GPU kernel (same counts
+// required), and the pod simulator's simulated days/s for both designs. Prints checksums too, so a run
+// doubles as a determinism check. Run: npx tsx bench/tpu.bench.ts (SwiftShader: LAB_GPU_SWIFTSHADER=1).
+import { nodeWebGpuBackend } from '../cli/gpu';
 import { Rng } from '../core/kernel/rng';
 import { estimateAvailability } from '../core/tpu/availability';
 import { SHAPE_BY_SIZE, SLICE_SIZES } from '../core/tpu/slices';
@@ -20,6 +22,36 @@ async function monteCarlo(trials: number, host: number): Promise<void> {
     `availability Monte Carlo, host ${host}: ${trials} trials in ${s.toFixed(3)} s = ${Math.round(trials / s).toLocaleString('en-US')} trials/s ` +
       `(7 sizes x 2 rules each; checksum ${checksum.toFixed(6)})`,
   );
+}
+
+/** The same Monte Carlo on the WebGPU kernel (one launch per run): trials/s, speed-up, and equal counts. */
+async function monteCarloGpu(sizes: number[], host: number): Promise<void> {
+  const made = await nodeWebGpuBackend();
+  if (!made.backend) {
+    console.log(`availability Monte Carlo on WebGPU: skipped (${made.reason})`);
+    return;
+  }
+  const b = made.backend;
+  if (/swiftshader/i.test(b.adapter) && process.env.LAB_GPU_SWIFTSHADER !== '1') {
+    console.log(`availability Monte Carlo on WebGPU: skipped (${b.adapter}; set LAB_GPU_SWIFTSHADER=1)`);
+    b.dispose();
+    return;
+  }
+  for (const trials of sizes) {
+    const t0 = performance.now();
+    const cpu = await estimateAvailability(new Rng(1), host, shapes, trials);
+    const cpuS = (performance.now() - t0) / 1000;
+    const gpu = await estimateAvailability(new Rng(1), host, shapes, trials, undefined, b);
+    const gpuS = (gpu.ms ?? 0) / 1000;
+    const same =
+      JSON.stringify([cpu.staticHits, cpu.ocsHits]) === JSON.stringify([gpu.staticHits, gpu.ocsHits]);
+    console.log(
+      `availability Monte Carlo on ${b.adapter}, host ${host}: ${trials} trials in ${gpuS.toFixed(3)} s ` +
+        `(submit to read-back) = ${Math.round(trials / gpuS).toLocaleString('en-US')} trials/s; CPU ${cpuS.toFixed(3)} s; ` +
+        `GPU/CPU speed ${(cpuS / gpuS).toFixed(2)}x; counts ${same ? 'identical' : 'DIFFER'}`,
+    );
+  }
+  b.dispose();
 }
 
 async function podSim(design: Design, days: number): Promise<void> {
@@ -73,5 +105,9 @@ async function podSim(design: Design, days: number): Promise<void> {
 
 await monteCarlo(100_000, 0.99);
 await monteCarlo(100_000, 0.9);
+await monteCarloGpu(
+  process.env.LAB_GPU_SWIFTSHADER === '1' ? [5_000] : [100_000, 1_000_000, 10_000_000],
+  0.99,
+);
 await podSim('ocs', 365);
 await podSim('static', 365);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attentionWgsl } from '../renderer/gpu/pagedAttention/kernel';
 import { SWIFTSHADER_ICD } from './gpu';
+import { AVAILABILITY_CHECKS } from './gpuCheck';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -15,8 +16,12 @@ interface CheckLine {
   philoxWords?: number;
   philoxMismatches?: number;
   errors?: { paged: number; contiguous: number }[];
+  availability?: { seed: number; host: number; trials: number; gpu: number[]; cpu: number[] }[];
 }
-function runCheck(which: 'philox' | 'attention'): {
+function runCheck(
+  which: 'philox' | 'attention' | 'availability',
+  ...args: string[]
+): {
   lines: CheckLine[];
   signal: NodeJS.Signals | null;
   status: number | null;
@@ -24,7 +29,7 @@ function runCheck(which: 'philox' | 'attention'): {
 } {
   const env = { ...process.env };
   if (!env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/gpuCheck.ts', which], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/gpuCheck.ts', which, ...args], {
     cwd: ROOT,
     env,
     encoding: 'utf8',
@@ -39,12 +44,13 @@ function runCheck(which: 'philox' | 'attention'): {
 
 /** Run the check up to 3 times until `want` appears: Dawn on SwiftShader under Node crashes at random. */
 function checkUntil(
-  which: 'philox' | 'attention',
+  which: 'philox' | 'attention' | 'availability',
   want: (l: CheckLine) => boolean,
+  ...args: string[]
 ): ReturnType<typeof runCheck> {
-  let run = runCheck(which);
+  let run = runCheck(which, ...args);
   for (let attempt = 1; attempt < 3 && !run.lines.some(want) && run.lines[0]?.adapter; attempt++)
-    run = runCheck(which);
+    run = runCheck(which, ...args);
   return run;
 }
 
@@ -96,4 +102,34 @@ describe('WebGPU kernels in Node', () => {
       expect(e.contiguous).toBeLessThanOrEqual(1e-4);
     }
   });
+
+  it.for(AVAILABILITY_CHECKS.map((c, i) => [i, ...c] as const))(
+    'availability Monte Carlo check %i (seed %i, host %f, %i trials): WebGPU counts equal the CPU counts exactly',
+    ([i, seed, host, trials], ctx) => {
+      const run = checkUntil('availability', (l) => l.availability !== undefined, String(i));
+      const first = run.lines[0];
+      if (!first || first.adapter === null) {
+        ctx.skip(`no WebGPU adapter in Node: ${first?.reason ?? run.stderr.split('\n')[0]}`);
+        return;
+      }
+      const done = run.lines.find((l) => l.availability);
+      if (!done && run.signal !== null && /swiftshader/i.test(first.adapter)) {
+        ctx.skip(
+          `${first.adapter} crashed or hung the Node process (${run.signal}) in 3 tries on the availability kernel ` +
+            '(a SwiftShader-under-Node failure seen here about once in ten launches)',
+        );
+        return;
+      }
+      expect(
+        done,
+        `availability check did not finish on ${first.adapter}: ${run.stderr.slice(0, 300)}`,
+      ).toBeDefined();
+      const [check] = done!.availability!;
+      expect([check!.seed, check!.host, check!.trials]).toEqual([seed, host, trials]);
+      expect(check!.gpu).toEqual(check!.cpu);
+      // Not a vacuous match: 7 sizes × 2 rules, and the trials did not all land alike.
+      expect(check!.cpu).toHaveLength(14);
+      expect(new Set(check!.cpu).size).toBeGreaterThan(1);
+    },
+  );
 });

@@ -5,7 +5,10 @@ import { buildProblem } from '../core/gpu/problem';
 import type { ProblemSpec } from '../core/gpu/problem';
 import { contiguousAttentionRef, maxAbsDiff, pagedAttentionRef } from '../core/gpu/pagedAttentionRef';
 import { philoxKey, philoxStream } from '../core/gpu/philox';
+import { addAvailabilityCounts } from '../core/gpu/availabilityCounts';
 import { Rng } from '../core/kernel/rng';
+import { availabilityProblem } from '../core/tpu/availability';
+import { SHAPE_BY_SIZE, SLICE_SIZES } from '../core/tpu/slices';
 import { philoxStreamGpu } from '../renderer/gpu/philox/philox';
 import { nodeWebGpuBackend } from './gpu';
 
@@ -48,7 +51,21 @@ export const CHECK_PROBLEMS: ProblemSpec[] = [
   },
 ];
 
-/** `philox`, `attention` or both (no argument): each check alone, so one crashing does not hide the other. */
+/**
+ * Availability Monte Carlo checks: (seed, host availability, trials); counts must match the CPU exactly.
+ * `availability N` runs only check N: Dawn on SwiftShader under Node crashes at random on a second launch
+ * in one process (and now and then on a first), so the test gives each check its own process.
+ */
+export const AVAILABILITY_CHECKS: [number, number, number][] = [
+  [1, 0.99, 5_000],
+  [3, 0.999, 10_000],
+  [7, 0.97, 1_000],
+];
+
+/**
+ * `philox`, `attention`, `availability` or all (no argument): each check alone, so one crashing does not
+ * hide the others.
+ */
 const only = process.argv[2];
 const made = await nodeWebGpuBackend();
 if (!made.backend) {
@@ -58,7 +75,7 @@ if (!made.backend) {
   // The adapter first, on its own line: if a driver crashes below, the parent still knows which one.
   process.stdout.write(`${JSON.stringify({ adapter: b.adapter })}\n`);
   // Philox: the GPU stream must equal the CPU stream word for word.
-  if (only !== 'attention') {
+  if (only === 'philox' || only === undefined) {
     const key = philoxKey(42);
     const gpuWords = await philoxStreamGpu(b.device, key, 5, 1000);
     const cpuWords = philoxStream(key, 5, 1000);
@@ -67,8 +84,31 @@ if (!made.backend) {
       `${JSON.stringify({ adapter: b.adapter, philoxWords: gpuWords.length, philoxMismatches })}\n`,
     );
   }
+  // Availability Monte Carlo: GPU and CPU counts must be identical for the same key.
+  if (only === 'availability' || only === undefined) {
+    const shapes = SLICE_SIZES.map((s) => SHAPE_BY_SIZE[s]!);
+    const availability = [];
+    const pick = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
+    for (const [seed, host, trials] of AVAILABILITY_CHECKS.filter(
+      (_, i) => pick === undefined || i === pick,
+    )) {
+      const problem = availabilityProblem(new Rng(seed), host, shapes, trials);
+      const gpu = await b.availabilityCounts(problem);
+      const cpuStatic = new Uint32Array(shapes.length);
+      const cpuOcs = new Uint32Array(shapes.length);
+      addAvailabilityCounts(problem, cpuStatic, cpuOcs);
+      availability.push({
+        seed,
+        host,
+        trials,
+        gpu: [...gpu.staticHits, ...gpu.ocsHits],
+        cpu: [...cpuStatic, ...cpuOcs],
+      });
+    }
+    process.stdout.write(`${JSON.stringify({ adapter: b.adapter, availability })}\n`);
+  }
   const errors: { paged: number; contiguous: number }[] = [];
-  for (const [i, spec] of (only === 'philox' ? [] : CHECK_PROBLEMS).entries()) {
+  for (const [i, spec] of (only === 'philox' || only === 'availability' ? [] : CHECK_PROBLEMS).entries()) {
     const p = buildProblem(spec, new Rng(100 + i));
     const paged = await b.pagedAttention(p, 0);
     const contiguous = await b.contiguousAttention(p, 0);
@@ -78,6 +118,7 @@ if (!made.backend) {
     });
   }
   b.dispose();
-  if (only !== 'philox') process.stdout.write(`${JSON.stringify({ adapter: b.adapter, errors })}\n`);
+  if (only === 'attention' || only === undefined)
+    process.stdout.write(`${JSON.stringify({ adapter: b.adapter, errors })}\n`);
   process.exit(0);
 }

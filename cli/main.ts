@@ -16,7 +16,7 @@ import {
 import type { RunHost } from '../core/experiments/registry';
 import { compareReproducible, isCanonical, parseResultFile } from '../core/experiments/result';
 import { CancelledError } from '../core/experiments/types';
-import type { Result } from '../core/experiments/types';
+import type { Experiment, Result } from '../core/experiments/types';
 import { replayTrace } from '../core/kv/trace';
 import { LAB_VERSION } from '../core/version';
 import { reportFiles } from '../renderer/report/buildReport';
@@ -179,8 +179,11 @@ function writeReport(dir: string, result: Result): string[] {
  * GPU-lab experiments get a compute backend: WebGPU through the optional `webgpu` package when an adapter
  * exists (cli/gpu.ts), else the timed CPU path. Says which one runs; other labs load nothing.
  */
-async function computeFor(lab: string, io: Io): Promise<{ host: Partial<RunHost>; dispose: () => void }> {
-  if (lab !== 'gpu') return { host: {}, dispose: () => {} };
+async function computeFor(
+  experiment: Experiment,
+  io: Io,
+): Promise<{ host: Partial<RunHost>; dispose: () => void }> {
+  if (!experiment.usesCompute) return { host: {}, dispose: () => {} };
   const { nodeComputeBackend } = await import('./gpu');
   const made = await nodeComputeBackend();
   io.out(
@@ -254,7 +257,7 @@ function program(io: Io, state: { exitCode: number }): Command {
       const seed = checkSeed(opts.seed);
       const dir = resolve(opts.out ?? join('lab-out', `${id}-seed${seed}`));
       checkOutDir(dir, []);
-      const gpu = await computeFor(experiment.lab, io);
+      const gpu = await computeFor(experiment, io);
       const result = await runWithProgress(io, (host) =>
         runExperiment(id, raw, seed, { ...host, ...gpu.host }),
       ).finally(gpu.dispose);
@@ -274,7 +277,7 @@ function program(io: Io, state: { exitCode: number }): Command {
       const saved = parseResultFile(text, basename(file));
       const dir = resolve(opts.out ?? `${dirname(resolve(file))}-rerun`);
       checkOutDir(dir, []);
-      const gpu = await computeFor(getExperiment(saved.experiment).lab, io);
+      const gpu = await computeFor(getExperiment(saved.experiment), io);
       const fresh = await runWithProgress(io, (host) =>
         runExperiment(saved.experiment, saved.params, saved.seed, { ...host, ...gpu.host }),
       ).finally(gpu.dispose);

@@ -164,6 +164,8 @@ export interface Experiment<S extends ParamSchema = ParamSchema> {
   /** Shown in reports when `comparisons` is empty: why there is nothing published to compare with. */
   comparisonNote?: string;
   params: S;
+  /** True when `run` can use a compute backend (`ctx.compute`, e.g. WebGPU); hosts create one only then. */
+  usesCompute?: boolean;
   /**
    * Rules that involve several parameters (each alone is checked by its spec): return a message naming
    * `field` and what it must be, or nothing when the combination is valid.

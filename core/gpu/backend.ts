@@ -47,4 +47,37 @@ export interface ComputeBackend {
   now(): number;
   pagedAttention(problem: AttentionProblem, reps: number): Promise<KernelRun>;
   contiguousAttention(problem: AttentionProblem, reps: number): Promise<KernelRun>;
+  /** Pod-availability Monte Carlo counts (optional: a backend without it leaves the CPU path to core). */
+  availabilityCounts?(problem: AvailabilityProblem): Promise<AvailabilityCounts>;
+}
+
+/**
+ * One batch of pod-availability Monte Carlo trials (core/tpu/availability.ts builds it): trial t draws its
+ * unhealthy machines by geometric skipping on the Philox stream keyed by `key`, draw j of trial t being word
+ * j mod 4 of philox4x32([j div 4, t, 0, 0], key). With U = word >>> 8 (24 bits), the gap G (healthy
+ * machines before the next unhealthy one) is the number of g in 1..machines with U < gapThresholds[g], where
+ * gapThresholds[g] = floor(p^g · 2^24): integer-only, so every backend counts the same events.
+ */
+export interface AvailabilityProblem {
+  key: readonly [number, number];
+  /** Trials firstTrial .. firstTrial + trials − 1 (the Philox counter's second word). */
+  firstTrial: number;
+  trials: number;
+  /** Length machines + 1, non-increasing, gapThresholds[0] = 2^24. */
+  gapThresholds: Uint32Array;
+  /** Cube (0..63) of each machine; its length is the machine count. */
+  cubeOfMachine: Uint32Array;
+  /** Static placements of every slice size as cube masks, [lo, hi] pairs, sizes concatenated. */
+  placements: Uint32Array;
+  /** Size s owns placement pairs placementStart[s] .. placementStart[s + 1] − 1 (length sizes + 1). */
+  placementStart: Uint32Array;
+  /** Fully healthy cubes the reconfigurable rule needs per size. */
+  cubesNeeded: Uint32Array;
+}
+
+/** Trials in which each size could be placed, per rule, and the host-measured kernel time. */
+export interface AvailabilityCounts {
+  staticHits: Uint32Array;
+  ocsHits: Uint32Array;
+  ms: number;
 }

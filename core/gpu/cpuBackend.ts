@@ -1,6 +1,7 @@
 // The CPU compute backend: runs the core reference kernels, timed with a clock the host passes in (core
 // has no clock of its own). Hosts use it when no WebGPU adapter exists.
-import type { AttentionProblem, ComputeBackend, KernelRun } from './backend';
+import { addAvailabilityCounts } from './availabilityCounts';
+import type { AttentionProblem, AvailabilityProblem, ComputeBackend, KernelRun } from './backend';
 import { contiguousAttentionRef, pagedAttentionRef } from './pagedAttentionRef';
 
 function timed(now: () => number, reps: number, f: () => Float32Array): KernelRun {
@@ -24,5 +25,12 @@ export function cpuBackend(now: () => number): ComputeBackend {
       Promise.resolve(timed(now, reps, () => pagedAttentionRef(p))),
     contiguousAttention: (p: AttentionProblem, reps: number) =>
       Promise.resolve(timed(now, reps, () => contiguousAttentionRef(p))),
+    availabilityCounts(p: AvailabilityProblem) {
+      const staticHits = new Uint32Array(p.cubesNeeded.length);
+      const ocsHits = new Uint32Array(p.cubesNeeded.length);
+      const t0 = now();
+      addAvailabilityCounts(p, staticHits, ocsHits);
+      return Promise.resolve({ staticHits, ocsHits, ms: now() - t0 });
+    },
   };
 }

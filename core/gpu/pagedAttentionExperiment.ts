@@ -59,6 +59,7 @@ const params = {
 export const gpuPagedAttention = defineExperiment({
   id: 'gpu-paged-attention',
   lab: 'gpu',
+  usesCompute: true,
   title: 'Paged-attention kernel: block-table gather vs contiguous KV, checked against the CPU',
   paper:
     'W. Kwon et al., "Efficient Memory Management for Large Language Model Serving with PagedAttention", SOSP 2023',

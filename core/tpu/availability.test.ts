@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../kernel/rng';
 import { MACHINES, cubeOfMachine } from './topology';
 import { SHAPE_BY_SIZE, SLICE_SIZES } from './slices';
+import { addAvailabilityCounts, gapLength, gapThresholds, trialCubeMask } from '../gpu/availabilityCounts';
+import { cpuBackend } from '../gpu/cpuBackend';
+import { runExperiment } from '../experiments/registry';
 import {
+  availabilityProblem,
   estimateAvailability,
   hostAvailabilityNeeded,
   ocsAvailabilityExact,
@@ -102,5 +106,95 @@ describe('slice availability', () => {
     const p = hostAvailabilityNeeded((x) => ocsAvailabilityExact(x, 48), 0.9);
     expect(ocsAvailabilityExact(p, 48)).toBeGreaterThanOrEqual(0.9);
     expect(ocsAvailabilityExact(p - 1e-6, 48)).toBeLessThan(0.9);
+  });
+
+  it('reconfigurable places a slice in every trial where static does (Philox trials, any seed and p)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.double({ min: 0.9, max: 0.9999, noNaN: true }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (seed, p, t) => {
+          const problem = availabilityProblem(new Rng(seed), p, shapes, 1);
+          const one = { ...problem, firstTrial: t, trials: 1 };
+          const st = new Uint32Array(shapes.length);
+          const oc = new Uint32Array(shapes.length);
+          addAvailabilityCounts(one, st, oc);
+          shapes.forEach((_, s) => expect(oc[s]!).toBeGreaterThanOrEqual(st[s]!));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a trial depends only on its counter: chunked counting equals one pass', () => {
+    const problem = availabilityProblem(new Rng(21), 0.99, shapes, 3000);
+    const whole = [new Uint32Array(7), new Uint32Array(7)] as const;
+    addAvailabilityCounts(problem, ...whole);
+    const parts = [new Uint32Array(7), new Uint32Array(7)] as const;
+    for (const [first, n] of [
+      [2000, 1000],
+      [0, 1234],
+      [1234, 766],
+    ] as const)
+      addAvailabilityCounts({ ...problem, firstTrial: first, trials: n }, ...parts);
+    expect(parts).toEqual(whole);
+    expect(Array.from(whole[1])).not.toEqual(Array.from(whole[0])); // the rules do differ at p = 0.99
+  });
+
+  it('integer geometric skipping marks each machine unhealthy with probability q, uniformly over machines', () => {
+    const q = 0.02;
+    const problem = availabilityProblem(new Rng(5), 1 - q, shapes, 1);
+    // Cube c's 16 machines all healthy with probability p^16: count it per cube over many trials.
+    const trials = 4000;
+    const healthyPerCube = new Float64Array(64);
+    const mask = new Uint32Array(2);
+    for (let t = 0; t < trials; t++) {
+      trialCubeMask(problem, t, mask);
+      for (let c = 0; c < 64; c++) {
+        const bad = c < 32 ? (mask[0]! >>> c) & 1 : (mask[1]! >>> (c - 32)) & 1;
+        if (!bad) healthyPerCube[c]!++;
+      }
+    }
+    const pc = Math.pow(1 - q, 16);
+    const se = Math.sqrt((pc * (1 - pc)) / trials);
+    const mean = healthyPerCube.reduce((a, b) => a + b, 0) / 64 / trials;
+    expect(Math.abs(mean - pc)).toBeLessThan((4 * se) / 8); // 64 cubes pooled: se / 8
+    for (const h of healthyPerCube) expect(Math.abs(h / trials - pc)).toBeLessThan(5 * se);
+  });
+
+  it('gap thresholds are floor(p^g · 2^24), non-increasing, and gapLength counts those above u', () => {
+    const t = gapThresholds(0.99, 1024);
+    expect(t[0]).toBe(16777216);
+    expect(t[1]).toBe(Math.floor(0.99 * 16777216));
+    for (let g = 1; g <= 1024; g++) expect(t[g]!).toBeLessThanOrEqual(t[g - 1]!);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 16777215 }), (u) => {
+        let n = 0;
+        for (let g = 1; g <= 1024; g++) if (u < t[g]!) n++;
+        expect(gapLength(t, u)).toBe(n);
+      }),
+    );
+    expect(gapLength(gapThresholds(1, 1024), 16777215)).toBe(1024); // a perfect pod: no failure
+  });
+
+  it('the compute-backend path counts exactly what the core CPU path counts', async () => {
+    const backend = cpuBackend(() => 0);
+    const viaBackend = await estimateAvailability(new Rng(8), 0.99, shapes, 2500, undefined, backend);
+    const viaCore = await estimateAvailability(new Rng(8), 0.99, shapes, 2500);
+    expect(viaBackend.staticHits).toEqual(viaCore.staticHits);
+    expect(viaBackend.ocsHits).toEqual(viaCore.ocsHits);
+    expect(viaBackend.ms).toBe(0);
+  });
+
+  it('tpu-availability metrics are byte-identical with or without a compute backend; only environment differs', async () => {
+    const params = { trials: 1000, sweep: [9900] };
+    const plain = await runExperiment('tpu-availability', params, 4);
+    const hosted = await runExperiment('tpu-availability', params, 4, { compute: cpuBackend(() => 0) });
+    expect(JSON.stringify(hosted.metrics)).toBe(JSON.stringify(plain.metrics));
+    expect(JSON.stringify(hosted.tables)).toBe(JSON.stringify(plain.tables));
+    expect(plain.environment?.backend).toBe('cpu');
+    expect(hosted.environment?.adapter).toBe('CPU (JavaScript reference)');
+    expect(hosted.measurements?.['monte-carlo-ms']).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
 // Slice availability on an otherwise idle pod whose machines are each healthy with probability p
 // (Resiliency at Scale §2.2, the static-vs-reconfigurable argument): the static rule (a contiguous,
 // cube-aligned healthy block), the reconfigurable rule (any k healthy cubes), Monte Carlo and exact values.
+import type { AvailabilityProblem, ComputeBackend } from '../gpu/backend';
+import { addAvailabilityCounts, gapThresholds } from '../gpu/availabilityCounts';
 import type { Rng } from '../kernel/rng';
 import {
   CUBES,
@@ -56,7 +58,9 @@ function popcount32(x: number): number {
 /**
  * Unhealthy machines of one pod draw, each independently unhealthy with probability q = 1 - p, by geometric
  * skipping (the gap to the next unhealthy machine is Geometric(q)): exact, and about 1024·q + 1 draws
- * instead of 1024. Writes machine ids into `out` and returns how many.
+ * instead of 1024. Writes machine ids into `out` and returns how many. Draws from the kernel Rng in float
+ * arithmetic: the machine-level tests use it for random pods; the Monte Carlo below uses the integer,
+ * Philox-keyed form of the same skipping (core/gpu/availabilityCounts.ts) so a GPU can reproduce it.
  */
 export function sampleUnhealthyMachines(rng: Rng, q: number, out: Int32Array): number {
   if (q <= 0) return 0;
@@ -130,13 +134,55 @@ export interface AvailabilityEstimate {
   /** Fraction of trials in which the slice could be placed, per size. */
   staticAvail: number[];
   ocsAvail: number[];
+  /** The same as counts of trials (what CPU and GPU must agree on exactly). */
+  staticHits: number[];
+  ocsHits: number[];
   trials: number;
+  /** Kernel time the backend measured (only when a compute backend ran it). */
+  ms?: number;
 }
 
 /**
- * Monte Carlo over `trials` independent pod draws. Per trial: sample the unhealthy machines, fold them into
- * an unhealthy-cube mask, then static = some placement mask misses every unhealthy cube, reconfigurable =
- * at least k cubes are fully healthy (k = slice chips / 64).
+ * The Monte Carlo as a kernel problem (core/gpu/backend.ts AvailabilityProblem): a Philox key of two words
+ * drawn from `rng`, geometric-skip thresholds for host availability p, the machine → cube map, and every
+ * size's static placements as cube masks.
+ */
+export function availabilityProblem(
+  rng: Rng,
+  hostAvailability: number,
+  shapes: readonly Shape[],
+  trials: number,
+): AvailabilityProblem {
+  const key: [number, number] = [rng.int(0, 0xffffffff), rng.int(0, 0xffffffff)];
+  const cubeOf = new Uint32Array(MACHINES);
+  for (let m = 0; m < MACHINES; m++) cubeOf[m] = cubeOfMachine(m);
+  const all = shapes.map(staticPlacements);
+  const placementStart = new Uint32Array(shapes.length + 1);
+  all.forEach((ps, s) => (placementStart[s + 1] = placementStart[s]! + ps.length));
+  const placements = new Uint32Array(2 * placementStart[shapes.length]!);
+  all.flat().forEach((pm, k) => {
+    placements[2 * k] = pm.lo >>> 0;
+    placements[2 * k + 1] = pm.hi >>> 0;
+  });
+  return {
+    key,
+    firstTrial: 0,
+    trials,
+    gapThresholds: gapThresholds(hostAvailability, MACHINES),
+    cubeOfMachine: cubeOf,
+    placements,
+    placementStart,
+    cubesNeeded: Uint32Array.from(shapes, (sh) => (sh[0] * sh[1] * sh[2]) / 64),
+  };
+}
+
+/**
+ * Monte Carlo over `trials` independent pod draws. Per trial: the unhealthy machines by geometric skipping
+ * on a Philox stream (trial t is counter word t, so any backend can draw any trial), folded into an
+ * unhealthy-cube mask; static = some placement mask misses every unhealthy cube, reconfigurable = at least
+ * k cubes are fully healthy (k = slice chips / 64). With `compute.availabilityCounts` (WebGPU) the whole
+ * batch runs there in one launch; otherwise core counts it in chunks of 10,000 trials. Both give the same
+ * counts for the same rng.
  */
 export async function estimateAvailability(
   rng: Rng,
@@ -144,45 +190,32 @@ export async function estimateAvailability(
   shapes: readonly Shape[],
   trials: number,
   onChunk: (fraction: number) => Promise<void> = async () => {},
+  compute?: ComputeBackend,
 ): Promise<AvailabilityEstimate> {
-  const q = 1 - hostAvailability;
-  const placements = shapes.map(staticPlacements);
-  const cubesNeeded = shapes.map((s) => (s[0] * s[1] * s[2]) / 64);
-  const staticHits = new Float64Array(shapes.length);
-  const ocsHits = new Float64Array(shapes.length);
-  const failed = new Int32Array(MACHINES);
-  const cubeOf = new Int32Array(MACHINES);
-  for (let m = 0; m < MACHINES; m++) cubeOf[m] = cubeOfMachine(m);
-  const CHUNK = 10_000;
-  for (let t = 0; t < trials; t++) {
-    const n = sampleUnhealthyMachines(rng, q, failed);
-    let lo = 0;
-    let hi = 0;
-    for (let i = 0; i < n; i++) {
-      const c = cubeOf[failed[i]!]!;
-      if (c < 32) lo |= 1 << c;
-      else hi |= 1 << (c - 32);
+  const problem = availabilityProblem(rng, hostAvailability, shapes, trials);
+  let staticHits: Uint32Array = new Uint32Array(shapes.length);
+  let ocsHits: Uint32Array = new Uint32Array(shapes.length);
+  let ms: number | undefined;
+  if (compute?.availabilityCounts) {
+    const run = await compute.availabilityCounts(problem);
+    ({ staticHits, ocsHits, ms } = run);
+    await onChunk(1);
+  } else {
+    const CHUNK = 10_000;
+    for (let t0 = 0; t0 < trials; t0 += CHUNK) {
+      const n = Math.min(CHUNK, trials - t0);
+      addAvailabilityCounts({ ...problem, firstTrial: t0, trials: n }, staticHits, ocsHits);
+      await onChunk((t0 + n) / trials);
     }
-    const healthy = CUBES - popcount32(lo) - popcount32(hi);
-    for (let s = 0; s < shapes.length; s++) {
-      if (healthy >= cubesNeeded[s]!) ocsHits[s]!++;
-      else continue; // a static placement needs at least as many healthy cubes
-      const ps = placements[s]!;
-      for (let k = 0; k < ps.length; k++) {
-        const pm = ps[k]!;
-        if ((pm.lo & lo) === 0 && (pm.hi & hi) === 0) {
-          staticHits[s]!++;
-          break;
-        }
-      }
-    }
-    if ((t + 1) % CHUNK === 0) await onChunk((t + 1) / trials);
   }
   return {
     sizes: shapes.map((s) => s[0] * s[1] * s[2]),
     staticAvail: Array.from(staticHits, (h) => h / trials),
     ocsAvail: Array.from(ocsHits, (h) => h / trials),
+    staticHits: Array.from(staticHits),
+    ocsHits: Array.from(ocsHits),
     trials,
+    ...(ms === undefined ? {} : { ms }),
   };
 }
 

@@ -57,6 +57,7 @@ function round(x: number, digits = 6): number {
 export const tpuAvailability = defineExperiment({
   id: 'tpu-availability',
   lab: 'tpu',
+  usesCompute: true,
   title: 'Slice availability: static vs reconfigurable (OCS) TPU v4 pod',
   paper:
     'Zu et al., "Resiliency at Scale: Managing Google\'s TPUv4 Machine Learning Supercomputer", NSDI 2024; Jouppi et al., "TPU v4", ISCA 2023',
@@ -66,7 +67,9 @@ export const tpuAvailability = defineExperiment({
     'Static rule: the slice keeps its orientation (A along x, B along y, C along z) and starts at any offset that is a multiple of 4 chips, without wrap-around; it is available when every machine it covers is healthy. ' +
     'Because offsets are multiples of 4 and machines never straddle cubes, each placement covers whole cubes, so the check runs on 64-bit cube masks (tested against machine-level prefix sums). ' +
     'Reconfigurable rule: a slice of k cubes is available when at least k cubes have all 16 machines healthy (the OCS can join any cubes). ' +
-    'Monte Carlo samples the unhealthy machines by geometric skipping; exact values: P(Binomial(64, p^16) >= k) for OCS, inclusion–exclusion over placements for static where there are at most 16 placements (and the disjoint one-cube case). ' +
+    'Monte Carlo samples the unhealthy machines by geometric skipping on a Philox4x32-10 counter-based stream (draw j of trial t is word j mod 4 of philox([j div 4, t, 0, 0], key), key from the seed), in integer arithmetic only (24-bit uniforms against floor(p^g · 2^24) thresholds), so the CPU path and the WebGPU kernel (used when the host offers one) count exactly the same trials and the metrics do not depend on the backend; the backend and its timing go to environment and measurements. ' +
+    'DEVIATION: the 24-bit thresholds quantise P(gap >= g) = p^g to within 2^-24 (6e-8), far below the Monte Carlo error. ' +
+    'Exact values: P(Binomial(64, p^16) >= k) for OCS, inclusion–exclusion over placements for static where there are at most 16 placements (and the disjoint one-cube case). ' +
     '"Host availability needed" is the lowest host availability at which a slice is placeable with probability >= target (target is our choice: the paper says only "reasonable goodput"). ' +
     'Not modelled here: the spare-cube cap on goodput (REFERENCE.md: 2048 chips → at most 50%, 3072 → 75% of a pod for one job), which concerns share of the pod rather than availability.',
   params,
@@ -76,8 +79,13 @@ export const tpuAvailability = defineExperiment({
     for (let i = 0; i < levels.length; i++) {
       const rng = ctx.rng.fork(i === 0 ? 'main' : `sweep-${p.sweep[i - 1]}`);
       estimates.push(
-        await estimateAvailability(rng, levels[i]!, SHAPES, p.trials, (f) =>
-          ctx.progress((i + f) / levels.length, `host availability ${levels[i]}`),
+        await estimateAvailability(
+          rng,
+          levels[i]!,
+          SHAPES,
+          p.trials,
+          (f) => ctx.progress((i + f) / levels.length, `host availability ${levels[i]}`),
+          ctx.compute,
         ),
       );
       await ctx.progress((i + 1) / levels.length);
@@ -145,7 +153,20 @@ export const tpuAvailability = defineExperiment({
         source: `REFERENCE.md/§2: "without OCS, hosts need about 99.9% availability for reasonable goodput on large slices" (approximate; same target ${p.target})`,
       },
     ];
+    // Which backend counted, and how fast: the machine's part of the result (metrics are the same on all).
+    const compute = ctx.compute?.availabilityCounts ? ctx.compute : undefined;
+    const kernelMs = estimates.reduce((a, e) => a + (e.ms ?? 0), 0);
+    const totalTrials = p.trials * levels.length;
     return {
+      ...(compute
+        ? {
+            environment: { backend: compute.kind, adapter: compute.adapter },
+            measurements: {
+              'monte-carlo-ms': kernelMs,
+              'trials-per-second': kernelMs > 0 ? (totalTrials * 1000) / kernelMs : 0,
+            },
+          }
+        : { environment: { backend: 'cpu', adapter: 'core (JavaScript, no compute backend)' } }),
       metrics,
       tables: {
         availability: {

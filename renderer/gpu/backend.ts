@@ -1,7 +1,9 @@
 // The WebGPU compute backend: finds an adapter on a GPU object (navigator.gpu in the app, the `webgpu`
 // package in Node), names it for the UI and results, and runs the kernels of renderer/gpu on its device.
 /// <reference types="@webgpu/types" />
-import type { ComputeBackend } from '../../core/gpu/backend';
+import type { AvailabilityCounts, AvailabilityProblem, ComputeBackend } from '../../core/gpu/backend';
+import { AvailabilityKernel } from './availability/host';
+import type { AvailabilityKernelOptions } from './availability/host';
 import { AttentionKernels } from './pagedAttention/host';
 
 /** A one-line adapter name from GPUAdapterInfo, e.g. "nvidia ampere (NVIDIA GeForce RTX 3080)". */
@@ -16,13 +18,18 @@ export function adapterName(info: GPUAdapterInfo | undefined): string {
 export interface WebGpuBackend extends ComputeBackend {
   kind: 'webgpu';
   device: GPUDevice;
+  availabilityCounts(problem: AvailabilityProblem): Promise<AvailabilityCounts>;
   dispose(): void;
 }
 
-/** A backend on `gpu`'s first adapter, or null (with the reason) when there is none. */
+/**
+ * A backend on `gpu`'s first adapter, or null (with the reason) when there is none. `options.availability`
+ * tunes the availability kernel per adapter (Node's SwiftShader workaround, cli/gpu.ts).
+ */
 export async function createWebGpuBackend(
   gpu: GPU | undefined,
   now: () => number,
+  options: { availability?: (adapter: string) => AvailabilityKernelOptions } = {},
 ): Promise<{ backend: WebGpuBackend } | { backend: null; reason: string }> {
   if (!gpu) return { backend: null, reason: 'WebGPU is not available here' };
   let adapter: GPUAdapter | null;
@@ -39,14 +46,17 @@ export async function createWebGpuBackend(
     },
   });
   const kernels = new AttentionKernels(device);
+  const name = adapterName(adapter.info);
+  const availability = new AvailabilityKernel(device, options.availability?.(name));
   return {
     backend: {
       kind: 'webgpu',
-      adapter: adapterName(adapter.info),
+      adapter: name,
       device,
       now,
       pagedAttention: (p, reps) => kernels.run(p, 'paged', reps, now),
       contiguousAttention: (p, reps) => kernels.run(p, 'contiguous', reps, now),
+      availabilityCounts: (p) => availability.run(p, now),
       dispose: () => device.destroy(),
     },
   };

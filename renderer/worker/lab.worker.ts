@@ -83,8 +83,8 @@ function computeBackend(): Promise<ComputeBackend> {
 
 const api: LabWorkerApi = {
   async run(id, rawParams, seed, onProgress) {
-    const gpuLab = listExperiments().some((e) => e.id === id && e.lab === 'gpu');
-    const backend = gpuLab ? await computeBackend() : undefined;
+    const usesCompute = listExperiments().some((e) => e.id === id && e.usesCompute);
+    const backend = usesCompute ? await computeBackend() : undefined;
     const outcome = await hosted(onProgress, (host) =>
       runExperiment(id, rawParams, seed, backend ? { ...host, compute: backend } : host),
     );

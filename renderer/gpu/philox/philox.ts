@@ -2,13 +2,8 @@
 // words 4i..4i+3 = philox4x32([i, stream, 0, 0], key), with the same 16-bit-half multiply as the CPU.
 /// <reference types="@webgpu/types" />
 
-export const PHILOX_WGSL = /* wgsl */ `
-override WG: u32 = 64u;
-
-struct Params { key0: u32, key1: u32, stream: u32, blocks: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> outBuf: array<vec4<u32>>;
-
+/** mulhi32 and philox4x32 in WGSL, for any kernel that draws from the same stream as core/gpu/philox.ts. */
+export const PHILOX_FNS_WGSL = /* wgsl */ `
 fn mulhi32(a: u32, b: u32) -> u32 {
   let aLo = a & 0xffffu;
   let aHi = a >> 16u;
@@ -34,7 +29,16 @@ fn philox4x32(ctrIn: vec4<u32>, keyIn: vec2<u32>) -> vec4<u32> {
   }
   return c;
 }
+`;
 
+export const PHILOX_WGSL = /* wgsl */ `
+override WG: u32 = 64u;
+
+struct Params { key0: u32, key1: u32, stream: u32, blocks: u32 }
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read_write> outBuf: array<vec4<u32>>;
+
+${PHILOX_FNS_WGSL}
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;

@@ -5,24 +5,16 @@ import type { ChartSpec, Comparison, Result } from '../experiments/types';
 import {
   PAPER,
   checkRequests,
-  durationParam,
   makeRequests,
-  modelParam,
   overheadParam,
   preemptionParam,
-  rateParam,
   round,
   runOne,
-  workloadParam,
-  traceParam,
+  workloadParams,
 } from './servingParams';
 
 const params = {
-  model: modelParam(),
-  workload: workloadParam('sharegpt'),
-  trace: traceParam(),
-  rate: rateParam(2),
-  duration: durationParam(300),
+  ...workloadParams('sharegpt', 2, 300),
   blockSizes: {
     kind: 'int-list',
     label: 'Block sizes (sweep)',

@@ -6,25 +6,17 @@ import {
   PAPER,
   checkRequests,
   blockSizeParam,
-  durationParam,
   makeRequests,
-  modelParam,
   overheadParam,
   policiesParam,
-  rateParam,
   round,
   runOne,
-  workloadParam,
-  traceParam,
+  workloadParams,
 } from './servingParams';
 import type { Policy } from './serving/simulator';
 
 const params = {
-  model: modelParam(),
-  workload: workloadParam('sharegpt'),
-  trace: traceParam(),
-  rate: rateParam(2),
-  duration: durationParam(3600),
+  ...workloadParams('sharegpt', 2, 3600),
   blockSize: blockSizeParam(),
   policies: policiesParam(['vllm', 'orca-max', 'orca-pow2', 'orca-oracle']),
   pagedOverhead: overheadParam(),

@@ -7,23 +7,15 @@ import type { SetupId } from './cost';
 import {
   PAPER,
   checkRequests,
-  durationParam,
   makeRequests,
-  modelParam,
   overheadParam,
-  rateParam,
   round,
   runOne,
-  workloadParam,
-  traceParam,
+  workloadParams,
 } from './servingParams';
 
 const params = {
-  model: modelParam(),
-  workload: workloadParam('sharegpt'),
-  trace: traceParam(),
-  rate: rateParam(2.5),
-  duration: durationParam(300),
+  ...workloadParams('sharegpt', 2.5, 300),
   blockSizes: {
     kind: 'int-list',
     label: 'Block sizes (sweep)',

@@ -99,6 +99,20 @@ export function overheadParam(): NumberParam {
   };
 }
 
+/**
+ * The workload parameters every serving experiment opens with, in this order: model, workload, the
+ * user's trace (workload=trace), rate and duration.
+ */
+export function workloadParams(workload: WorkloadId, rate: number, duration: number, rateLabel?: string) {
+  return {
+    model: modelParam(),
+    workload: workloadParam(workload),
+    trace: traceParam(),
+    rate: rateParam(rate, rateLabel),
+    duration: durationParam(duration),
+  };
+}
+
 export function preemptionParam(def: PreemptionMode = 'recompute'): EnumParam {
   return {
     kind: 'enum',

@@ -6,24 +6,16 @@ import {
   PAPER,
   checkRequests,
   blockSizeParam,
-  durationParam,
   makeRequests,
-  modelParam,
   overheadParam,
   preemptionParam,
-  rateParam,
   round,
   runOne,
-  workloadParam,
-  traceParam,
+  workloadParams,
 } from './servingParams';
 
 const params = {
-  model: modelParam(),
-  workload: workloadParam('alpaca'),
-  trace: traceParam(),
-  rate: rateParam(10),
-  duration: durationParam(120),
+  ...workloadParams('alpaca', 10, 120),
   blockSize: blockSizeParam(),
   widths: {
     kind: 'int-list',

@@ -6,25 +6,17 @@ import {
   PAPER,
   checkRequests,
   blockSizeParam,
-  durationParam,
   makeRequests,
-  modelParam,
   overheadParam,
   policiesParam,
-  rateParam,
   round,
   runOne,
-  workloadParam,
-  traceParam,
+  workloadParams,
 } from './servingParams';
 import type { Policy } from './serving/simulator';
 
 const params = {
-  model: modelParam(),
-  workload: workloadParam('sharegpt'),
-  trace: traceParam(),
-  rate: rateParam(2, 'Rate for the batch-size metric'),
-  duration: durationParam(300),
+  ...workloadParams('sharegpt', 2, 300, 'Rate for the batch-size metric'),
   blockSize: blockSizeParam(),
   policies: policiesParam(['vllm', 'orca-oracle', 'orca-pow2', 'orca-max']),
   pagedOverhead: overheadParam(),

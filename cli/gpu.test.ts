@@ -1,57 +1,84 @@
-// The WGSL attention kernels in Node (the `webgpu` package) against the core CPU reference, within 1e-4.
-// They run in a child process (gpuCheck.ts) on SwiftShader unless VK_ICD_FILENAMES names another driver.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// The WGSL kernels in Node (the `webgpu` package) against the core CPU paths: attention within 1e-4 of the
+// reference, Philox word for word, availability counts exactly. On SwiftShader (Chromium's software Vulkan
+// driver) unless VK_ICD_FILENAMES names another driver; skipped, saying why, where no adapter exists.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addAvailabilityCounts } from '../core/gpu/availabilityCounts';
+import { contiguousAttentionRef, maxAbsDiff, pagedAttentionRef } from '../core/gpu/pagedAttentionRef';
+import { philoxKey, philoxStream } from '../core/gpu/philox';
+import { buildProblem } from '../core/gpu/problem';
+import type { ProblemSpec } from '../core/gpu/problem';
+import { Rng } from '../core/kernel/rng';
+import { availabilityProblem } from '../core/tpu/availability';
+import { SHAPE_BY_SIZE, SLICE_SIZES } from '../core/tpu/slices';
+import type { WebGpuBackend } from '../renderer/gpu/backend';
 import { attentionWgsl } from '../renderer/gpu/pagedAttention/kernel';
-import { SWIFTSHADER_ICD } from './gpu';
-import { AVAILABILITY_CHECKS } from './gpuCheck';
+import { philoxStreamGpu } from '../renderer/gpu/philox/philox';
+import { SWIFTSHADER_ICD, nodeWebGpuBackend } from './gpu';
+import { main } from './main';
 
-const ROOT = join(import.meta.dirname, '..');
+/**
+ * Attention problems: many sequences and heads per dispatch, scattered blocks, several softmax tiles,
+ * threads owning several output dims (headDim 200 > 64), a partly filled last block and empty contexts.
+ */
+const ATTENTION_PROBLEMS: ProblemSpec[] = [
+  {
+    sequences: 3,
+    heads: 2,
+    headDim: 8,
+    blockSize: 4,
+    meanContext: 20,
+    maxContext: 64,
+    samples: 1,
+    slack: 0.5,
+  },
+  {
+    sequences: 16,
+    heads: 4,
+    headDim: 64,
+    blockSize: 16,
+    meanContext: 300,
+    maxContext: 512,
+    samples: 2,
+    slack: 1,
+  },
+  {
+    sequences: 5,
+    heads: 3,
+    headDim: 200,
+    blockSize: 8,
+    meanContext: 90,
+    maxContext: 200,
+    samples: 1,
+    slack: 0,
+  },
+];
 
-interface CheckLine {
-  adapter: string | null;
-  reason?: string;
-  philoxWords?: number;
-  philoxMismatches?: number;
-  errors?: { paged: number; contiguous: number }[];
-  availability?: { seed: number; host: number; trials: number; gpu: number[]; cpu: number[] }[];
-}
-function runCheck(
-  which: 'philox' | 'attention' | 'availability',
-  ...args: string[]
-): {
-  lines: CheckLine[];
-  signal: NodeJS.Signals | null;
-  status: number | null;
-  stderr: string;
-} {
-  const env = { ...process.env };
-  if (!env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/gpuCheck.ts', which, ...args], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: 15_000,
-  });
-  const lines = r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as CheckLine);
-  return { lines, signal: r.signal, status: r.status, stderr: r.stderr };
-}
+/** Availability Monte Carlo checks: (seed, host availability, trials); counts must match the CPU exactly. */
+const AVAILABILITY_CHECKS: [number, number, number][] = [
+  [1, 0.99, 5_000],
+  [3, 0.999, 10_000],
+  [7, 0.97, 1_000],
+];
 
-/** Run the check up to 3 times until `want` appears: Dawn on SwiftShader under Node crashes at random. */
-function checkUntil(
-  which: 'philox' | 'attention' | 'availability',
-  want: (l: CheckLine) => boolean,
-  ...args: string[]
-): ReturnType<typeof runCheck> {
-  let run = runCheck(which, ...args);
-  for (let attempt = 1; attempt < 3 && !run.lines.some(want) && run.lines[0]?.adapter; attempt++)
-    run = runCheck(which, ...args);
-  return run;
+let backend: WebGpuBackend | null = null;
+let noAdapter = '';
+
+beforeAll(async () => {
+  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const made = await nodeWebGpuBackend();
+  if (made.backend) backend = made.backend;
+  else noAdapter = made.reason;
+});
+afterAll(() => backend?.dispose());
+
+/** The backend, or skip the test saying why there is none. */
+function gpu(ctx: { skip: (why: string) => void }): WebGpuBackend {
+  if (!backend) ctx.skip(`no WebGPU adapter in Node: ${noAdapter}`);
+  return backend!;
 }
 
 describe('WebGPU kernels in Node', () => {
@@ -61,75 +88,83 @@ describe('WebGPU kernels in Node', () => {
     expect(attentionWgsl('contiguous')).not.toMatch(/maxBlocksPerSeq \+ logical/);
   });
 
-  it('Philox4x32-10 in WGSL draws the same words as the CPU', (ctx) => {
-    const run = checkUntil('philox', (l) => l.philoxWords !== undefined);
-    const first = run.lines[0];
-    if (!first || first.adapter === null) {
-      ctx.skip(`no WebGPU adapter in Node: ${first?.reason ?? run.stderr.split('\n')[0]}`);
-      return;
-    }
-    const line = run.lines.find((l) => l.philoxWords !== undefined);
-    expect(
-      line,
-      `Philox check did not finish on ${first.adapter}: ${run.stderr.slice(0, 300)}`,
-    ).toBeDefined();
-    expect(line!.philoxWords).toBe(1000);
-    expect(line!.philoxMismatches).toBe(0);
+  it('Philox4x32-10 in WGSL draws the same words as the CPU', async (ctx) => {
+    const b = gpu(ctx);
+    const key = philoxKey(42);
+    const gpuWords = await philoxStreamGpu(b.device, key, 5, 1000);
+    expect(gpuWords).toHaveLength(1000);
+    expect([...gpuWords]).toEqual([...philoxStream(key, 5, 1000)]);
   });
 
-  it('paged and contiguous attention kernels agree with the CPU reference within 1e-4', (ctx) => {
-    const run = checkUntil('attention', (l) => l.errors !== undefined);
-    const first = run.lines[0];
-    if (!first || first.adapter === null) {
-      ctx.skip(`no WebGPU adapter in Node: ${first?.reason ?? run.stderr.split('\n')[0]}`);
-      return;
-    }
-    const done = run.lines.find((l) => l.errors);
-    if (!done && run.signal && /swiftshader/i.test(first.adapter)) {
-      ctx.skip(
-        `${first.adapter} crashed or hung the Node process (${run.signal}) in 3 tries on the attention kernels ` +
-          '(workgroup barriers; Philox, without them, runs) — a SwiftShader-under-Node failure; the same kernels ' +
-          'are checked in Chromium by test/e2e/gpu.e2e.test.ts',
-      );
-      return;
-    }
-    expect(
-      done,
-      `kernel check did not finish on ${first.adapter}: ${run.stderr.slice(0, 300)}`,
-    ).toBeDefined();
-    for (const e of done!.errors!) {
-      expect(e.paged).toBeLessThanOrEqual(1e-4);
-      expect(e.contiguous).toBeLessThanOrEqual(1e-4);
-    }
-  });
-
-  it.for(AVAILABILITY_CHECKS.map((c, i) => [i, ...c] as const))(
-    'availability Monte Carlo check %i (seed %i, host %f, %i trials): WebGPU counts equal the CPU counts exactly',
-    ([i, seed, host, trials], ctx) => {
-      const run = checkUntil('availability', (l) => l.availability !== undefined, String(i));
-      const first = run.lines[0];
-      if (!first || first.adapter === null) {
-        ctx.skip(`no WebGPU adapter in Node: ${first?.reason ?? run.stderr.split('\n')[0]}`);
-        return;
-      }
-      const done = run.lines.find((l) => l.availability);
-      if (!done && run.signal !== null && /swiftshader/i.test(first.adapter)) {
-        ctx.skip(
-          `${first.adapter} crashed or hung the Node process (${run.signal}) in 3 tries on the availability kernel ` +
-            '(a SwiftShader-under-Node failure seen here about once in ten launches)',
-        );
-        return;
-      }
-      expect(
-        done,
-        `availability check did not finish on ${first.adapter}: ${run.stderr.slice(0, 300)}`,
-      ).toBeDefined();
-      const [check] = done!.availability!;
-      expect([check!.seed, check!.host, check!.trials]).toEqual([seed, host, trials]);
-      expect(check!.gpu).toEqual(check!.cpu);
-      // Not a vacuous match: 7 sizes × 2 rules, and the trials did not all land alike.
-      expect(check!.cpu).toHaveLength(14);
-      expect(new Set(check!.cpu).size).toBeGreaterThan(1);
+  it.for(ATTENTION_PROBLEMS.map((spec, i) => [i, spec] as const))(
+    'attention problem %i: paged and contiguous kernels agree with the CPU reference within 1e-4',
+    async ([i, spec], ctx) => {
+      const b = gpu(ctx);
+      const p = buildProblem(spec, new Rng(100 + i));
+      const paged = await b.pagedAttention(p, 0);
+      const contiguous = await b.contiguousAttention(p, 0);
+      const ref = pagedAttentionRef(p);
+      // Not a vacuous match: the reference output is not all zeros.
+      expect(ref.some((x) => Math.abs(x) > 1e-3)).toBe(true);
+      expect(maxAbsDiff(paged.out, ref)).toBeLessThanOrEqual(1e-4);
+      expect(maxAbsDiff(contiguous.out, contiguousAttentionRef(p))).toBeLessThanOrEqual(1e-4);
     },
   );
+
+  it('times repeated launches (ms is a positive figure when reps > 0)', async (ctx) => {
+    const b = gpu(ctx);
+    const p = buildProblem(ATTENTION_PROBLEMS[0]!, new Rng(5));
+    const run = await b.pagedAttention(p, 2);
+    expect(run.ms).toBeGreaterThan(0);
+    expect(Number.isFinite(run.ms)).toBe(true);
+  });
+
+  it.for(AVAILABILITY_CHECKS)(
+    'availability Monte Carlo (seed %i, host %f, %i trials): WebGPU counts equal the CPU counts exactly',
+    async ([seed, host, trials], ctx) => {
+      const b = gpu(ctx);
+      const shapes = SLICE_SIZES.map((s) => SHAPE_BY_SIZE[s]!);
+      const problem = availabilityProblem(new Rng(seed), host, shapes, trials);
+      const got = await b.availabilityCounts(problem);
+      const cpuStatic = new Uint32Array(shapes.length);
+      const cpuOcs = new Uint32Array(shapes.length);
+      addAvailabilityCounts(problem, cpuStatic, cpuOcs);
+      expect([...got.staticHits]).toEqual([...cpuStatic]);
+      expect([...got.ocsHits]).toEqual([...cpuOcs]);
+      // Not a vacuous match: the trials did not all land alike.
+      expect(new Set([...cpuStatic, ...cpuOcs]).size).toBeGreaterThan(1);
+    },
+  );
+
+  it('`lab run gpu-paged-attention` runs on WebGPU, says so, and records the backend and a max-abs-error ≤ 1e-4', async (ctx) => {
+    const b = gpu(ctx);
+    const dir = join(mkdtempSync(join(tmpdir(), 'lab-gpu-')), 'run');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(
+      [
+        'run',
+        'gpu-paged-attention',
+        '--set',
+        'sequences=6',
+        '--set',
+        'meanContext=128',
+        '--set',
+        'reps=1',
+        '--out',
+        dir,
+      ],
+      { out: (l) => out.push(l), err: (l) => err.push(l), tty: false },
+    );
+    expect(err.join('\n')).toBe('');
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain(`backend: webgpu · ${b.adapter}`);
+    const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as {
+      environment: { backend: string; adapter: string };
+      measurements: Record<string, number>;
+    };
+    expect(result.environment).toEqual({ backend: 'webgpu', adapter: b.adapter });
+    expect(result.measurements['max-abs-error']).toBeLessThanOrEqual(1e-4);
+    expect(result.measurements['paged-overhead']).toBeGreaterThan(0);
+  });
 });

@@ -1,8 +1,6 @@
 // The Node side of the GPU path: a WebGPU backend through the optional `webgpu` package (Dawn), or the
 // timed CPU backend when the package or a Vulkan adapter is missing. Used by the CLI, tests and benches.
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { AvailabilityProblem } from '../core/gpu/backend';
 import type { ComputeBackend } from '../core/gpu/backend';
 import { cpuBackend } from '../core/gpu/cpuBackend';
 import { createWebGpuBackend } from '../renderer/gpu/backend';
@@ -13,16 +11,8 @@ const now = () => performance.now();
 /** Where Debian's Chromium puts SwiftShader's Vulkan driver (a software GPU; tests use it). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-/**
- * Waits out the availability kernel on SwiftShader before the read-back polls (renderer/gpu/availability
- * host.ts says why): 10 µs per expected Philox draw (several times what SwiftShader took here: 100,000
- * trials at p = 0.99, ~11 draws each, were done within 1 s), plus 300 ms for it to compile the pipeline.
- */
-export function swiftShaderSettle(p: AvailabilityProblem): Promise<void> {
-  const q = 1 - (p.gapThresholds[1] ?? 0) / 16777216;
-  const draws = p.trials * (1 + p.cubeOfMachine.length * q);
-  return sleep(300 + draws * 0.01);
-}
+/** Whether `adapter` names a software rasterizer (a CPU behind a GPU API): its timings are not GPU figures. */
+export const isSoftwareAdapter = (adapter: string): boolean => /swiftshader|llvmpipe|lavapipe/i.test(adapter);
 
 /** A WebGPU backend in Node, or null with the reason (no package, no Vulkan driver, no adapter). */
 export async function nodeWebGpuBackend(): Promise<
@@ -39,9 +29,7 @@ export async function nodeWebGpuBackend(): Promise<
   }
   // The package's GPU* constants (GPUBufferUsage, GPUShaderStage, …) are globals in a browser.
   Object.assign(globalThis, mod.globals);
-  const made = await createWebGpuBackend(mod.create([]), now, {
-    availability: (name) => (/swiftshader/i.test(name) ? { settle: swiftShaderSettle } : {}),
-  });
+  const made = await createWebGpuBackend(mod.create([]), now);
   if (!made.backend)
     return { backend: null, reason: `${made.reason} (set VK_ICD_FILENAMES to a Vulkan driver)` };
   return made;
@@ -54,18 +42,6 @@ export async function nodeComputeBackend(): Promise<{
   dispose(): void;
 }> {
   const made = await nodeWebGpuBackend();
-  if (made.backend && /swiftshader/i.test(made.backend.adapter) && process.env.LAB_GPU_SWIFTSHADER !== '1') {
-    // Measured here: Dawn (webgpu 0.6.2) on Chromium's SwiftShader crashes or hangs the Node process
-    // (futex / mutex assertions) on the attention kernels, which use workgroup barriers (Philox, without
-    // barriers, runs); Chromium runs the same kernels fine. So the CLI does not bet a run on it.
-    made.backend.dispose();
-    return {
-      backend: cpuBackend(now),
-      fallbackReason:
-        'SwiftShader (a software Vulkan driver) crashes under Node on these kernels; set LAB_GPU_SWIFTSHADER=1 to try it anyway',
-      dispose: () => {},
-    };
-  }
   if (made.backend) return { backend: made.backend, dispose: () => made.backend.dispose() };
   return { backend: cpuBackend(now), fallbackReason: made.reason, dispose: () => {} };
 }

@@ -184,11 +184,14 @@ async function computeFor(
   io: Io,
 ): Promise<{ host: Partial<RunHost>; dispose: () => void }> {
   if (!experiment.usesCompute) return { host: {}, dispose: () => {} };
-  const { nodeComputeBackend } = await import('./gpu');
+  const { isSoftwareAdapter, nodeComputeBackend } = await import('./gpu');
   const made = await nodeComputeBackend();
-  io.out(
-    `backend: ${made.backend.kind} · ${made.backend.adapter}${made.fallbackReason ? ` (CPU fallback: ${made.fallbackReason})` : ''}`,
-  );
+  const note = made.fallbackReason
+    ? ` (CPU fallback: ${made.fallbackReason})`
+    : made.backend.kind === 'webgpu' && isSoftwareAdapter(made.backend.adapter)
+      ? ' (a software rasterizer: its timings are not GPU figures)'
+      : '';
+  io.out(`backend: ${made.backend.kind} · ${made.backend.adapter}${note}`);
   return { host: { compute: made.backend }, dispose: made.dispose };
 }
 

@@ -3,7 +3,6 @@
 /// <reference types="@webgpu/types" />
 import type { AvailabilityCounts, AvailabilityProblem, ComputeBackend } from '../../core/gpu/backend';
 import { AvailabilityKernel } from './availability/host';
-import type { AvailabilityKernelOptions } from './availability/host';
 import { AttentionKernels } from './pagedAttention/host';
 
 /** A one-line adapter name from GPUAdapterInfo, e.g. "nvidia ampere (NVIDIA GeForce RTX 3080)". */
@@ -17,19 +16,21 @@ export function adapterName(info: GPUAdapterInfo | undefined): string {
 
 export interface WebGpuBackend extends ComputeBackend {
   kind: 'webgpu';
+  /**
+   * Held for the backend's lifetime: in Node, the `webgpu` package tears its Dawn instance down when the
+   * object `create()` returned is garbage-collected, and a device still in use then crashes the process
+   * (futex / mutex assertions, SIGSEGV; the package README's "Lifetime" note).
+   */
+  gpu: GPU;
   device: GPUDevice;
   availabilityCounts(problem: AvailabilityProblem): Promise<AvailabilityCounts>;
   dispose(): void;
 }
 
-/**
- * A backend on `gpu`'s first adapter, or null (with the reason) when there is none. `options.availability`
- * tunes the availability kernel per adapter (Node's SwiftShader workaround, cli/gpu.ts).
- */
+/** A backend on `gpu`'s first adapter, or null (with the reason) when there is none. */
 export async function createWebGpuBackend(
   gpu: GPU | undefined,
   now: () => number,
-  options: { availability?: (adapter: string) => AvailabilityKernelOptions } = {},
 ): Promise<{ backend: WebGpuBackend } | { backend: null; reason: string }> {
   if (!gpu) return { backend: null, reason: 'WebGPU is not available here' };
   let adapter: GPUAdapter | null;
@@ -47,10 +48,11 @@ export async function createWebGpuBackend(
   });
   const kernels = new AttentionKernels(device);
   const name = adapterName(adapter.info);
-  const availability = new AvailabilityKernel(device, options.availability?.(name));
+  const availability = new AvailabilityKernel(device);
   return {
     backend: {
       kind: 'webgpu',
+      gpu,
       adapter: name,
       device,
       now,

@@ -1,6 +1,7 @@
 // The GPU path in Chromium: with WebGPU (SwiftShader here) the badge names the adapter and
 // gpu-paged-attention runs its WGSL kernels in the worker within 1e-4 of the CPU reference; without an
-// adapter the badge says CPU fallback and the same experiment runs on the CPU. Also the kv kernel panel.
+// adapter the badge says CPU fallback and the same experiment runs on the CPU. Also the kv kernel panel,
+// and tpu-availability's Monte Carlo on the WGSL Philox kernel, which must equal the CPU path exactly.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -65,6 +66,34 @@ describe('with WebGPU (SwiftShader)', () => {
     const direct = await runExperiment('gpu-paged-attention', PARAMS, 3);
     expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
     await page.screenshot({ path: '/tmp/gpu-webgpu.png' });
+    await page.close();
+  });
+
+  it('tpu-availability runs its Monte Carlo on the WGSL kernel, with the same result as the CPU path', async () => {
+    const params = { trials: '3000', sweep: '9900,9990' };
+    const page = await app.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(
+      `${app.url}index.html#/tpu?exp=tpu-availability&seed=5&${new URLSearchParams(params).toString()}`,
+    );
+    await expect
+      .poll(() => page.getByTestId('results').textContent(), { timeout: 120_000 })
+      .toMatch(/seed 5/);
+    const m = await metricsOf(page);
+    expect(m.get('backend')).toBe('webgpu');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-report').click(),
+    ]);
+    const file = join(ROOT, 'test-results', 'tpu-availability-webgpu-report.html');
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await download.saveAs(file);
+    const exported = parseResultFile(readFileSync(file, 'utf8'), 'tpu-availability-webgpu-report.html');
+    expect(exported.environment?.backend).toBe('webgpu');
+    // Identical counts: the reproducible part equals a Node run on the CPU path, byte for byte.
+    const direct = await runExperiment('tpu-availability', params, 5);
+    expect(direct.environment?.backend).toBe('cpu');
+    expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
     await page.close();
   });
 

@@ -1,31 +1,18 @@
 // TypeScript host of the availability Monte Carlo kernel: uploads one AvailabilityProblem, launches one
-// invocation per trial up to maxWorkgroups × 64 (then each loops), one submit, reads the counters back.
+// invocation per trial up to MAX_WORKGROUPS × 64 (then each loops), one submit, reads the counters back.
 // Takes a GPUDevice, so the same code serves the browser (navigator.gpu) and Node (the `webgpu` package).
 /// <reference types="@webgpu/types" />
 import type { AvailabilityCounts, AvailabilityProblem } from '../../../core/gpu/backend';
 import { AVAILABILITY_WGSL } from './kernel';
 
 export const WORKGROUP_SIZE = 64;
-
-export interface AvailabilityKernelOptions {
-  /** Cap on workgroups per launch (invocations then loop over the remaining trials); default 4096. */
-  maxWorkgroups?: number;
-  /**
-   * Awaited between submit and read-back. Node's Dawn on SwiftShader crashes (futex errors, SIGSEGV) when
-   * it polls for the map while the kernel still runs — measured here from ~1,000 trials up, with 1 or many
-   * workgroups — and runs reliably when the read-back starts after the kernel is done, so cli/gpu.ts waits
-   * out an estimate of the kernel time there. Browsers need nothing.
-   */
-  settle?: (problem: AvailabilityProblem) => Promise<void>;
-}
+/** Cap on workgroups per launch; invocations then loop over the remaining trials. */
+export const MAX_WORKGROUPS = 4096;
 
 export class AvailabilityKernel {
   private built: { layout: GPUBindGroupLayout; pipeline: GPUComputePipeline } | null = null;
 
-  constructor(
-    private readonly device: GPUDevice,
-    private readonly options: AvailabilityKernelOptions = {},
-  ) {}
+  constructor(private readonly device: GPUDevice) {}
 
   private pipeline(): { layout: GPUBindGroupLayout; pipeline: GPUComputePipeline } {
     if (this.built) return this.built;
@@ -45,8 +32,7 @@ export class AvailabilityKernel {
         storage(5, 'storage'),
       ],
     });
-    // No await here (getCompilationInfo, an error scope): awaiting polls the device, which crashes Node's
-    // Dawn on SwiftShader while it still compiles; run() reads any compile error from its error scope.
+    // Built synchronously; run() reads any compile or validation error from its error scope.
     const module = this.device.createShaderModule({ label: 'availability', code: AVAILABILITY_WGSL });
     const pipeline = this.device.createComputePipeline({
       label: 'availability',
@@ -65,7 +51,7 @@ export class AvailabilityKernel {
     return buf;
   }
 
-  /** Counts for `p` from one submit; `ms` is host time from submit to the mapped counters (settle included). */
+  /** Counts for `p` from one submit; `ms` is host time from submit to the mapped counters. */
   async run(p: AvailabilityProblem, now: () => number): Promise<AvailabilityCounts> {
     const sizes = p.cubesNeeded.length;
     const machines = p.cubeOfMachine.length;
@@ -75,7 +61,7 @@ export class AvailabilityKernel {
       1,
       Math.min(
         Math.ceil(p.trials / WORKGROUP_SIZE),
-        this.options.maxWorkgroups ?? 4096,
+        MAX_WORKGROUPS,
         this.device.limits.maxComputeWorkgroupsPerDimension,
       ),
     );
@@ -127,7 +113,6 @@ export class AvailabilityKernel {
       enc.copyBufferToBuffer(bufs[5]!, 0, readback, 0, bufs[5]!.size);
       const t0 = now();
       this.device.queue.submit([enc.finish()]);
-      await this.options.settle?.(p);
       const error = await this.device.popErrorScope();
       if (error) throw new Error(`availability kernel: ${error.message}`);
       await readback.mapAsync(GPUMapMode.READ);

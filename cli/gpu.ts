@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ComputeBackend } from '../core/gpu/backend';
 import { cpuBackend } from '../core/gpu/cpuBackend';
+export { isSoftwareAdapter } from '../renderer/gpu/backend';
 import { createWebGpuBackend } from '../renderer/gpu/backend';
 import type { WebGpuBackend } from '../renderer/gpu/backend';
 
@@ -10,9 +11,6 @@ const now = () => performance.now();
 
 /** Where Debian's Chromium puts SwiftShader's Vulkan driver (a software GPU; tests use it). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-/** Whether `adapter` names a software rasterizer (a CPU behind a GPU API): its timings are not GPU figures. */
-export const isSoftwareAdapter = (adapter: string): boolean => /swiftshader|llvmpipe|lavapipe/i.test(adapter);
 
 /** A WebGPU backend in Node, or null with the reason (no package, no Vulkan driver, no adapter). */
 export async function nodeWebGpuBackend(): Promise<

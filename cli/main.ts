@@ -14,7 +14,12 @@ import {
   runExperiment,
 } from '../core/experiments/registry';
 import type { RunHost } from '../core/experiments/registry';
-import { compareReproducible, isCanonical, parseResultFile } from '../core/experiments/result';
+import {
+  comparisonRows,
+  compareReproducible,
+  isCanonical,
+  parseResultFile,
+} from '../core/experiments/result';
 import { CancelledError } from '../core/experiments/types';
 import type { Experiment, Result } from '../core/experiments/types';
 import { replayTrace } from '../core/kv/trace';
@@ -82,20 +87,22 @@ function summary(result: Result): string[] {
     `experiment ${result.experiment} · seed ${result.seed} · lab ${result.labVersion}`,
     '',
   ];
-  if (result.comparisons.length === 0) {
+  const rows = comparisonRows(result, experiment);
+  if (rows.length === 0) {
     lines.push(`No published comparison: ${experiment.comparisonNote ?? 'none published.'}`);
   } else {
     lines.push(
       ...textTable(
         ['metric', 'published', 'measured', 'source'],
-        result.comparisons.map((c) => [
+        rows.map((c) => [
           c.metric,
           formatValue(c.published),
           formatValue(c.measured),
-          c.source,
+          c.wallClock ? `${c.source} · wall clock, not re-run-checked` : c.source,
         ]),
       ),
     );
+    if (experiment.comparisonNote) lines.push(experiment.comparisonNote);
   }
   lines.push(
     '',

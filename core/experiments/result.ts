@@ -2,7 +2,7 @@
 // embedded in report.html), and CSV export of tables.
 import { z } from 'zod';
 import { UserError } from './errors';
-import type { Result, Table } from './types';
+import type { Comparison, Experiment, Result, Table } from './types';
 
 /** Canonical bytes of a result: fixed key order (as built), 2-space indent, trailing newline. */
 export function serializeResult(result: Result): string {
@@ -112,4 +112,21 @@ function csvCell(v: string | number): string {
 /** RFC 4180 CSV with a header row and LF line ends. */
 export function tableToCsv(t: Table): string {
   return [t.columns, ...t.rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+/** A row of a report's comparison table: the reproducible comparisons, then the wall-clock ones. */
+export interface ComparisonRow extends Comparison {
+  /** True for a wall-clock measurement (varies by machine; a re-run does not compare it). */
+  wallClock: boolean;
+}
+
+/** The rows reports show beside the paper: `result.comparisons`, then the experiment's wall-clock ones. */
+export function comparisonRows(result: Result, experiment: Experiment): ComparisonRow[] {
+  const wallClock = (experiment.wallClockComparisons ?? []).flatMap((w) => {
+    const measured = result.measurements?.[w.measurement];
+    return measured === undefined
+      ? []
+      : [{ metric: w.measurement, published: w.published, measured, source: w.source, wallClock: true }];
+  });
+  return [...result.comparisons.map((c) => ({ ...c, wallClock: false })), ...wallClock];
 }

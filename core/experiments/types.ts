@@ -151,6 +151,14 @@ export interface BarChart {
 }
 export type ChartSpec = LineChart | BarChart;
 
+export interface WallClockComparison {
+  /** Key in `Result.measurements`. */
+  measurement: string;
+  published: number;
+  /** Where the published figure comes from, e.g. "Fig. 18a (1.20–1.26; midpoint)". */
+  source: string;
+}
+
 export interface Experiment<S extends ParamSchema = ParamSchema> {
   id: string;
   lab: LabId;
@@ -161,8 +169,16 @@ export interface Experiment<S extends ParamSchema = ParamSchema> {
   figure: string;
   /** What the experiment does, its assumptions and DEVIATIONs, in plain sentences. */
   description: string;
-  /** Shown in reports when `comparisons` is empty: why there is nothing published to compare with. */
+  /**
+   * Shown in reports under the comparison table (or alone when it is empty): what the comparison can and
+   * cannot say, or why there is nothing published to compare with.
+   */
   comparisonNote?: string;
+  /**
+   * Published figures that compare with wall-clock `measurements` (which vary by machine and stay out of
+   * the reproducible `comparisons`): reports show them beside the reproducible rows, marked wall clock.
+   */
+  wallClockComparisons?: readonly WallClockComparison[];
   params: S;
   /** True when `run` can use a compute backend (`ctx.compute`, e.g. WebGPU); hosts create one only then. */
   usesCompute?: boolean;

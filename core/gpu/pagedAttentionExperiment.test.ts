@@ -1,8 +1,8 @@
 // gpu-paged-attention on the CPU backend and without one: reproducible part independent of the backend,
 // wall-clock figures and the backend only in measurements, and a wrong kernel is refused.
 import { describe, expect, it } from 'vitest';
-import { runExperiment } from '../experiments/registry';
-import { reproducible } from '../experiments/result';
+import { getExperiment, runExperiment } from '../experiments/registry';
+import { comparisonRows, reproducible } from '../experiments/result';
 import type { ComputeBackend } from './backend';
 import { cpuBackend } from './cpuBackend';
 
@@ -42,5 +42,19 @@ describe('gpu-paged-attention', () => {
     await expect(runExperiment('gpu-paged-attention', small, 1, { compute: broken })).rejects.toThrow(
       /max-abs-error/,
     );
+  });
+
+  it('reports paged-overhead beside the paper’s figure as a wall-clock comparison, only when it was measured', async () => {
+    const exp = getExperiment('gpu-paged-attention');
+    const timed = await runExperiment('gpu-paged-attention', small, 1, { compute: cpuBackend(fakeClock) });
+    const rows = comparisonRows(timed, exp);
+    expect(rows.map((r) => [r.metric, r.wallClock])).toEqual([
+      ...timed.comparisons.map((c) => [c.metric, false]),
+      ['paged-overhead', true],
+    ]);
+    expect(rows.at(-1)!.measured).toBe(timed.measurements!['paged-overhead']);
+    expect(rows.at(-1)!.published).toBe(1.23);
+    const untimed = await runExperiment('gpu-paged-attention', small, 1);
+    expect(comparisonRows(untimed, exp).some((r) => r.wallClock)).toBe(false);
   });
 });

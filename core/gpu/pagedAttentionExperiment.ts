@@ -79,8 +79,12 @@ export const gpuPagedAttention = defineExperiment({
     'every other byte. Without a backend (e.g. golden tests) only the CPU reference runs and no ' +
     'measurements are written.',
   comparisonNote:
-    'The paper’s comparison (paged / contiguous kernel time 1.20–1.26, Fig. 18a) is a wall-clock figure: it is ' +
-    'in measurements as paged-overhead (published midpoint 1.23), not in the reproducible comparison table.',
+    'paged-overhead is wall-clock time on whatever ran the kernels (environment.adapter), so it is not part ' +
+    'of what a re-run compares. The paper measured 1.20–1.26 on its CUDA kernels on an A100 (Fig. 18a); ours ' +
+    'are WGSL kernels, and a software rasterizer such as SwiftShader says nothing about a GPU.',
+  wallClockComparisons: [
+    { measurement: 'paged-overhead', published: 1.23, source: 'Fig. 18a (1.20–1.26, midpoint)' },
+  ],
   params,
   check(p) {
     // Each K or V array holds sequences × context × heads × headDim floats (plus the free pool): keep it
@@ -173,7 +177,6 @@ export const gpuPagedAttention = defineExperiment({
       'paged-ms': paged.ms,
       'contiguous-ms': contiguous.ms,
       'paged-overhead': contiguous.ms > 0 ? paged.ms / contiguous.ms : 0,
-      'paged-overhead.published': 1.23,
     };
     if (backend.kind !== 'cpu') {
       const reps = Math.min(p.reps, 3);

@@ -2,7 +2,7 @@
 // CPU. Probes navigator.gpu once per page (the worker makes its own device from the same browser GPU).
 /// <reference types="@webgpu/types" />
 import { useEffect, useState } from 'react';
-import { adapterName } from './backend';
+import { adapterName, isSoftwareAdapter } from './backend';
 import './gpu.css';
 
 export type AdapterState =
@@ -39,7 +39,7 @@ export function GpuBadge() {
     state.kind === 'probing'
       ? 'GPU: probing…'
       : state.kind === 'webgpu'
-        ? `GPU kernels: WebGPU · ${state.name}`
+        ? `GPU kernels: WebGPU · ${state.name}${isSoftwareAdapter(state.name) ? ' (software rasterizer)' : ''}`
         : `CPU fallback — ${state.reason}`;
   return (
     <span

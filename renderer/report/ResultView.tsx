@@ -2,6 +2,7 @@
 // markup there): parameters, metrics, the published-vs-measured table, and the result's tables.
 import type { Experiment, Result } from '../../core/experiments/types';
 import { displayParam } from '../../core/experiments/params';
+import { comparisonRows } from '../../core/experiments/result';
 import { formatValue } from '../charts/format';
 
 export function ParamsTable({ result, experiment }: { result: Result; experiment: Experiment }) {
@@ -33,37 +34,51 @@ export function ParamsTable({ result, experiment }: { result: Result; experiment
 }
 
 export function ComparisonTable({ result, experiment }: { result: Result; experiment: Experiment }) {
-  if (result.comparisons.length === 0) {
+  const ran = result.environment?.adapter;
+  const rows = comparisonRows(result, experiment);
+  const note = experiment.comparisonNote;
+  if (rows.length === 0) {
     return (
       <p className="no-comparison" data-testid="no-comparison">
-        No published comparison:{' '}
-        {experiment.comparisonNote ?? 'the paper reports no number for this experiment.'}
+        No published comparison: {note ?? 'the paper reports no number for this experiment.'}
       </p>
     );
   }
   return (
-    <table className="comparisons" data-testid="comparison-table">
-      <thead>
-        <tr>
-          <th>metric</th>
-          <th>published</th>
-          <th>measured</th>
-          <th>measured / published</th>
-          <th>source</th>
-        </tr>
-      </thead>
-      <tbody>
-        {result.comparisons.map((c) => (
-          <tr key={`${c.metric}|${c.source}`}>
-            <td>{c.metric}</td>
-            <td className="num">{formatValue(c.published)}</td>
-            <td className="num">{formatValue(c.measured)}</td>
-            <td className="num">{c.published === 0 ? '—' : `${formatValue(c.measured / c.published)}×`}</td>
-            <td>{c.source}</td>
+    <>
+      <table className="comparisons" data-testid="comparison-table">
+        <thead>
+          <tr>
+            <th>metric</th>
+            <th>published</th>
+            <th>measured</th>
+            <th>measured / published</th>
+            <th>source</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((c) => (
+            <tr key={`${c.metric}|${c.source}`} data-wall-clock={c.wallClock || undefined}>
+              <td>{c.metric}</td>
+              <td className="num">{formatValue(c.published)}</td>
+              <td className="num">{formatValue(c.measured)}</td>
+              <td className="num">{c.published === 0 ? '—' : `${formatValue(c.measured / c.published)}×`}</td>
+              <td>
+                {c.source}
+                {c.wallClock ? (
+                  <span className="muted"> · wall clock{ran ? ` on ${ran}` : ''}, not re-run-checked</span>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {note ? (
+        <p className="comparison-note" data-testid="comparison-note">
+          {note}
+        </p>
+      ) : null}
+    </>
   );
 }
 

@@ -16,7 +16,7 @@ h3 { font-size: .95rem; margin: 1.2rem 0 .4rem; } .muted, .paper { color: #5b677
 table { border-collapse: collapse; font-size: 13px; margin: .3rem 0; } th, td { padding: .25rem .6rem; border-bottom: 1px solid #e6e9ee; text-align: left; }
 th { background: #f3f5f8; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; } .chart { color: #1d232b; background: #fff; border: 1px solid #e6e9ee; border-radius: 4px; }
-.no-comparison { background: #fff8e6; border-left: 3px solid #e69f00; padding: .5rem .8rem; }
+.no-comparison, .comparison-note { background: #fff8e6; border-left: 3px solid #e69f00; padding: .5rem .8rem; }
 .result-table { overflow-x: auto; }
 footer { margin-top: 3rem; font-size: 12px; color: #5b6773; }
 `;

@@ -52,6 +52,10 @@ describe('with WebGPU (SwiftShader)', () => {
     expect(Number(m.get('max-abs-error'))).toBeLessThanOrEqual(1e-4);
     expect(Number(m.get('paged-overhead'))).toBeGreaterThan(0);
     expect(m.has('speedup-vs-cpu')).toBe(true);
+    // Beside the paper: the wall-clock paged-overhead row, naming the adapter it was measured on.
+    const wallClock = page.getByTestId('comparison-table').locator('tr[data-wall-clock]');
+    expect(await wallClock.locator('td').first().textContent()).toBe('paged-overhead');
+    expect(await wallClock.textContent()).toMatch(/Fig\. 18a.*wall clock on .+/);
     // The exported report's reproducible part equals a Node run with no backend at all.
     const [download] = await Promise.all([
       page.waitForEvent('download'),

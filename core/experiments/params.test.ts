@@ -19,6 +19,7 @@ const schema = {
   swap: { kind: 'boolean', label: 'w', default: false },
   policies: { kind: 'enum-list', label: 'p', default: ['vllm'], options: ['vllm', 'orca-max'] },
   notes: { kind: 'text', label: 'n', default: '', maxLength: 10 },
+  site: { kind: 'enum', label: 'x', default: 'prn', options: ['prn', 'lla'], open: 'a site of your file' },
 } as const satisfies ParamSchema;
 
 describe('resolveParams', () => {
@@ -31,6 +32,7 @@ describe('resolveParams', () => {
       swap: false,
       policies: ['vllm'],
       notes: '',
+      site: 'prn',
     });
     expect(Object.keys(resolveParams(schema, { swap: 'true', blocks: '8' }))).toEqual(Object.keys(schema));
   });
@@ -69,6 +71,8 @@ describe('resolveParams', () => {
     ['blocks', '', /blocks: must be a comma list/],
     ['policies', 'vllm,nope', /policies: must be a comma list of one or more of vllm, orca-max/],
     ['notes', 'x'.repeat(11), /notes: must be text of at most 10 characters/],
+    ['site', 'two words', /site: must be one of prn, lla, or a site of your file \(got "two words"\)/],
+    ['site', '', /site: must be one of prn, lla, or a site of your file/],
   ])('rejects %s=%s with a one-line error naming the field and range', (field, value, message) => {
     let error: unknown;
     try {
@@ -80,6 +84,14 @@ describe('resolveParams', () => {
     expect((error as ParamError).field).toBe(field);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('open enums', () => {
+  it('take a name beyond the options (the experiment checks it) and list the options as suggestions', () => {
+    expect(resolveParams(schema, { site: 'akl' }).site).toBe('akl');
+    expect(resolveParams(schema, {}).site).toBe('prn');
+    expect(() => resolveParams(schema, { model: 'akl' })).toThrow(/model: must be one of opt-13b, opt-66b/);
   });
 });
 

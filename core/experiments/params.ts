@@ -31,6 +31,10 @@ function zodFor(spec: ParamSpec): z.ZodType<ParamValue> {
       return z.preprocess(numeric, n);
     }
     case 'enum': {
+      if (spec.open) {
+        const message = `must be one of ${spec.options.join(', ')}, or ${spec.open}`;
+        return z.string({ error: message }).regex(/^[\w.-]{1,64}$/, { error: message });
+      }
       const message = `must be one of ${spec.options.join(', ')}`;
       return z.enum(spec.options as [string, ...string[]], { error: message });
     }
@@ -129,6 +133,7 @@ export function allowedText(spec: ParamSpec): string {
     case 'int-list':
       return rangeText(spec);
     case 'enum':
+      return spec.options.join(' | ') + (spec.open ? ` | ${spec.open}` : '');
     case 'enum-list':
       return spec.options.join(' | ');
     case 'boolean':

@@ -27,6 +27,12 @@ export interface EnumParam extends ParamBase {
   kind: 'enum';
   default: string;
   options: readonly string[];
+  /**
+   * Set when names beyond `options` are valid too, checked by the experiment itself (e.g. a region of the
+   * user's world file): says which, e.g. "a region id of your world file". Such a name is 1–64 characters
+   * of letters, digits, `_`, `.` or `-`.
+   */
+  open?: string;
 }
 export interface BooleanParam extends ParamBase {
   kind: 'boolean';

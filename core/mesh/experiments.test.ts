@@ -91,6 +91,24 @@ describe('mesh experiments', () => {
     );
   });
 
+  it('region parameters name any region of a user world file, and only of the world in use', async () => {
+    const args = { world: ownWorld, durationS: '20', spikeAtS: '6', policies: 'servicerouter' };
+    const r = await runExperiment('mesh-spike', { ...args, spikeRegion: 'west' }, 1);
+    expect(r.tables.world!.rows).toContainEqual(['spiking region', 'west']);
+    const outage = await runExperiment(
+      'mesh-outage',
+      { world: ownWorld, durationS: '12', failAtS: '4', failRegion: 'west' },
+      1,
+    );
+    expect(outage.tables.world!.rows).toContainEqual(['failing region', 'west']);
+    await expect(runExperiment('mesh-spike', { ...args, spikeRegion: 'lla' }, 1)).rejects.toThrow(
+      /^spikeRegion: region "lla" is not in the world file \(its regions: east, west\)/,
+    );
+    await expect(runExperiment('mesh-spike', { spikeRegion: 'west' }, 1)).rejects.toThrow(
+      /^spikeRegion: region "west" is not in the world \(its regions: prn, /,
+    );
+  });
+
   it('rejects a bad world file in one line naming the problem', async () => {
     const bad = ownWorld.replace('"lat":39', '"lat":139');
     await expect(runExperiment('mesh-spike', { world: bad }, 1)).rejects.toThrow(

@@ -6,6 +6,7 @@ import { POLICIES } from './sim';
 import type { Policy } from './sim';
 import {
   REGION_IDS,
+  REGION_OPEN,
   WORLD_PARAM,
   capacityRps,
   loadWorld,
@@ -20,7 +21,13 @@ import { SERVICE_ROUTER_PAPER } from './spikeExperiment';
 
 const params = {
   policies: { kind: 'enum-list', label: 'Policies', default: POLICIES, options: POLICIES },
-  failRegion: { kind: 'enum', label: 'Failing region', default: 'lla', options: REGION_IDS },
+  failRegion: {
+    kind: 'enum',
+    label: 'Failing region',
+    default: 'lla',
+    options: REGION_IDS,
+    open: REGION_OPEN,
+  },
   world: WORLD_PARAM,
   baseLoad: {
     kind: 'number',

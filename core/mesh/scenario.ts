@@ -9,6 +9,8 @@ import type { World } from './world';
 import type { Rng } from '../kernel/rng';
 
 export const REGION_IDS: readonly string[] = defaultWorld().regions.map((r) => r.id);
+/** Region parameters take the built-in ids, or a region of the user's world file (resolveRegion checks it). */
+export const REGION_OPEN = 'a region id of your world file';
 
 /**
  * The `world` parameter (issue item 1: "users can load their own JSON, validated"): a world file's text,

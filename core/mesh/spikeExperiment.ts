@@ -6,6 +6,7 @@ import { POLICIES } from './sim';
 import type { Deployment, Policy, Signal } from './sim';
 import {
   REGION_IDS,
+  REGION_OPEN,
   WORLD_PARAM,
   capacityRps,
   loadWorld,
@@ -32,6 +33,7 @@ const params = {
     label: 'Spiking region',
     default: 'prn',
     options: REGION_IDS,
+    open: REGION_OPEN,
   },
   spikeFactor: {
     kind: 'number',

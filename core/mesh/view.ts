@@ -5,7 +5,15 @@ import { defineLabView } from '../experiments/types';
 import type { ParamsOf } from '../experiments/types';
 import { DEFAULT_BOUNDS_MS, POLICIES, RINGS } from './sim';
 import type { Policy, ScenarioEvent, WhyTrace } from './sim';
-import { REGION_IDS, WORLD_PARAM, capacityRps, loadWorld, resolveRegion, runWithProgress } from './scenario';
+import {
+  REGION_IDS,
+  REGION_OPEN,
+  WORLD_PARAM,
+  capacityRps,
+  loadWorld,
+  resolveRegion,
+  runWithProgress,
+} from './scenario';
 
 const params = {
   scenario: { kind: 'enum', label: 'Incident', default: 'spike', options: ['spike', 'outage'] },
@@ -16,6 +24,7 @@ const params = {
     help: 'The region whose demand spikes, or whose servers fail.',
     default: 'prn',
     options: REGION_IDS,
+    open: REGION_OPEN,
   },
   spikeFactor: {
     kind: 'number',

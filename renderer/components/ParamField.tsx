@@ -35,6 +35,26 @@ function Control({ name, spec, value, error, onChange, id }: Props & { id: strin
         />
       );
     case 'enum':
+      if (spec.open) {
+        // Known names to pick from, and any other name typed (checked when the experiment runs).
+        return (
+          <>
+            <input
+              {...common}
+              type="text"
+              list={`${name}-options`}
+              value={value}
+              title={`${spec.options.join(', ')}, or ${spec.open}`}
+              onChange={(e) => onChange(name, e.target.value)}
+            />
+            <datalist id={`${name}-options`}>
+              {spec.options.map((o) => (
+                <option key={o} value={o} />
+              ))}
+            </datalist>
+          </>
+        );
+      }
       return (
         <select {...common} value={value} onChange={(e) => onChange(name, e.target.value)}>
           {!spec.options.includes(value) && <option value={value}>{value || '(none)'} — invalid</option>}

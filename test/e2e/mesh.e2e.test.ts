@@ -78,6 +78,55 @@ describe('the mesh lab in Chromium', () => {
     expect(data.traces.length).toBeGreaterThan(10);
   });
 
+  it('the map opens a world file: its regions on a refitted map; a bad file is named and the map kept', async () => {
+    const regions = [
+      { id: 'syd', name: 'Sydney', lat: -33.9, lon: 151.2, continent: 'oc', servers: 20 },
+      { id: 'per', name: 'Perth', lat: -31.95, lon: 115.86, continent: 'oc', servers: 10 },
+      { id: 'akl', name: 'Auckland', lat: -36.85, lon: 174.76, continent: 'oc', servers: 10 },
+    ];
+    const file = (name: string, data: unknown) => ({
+      name,
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(data)),
+    });
+    await page.getByTestId('mesh-world-file').setInputFiles(file('oceania.json', { regions }));
+    await expect
+      .poll(() => page.getByTestId('mesh-world-name').textContent(), { timeout: 60_000 })
+      .toBe('oceania.json');
+    await page.getByTestId('mesh-map').waitFor();
+    expect(await page.locator('[data-testid^="mesh-region-"]').count()).toBe(3);
+    // The map is refitted to the file's regions: all three lie inside it (the built-in extent stops at −2° lat).
+    const box = (await page.getByTestId('mesh-map').boundingBox())!;
+    for (const r of regions) {
+      const b = (await page.getByTestId(`mesh-region-${r.id}`).boundingBox())!;
+      expect(b.x).toBeGreaterThanOrEqual(box.x);
+      expect(b.y + b.height / 2).toBeLessThanOrEqual(box.y + box.height);
+    }
+    // The incident moves to the region picked (the spike's region shows the highest utilisation).
+    await page.getByTestId('mesh-incident-region').selectOption('akl');
+    await expect
+      .poll(() => page.getByTestId('mesh-detail').locator('h3').textContent(), { timeout: 60_000 })
+      .toMatch(/Auckland/);
+    // A bad file: one line naming the file and the field; the map keeps its world.
+    await page
+      .getByTestId('mesh-world-file')
+      .setInputFiles(file('broken.json', { regions: [{ ...regions[0], lat: 139 }] }));
+    await expect
+      .poll(() => page.getByTestId('mesh-world-error').textContent(), { timeout: 60_000 })
+      .toMatch(/^broken\.json: .*lat/);
+    expect((await page.getByTestId('mesh-world-error').textContent())!.split('\n')).toHaveLength(1);
+    await expect.poll(() => page.getByTestId('mesh-world-name').textContent()).toBe('oceania.json');
+    expect(await page.locator('[data-testid^="mesh-region-"]').count()).toBe(3);
+    await page.screenshot({ path: join('/tmp', 'mesh-map-world.png') });
+    // Back to the built-in twelve regions.
+    await page.getByTestId('mesh-world-builtin').click();
+    await expect
+      .poll(() => page.locator('[data-testid^="mesh-region-"]').count(), { timeout: 60_000 })
+      .toBe(12);
+    expect(await page.getByTestId('mesh-world-name').textContent()).toBe('built-in');
+    await expect.poll(() => page.getByTestId('mesh-world-error').count()).toBe(0);
+  });
+
   it('loads a world file from the panel: a bad one is named in one line, a good one runs on its regions', async () => {
     await page.getByTestId('experiment-panel').waitFor();
     for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);

@@ -31,8 +31,8 @@ const RING_COLORS = ['#6cb0ff', '#3fb968', '#d9a53a', '#c678dd'];
 /** Simulated seconds per real second while playing. */
 const PLAY_RATE = 6;
 const MAP_HEIGHT_MIN = 260;
-/** The part of the world the default regions span (Oregon to Singapore, Sweden to the equator). */
-const VIEW_EXTENT: GeoPermissibleObjects = {
+/** The part of the world the built-in regions span (Oregon to Singapore, Sweden to the equator). */
+const BUILT_IN_EXTENT: GeoPermissibleObjects = {
   type: 'MultiPoint',
   coordinates: [
     [-128, -2],
@@ -42,6 +42,27 @@ const VIEW_EXTENT: GeoPermissibleObjects = {
     [-10, 72],
   ],
 };
+
+/** The map's extent for a user's world: its regions' points with a margin, so every region is on the map. */
+function regionsExtent(regions: readonly { lat: number; lon: number }[]): GeoPermissibleObjects {
+  const lats = regions.map((r) => r.lat);
+  const lons = regions.map((r) => r.lon);
+  const clampLat = (x: number) => Math.max(-85, Math.min(85, x));
+  const [south, north] = [clampLat(Math.min(...lats) - 12), clampLat(Math.max(...lats) + 12)];
+  const [west, east] = [Math.max(-180, Math.min(...lons) - 20), Math.min(180, Math.max(...lons) + 20)];
+  return {
+    type: 'MultiPoint',
+    coordinates: [
+      [west, south],
+      [east, south],
+      [west, north],
+      [east, north],
+    ],
+  };
+}
+
+/** The built-in incident regions: the spike hits Prineville, the outage takes out Los Lunas. */
+const DEFAULT_INCIDENT = { spike: 'prn', outage: 'lla' } as const;
 
 /** Utilisation → colour: green below the threshold, amber up to 100%, red above. */
 function utilColor(u: number, threshold: number, up: boolean): string {
@@ -105,6 +126,15 @@ function download(name: string, data: unknown): void {
 export function MeshView() {
   const [scenario, setScenario] = useState<'spike' | 'outage'>('spike');
   const [policy, setPolicy] = useState('servicerouter');
+  /** The incident region's id; null = the scenario's default (the first region of a user's world). */
+  const [incident, setIncident] = useState<string | null>(null);
+  /** A user's world file (name and text), or null for the built-in regions. */
+  const [world, setWorld] = useState<{ name: string; text: string } | null>(null);
+  /** A world file that failed to load, and why: the map keeps the world it had. */
+  const [worldError, setWorldError] = useState('');
+  /** The world on the map now (the last that built): the effect goes back to it when a file fails. */
+  const lastGoodWorld = useRef<{ name: string; text: string } | null>(null);
+  const [shownWorld, setShownWorld] = useState<string | null>(null);
   const [model, setModel] = useState<MeshViewModel | null>(null);
   const [status, setStatus] = useState('Simulating…');
   const [timeS, setTimeS] = useState(0);
@@ -125,34 +155,59 @@ export function MeshView() {
     return () => obs.disconnect();
   }, []);
 
-  // Build the scenario in the worker whenever scenario or policy change.
+  // Build the scenario in the worker whenever scenario, policy, incident region or world change.
   useEffect(() => {
     let stale = false;
     setStatus('Simulating…');
     setPlaying(false);
     setSelected(null);
-    const region = scenario === 'spike' ? 'prn' : 'lla';
+    // In a user's world the view's default region id stands for its first region (core/mesh/scenario.ts).
+    const region = incident ?? (world ? 'prn' : DEFAULT_INCIDENT[scenario]);
     void labClient()
       // The outage runs hotter (70% base load, as mesh-outage) so that overload can cascade.
-      .view('mesh', { scenario, policy, region, baseLoad: scenario === 'spike' ? 0.5 : 0.7 }, 1, (f) => {
-        if (!stale) setStatus(`Simulating… ${Math.floor(f * 100)}%`);
-      })
+      .view(
+        'mesh',
+        { scenario, policy, region, baseLoad: scenario === 'spike' ? 0.5 : 0.7, world: world?.text ?? '' },
+        1,
+        (f) => {
+          if (!stale) setStatus(`Simulating… ${Math.floor(f * 100)}%`);
+        },
+      )
       .then((outcome) => {
         if (stale) return;
         if (outcome.kind === 'done') {
           const m = outcome.view as MeshViewModel;
+          lastGoodWorld.current = world;
+          setShownWorld(world?.name ?? null);
           setModel(m);
           setSelected(m.incidentRegion);
           setTimeS(0);
           setStatus('');
           setPlaying(true);
+        } else if (outcome.kind === 'error' && world !== lastGoodWorld.current) {
+          // A world file that does not load: say why in one line and go back to the world the map had.
+          setWorldError(`${world?.name ?? 'world'}: ${outcome.message}`);
+          setIncident(null);
+          setWorld(lastGoodWorld.current);
         } else if (outcome.kind === 'error') setStatus(`Could not simulate: ${outcome.message}`);
         else setStatus('Cancelled');
       });
     return () => {
       stale = true;
     };
-  }, [scenario, policy]);
+  }, [scenario, policy, incident, world]);
+
+  const openWorld = (file: File | undefined) => {
+    if (!file) return;
+    void file.text().then(
+      (text) => {
+        setWorldError('');
+        setIncident(null);
+        setWorld({ name: file.name, text });
+      },
+      (e: unknown) => setWorldError(`${file.name}: could not be read (${String(e)})`),
+    );
+  };
 
   // Playback: advance simulated time with the animation frame clock.
   const durationS = model ? (model.windows * model.windowMs) / 1000 : 0;
@@ -181,6 +236,10 @@ export function MeshView() {
   const sideWidth = 330;
   const mapW = Math.max(320, width - sideWidth - 12);
   const mapH = Math.max(MAP_HEIGHT_MIN, height - 70);
+  const extent = useMemo(
+    () => (shownWorld !== null && model ? regionsExtent(model.regions) : BUILT_IN_EXTENT),
+    [shownWorld, model],
+  );
   const projection = useMemo(
     () =>
       geoNaturalEarth1().fitExtent(
@@ -188,9 +247,9 @@ export function MeshView() {
           [10, 14],
           [mapW - 10, mapH - 8],
         ],
-        VIEW_EXTENT,
+        extent,
       ),
-    [mapW, mapH],
+    [mapW, mapH, extent],
   );
   const path = useMemo(() => geoPath(projection), [projection]);
   const landPath = useMemo(() => path(land as GeoPermissibleObjects) ?? '', [path]);
@@ -287,8 +346,22 @@ export function MeshView() {
             value={scenario}
             onChange={(e) => setScenario(e.target.value as 'spike' | 'outage')}
           >
-            <option value="spike">spike in prn (2.5× capacity)</option>
-            <option value="outage">outage of lla (70% base load)</option>
+            <option value="spike">demand spike (2.5× capacity)</option>
+            <option value="outage">region outage (70% base load)</option>
+          </select>
+        </label>
+        <label>
+          in{' '}
+          <select
+            data-testid="mesh-incident-region"
+            value={m.regions[m.incidentRegion]?.id}
+            onChange={(e) => setIncident(e.target.value)}
+          >
+            {m.regions.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.id} · {r.name}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -301,6 +374,38 @@ export function MeshView() {
             ))}
           </select>
         </label>
+        <span className="mesh-world" data-testid="mesh-world">
+          world:{' '}
+          <span data-testid="mesh-world-name" title={shownWorld ?? 'assets/mesh/regions.json'}>
+            {shownWorld ?? 'built-in'}
+          </span>
+          <label className="mesh-world-open" title="Open a world file (JSON: regions, optional RTTs)">
+            open…
+            <input
+              type="file"
+              accept=".json,application/json"
+              data-testid="mesh-world-file"
+              onChange={(e) => {
+                openWorld(e.target.files?.[0]);
+                e.target.value = '';
+              }}
+            />
+          </label>
+          {shownWorld !== null && (
+            <button
+              type="button"
+              className="small ghost"
+              data-testid="mesh-world-builtin"
+              onClick={() => {
+                setWorldError('');
+                setIncident(null);
+                setWorld(null);
+              }}
+            >
+              built-in
+            </button>
+          )}
+        </span>
         <button
           type="button"
           className="small"
@@ -329,6 +434,11 @@ export function MeshView() {
         </span>
         <span className="mesh-note">{status || `p99 ${m.p99Ms[w]!.toFixed(0)} ms`}</span>
       </div>
+      {worldError && (
+        <div className="mesh-world-error" role="alert" data-testid="mesh-world-error">
+          {worldError}
+        </div>
+      )}
       <div className="mesh-body" ref={widthRef}>
         <div className="mesh-map-col">
           <svg className="mesh-map" data-testid="mesh-map" width={mapW} height={mapH}>

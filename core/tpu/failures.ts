@@ -6,11 +6,12 @@ import type { Rng } from '../kernel/rng';
 import { ParamError } from '../experiments/errors';
 import { MACHINES, OCS_COUNT, iciCables } from './topology';
 import type { Shape } from './slices';
+import { SUB_CUBE_SHAPES, sliceExposure } from './subcube';
 
 /** Published daily failure rates (REFERENCE.md, "Daily failure rates"): fractions failing per day. */
 export const PUBLISHED_DAILY_RATES = { machine: 0.0008, cable: 0.00005, ocs: 0.0004 } as const;
 
-/** Slice shape used for each job size in chips (cube-granular sizes only; see DEVIATION in the mix). */
+/** Slice shape used for each cube-granular job size in chips (sub-cube sizes: SUB_CUBE_SHAPES). */
 export const SHAPE_FOR_CHIPS: Readonly<Record<number, Shape>> = {
   64: [4, 4, 4],
   128: [4, 4, 8],
@@ -22,8 +23,13 @@ export const SHAPE_FOR_CHIPS: Readonly<Record<number, Shape>> = {
   4096: [16, 16, 16],
 };
 
+/** The shape of a job of `chips` chips, cube-granular or sub-cube; undefined for a size we do not model. */
+export function shapeForChips(chips: number): Shape | undefined {
+  return SHAPE_FOR_CHIPS[chips] ?? SUB_CUBE_SHAPES[chips];
+}
+
 export interface JobMix {
-  /** Slice sizes in chips (keys of SHAPE_FOR_CHIPS) and their relative weights. */
+  /** Slice sizes in chips (keys of SHAPE_FOR_CHIPS or SUB_CUBE_SHAPES) and their relative weights. */
   sizes: readonly number[];
   weights: readonly number[];
   /** Mean useful run time of a job (lognormal, σ = 1). */
@@ -75,12 +81,17 @@ export function checkJobMix(mix: JobMix): void {
     );
   }
   for (const s of mix.sizes) {
-    if (!SHAPE_FOR_CHIPS[s]) {
+    if (shapeForChips(s)) continue;
+    if (s < 64) {
       throw new ParamError(
-        'sliceChips',
-        `${s} is not a cube-granular slice size (one of ${Object.keys(SHAPE_FOR_CHIPS).join(', ')})`,
+        'subCubeChips',
+        `${s} is not a sub-cube slice size (one of ${Object.keys(SUB_CUBE_SHAPES).join(', ')})`,
       );
     }
+    throw new ParamError(
+      'sliceChips',
+      `${s} is not a cube-granular slice size (one of ${Object.keys(SHAPE_FOR_CHIPS).join(', ')})`,
+    );
   }
   if (!mix.weights.some((w) => w > 0))
     throw new ParamError('sliceWeights', 'needs at least one positive weight');
@@ -102,7 +113,7 @@ export function sampleJobs(rng: Rng, mix: JobMix, horizonH: number): SimJob[] {
       id,
       arrivalH,
       chips,
-      shape: SHAPE_FOR_CHIPS[chips]!,
+      shape: shapeForChips(chips)!,
       workH: Math.max(1 / 60, lognormalFromMean(dur, mix.meanHours, 1)),
       priority: pri.float() < mix.highPriorityFraction ? 0 : 1,
     };
@@ -129,4 +140,52 @@ export function sampleFailures(rng: Rng, rates: FailureRates, horizonH: number):
     }
   }
   return out.sort((a, b) => a.timeH - b.timeH || a.kind.localeCompare(b.kind) || a.target - b.target);
+}
+
+/**
+ * Failures per hour that interrupt a running slice of `chips` chips: every machine and every ICI cable it
+ * depends on (sliceExposure) at its daily rate. A cube-granular slice depends on all 16 machines and 80
+ * cables of each of its cubes (a failure anywhere takes the cube out for it, REFERENCE.md); a sub-cube
+ * slice only on its own machines and the cables between them. OCS failures are not in it: with
+ * fault-tolerant routing they slow jobs down but interrupt none.
+ */
+export function interruptRatePerHour(chips: number, rates: FailureRates): number {
+  const e = sliceExposure(chips);
+  return (e.machines * rates.machinePerDay + e.cables * rates.cablePerDay) / 24;
+}
+
+/**
+ * The share of jobs that a hardware failure interrupts at least once, worked out from the mix and the rates
+ * alone: a job of size s and run time T (lognormal, σ = 1, the mix's mean) escapes with probability
+ * exp(-λ_s · max(0, T - detectH)) (a failure in its last detectH hours is found only after it finished),
+ * averaged over T by quadrature (z on [-8, 8] in 1,600 steps) and over sizes by the mix's weights.
+ * What the simulator leaves out of this: jobs still running at the horizon (their exposure is cut short)
+ * and the slowdown under fault-tolerant routing (a little more exposure).
+ */
+export function expectedInterruptedFraction(
+  mix: JobMix,
+  rates: FailureRates,
+  detectH = 0,
+): { overall: number; bySize: Map<number, number> } {
+  checkJobMix(mix);
+  const sigma = 1;
+  const mu = Math.log(mix.meanHours) - (sigma * sigma) / 2;
+  const steps = 1600;
+  const bySize = new Map<number, number>();
+  let total = 0;
+  let weight = 0;
+  mix.sizes.forEach((chips, i) => {
+    const lambda = interruptRatePerHour(chips, rates);
+    let p = 0;
+    for (let k = 0; k <= steps; k++) {
+      const z = -8 + (16 * k) / steps;
+      const w = ((k === 0 || k === steps ? 0.5 : 1) * 16) / steps;
+      const t = Math.max(0, Math.exp(mu + sigma * z) - detectH);
+      p += (w * Math.exp((-z * z) / 2) * -Math.expm1(-lambda * t)) / Math.sqrt(2 * Math.PI);
+    }
+    bySize.set(chips, p);
+    total += mix.weights[i]! * p;
+    weight += mix.weights[i]!;
+  });
+  return { overall: total / weight, bySize };
 }

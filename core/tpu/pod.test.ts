@@ -3,9 +3,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../kernel/rng';
 import { PodSim } from './pod';
-import type { Design, PodConfig, PodLogEvent } from './pod';
+import type { Design, PodLogEvent } from './pod';
+import { testPodConfig } from './testConfig';
 import { PUBLISHED_DAILY_RATES, sampleFailures, sampleJobs } from './failures';
 import type { FailureEvent, JobMix } from './failures';
+import { cableMachines } from './subcube';
 
 const MIX: JobMix = {
   sizes: [64, 128, 256, 512, 1024],
@@ -15,19 +17,14 @@ const MIX: JobMix = {
   load: 0.9,
 };
 
-function config(design: Design, horizonH: number): PodConfig {
-  return {
-    design,
-    horizonH,
-    detectH: 5 / 60,
-    restartH: 10 / 60,
-    checkpointH: 1,
-    ocsHandling: 'ft-routing',
-    ftSlowdown: 0.05,
-    defrag: true,
-    drainAfterH: 6,
-  };
-}
+/** The same with sub-cube slices (half the jobs), which share cubes machine by machine. */
+const MIX_SUB: JobMix = {
+  ...MIX,
+  sizes: [4, 8, 16, 32, ...MIX.sizes],
+  weights: [25, 25, 25, 25, ...MIX.weights],
+};
+
+const config = (design: Design, horizonH: number) => testPodConfig(design, horizonH);
 
 /** Failure rates scaled up 50x so a short run sees many failures. */
 const HEAVY = {
@@ -40,15 +37,16 @@ const HEAVY = {
 };
 
 describe('pod simulator', () => {
-  it('never gives a cube to two jobs, starts jobs only on free known-healthy cubes, keeps port maps valid', () => {
+  it('never gives a cube or machine to two jobs, starts jobs only on free known-healthy hardware, keeps port maps valid', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 1e6 }),
         fc.constantFrom<Design>('static', 'ocs'),
-        (seed, design) => {
+        fc.constantFrom(MIX, MIX_SUB),
+        (seed, design, mix) => {
           const rng = new Rng(seed);
           const horizonH = 48;
-          const jobs = sampleJobs(rng.fork('jobs'), MIX, horizonH);
+          const jobs = sampleJobs(rng.fork('jobs'), mix, horizonH);
           const failures = sampleFailures(rng.fork('failures'), HEAVY, horizonH);
           let sim: PodSim | null = null;
           const log = (e: PodLogEvent) => {
@@ -56,13 +54,21 @@ describe('pod simulator', () => {
               const cubes = e.kind === 'start' ? e.cubes : e.to;
               for (const c of cubes) expect(sim!.cubeBad[c]).toBe(0);
             }
+            if (e.kind === 'start' && e.machines) {
+              const inside = new Set(e.machines);
+              for (const m of e.machines) expect(sim!.machineBad[m]).toBe(0);
+              const ends = cableMachines();
+              for (let c = 0; c < sim!.cableBad.length; c++)
+                if (sim!.cableBad[c] && inside.has(ends[2 * c]!) && inside.has(ends[2 * c + 1]!))
+                  throw new Error(`sub-cube slice started across failed cable ${c}`);
+            }
           };
           sim = new PodSim(config(design, horizonH), jobs, failures, log);
           let steps = 0;
           while (sim.stepOne() && steps++ < 5000) sim.checkInvariants();
         },
       ),
-      { numRuns: 12 },
+      { numRuns: 16 },
     );
   });
 

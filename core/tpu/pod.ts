@@ -1,11 +1,25 @@
 // The pod simulator: Borg-style queue + Pod Manager for a static or a reconfigurable (OCS) TPU v4 pod,
 // with the paper's flows (Resiliency at Scale §4–5): job start (pick cubes → program OCS → run), failure
 // (detect → evict → reschedule on spare cubes → re-wire), defragmentation (static pods), repair.
+// Slices of a cube or more hold whole cubes wired through the OCS; sub-cube slices (fewer than 64 chips)
+// hold an aligned block of machines inside one cube and no optical link (core/tpu/subcube.ts).
 import { EventQueue } from '../kernel/queue';
-import { CUBES, CUBE_GRID, PortMaps, cubeIndex, cubeOfMachine, iciCables, iciLinks } from './topology';
+import {
+  CUBES,
+  CUBE_GRID,
+  MACHINES,
+  PortMaps,
+  cubeIndex,
+  cubeOfMachine,
+  iciCables,
+  iciLinks,
+} from './topology';
 import { cubeExtent, orientations, sliceHops, twistable, unwireCubes, wireHops } from './slices';
 import type { CubeHop, Shape } from './slices';
+import { cableMachines, subCubeBlocks } from './subcube';
+import type { SubBlock } from './subcube';
 import type { ComponentKind, FailureEvent, SimJob } from './failures';
+import { WaitQueue } from './waitQueue';
 
 export type Design = 'static' | 'ocs';
 /** What a reconfigurable pod does when an OCS fails (tpu-routing compares the two). */
@@ -32,25 +46,54 @@ export interface PodConfig {
   drainAfterH: number;
 }
 
-/** What the simulator reports as it goes (the view's timeline is built from these). */
+/**
+ * What the simulator reports as it goes (the view's timeline is built from these). A sub-cube slice's
+ * start and evict carry its machines and no cubes (it shares its cube with other sub-cube slices).
+ */
 export type PodLogEvent =
-  | { t: number; kind: 'start'; job: number; cubes: number[]; xconnects: number }
+  | { t: number; kind: 'start'; job: number; cubes: number[]; xconnects: number; machines?: number[] }
   | { t: number; kind: 'finish'; job: number }
   | { t: number; kind: 'fail'; component: ComponentKind; target: number; cube: number; forced: boolean }
   | { t: number; kind: 'detect'; component: ComponentKind; target: number; jobs: number[] }
-  | { t: number; kind: 'evict'; job: number; cubes: number[] }
+  | { t: number; kind: 'evict'; job: number; cubes: number[]; machines?: number[] }
   | { t: number; kind: 'rewire'; job: number; from: number[]; to: number[]; xconnects: number }
   | { t: number; kind: 'requeue'; job: number }
   | { t: number; kind: 'migrate'; job: number; from: number[]; to: number[] }
   | { t: number; kind: 'slowdown'; jobs: number[]; factor: number }
   | { t: number; kind: 'repair'; component: ComponentKind; target: number };
 
+/** Per slice size (chips): jobs started, and of those, interrupted at least once / slowed at least once. */
+export interface SizeStats {
+  started: number;
+  interrupted: number;
+  slowed: number;
+}
+
+/** Jobs started and jobs interrupted at least once, over the slice sizes (chips) that `keep` selects. */
+export function interruptedAmong(
+  s: PodStats,
+  keep: (chips: number) => boolean,
+): { started: number; interrupted: number } {
+  let started = 0;
+  let interrupted = 0;
+  for (const [chips, b] of s.bySize)
+    if (keep(chips)) {
+      started += b.started;
+      interrupted += b.interrupted;
+    }
+  return { started, interrupted };
+}
+
 export interface PodStats {
   jobsArrived: number;
   jobsStarted: number;
   jobsFinished: number;
+  /** Jobs evicted at least once by a hardware failure (they restart from their last checkpoint). */
   jobsInterrupted: number;
   interruptions: number;
+  /** Jobs that ran at least a while slowed by fault-tolerant routing around a failed OCS (not evicted for it). */
+  jobsSlowed: number;
+  bySize: Map<number, SizeStats>;
   usefulChipHours: number;
   allocatedChipHours: number;
   /** Allocated chip-hours lost to hardware: broken time before eviction, lost progress, restart, slowdown. */
@@ -66,7 +109,10 @@ export interface PodStats {
 
 interface RunState {
   job: SimJob;
+  /** A sub-cube slice (fewer than 64 chips): holds `machines` in one cube, no cubes, no OCS links. */
+  sub: boolean;
   cubes: number[];
+  machines: number[];
   hops: CubeHop[];
   running: boolean;
   /** Useful work still to do (hours at full speed). */
@@ -87,6 +133,8 @@ interface RunState {
   migrated: boolean;
   /** When the job last entered the queue. */
   queuedAtH: number;
+  /** Counted in jobsSlowed already. */
+  slowed: boolean;
 }
 
 type Ev =
@@ -107,8 +155,10 @@ const hopKey = (h: CubeHop) => h.dim * 10000 + h.from * 100 + h.to;
 
 /**
  * Discrete-event simulation of one pod design over [0, horizonH]. Invariants (property-tested): a cube
- * belongs to at most one job; a job starts only on cubes that are free and known-healthy; in the OCS
- * design the port maps stay permutations with exactly 48 xconnects per cube in use.
+ * belongs to at most one job, and a cube with sub-cube slices in it to none; a machine belongs to at most
+ * one sub-cube slice; a job starts only on cubes (machines and inner cables, for a sub-cube slice) that are
+ * free and known-healthy; in the OCS design the port maps stay permutations with exactly 48 xconnects per
+ * cube in use.
  */
 export class PodSim {
   readonly cfg: PodConfig;
@@ -116,10 +166,17 @@ export class PodSim {
   readonly cubeOwner = new Int32Array(CUBES).fill(-1);
   /** Known-bad components per cube (after detection, until repair). */
   readonly cubeBad = new Int32Array(CUBES);
+  /** Sub-cube slices: the job holding each machine (-1: none) and machines held per cube. */
+  readonly machineOwner = new Int32Array(MACHINES).fill(-1);
+  readonly cubeSubUsed = new Int32Array(CUBES);
+  /** Known-bad machines and ICI cables (indexed like iciCables()). */
+  readonly machineBad = new Uint8Array(MACHINES);
+  readonly cableBad: Uint8Array;
+  private readonly cableEnds = cableMachines();
   private readonly down = new Set<string>();
   private ocsKnownDown = 0;
   private readonly runs = new Map<number, RunState>();
-  private readonly queue: RunState[] = [];
+  private readonly queue = new WaitQueue<RunState>();
   private readonly q = new EventQueue<Ev>();
   private readonly cables = iciCables();
   readonly stats: PodStats;
@@ -134,12 +191,15 @@ export class PodSim {
   ) {
     this.cfg = cfg;
     this.log = log;
+    this.cableBad = new Uint8Array(this.cables.length);
     this.stats = {
       jobsArrived: 0,
       jobsStarted: 0,
       jobsFinished: 0,
       jobsInterrupted: 0,
       interruptions: 0,
+      jobsSlowed: 0,
+      bySize: new Map(),
       usefulChipHours: 0,
       allocatedChipHours: 0,
       hardwareLostChipHours: 0,
@@ -163,7 +223,7 @@ export class PodSim {
   }
 
   queued(): number[] {
-    return this.queue.map((r) => r.job.id);
+    return this.queue.toArray().map((r) => r.job.id);
   }
 
   /** Run to the horizon, calling `onStep` every `every` events (progress/yield point). */
@@ -220,7 +280,9 @@ export class PodSim {
   private newRun(job: SimJob): RunState {
     return {
       job,
+      sub: job.chips < 64,
       cubes: [],
+      machines: [],
       hops: [],
       running: false,
       remainingH: job.workH,
@@ -235,21 +297,27 @@ export class PodSim {
       placedShape: job.shape,
       migrated: false,
       queuedAtH: job.arrivalH,
+      slowed: false,
     };
   }
 
-  private enqueue(r: RunState): void {
-    // Borg-like order: priority, then arrival (an evicted job keeps its original place); binary insertion.
-    const before = (a: RunState, b: RunState) =>
-      a.job.priority - b.job.priority || a.job.arrivalH - b.job.arrivalH || a.job.id - b.job.id;
-    let lo = 0;
-    let hi = this.queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (before(this.queue[mid]!, r) < 0) lo = mid + 1;
-      else hi = mid;
+  private sizeStats(chips: number): SizeStats {
+    let s = this.stats.bySize.get(chips);
+    if (!s) {
+      s = { started: 0, interrupted: 0, slowed: 0 };
+      this.stats.bySize.set(chips, s);
     }
-    this.queue.splice(lo, 0, r);
+    return s;
+  }
+
+  /** Slices wired through the OCS (every cube-granular one; REFERENCE.md: wrap-around links go through it). */
+  private usesOcs(r: RunState): boolean {
+    return !r.sub;
+  }
+
+  private enqueue(r: RunState): void {
+    // Borg-like order: priority, then arrival (an evicted job keeps its original place).
+    this.queue.insert(r);
   }
 
   private key(kind: ComponentKind, target: number): string {
@@ -277,7 +345,8 @@ export class PodSim {
     const hit: RunState[] = [];
     if (f.kind === 'ocs') {
       this.ocsKnownDown++;
-      const runningJobs = [...this.runs.values()].filter((r) => r.running);
+      // Only slices with optical links are touched: a sub-cube slice has none.
+      const runningJobs = [...this.runs.values()].filter((r) => r.running && this.usesOcs(r));
       if (this.cfg.ocsHandling === 'ft-routing') {
         // Keep running: libtpunet routes around the dark links at a step-time cost (REFERENCE.md 0.5–8.6%).
         for (const r of runningJobs) this.setRate(r, t, 1 / (1 + this.cfg.ftSlowdown));
@@ -295,7 +364,16 @@ export class PodSim {
     } else {
       const cube = cubeOfComponent(f.kind, f.target, this.cables);
       this.cubeBad[cube]!++;
-      const owner = this.cubeOwner[cube]!;
+      if (f.kind === 'machine') this.machineBad[f.target] = 1;
+      else this.cableBad[f.target] = 1;
+      // A cube-granular slice loses the whole cube; a sub-cube slice only the machine it holds, or a cable
+      // with both ends in it (a cable that leaves a sub-cube slice is not one of its links).
+      let owner = this.cubeOwner[cube]!;
+      if (owner < 0) {
+        const a = f.kind === 'machine' ? f.target : this.cableEnds[2 * f.target]!;
+        const b = f.kind === 'machine' ? f.target : this.cableEnds[2 * f.target + 1]!;
+        owner = this.machineOwner[a] === this.machineOwner[b] ? this.machineOwner[a]! : -1;
+      }
       if (owner >= 0) {
         const r = this.runs.get(owner)!;
         if (r.running) hit.push(r);
@@ -312,12 +390,14 @@ export class PodSim {
     if (f.kind === 'ocs') {
       this.ocsKnownDown--;
       if (this.ocsKnownDown === 0 && this.cfg.ocsHandling === 'ft-routing') {
-        const jobs = [...this.runs.values()].filter((r) => r.running);
+        const jobs = [...this.runs.values()].filter((r) => r.running && this.usesOcs(r));
         for (const r of jobs) this.setRate(r, t, 1);
         this.emit({ t, kind: 'slowdown', jobs: jobs.map((r) => r.job.id), factor: 1 });
       }
     } else {
       this.cubeBad[cubeOfComponent(f.kind, f.target, this.cables)]!--;
+      if (f.kind === 'machine') this.machineBad[f.target] = 0;
+      else this.cableBad[f.target] = 0;
     }
     this.emit({ t, kind: 'repair', component: f.kind, target: f.target });
     this.schedule(t);
@@ -335,6 +415,7 @@ export class PodSim {
 
   private setRate(r: RunState, t: number, rate: number): void {
     if (r.rate === rate) return;
+    if (rate < 1) this.markSlowed(r);
     r.bankedH = this.units(r, t);
     r.segStartH = t;
     r.rate = rate;
@@ -361,21 +442,66 @@ export class PodSim {
     r.remainingH -= kept;
     r.running = false;
     r.epoch++;
-    if (!r.interrupted) this.stats.jobsInterrupted++;
+    if (!r.interrupted) {
+      this.stats.jobsInterrupted++;
+      this.sizeStats(r.job.chips).interrupted++;
+    }
     r.interrupted = true;
     this.stats.interruptions++;
     r.pendingFailH = failH;
-    this.emit({ t, kind: 'evict', job: r.job.id, cubes: r.cubes.slice() });
-    if (this.cfg.design === 'ocs' && this.ocsKnownDown === 0 && this.tryReplace(r, t)) return;
+    if (r.sub) {
+      // Any healthy free block will do, in either design (no OCS involved): move there now if there is one.
+      this.emit({ t, kind: 'evict', job: r.job.id, cubes: [], machines: r.machines.slice() });
+      this.release(r);
+      if (this.place(r, t)) return;
+    } else {
+      this.emit({ t, kind: 'evict', job: r.job.id, cubes: r.cubes.slice() });
+      if (this.cfg.design === 'ocs' && this.ocsKnownDown === 0 && this.tryReplace(r, t)) return;
+    }
     this.release(r);
     r.queuedAtH = t;
     this.enqueue(r);
     this.emit({ t, kind: 'requeue', job: r.job.id });
   }
 
-  /** Free and healthy, as far as the Pod Manager knows. */
+  /** Free and healthy as a whole cube, as far as the Pod Manager knows. */
   private usable(c: number): boolean {
-    return this.cubeOwner[c] === -1 && this.cubeBad[c] === 0;
+    return this.cubeOwner[c] === -1 && this.cubeBad[c] === 0 && this.cubeSubUsed[c] === 0;
+  }
+
+  /** A sub-cube block that is free and known-healthy (its machines and the cables inside it). */
+  private blockUsable(b: SubBlock): boolean {
+    for (const m of b.machines) if (this.machineOwner[m] !== -1 || this.machineBad[m]) return false;
+    for (const c of b.cables) if (this.cableBad[c]) return false;
+    return true;
+  }
+
+  /**
+   * Where a sub-cube slice goes: a free, known-healthy aligned block in a cube no cube-granular slice holds,
+   * preferring cubes a cube-granular slice cannot use anyway (already split, or with a known-bad component,
+   * whose healthy machines would otherwise idle), then the fullest, then the lowest index. ASSUMPTION: a
+   * best-fit rule of ours; the paper does not describe how Borg packs sub-cube slices.
+   */
+  private findBlock(chips: number): SubBlock | null {
+    const blocks = subCubeBlocks(chips);
+    const perCube = blocks.length / CUBES;
+    let best: SubBlock | null = null;
+    let bestKey = -1;
+    for (let c = 0; c < CUBES; c++) {
+      if (this.cubeOwner[c] !== -1) continue;
+      const split = this.cubeSubUsed[c]! > 0 || this.cubeBad[c]! > 0 ? 1 : 0;
+      const key = split * 1000 + this.cubeSubUsed[c]!;
+      if (key <= bestKey) continue;
+      for (let i = 0; i < perCube; i++) {
+        const b = blocks[c * perCube + i]!;
+        if (this.blockUsable(b)) {
+          best = b;
+          bestKey = key;
+          break;
+        }
+      }
+    }
+    return best;
   }
 
   /**
@@ -410,10 +536,23 @@ export class PodSim {
   }
 
   private release(r: RunState): void {
+    for (const m of r.machines) {
+      if (this.machineOwner[m] !== r.job.id) continue;
+      this.machineOwner[m] = -1;
+      this.cubeSubUsed[cubeOfMachine(m)]!--;
+    }
+    r.machines = [];
     for (const c of r.cubes) if (this.cubeOwner[c] === r.job.id) this.cubeOwner[c] = -1;
     if (this.cfg.design === 'ocs') unwireCubes(this.maps, r.cubes);
     r.cubes = [];
     r.hops = [];
+  }
+
+  private markSlowed(r: RunState): void {
+    if (r.slowed) return;
+    r.slowed = true;
+    this.stats.jobsSlowed++;
+    this.sizeStats(r.job.chips).slowed++;
   }
 
   private startRun(r: RunState, t: number, restart: boolean): void {
@@ -423,9 +562,13 @@ export class PodSim {
     r.bankedH = 0;
     r.overheadH = restart ? this.cfg.restartH : 0;
     r.rate =
-      this.cfg.design === 'ocs' && this.ocsKnownDown > 0 && this.cfg.ocsHandling === 'ft-routing'
+      this.cfg.design === 'ocs' &&
+      this.ocsKnownDown > 0 &&
+      this.cfg.ocsHandling === 'ft-routing' &&
+      this.usesOcs(r)
         ? 1 / (1 + this.cfg.ftSlowdown)
         : 1;
+    if (r.rate < 1) this.markSlowed(r);
     r.epoch++;
     this.runs.set(r.job.id, r);
     if (r.pendingFailH !== null) {
@@ -471,16 +614,42 @@ export class PodSim {
 
   /** Start what fits, in queue order (greedy backfill over the first 64 queued jobs, unless draining). */
   private schedule(t: number): void {
-    if (this.cfg.design === 'ocs' && this.ocsKnownDown > 0 && this.cfg.ocsHandling === 'rewire') return;
+    // Re-wiring around a failed OCS: no slice with optical links starts until it is repaired.
+    const opticalBlocked =
+      this.cfg.design === 'ocs' && this.ocsKnownDown > 0 && this.cfg.ocsHandling === 'rewire';
+    // Within one pass free space only shrinks (until a defragmentation), so a size that did not fit still
+    // does not: remember it instead of searching again (a sub-cube block of n machines holds blocks of n/2;
+    // an OCS slice needs only a count of cubes; a static slice, its shape).
+    let subMiss = Infinity;
+    let cubeMiss = Infinity;
+    let shapeMiss = new Set<string>();
+    const known = (r: RunState): boolean =>
+      r.sub
+        ? r.job.chips >= subMiss
+        : this.cfg.design === 'ocs'
+          ? r.job.chips >= cubeMiss
+          : shapeMiss.has(r.job.shape.join('x'));
     let scanned = 0;
     for (let i = 0; i < this.queue.length && scanned < 64; scanned++) {
-      const r = this.queue[i]!;
-      if (this.place(r, t)) {
-        this.queue.splice(i, 1);
+      const r = this.queue.at(i);
+      if (opticalBlocked && this.usesOcs(r)) {
+        i++;
         continue;
       }
-      if (i === 0 && this.cfg.design === 'static' && this.cfg.defrag && this.defragFor(r, t)) {
-        this.queue.splice(0, 1);
+      if (!known(r)) {
+        if (this.place(r, t)) {
+          this.queue.removeAt(i);
+          continue;
+        }
+        if (r.sub) subMiss = Math.min(subMiss, r.job.chips);
+        else if (this.cfg.design === 'ocs') cubeMiss = Math.min(cubeMiss, r.job.chips);
+        else shapeMiss.add(r.job.shape.join('x'));
+      }
+      if (i === 0 && !r.sub && this.cfg.design === 'static' && this.cfg.defrag && this.defragFor(r, t)) {
+        this.queue.removeAt(0);
+        subMiss = Infinity;
+        cubeMiss = Infinity;
+        shapeMiss = new Set<string>();
         continue;
       }
       if (i === 0 && t - r.queuedAtH >= this.cfg.drainAfterH) return; // drain for the head job
@@ -489,6 +658,7 @@ export class PodSim {
   }
 
   private place(r: RunState, t: number): boolean {
+    if (r.sub) return this.placeSub(r, t);
     const need = r.job.chips / 64;
     let cubes: number[] | null = null;
     if (this.cfg.design === 'ocs') {
@@ -507,10 +677,28 @@ export class PodSim {
     const x = this.assign(r, cubes);
     this.stats.xconnects += x;
     const restart = r.interrupted || r.migrated;
-    if (!r.interrupted && !r.migrated) this.stats.jobsStarted++;
+    if (!r.interrupted && !r.migrated) this.countStart(r);
     r.migrated = false;
     this.emit({ t, kind: 'start', job: r.job.id, cubes: cubes.slice(), xconnects: x });
     this.startRun(r, t, restart);
+    return true;
+  }
+
+  private countStart(r: RunState): void {
+    this.stats.jobsStarted++;
+    this.sizeStats(r.job.chips).started++;
+  }
+
+  /** A sub-cube slice: same in both designs (no OCS); holds its block's machines, programs no xconnect. */
+  private placeSub(r: RunState, t: number): boolean {
+    const b = this.findBlock(r.job.chips);
+    if (!b) return false;
+    r.machines = b.machines.slice();
+    for (const m of b.machines) this.machineOwner[m] = r.job.id;
+    this.cubeSubUsed[b.cube]! += b.machines.length;
+    if (!r.interrupted) this.countStart(r);
+    this.emit({ t, kind: 'start', job: r.job.id, cubes: [], xconnects: 0, machines: r.machines.slice() });
+    this.startRun(r, t, r.interrupted);
     return true;
   }
 
@@ -523,12 +711,16 @@ export class PodSim {
     let freeHealthy = 0;
     for (let c = 0; c < CUBES; c++) if (this.usable(c)) freeHealthy++;
     if (freeHealthy < head.job.chips / 64) return false;
-    const running = [...this.runs.values()].filter((r) => r.running);
+    // Sub-cube slices stay where they are; their cubes are not free for the repack.
+    const running = [...this.runs.values()].filter((r) => r.running && !r.sub);
     const order = [head, ...running].sort((a, b) => b.job.chips - a.job.chips || a.job.id - b.job.id);
     const taken = new Int32Array(CUBES).fill(-1);
     const plan = new Map<number, { cubes: number[]; shape: Shape }>();
     for (const r of order) {
-      const fit = this.staticFit(r.job.shape, (c) => taken[c] === -1 && this.cubeBad[c] === 0);
+      const fit = this.staticFit(
+        r.job.shape,
+        (c) => taken[c] === -1 && this.cubeBad[c] === 0 && this.cubeSubUsed[c] === 0,
+      );
       if (!fit) return false;
       for (const c of fit.cubes) taken[c] = r.job.id;
       plan.set(r.job.id, fit);
@@ -562,7 +754,7 @@ export class PodSim {
     const hp = plan.get(head.job.id)!;
     head.placedShape = hp.shape;
     this.assign(head, hp.cubes);
-    if (!head.interrupted) this.stats.jobsStarted++;
+    if (!head.interrupted) this.countStart(head);
     this.emit({ t, kind: 'start', job: head.job.id, cubes: hp.cubes.slice(), xconnects: 0 });
     this.startRun(head, t, head.interrupted);
     return true;
@@ -579,13 +771,15 @@ export class PodSim {
       this.stats.allocatedChipHours += (t - r.runStartH) * r.job.chips;
       this.stats.hardwareLostChipHours += this.slowdownLoss(r, t) * r.job.chips;
     }
-    for (const r of [...this.runs.values(), ...this.queue])
+    for (const r of [...this.runs.values(), ...this.queue.toArray()])
       if (r.pendingFailH !== null) this.stats.unrecovered++;
   }
 
   /** Check the invariants now; throws when one is broken (tests call this between events). */
   checkInvariants(): void {
     const seen = new Int32Array(CUBES).fill(-1);
+    const seenMachine = new Int32Array(MACHINES).fill(-1);
+    const subUsed = new Int32Array(CUBES);
     for (const [id, r] of this.runs) {
       if (!r.running) continue;
       for (const c of r.cubes) {
@@ -593,6 +787,17 @@ export class PodSim {
         seen[c] = id;
         if (this.cubeOwner[c] !== id) throw new Error(`cube ${c} owner mismatch`);
       }
+      for (const m of r.machines) {
+        if (seenMachine[m] !== -1) throw new Error(`machine ${m} is in jobs ${seenMachine[m]} and ${id}`);
+        seenMachine[m] = id;
+        if (this.machineOwner[m] !== id) throw new Error(`machine ${m} owner mismatch`);
+        subUsed[cubeOfMachine(m)]!++;
+      }
+    }
+    for (let c = 0; c < CUBES; c++) {
+      if (subUsed[c] !== this.cubeSubUsed[c]) throw new Error(`cube ${c}: sub-cube machine count mismatch`);
+      if (subUsed[c]! > 0 && seen[c] !== -1)
+        throw new Error(`cube ${c} holds job ${seen[c]} and sub-cube slices`);
     }
     if (this.cfg.design === 'ocs') {
       this.maps.check();

@@ -5,7 +5,7 @@ import type { ChartSpec, Result, RunContext } from '../experiments/types';
 import { PodSim } from './pod';
 import type { OcsHandling, PodStats } from './pod';
 import { sampleFailures, sampleJobs } from './failures';
-import { failureParams, jobMixParams, mixOf, ratesOf } from './simParams';
+import { failureParams, jobMixParams, mixOf, ratesOf, subCubeParams } from './simParams';
 
 const params = {
   days: { kind: 'number', label: 'Simulated time', default: 365, min: 0.1, max: 3650, unit: 'days' },
@@ -29,6 +29,7 @@ const params = {
   },
   ...failureParams,
   ...jobMixParams,
+  ...subCubeParams,
   load: {
     ...jobMixParams.load,
     default: 1.5,
@@ -54,6 +55,7 @@ export const tpuRouting = defineExperiment({
     'A reconfigurable pod runs the job mix over `days` with failures at the given rates. When an OCS failure is detected, either ' +
     '(re-wire) every running job is evicted, keeps its last checkpoint and is re-scheduled and re-wired once the switch is back, or ' +
     "(fault-tolerant routing) every job keeps running with libtpunet routing around the dark links, each step slower by the family's slowdown until the repair. " +
+    'Only slices of a cube or more are touched: they are wired through the OCS (wrap-around links included); sub-cube slices (subCubePct of the jobs) use no optical link, keep running at full speed and, while the re-wire strategy waits for a switch, still start. ' +
     'Two model families take the ends of the published range: dense models (0.5%) and all-to-all-heavy recommendation models (8.6%); every job of a run belongs to the family. ' +
     'Machine and ICI cable failures are handled the same way in all runs (spare-cube swap + re-wire). Goodput = useful chip-hours / pod chip-hours. ' +
     'DEVIATION: every cube has one link per face on each of the 48 OCS, so re-wiring cannot avoid a failed switch: the re-wire strategy waits for its repair (ocsRepairHours, an assumption). ' +
@@ -63,7 +65,16 @@ export const tpuRouting = defineExperiment({
   params,
   async run(p, ctx: RunContext) {
     const horizonH = p.days * 24;
-    const jobs = sampleJobs(ctx.rng.fork('jobs'), mixOf(p), horizonH);
+    const mix = mixOf(p);
+    const jobs = sampleJobs(ctx.rng.fork('jobs'), mix, horizonH);
+    // Share of the offered chip-hours in sub-cube slices (no optical links: an OCS failure leaves them be).
+    let subWork = 0;
+    let allWork = 0;
+    mix.sizes.forEach((chips, i) => {
+      allWork += mix.weights[i]! * chips;
+      if (chips < 64) subWork += mix.weights[i]! * chips;
+    });
+    const f = allWork > 0 ? subWork / allWork : 0;
     const failures = sampleFailures(ctx.rng.fork('failures'), ratesOf(p), horizonH);
     const metrics: Record<string, number> = {};
     const rows: (string | number)[][] = [];
@@ -110,18 +121,19 @@ export const tpuRouting = defineExperiment({
       metrics[`goodput-gain.ft-routing.${fam}`] = round(
         metrics[`goodput.ft-routing.${fam}`]! - metrics[`goodput.rewire.${fam}`]!,
       );
-      // The same trade-off per OCS failure in expectation, free of scheduling noise (U = busy share of the pod):
-      // routing loses U·4096·repair·s/(1+s); re-wiring idles the pod for the repair and loses every running
-      // job's un-checkpointed half interval, detection and restart.
+      // The same trade-off per OCS failure in expectation, free of scheduling noise (U = busy share of the pod,
+      // f = sub-cube share of the offered chip-hours; ASSUMPTION: the busy chips split the same way): routing
+      // loses U·(1-f)·4096·repair·s/(1+s); re-wiring idles all but the sub-cube slices for the repair and
+      // loses every running optical slice's un-checkpointed half interval, detection and restart.
       const s = (fam === 'dense' ? p.slowdownDensePct : p.slowdownRecsysPct) / 100;
       const u = utilization.get(fam)!;
       metrics[`expected-loss-chip-hours-per-ocs-failure.ft-routing.${fam}`] = round(
-        u * 4096 * p.ocsRepairHours * (s / (1 + s)),
+        u * (1 - f) * 4096 * p.ocsRepairHours * (s / (1 + s)),
         3,
       );
       metrics[`expected-loss-chip-hours-per-ocs-failure.rewire.${fam}`] = round(
-        4096 * p.ocsRepairHours +
-          u * 4096 * (p.checkpointHours / 2 + p.detectMinutes / 60 + p.restartMinutes / 60),
+        4096 * p.ocsRepairHours * (1 - u * f) +
+          u * (1 - f) * 4096 * (p.checkpointHours / 2 + p.detectMinutes / 60 + p.restartMinutes / 60),
         3,
       );
     }

@@ -2,7 +2,7 @@
 // detection and repair times (assumptions, stated), checkpointing and the job mix, and their mapping to
 // the simulator's config.
 import type { ParamsOf } from '../experiments/types';
-import { PUBLISHED_DAILY_RATES } from './failures';
+import { PUBLISHED_DAILY_RATES, checkJobMix } from './failures';
 import type { FailureRates, JobMix } from './failures';
 
 export const failureParams = {
@@ -103,7 +103,7 @@ export const jobMixParams = {
   sliceWeights: {
     kind: 'int-list',
     label: 'Job size weights',
-    help: 'Relative frequency of each slice size (same order). ASSUMPTION: mostly small jobs.',
+    help: 'Relative frequency of each size in sliceChips (same order), among the jobs that are not sub-cube. ASSUMPTION: mostly small jobs.',
     default: [35, 25, 20, 10, 6, 4],
     min: 0,
     max: 1000,
@@ -146,8 +146,37 @@ export const jobMixParams = {
   },
 } as const;
 
+/**
+ * Sub-cube slices in the mix (kept apart from jobMixParams so that a caller that leaves them out, such as
+ * the live view, gets the cube-granular mix).
+ */
+export const subCubeParams = {
+  subCubePct: {
+    kind: 'number',
+    label: 'Sub-cube jobs',
+    help:
+      'Share of jobs that ask for fewer than 64 chips (an aligned block of machines inside one cube, no OCS links). ' +
+      'ASSUMPTION: half; real pods run many small slices but our references publish no mix.',
+    default: 50,
+    min: 0,
+    max: 100,
+    unit: '%',
+  },
+  subCubeChips: {
+    kind: 'int-list',
+    label: 'Sub-cube slice sizes',
+    help: 'Sizes of the sub-cube jobs, equally likely: 4 (2x2x1), 8 (2x2x2), 16 (2x2x4), 32 (2x4x4 chips).',
+    default: [4, 8, 16, 32],
+    min: 4,
+    max: 32,
+    maxItems: 4,
+    unit: 'chips',
+  },
+} as const;
+
 type FailureP = ParamsOf<typeof failureParams>;
 type MixP = ParamsOf<typeof jobMixParams>;
+type SubCubeP = ParamsOf<typeof subCubeParams>;
 
 export function ratesOf(p: FailureP): FailureRates {
   return {
@@ -160,12 +189,28 @@ export function ratesOf(p: FailureP): FailureRates {
   };
 }
 
-export function mixOf(p: MixP): JobMix {
+/**
+ * The job mix of the parameters. With sub-cube jobs (subCubePct > 0), they take subCubePct% of the jobs,
+ * split equally over subCubeChips, and the cube-granular sizes share the rest by sliceWeights; without
+ * them (absent or 0) the mix is exactly sliceChips/sliceWeights.
+ */
+export function mixOf(p: MixP & Partial<SubCubeP>): JobMix {
+  const base = { meanHours: p.meanJobHours, highPriorityFraction: p.highPriorityPct / 100, load: p.load };
+  const subPct = p.subCubePct ?? 0;
+  if (subPct <= 0) return { ...base, sizes: p.sliceChips, weights: p.sliceWeights };
+  const subSizes = p.subCubeChips ?? subCubeParams.subCubeChips.default;
+  const cubeTotal = p.sliceWeights.reduce((a, b) => a + b, 0);
+  // The cube-granular part on its own first (its length and weight errors name the right fields);
+  // checkJobMix then checks every size of the merged mix when the jobs are sampled.
+  if (p.sliceChips.length !== p.sliceWeights.length || (cubeTotal <= 0 && subPct < 100))
+    checkJobMix({ ...base, sizes: p.sliceChips, weights: p.sliceWeights });
+  const subShare = subPct / 100;
   return {
-    sizes: p.sliceChips,
-    weights: p.sliceWeights,
-    meanHours: p.meanJobHours,
-    highPriorityFraction: p.highPriorityPct / 100,
-    load: p.load,
+    ...base,
+    sizes: [...subSizes, ...p.sliceChips],
+    weights: [
+      ...subSizes.map(() => subShare / subSizes.length),
+      ...p.sliceWeights.map((w) => (cubeTotal > 0 ? ((1 - subShare) * w) / cubeTotal : 0)),
+    ],
   };
 }

@@ -144,7 +144,7 @@ export const tpuView = defineLabView({
   lab: 'tpu',
   title: 'TPU v4 pod: 64 cubes, 48 OCS, failures and re-wiring',
   description:
-    'A reconfigurable pod runs the default job mix; machines, ICI cables and OCS fail at the published rates (times rateScale) plus one forced failure; ' +
+    'A reconfigurable pod runs the default mix of cube-granular jobs (no sub-cube slices: the view draws whole cubes); machines, ICI cables and OCS fail at the published rates (times rateScale) plus one forced failure; ' +
     'the Pod Manager evicts hit jobs, swaps in spare cubes and re-programs the OCS. The first 12 h are warm-up.',
   params,
   async build(p, ctx: RunContext): Promise<TpuViewModel> {

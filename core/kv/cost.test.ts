@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   A100_40GB,
   DEFAULT_PAGED_OVERHEAD,
+  FLOPS_EFFICIENCY,
+  PCIE_BYTES_PER_S,
   SETUPS,
   costModel,
   cpuBlocks,
@@ -77,5 +79,36 @@ describe('cost model: iteration latency', () => {
     const large = costModel(SETUPS['opt-13b'], 64).swapS(16);
     expect(small).toBeGreaterThan(large);
     expect(c.swapS(0)).toBe(0);
+  });
+
+  it('recomputing a prompt costs the same at every block size (§7.3: it does not use the KV blocks)', () => {
+    const at = (bs: number) => costModel(SETUPS['opt-13b'], bs).recomputeS(1024);
+    for (const bs of [1, 16, 256]) expect(at(bs)).toBe(at(16));
+    expect(c.recomputeS(0)).toBe(0);
+  });
+
+  it('swapping out and in costs less per token as blocks grow, tending to 2 × KV bytes / host bandwidth', () => {
+    const m = SETUPS['opt-13b'].model;
+    const perToken = (bs: number) => (2 * costModel(SETUPS['opt-13b'], bs).swapS(1024 / bs)) / 1024;
+    const floor = (2 * kvBytesPerToken(m)) / PCIE_BYTES_PER_S;
+    let last = Infinity;
+    for (const bs of [1, 4, 16, 64, 256]) {
+      expect(perToken(bs)).toBeLessThan(last);
+      expect(perToken(bs)).toBeGreaterThan(floor);
+      last = perToken(bs);
+    }
+    expect(perToken(256) / floor).toBeLessThan(1.05);
+  });
+
+  it('for large blocks, recompute / swap is compute per token over transfer per token (Fig. 19a)', () => {
+    // A compute-bound prompt costs 2 FLOPs per parameter per token; a swap moves each token's KV out and back in.
+    const s = SETUPS['opt-13b'];
+    const cost = costModel(s, 256);
+    const tokens = 2048;
+    const measured = cost.recomputeS(tokens) / (2 * cost.swapS(tokens / 256));
+    const computePerToken = (2 * s.model.params) / (s.gpu.peakFlops * FLOPS_EFFICIENCY);
+    const transferPerToken = (2 * kvBytesPerToken(s.model)) / PCIE_BYTES_PER_S;
+    expect(measured / (computePerToken / transferPerToken)).toBeGreaterThan(0.97);
+    expect(measured / (computePerToken / transferPerToken)).toBeLessThan(1.05);
   });
 });

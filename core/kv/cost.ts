@@ -133,8 +133,16 @@ export const HBM_EFFICIENCY = 0.8;
 export const ITERATION_OVERHEAD_S = 2e-3;
 /** ASSUMPTION: per-layer tensor-parallel all-reduce latency (2 per layer, Megatron-LM) over NVLink, seconds. */
 export const ALLREDUCE_S = 15e-6;
-/** PCIe 4.0 x16 (A100 host link): 32 GB/s raw; ASSUMPTION: 25 GB/s achieved for pinned-memory copies. */
-export const PCIE_BYTES_PER_S = 25e9;
+/**
+ * Achieved GPU↔host bandwidth when swapping KV blocks, per GPU. Calibrated to a published measurement: vLLM PR
+ * #11531 (github.com/vllm-project/vllm/pull/11531) swapped 1250 KV blocks between an A100-40GB-SXM and pinned host
+ * memory at 12.5 GB/s out and 12.6 GB/s in with one batched copy kernel (3.1 GB/s with one cudaMemcpyAsync per
+ * block, the path vLLM 0.1 used; that per-copy cost is MEMCPY_LAUNCH_S below). The link's nominal rate (PCIe 4.0
+ * x16: 32 GB/s raw, ~25 GB/s for large pinned copies) is not what KV swapping gets. Consistent with Fig. 19a
+ * (§7.3): where swapping wins, recomputation is at most 20% slower; at 25 GB/s this cost model would make
+ * recomputation 2.1–2.2× slower than swapping at large blocks.
+ */
+export const PCIE_BYTES_PER_S = 12.5e9;
 /** ASSUMPTION: CUDA launch/driver cost of one cudaMemcpyAsync, seconds (one per block per layer for K and V). */
 export const MEMCPY_LAUNCH_S = 4e-6;
 /** vLLM's default CPU swap space: 4 GiB per GPU (`swap_space`, vllm/config.py). */
@@ -193,6 +201,11 @@ export interface CostModel {
   iterationS(w: IterationWork, paged: boolean): number;
   /** Seconds to move `blocks` blocks of `blockSize` over PCIe (swap-out or swap-in). */
   swapS(blocks: number): number;
+  /**
+   * Seconds to recompute the KV of `tokens` tokens alone: one prompt iteration. The prompt's attention runs over
+   * its own fresh K/V, not through the block table, so the cost does not depend on the block size (§7.3).
+   */
+  recomputeS(tokens: number): number;
 }
 
 /**
@@ -228,6 +241,15 @@ export function costModel(
         attn *= (1 + pagedOverhead) * gather * gatherNorm;
       }
       return ITERATION_OVERHEAD_S + tpS + dense + attn;
+    },
+    recomputeS(tokens) {
+      const work = {
+        batchTokens: tokens,
+        kvTokensRead: tokens,
+        attentionPairs: (tokens * (tokens + 1)) / 2,
+        blocksRead: 0,
+      };
+      return tokens > 0 ? this.iterationS(work, false) : 0;
     },
     swapS(blocks) {
       if (blocks <= 0) return 0;

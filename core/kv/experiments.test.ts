@@ -33,6 +33,12 @@ describe('serving experiments', () => {
       ]),
     );
     expect(r.comparisons.length).toBeGreaterThan(0);
+    // The sweep says what held admissions back at each rate.
+    expect(r.tables.sweep!.columns.slice(-3)).toEqual([
+      'stopsMemory',
+      'stopsMaxNumSeqs',
+      'stopsMaxBatchedTokens',
+    ]);
   });
 
   it('kv-sharing reports saving.parallel.<n> and saving.beam.<k>', async () => {

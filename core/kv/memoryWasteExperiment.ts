@@ -34,21 +34,20 @@ export const kvMemoryWaste = defineExperiment({
   description:
     'Each policy serves the same Poisson trace to completion on the chosen model/GPU setup (roofline iteration cost). ' +
     'After every iteration the GPU KV cache is split into token states (KV of tokens computed so far), reserved slots ' +
-    '(reserved for tokens the request will still generate), internal fragmentation (reserved beyond the final length, ' +
-    "or the unfilled tail of vLLM's last block), external fragmentation (free slots in holes smaller than the reservation " +
-    'the head of the queue needs, i.e. stranded by contiguity) and idle memory (free with nothing waiting, or usable). ' +
-    'utilization/reserved/internal/external are time-averaged shares of the memory in use (everything but idle), the ' +
-    'quantity of Fig. 2; idle.<p> is the idle share of the whole pool. Orca: one contiguous chunk per sequence of max ' +
-    'length (2048), prompt + next power of two of the output, or prompt + output, placed first-fit (address-ordered free ' +
-    'list, coalescing). vLLM: 16-token blocks allocated on demand, recompute preemption. ' +
-    'Why first-fit: it is the textbook contiguous allocator and, like any allocator that cannot move a running ' +
-    'request’s KV, it leaves holes between live chunks — the external fragmentation of §3; the paper does not name ' +
-    'its allocator (it mentions the buddy allocator as an example). ' +
-    'Measured vs published at the defaults (seed 1): Orca (Max) 22% vs 20.4% — close, because a 2048-slot reservation ' +
-    'for requests averaging ~500 tokens leaves little room for other effects. Orca (Oracle) 51% vs 38.2%: reserved ' +
-    'slots take 34% and external fragmentation 15% here; within a reservation the token share over a request’s life ' +
-    'is about (input + output/2)/(input + output), so a lower published share needs more stranding (the paper’s ' +
-    'allocator) or a heavier output tail (the real ShareGPT trace) than our first-fit and fitted lognormals produce. ' +
+    '(reserved for tokens the request will still generate), internal fragmentation (allocated beyond the final length: ' +
+    "Orca's over-reservation plus the buddy allocator's rounding, or the unfilled tail of vLLM's last block), external " +
+    'fragmentation (free slots in chunks smaller than the one the head of the queue needs, i.e. stranded by contiguity) ' +
+    'and idle memory (free with nothing waiting, or usable). utilization/reserved/internal/external are time-averaged ' +
+    'shares of the memory in use (everything but idle), the quantity of Fig. 2; idle.<p> is the idle share of the whole ' +
+    'pool. Orca: one contiguous chunk per sequence for max length (2048), prompt + next power of two of the output, or ' +
+    'prompt + output, placed by a buddy allocator as the paper’s Orca is (§6.1), so each chunk is the next power of two ' +
+    'of its reservation and free chunks merge only with their buddies. vLLM: 16-token blocks allocated on demand, ' +
+    'recompute preemption. ' +
+    'Measured vs published at the defaults (seed 1): Orca (Max) 22% vs 20.4%; Orca (Oracle) 41% vs 38.2% (reserved ' +
+    'slots 27%, buddy rounding 24%, external fragmentation 8%); the mean batch at 2 req/s is 7.0 / 9.9 / 12.8 requests ' +
+    'for Max / Pow2 / Oracle (Fig. 13a: 7.00 / 9.81 / 13.62). Within a reservation the token share over a request’s ' +
+    'life is about (input + output/2)/(input + output); placed first-fit instead (no rounding) Orca (Oracle) ' +
+    'would keep 51% and batch 16 requests, well above the published 38.2% and 13.62. ' +
     'vLLM 98.5% vs 96.3%: here the only waste is the unfilled tail of each sequence’s last block (≈1.5%); the paper ' +
     'does not break down its remaining 3.7%, so nothing else is modelled. ' +
     'DEVIATION: lengths are synthetic lognormals fitted to the published means, not the ShareGPT/Alpaca traces.',

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../kernel/rng';
 import { SETUPS } from '../cost';
 import { generateWorkload } from '../workloads';
-import { simulate } from './simulator';
+import type { Request } from '../workloads';
+import { RUNNING, simulate } from './simulator';
 import type { Policy, SimOptions } from './simulator';
 
 const setup = SETUPS['opt-13b'];
@@ -117,5 +118,58 @@ describe('simulate: the paper’s effects come out of the mechanism', () => {
     expect(v1.promptTokens).toBeLessThan(0.5 * totalPrompt);
     const paged = await simulate(reqs, base('vllm'));
     expect(paged.finished).toBe(reqs.length);
+  });
+});
+
+describe('simulate: Orca places its reservations with a buddy allocator (§6.1)', () => {
+  const req = (i: number, input: number, output: number): Request => ({
+    arrivalS: 0,
+    inputLen: input,
+    outputLen: output,
+    prefixId: -1,
+    prefixLen: 0,
+    convId: i,
+    contextStart: 0,
+  });
+  // 68 blocks × 16 = 1088 slots: buddy roots of 1024 and 64 slots.
+  const peakRunning = async (input: number, output: number) => {
+    let peak = 0;
+    let heldSlots = 0;
+    await simulate([req(0, input, output), req(1, input, output)], {
+      ...base('orca-oracle'),
+      gpuBlocks: 68,
+      onIteration: (st) => {
+        const n = st.groups.filter((g) => g.state === RUNNING).length;
+        if (n > peak) {
+          peak = n;
+          heldSlots = st.memory.tokens + st.memory.reserved + st.memory.internal;
+        }
+      },
+    });
+    return { peak, heldSlots };
+  };
+
+  it('a 512-slot reservation takes a 512-slot chunk: two fit in 1088 slots', async () => {
+    expect(await peakRunning(12, 500)).toEqual({ peak: 2, heldSlots: 1024 });
+  });
+
+  it('a 513-slot reservation takes a 1024-slot chunk: the second request waits though 575 slots are free', async () => {
+    expect(await peakRunning(13, 500)).toEqual({ peak: 1, heldSlots: 1024 });
+  });
+});
+
+describe('simulate: what limits the batch', () => {
+  const reqs = generateWorkload(new Rng(8), 'sharegpt', 8, 20);
+
+  it('a small KV pool holds admissions back on memory, not on the scheduler caps', async () => {
+    const r = await simulate(reqs, { ...base('vllm'), gpuBlocks: 200 });
+    expect(r.admissionStops.memory).toBeGreaterThan(0);
+    expect(r.admissionStops.maxNumSeqs).toBe(0);
+  });
+
+  it('a low max_num_seqs holds them back on the cap instead', async () => {
+    const r = await simulate(reqs, { ...base('vllm'), maxNumSeqs: 4 });
+    expect(r.admissionStops.maxNumSeqs).toBeGreaterThan(0);
+    expect(r.admissionStops.memory).toBe(0);
   });
 });

@@ -1,13 +1,14 @@
 // The serving simulator (§4.2, §4.5, §6): iteration-level scheduling of sequence groups over one KV memory
 // policy — the paper's paged manager (vllm), vLLM V1's allocator (vllm-v1), or Orca's contiguous reservations
-// (orca-max / orca-pow2 / orca-oracle) — timed by the roofline cost model. Memory is accounted per iteration.
+// (orca-max / orca-pow2 / orca-oracle, placed by a buddy allocator as in §6.1) — timed by the roofline cost model.
+// Memory is accounted per iteration.
 import type { Rng } from '../../kernel/rng';
 import { BlockManager } from '../blockManager';
 import { costModel, cpuBlocks, gpuBlocks, kvSlots } from '../cost';
 import type { CostModel, IterationWork, Setup } from '../cost';
 import { MAX_MODEL_LEN } from '../workloads';
 import type { Request } from '../workloads';
-import { FirstFitAllocator } from './contiguous';
+import { BuddyAllocator } from './buddy';
 import { PagedBlockManager } from './pagedBlocks';
 
 export type Policy = 'vllm' | 'vllm-v1' | 'orca-max' | 'orca-pow2' | 'orca-oracle';
@@ -120,6 +121,12 @@ export interface SimResult {
   memory: MemorySample;
   /** 1 − physical blocks / logical blocks, time-averaged over iterations (Fig. 15). */
   sharingSaving: number;
+  /**
+   * Scheduling steps that left the head of the waiting queue waiting, by what held it back: KV memory (free
+   * blocks above the watermark, or a free buddy chunk for Orca), the max_num_seqs cap, or the per-step
+   * prompt-token budget (max_num_batched_tokens). What limits the batch.
+   */
+  admissionStops: { memory: number; maxNumSeqs: number; maxBatchedTokens: number };
 }
 
 /** A deterministic token id for position `pos` of conversation `conv` (sample `sample`), for prefix hashing. */
@@ -188,7 +195,7 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
           numPreallocateTokens: 0,
         })
       : null;
-  const alloc = policy.startsWith('orca') ? new FirstFitAllocator(capacitySlots) : null;
+  const alloc = policy.startsWith('orca') ? new BuddyAllocator(capacitySlots) : null;
 
   const groups: Group[] = requests.map((req, id) => ({
     id,
@@ -269,7 +276,7 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
       const final = g.req.inputLen + g.req.outputLen;
       for (const start of g.seqs) {
         alloc.free(start, g.reserved);
-        oRes -= g.reserved;
+        oRes -= BuddyAllocator.chunkSize(g.reserved);
         oFinalCap -= Math.min(g.reserved, final);
       }
       oStored -= g.seqs.length * (g.req.inputLen + g.generated - 1);
@@ -318,10 +325,13 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
       }
       return true;
     }
+    // §6.1: the reservation (max length, prompt + pow2(output), or prompt + output) is placed by the buddy
+    // allocator, which hands out the next power of two: the rounding is internal fragmentation.
     const a = alloc!;
     const res = orcaReserve(g);
     const n = g.width;
-    if (a.freeSlots < n * res) return false;
+    const chunk = BuddyAllocator.chunkSize(res);
+    if (a.freeSlots < n * chunk) return false;
     const starts: number[] = [];
     for (let i = 0; i < n; i++) {
       const s = a.alloc(res);
@@ -334,7 +344,7 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
     g.seqs = starts;
     g.reserved = res;
     const final = g.req.inputLen + g.req.outputLen;
-    oRes += n * res;
+    oRes += n * chunk;
     oFinalCap += n * Math.min(res, final);
     oStored += n * len;
     return true;
@@ -388,6 +398,7 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
   }
 
   let pendingSwapS = 0;
+  const stops = { memory: 0, maxNumSeqs: 0, maxBatchedTokens: 0 };
 
   /** Admit waiting groups FCFS while the token budget, the sequence limit and memory allow. */
   function admitWaiting(): void {
@@ -395,7 +406,14 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
     while (waiting.length > 0) {
       const g = waiting[0]!;
       const len = promptLen(g);
-      if (batchTokens + len > maxBatched || runningSeqs + g.width > maxNumSeqs) break;
+      if (runningSeqs + g.width > maxNumSeqs) {
+        stops.maxNumSeqs++;
+        break;
+      }
+      if (batchTokens + len > maxBatched) {
+        stops.maxBatchedTokens++;
+        break;
+      }
       if (!admit(g)) {
         // A group that cannot fit even in an empty pool would wait forever: reject it.
         if (running.length === 0 && prefillList.length === 0 && swapped.length === 0) {
@@ -405,6 +423,7 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
           if (v1) for (let i = 0; i < g.width; i++) v1.free(v1Ids(g, i), 'finish');
           continue;
         }
+        stops.memory++;
         break;
       }
       waiting.shift();
@@ -498,7 +517,7 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
       mem.tokens = oStored;
       mem.reserved = oFinalCap - oStored;
       mem.internal = oRes - oFinalCap;
-      // External fragmentation: free slots in holes too small for the request at the head of the queue.
+      // External fragmentation: free slots in buddy chunks too small for the request at the head of the queue.
       const head = waiting[0];
       mem.external = head ? a.slotsInExtentsSmallerThan(orcaReserve(head)) : 0;
       mem.free = capacitySlots - oRes - mem.external;
@@ -757,5 +776,6 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
       free: avg(acc.free),
     },
     sharingSaving: logicalTime > 0 ? 1 - physicalTime / logicalTime : 0,
+    admissionStops: stops,
   };
 }

@@ -27,6 +27,30 @@ describe('tpu live view', () => {
     expect(v.events.some((e) => e.text.includes('INJECTED'))).toBe(true);
   });
 
+  it('on a static pod the hit job is not re-wired: it waits for a contiguous healthy block', async () => {
+    const v = await build({
+      design: 'static',
+      hours: 6,
+      forceKind: 'machine',
+      forceTarget: -1,
+      forceAtHour: 2,
+    });
+    expect(v.design).toBe('static');
+    const fail = v.events.find((e) => e.kind === 'fail' && e.forced)!;
+    const evict = v.events.find((e) => e.kind === 'evict' && e.cubes.includes(fail.cube))!;
+    expect(evict).toBeDefined();
+    expect(v.events.some((e) => e.kind === 'rewire')).toBe(false);
+    expect(v.summary.xconnects).toBe(0);
+    const waits = v.events.find((e) => e.kind === 'requeue' && e.job === evict.job)!;
+    expect(waits.text).toMatch(/waits in the queue for a contiguous healthy block/);
+    expect(v.summary.requeues).toBeGreaterThan(0);
+    // Whatever it restarts on (if it does within the window) is contiguous and avoids the failed cube
+    // until the repair.
+    const restart = v.events.find((e) => e.kind === 'start' && e.job === evict.job && e.t > evict.t);
+    const repair = v.events.find((e) => e.kind === 'repair' && e.cube === fail.cube && e.t > fail.t);
+    if (restart && (!repair || restart.t < repair.t)) expect(restart.cubes).not.toContain(fail.cube);
+  });
+
   it('replaying the timeline never puts two jobs on a cube and shows the forced failure as down', async () => {
     const v = await build({ hours: 6, forceKind: 'ocs', forceTarget: 5, forceAtHour: 1 });
     const s = stateAt(v, 1.5);

@@ -15,6 +15,15 @@ import { shapeName } from './slices';
 const FORCE_KINDS = ['none', 'machine', 'cable', 'ocs'] as const;
 
 const params = {
+  design: {
+    kind: 'enum',
+    label: 'Pod design',
+    help:
+      'ocs: any healthy free cubes, wired by the optical circuit switches (a hit job moves to spare cubes); ' +
+      'static: a slice needs a physically contiguous healthy block (a hit job waits for one).',
+    default: 'ocs',
+    options: ['ocs', 'static'],
+  },
   hours: { kind: 'number', label: 'Scenario length', default: 24, min: 1, max: 720, unit: 'h' },
   rateScale: {
     kind: 'number',
@@ -72,13 +81,14 @@ export interface TpuViewEvent {
 }
 
 export interface TpuViewModel {
+  design: 'ocs' | 'static';
   hours: number;
   jobs: TpuViewJob[];
   events: TpuViewEvent[];
   forced: { kind: ComponentKind; target: number; atH: number } | null;
   /** ICI link index of each cable (index into iciLinks()). */
   cableLinks: Int32Array;
-  summary: { failures: number; rewires: number; xconnects: number; evictions: number };
+  summary: { failures: number; rewires: number; xconnects: number; evictions: number; requeues: number };
 }
 
 function fmt(h: number): string {
@@ -87,11 +97,13 @@ function fmt(h: number): string {
   return `${sign}${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}`;
 }
 
-function describe(e: PodLogEvent, jobs: Map<number, SimJob>): string {
+function describe(e: PodLogEvent, jobs: Map<number, SimJob>, design: 'ocs' | 'static'): string {
   const j = (id: number) => `job ${id} (${jobs.get(id)?.chips ?? '?'} chips)`;
   switch (e.kind) {
     case 'start':
-      return `${j(e.job)} starts on cubes ${e.cubes.join(',')}; ${e.xconnects} xconnects programmed`;
+      return design === 'static'
+        ? `${j(e.job)} starts on contiguous cubes ${e.cubes.join(',')} (fixed wiring)`
+        : `${j(e.job)} starts on cubes ${e.cubes.join(',')}; ${e.xconnects} xconnects programmed`;
     case 'finish':
       return `${j(e.job)} finishes`;
     case 'fail':
@@ -103,7 +115,9 @@ function describe(e: PodLogEvent, jobs: Map<number, SimJob>): string {
     case 'rewire':
       return `${j(e.job)} moves to spare cube(s) ${e.to.filter((c) => !e.from.includes(c)).join(',')}; OCS re-wired (${e.xconnects} xconnects)`;
     case 'requeue':
-      return `${j(e.job)} waits in the queue`;
+      return design === 'static'
+        ? `${j(e.job)} waits in the queue for a contiguous healthy block`
+        : `${j(e.job)} waits in the queue`;
     case 'migrate':
       return `${j(e.job)} migrates (defragmentation)`;
     case 'slowdown':
@@ -144,7 +158,7 @@ export const tpuView = defineLabView({
   lab: 'tpu',
   title: 'TPU v4 pod: 64 cubes, 48 OCS, failures and re-wiring',
   description:
-    'A reconfigurable pod runs the default mix of cube-granular jobs (no sub-cube slices: the view draws whole cubes); machines, ICI cables and OCS fail at the published rates (times rateScale) plus one forced failure; ' +
+    'A reconfigurable (or, with design = static, a static) pod runs the default mix of cube-granular jobs (no sub-cube slices: the view draws whole cubes); machines, ICI cables and OCS fail at the published rates (times rateScale) plus one forced failure; ' +
     'the Pod Manager evicts hit jobs, swaps in spare cubes and re-programs the OCS. The first 12 h are warm-up.',
   params,
   async build(p, ctx: RunContext): Promise<TpuViewModel> {
@@ -170,7 +184,7 @@ export const tpuView = defineLabView({
     const failures: FailureEvent[] = sampleFailures(ctx.rng.fork('failures'), rates, horizonH);
     const jobById = new Map(jobs.map((j) => [j.id, j]));
     const cfg = {
-      design: 'ocs' as const,
+      design: p.design === 'static' ? ('static' as const) : ('ocs' as const),
       horizonH,
       detectH: defaults.detectMinutes / 60,
       restartH: defaults.restartMinutes / 60,
@@ -225,10 +239,11 @@ export const tpuView = defineLabView({
         cube: e.kind === 'fail' ? e.cube : e.kind === 'repair' ? cubeOf(e.component, e.target) : -1,
         xconnects: 'xconnects' in e ? e.xconnects : 0,
         forced: e.kind === 'fail' ? e.forced : false,
-        text: `${fmt(e.t - WARMUP_H)}  ${describe(e, jobById)}`,
+        text: `${fmt(e.t - WARMUP_H)}  ${describe(e, jobById, cfg.design)}`,
       };
     });
     return {
+      design: cfg.design,
       hours: p.hours,
       jobs: [...used]
         .sort((a, b) => a - b)
@@ -244,6 +259,7 @@ export const tpuView = defineLabView({
         rewires: events.filter((e) => e.kind === 'rewire' && e.t >= 0).length,
         xconnects: sim.stats.xconnects,
         evictions: events.filter((e) => e.kind === 'evict' && e.t >= 0).length,
+        requeues: events.filter((e) => e.kind === 'requeue' && e.t >= 0).length,
       },
     };
   },

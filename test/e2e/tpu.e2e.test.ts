@@ -97,6 +97,29 @@ describe('the TPU lab in Chromium', () => {
     await page.screenshot({ path: shot('tpu') });
   });
 
+  it('on the static design a hit job cannot move to spare cubes: it waits for a contiguous block', async () => {
+    await page.getByTestId('tpu-design').selectOption('static');
+    await expect.poll(() => page.locator('.tpu-title').textContent(), { timeout: 60_000 }).toMatch(/static/);
+    await page.getByTestId('tpu-inject-kind').selectOption('machine');
+    await page.getByTestId('tpu-inject-target').fill('-1');
+    await page.getByTestId('tpu-inject-hour').fill('1');
+    await page.getByTestId('tpu-inject').click();
+    const events = page.getByTestId('tpu-events');
+    await expect.poll(() => events.textContent(), { timeout: 60_000 }).toMatch(/INJECTED: machine/);
+    await expect
+      .poll(() => events.textContent(), { timeout: 30_000 })
+      .toMatch(/waits in the queue for a contiguous healthy block/);
+    expect(await page.getByTestId('tpu-moves').textContent()).toMatch(/static pod: a hit job cannot move/);
+    expect(await page.getByTestId('tpu-summary').textContent()).toMatch(
+      /\d+ evictions, \d+ waits for a block/,
+    );
+    await page.screenshot({ path: join(OUT, 'tpu-static.png') });
+    await page.getByTestId('tpu-design').selectOption('ocs');
+    await expect
+      .poll(() => page.locator('.tpu-title').textContent(), { timeout: 60_000 })
+      .toMatch(/reconfigurable/);
+  });
+
   it('runs tpu-availability with few trials and shows static collapsing while OCS holds', async () => {
     await page.getByTestId('experiment-panel').waitFor();
     for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);

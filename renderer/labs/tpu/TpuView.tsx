@@ -70,6 +70,7 @@ export function TpuView() {
   const [model, setModel] = useState<TpuViewModel | null>(null);
   const [status, setStatus] = useState<string>('building the pod scenario…');
   const [build, setBuild] = useState<BuildParams>(DEFAULT_BUILD);
+  const [design, setDesign] = useState<'ocs' | 'static'>('ocs');
   const [form, setForm] = useState<{ kind: ForceKind; target: string; hour: string }>({
     kind: 'machine',
     target: '-1',
@@ -96,7 +97,7 @@ export function TpuView() {
   useEffect(() => {
     let live = true;
     setStatus('building the pod scenario…');
-    const params: Record<string, string | number> = { ...build, hours: 24 };
+    const params: Record<string, string | number> = { ...build, design, hours: 24 };
     let done = false;
     void (async () => {
       for (let attempt = 0; attempt < 5 && live; attempt++) {
@@ -129,7 +130,7 @@ export function TpuView() {
     return () => {
       live = false;
     };
-  }, [build]);
+  }, [build, design]);
 
   /** Recompute the replayed state when time crosses an event (or the selection changes). */
   const refresh = useCallback((force: boolean) => {
@@ -261,7 +262,10 @@ export function TpuView() {
       <div className="tpu-panel">
         <div className="tpu-title">
           TPU v4 pod · 4096 chips · 64 cubes · 48 OCS{' '}
-          <span className="muted">(reconfigurable; seed {SEED})</span>
+          <span className="muted">
+            ({model?.design === 'static' ? 'static: contiguous blocks, fixed wiring' : 'reconfigurable'}; seed{' '}
+            {SEED})
+          </span>
         </div>
         {status && (
           <div className="tpu-status" data-testid="tpu-status">
@@ -269,6 +273,16 @@ export function TpuView() {
           </div>
         )}
         <div className="tpu-controls">
+          <select
+            data-testid="tpu-design"
+            value={design}
+            onChange={(e) => setDesign(e.target.value === 'static' ? 'static' : 'ocs')}
+            aria-label="pod design"
+            title="ocs: a hit job moves to spare cubes, re-wired by the OCS; static: it waits for a contiguous healthy block"
+          >
+            <option value="ocs">reconfigurable (OCS)</option>
+            <option value="static">static</option>
+          </select>
           <button
             type="button"
             data-testid="tpu-play"
@@ -354,12 +368,18 @@ export function TpuView() {
         <div className="tpu-summary muted" data-testid="tpu-summary">
           {busyJobs} jobs running · {downCount} components down
           {model
-            ? ` · ${model.summary.failures} failures, ${model.summary.rewires} re-wires in ${model.hours} h`
+            ? model.design === 'static'
+              ? ` · ${model.summary.failures} failures, ${model.summary.evictions} evictions, ${model.summary.requeues} waits for a block in ${model.hours} h`
+              : ` · ${model.summary.failures} failures, ${model.summary.rewires} re-wires in ${model.hours} h`
             : ''}
         </div>
         <div className="tpu-moves" data-testid="tpu-moves">
           {moves.length === 0 ? (
-            <span className="muted">no job has moved yet</span>
+            <span className="muted">
+              {model?.design === 'static'
+                ? 'static pod: a hit job cannot move to spare cubes; it waits for a contiguous healthy block'
+                : 'no job has moved yet'}
+            </span>
           ) : (
             moves.slice(-4).map((e, i) => (
               <div key={i}>

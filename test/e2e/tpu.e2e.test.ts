@@ -28,6 +28,14 @@ afterAll(async () => {
 const shot = (name: string) =>
   process.env.UPDATE_SCREENSHOT && name === 'tpu' ? join(ROOT, 'docs/tpu.png') : join(OUT, `${name}.png`);
 
+/** Inject a failure of `kind` into the largest running job at hour 1, from the view's controls. */
+async function injectFailure(kind: 'machine' | 'cable' | 'ocs'): Promise<void> {
+  await page.getByTestId('tpu-inject-kind').selectOption(kind);
+  await page.getByTestId('tpu-inject-target').fill('-1');
+  await page.getByTestId('tpu-inject-hour').fill('1');
+  await page.getByTestId('tpu-inject').click();
+}
+
 describe('the TPU lab in Chromium', () => {
   it('opens #/tpu on a live 3D pod with a timeline', async () => {
     await page.goto(`${app.url}index.html#/tpu`);
@@ -43,10 +51,7 @@ describe('the TPU lab in Chromium', () => {
   });
 
   it('injecting a failure into the largest job moves it to a spare cube and re-wires the OCS', async () => {
-    await page.getByTestId('tpu-inject-kind').selectOption('cable');
-    await page.getByTestId('tpu-inject-target').fill('-1');
-    await page.getByTestId('tpu-inject-hour').fill('1');
-    await page.getByTestId('tpu-inject').click();
+    await injectFailure('cable');
     const events = page.getByTestId('tpu-events');
     await expect.poll(() => events.textContent(), { timeout: 60_000 }).toMatch(/INJECTED: cable/);
     await expect
@@ -100,10 +105,7 @@ describe('the TPU lab in Chromium', () => {
   it('on the static design a hit job cannot move to spare cubes: it waits for a contiguous block', async () => {
     await page.getByTestId('tpu-design').selectOption('static');
     await expect.poll(() => page.locator('.tpu-title').textContent(), { timeout: 60_000 }).toMatch(/static/);
-    await page.getByTestId('tpu-inject-kind').selectOption('machine');
-    await page.getByTestId('tpu-inject-target').fill('-1');
-    await page.getByTestId('tpu-inject-hour').fill('1');
-    await page.getByTestId('tpu-inject').click();
+    await injectFailure('machine');
     const events = page.getByTestId('tpu-events');
     await expect.poll(() => events.textContent(), { timeout: 60_000 }).toMatch(/INJECTED: machine/);
     await expect

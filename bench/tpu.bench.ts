@@ -8,7 +8,8 @@ import { estimateAvailability } from '../core/tpu/availability';
 import { SHAPE_BY_SIZE, SLICE_SIZES } from '../core/tpu/slices';
 import { PodSim } from '../core/tpu/pod';
 import type { Design } from '../core/tpu/pod';
-import { PUBLISHED_DAILY_RATES, sampleFailures, sampleJobs } from '../core/tpu/failures';
+import { sampleFailures, sampleJobs } from '../core/tpu/failures';
+import { defaultRates, testPodConfig } from '../core/tpu/testConfig';
 
 const shapes = SLICE_SIZES.map((s) => SHAPE_BY_SIZE[s]!);
 
@@ -66,34 +67,9 @@ async function podSim(design: Design, days: number): Promise<void> {
     },
     horizonH,
   );
-  const failures = sampleFailures(
-    rng.fork('failures'),
-    {
-      machinePerDay: PUBLISHED_DAILY_RATES.machine,
-      cablePerDay: PUBLISHED_DAILY_RATES.cable,
-      ocsPerDay: PUBLISHED_DAILY_RATES.ocs,
-      machineRepairHours: 48,
-      cableRepairHours: 24,
-      ocsRepairHours: 24,
-    },
-    horizonH,
-  );
+  const failures = sampleFailures(rng.fork('failures'), defaultRates(), horizonH);
   const t0 = performance.now();
-  const stats = await new PodSim(
-    {
-      design,
-      horizonH,
-      detectH: 5 / 60,
-      restartH: 10 / 60,
-      checkpointH: 1,
-      ocsHandling: 'ft-routing',
-      ftSlowdown: 0.0455,
-      defrag: true,
-      drainAfterH: 6,
-    },
-    jobs,
-    failures,
-  ).run();
+  const stats = await new PodSim(testPodConfig(design, horizonH), jobs, failures).run();
   const s = (performance.now() - t0) / 1000;
   console.log(
     `pod simulation, ${design} pod: ${days} days (${jobs.length} jobs, ${failures.length} failures) in ${s.toFixed(3)} s = ` +

@@ -1,4 +1,4 @@
-// Shared set-up for the pod simulator's tests (not a test itself): a config with the parameters' default
+// Shared set-up for the pod simulator's tests and bench/tpu.bench.ts: a config with the parameters' default
 // assumptions, and the published failure rates with the default repair times.
 import type { Design, PodConfig } from './pod';
 import type { FailureRates } from './failures';

@@ -2,7 +2,8 @@
 // package when an adapter exists, cli/gpu.ts) against the CPU reference over a range of batch sizes, and
 // prints paged/contiguous and CPU/kernel ratios. Figures, not pass/fail. Run: npx tsx bench/gpu.bench.ts
 import { performance } from 'node:perf_hooks';
-import { isSoftwareAdapter, nodeComputeBackend } from '../cli/gpu';
+import { nodeComputeBackend } from '../cli/gpu';
+import { isSoftwareAdapter } from '../core/gpu/backend';
 import { maxAbsDiff, pagedAttentionRef } from '../core/gpu/pagedAttentionRef';
 import { buildProblem } from '../core/gpu/problem';
 import { Rng } from '../core/kernel/rng';

@@ -3,7 +3,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ComputeBackend } from '../core/gpu/backend';
 import { cpuBackend } from '../core/gpu/cpuBackend';
-export { isSoftwareAdapter } from '../renderer/gpu/backend';
 import { createWebGpuBackend } from '../renderer/gpu/backend';
 import type { WebGpuBackend } from '../renderer/gpu/backend';
 

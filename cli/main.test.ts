@@ -56,6 +56,14 @@ describe('lab CLI', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 
+  it('an empty file for a text parameter is an error, not the built-in default', async () => {
+    const blank = join(mkdtempSync(join(tmpdir(), 'lab-cli-')), 'blank.json');
+    writeFileSync(blank, '  \n');
+    const r = await lab('run', 'mesh-spike', '--set', `world=@${blank}`);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`error: ${blank}: the file is empty`);
+  });
+
   it('run writes report.html, result.json and CSVs; rerun from either is byte-identical; nothing is overwritten', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
     const a = join(dir, 'a');

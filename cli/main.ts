@@ -22,6 +22,7 @@ import {
 } from '../core/experiments/result';
 import { CancelledError } from '../core/experiments/types';
 import type { Experiment, Result } from '../core/experiments/types';
+import { isSoftwareAdapter } from '../core/gpu/backend';
 import { replayTrace } from '../core/kv/trace';
 import { LAB_VERSION } from '../core/version';
 import { reportFiles } from '../renderer/report/buildReport';
@@ -42,13 +43,17 @@ const defaultIo: Io = {
 
 function readUserFile(path: string): string {
   if (!existsSync(path)) throw new UserError(`${path}: no such file`);
+  let text: string;
   try {
-    return readFileSync(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new UserError(
       `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
+  // An empty file must not pass for "no file" (which text parameters read as the built-in default).
+  if (text.trim() === '') throw new UserError(`${path}: the file is empty`);
+  return text;
 }
 
 /**
@@ -98,7 +103,9 @@ function summary(result: Result): string[] {
           c.metric,
           formatValue(c.published),
           formatValue(c.measured),
-          c.wallClock ? `${c.source} · wall clock, not re-run-checked` : c.source,
+          c.wallClock
+            ? `${c.source} · wall clock on ${result.environment?.adapter ?? 'this machine'}, not re-run-checked`
+            : c.source,
         ]),
       ),
     );
@@ -191,7 +198,7 @@ async function computeFor(
   io: Io,
 ): Promise<{ host: Partial<RunHost>; dispose: () => void }> {
   if (!experiment.usesCompute) return { host: {}, dispose: () => {} };
-  const { isSoftwareAdapter, nodeComputeBackend } = await import('./gpu');
+  const { nodeComputeBackend } = await import('./gpu');
   const made = await nodeComputeBackend();
   const note = made.fallbackReason
     ? ` (CPU fallback: ${made.fallbackReason})`

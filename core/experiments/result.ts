@@ -2,6 +2,7 @@
 // embedded in report.html), and CSV export of tables.
 import { z } from 'zod';
 import { UserError } from './errors';
+import { isSoftwareAdapter } from '../gpu/backend';
 import type { Comparison, Experiment, Result, Table } from './types';
 
 /** Canonical bytes of a result: fixed key order (as built), 2-space indent, trailing newline. */
@@ -120,11 +121,16 @@ export interface ComparisonRow extends Comparison {
   wallClock: boolean;
 }
 
-/** The rows reports show beside the paper: `result.comparisons`, then the experiment's wall-clock ones. */
+/**
+ * The rows reports show beside the paper: `result.comparisons`, then the experiment's wall-clock ones
+ * that apply to where this result was measured (a GPU figure is not compared with a CPU or software run).
+ */
 export function comparisonRows(result: Result, experiment: Experiment): ComparisonRow[] {
+  const env = result.environment;
+  const onGpu = env?.backend === 'webgpu' && !isSoftwareAdapter(env.adapter ?? '');
   const wallClock = (experiment.wallClockComparisons ?? []).flatMap((w) => {
     const measured = result.measurements?.[w.measurement];
-    return measured === undefined
+    return measured === undefined || (w.onlyOn === 'gpu' && !onGpu)
       ? []
       : [{ metric: w.measurement, published: w.published, measured, source: w.source, wallClock: true }];
   });

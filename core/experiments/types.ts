@@ -163,6 +163,11 @@ export interface WallClockComparison {
   published: number;
   /** Where the published figure comes from, e.g. "Fig. 18a (1.20–1.26; midpoint)". */
   source: string;
+  /**
+   * 'gpu': the published figure was measured on a GPU, so the row is shown only when the result's
+   * `environment` names a hardware WebGPU adapter (not the CPU fallback, not a software rasterizer).
+   */
+  onlyOn?: 'gpu';
 }
 
 export interface Experiment<S extends ParamSchema = ParamSchema> {

@@ -2,6 +2,9 @@
 // attention problem, CPU reference in pagedAttentionRef.ts); a host (CLI, tests, the app's worker) supplies
 // HOW it runs (WebGPU via renderer/gpu, or the CPU) and its clock, so core itself never reads the wall clock.
 
+/** Whether `adapter` names a software rasterizer (a CPU behind a GPU API): its timings are not GPU figures. */
+export const isSoftwareAdapter = (adapter: string): boolean => /swiftshader|llvmpipe|lavapipe/i.test(adapter);
+
 /**
  * One batch of decode attention (PagedAttention §4.1, Eq. 4): every sequence's single query token
  * attends to all of its cached keys and values, per head.

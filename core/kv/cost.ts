@@ -137,10 +137,11 @@ export const ALLREDUCE_S = 15e-6;
  * Achieved GPU↔host bandwidth when swapping KV blocks, per GPU. Calibrated to a published measurement: vLLM PR
  * #11531 (github.com/vllm-project/vllm/pull/11531) swapped 1250 KV blocks between an A100-40GB-SXM and pinned host
  * memory at 12.5 GB/s out and 12.6 GB/s in with one batched copy kernel (3.1 GB/s with one cudaMemcpyAsync per
- * block, the path vLLM 0.1 used; that per-copy cost is MEMCPY_LAUNCH_S below). The link's nominal rate (PCIe 4.0
- * x16: 32 GB/s raw, ~25 GB/s for large pinned copies) is not what KV swapping gets. Consistent with Fig. 19a
- * (§7.3): where swapping wins, recomputation is at most 20% slower; at 25 GB/s this cost model would make
- * recomputation 2.1–2.2× slower than swapping at large blocks.
+ * block, the path vLLM 0.1 used). The link's nominal rate (PCIe 4.0 x16: 32 GB/s raw, ~25 GB/s for large pinned
+ * copies) is not what KV swapping gets. DEVIATION: we charge vLLM 0.1's path (one copy per block per layer, each
+ * MEMCPY_LAUNCH_S, an assumption) on top of this batched-kernel rate; that gives ~9.5 GB/s effective at block size 16
+ * on OPT-13B, faster than the 3.1 GB/s the PR measured per block (block size not stated), so small-block swaps may
+ * be cheaper here than in vLLM 0.1, which would favour recomputation further.
  */
 export const PCIE_BYTES_PER_S = 12.5e9;
 /** ASSUMPTION: CUDA launch/driver cost of one cudaMemcpyAsync, seconds (one per block per layer for K and V). */

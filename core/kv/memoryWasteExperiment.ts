@@ -41,7 +41,9 @@ export const kvMemoryWaste = defineExperiment({
     'shares of the memory in use (everything but idle), the quantity of Fig. 2; idle.<p> is the idle share of the whole ' +
     'pool. Orca: one contiguous chunk per sequence for max length (2048), prompt + next power of two of the output, or ' +
     'prompt + output, placed by a buddy allocator as the paper’s Orca is (§6.1), so each chunk is the next power of two ' +
-    'of its reservation and free chunks merge only with their buddies. vLLM: 16-token blocks allocated on demand, ' +
+    'of its reservation and free chunks merge only with their buddies. Orca (Pow2) thus rounds twice (the output to a ' +
+    'power of two, then prompt + that to a buddy chunk) and can hold up to about 4× its final length (prompt 1 + output ' +
+    '257 → a 1024-slot chunk), beyond the "at most 2×" that describes the output rounding alone. vLLM: 16-token blocks allocated on demand, ' +
     'recompute preemption. ' +
     'Measured vs published at the defaults (seed 1): Orca (Max) 22% vs 20.4%; Orca (Oracle) 41% vs 38.2% (reserved ' +
     'slots 27%, buddy rounding 24%, external fragmentation 8%); the mean batch at 2 req/s is 7.0 / 9.9 / 12.8 requests ' +

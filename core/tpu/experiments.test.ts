@@ -1,6 +1,6 @@
 // The TPU lab's experiments keep their metric-name contract (issue 4) and their published comparisons.
 import { describe, expect, it } from 'vitest';
-import { runExperiment } from '../experiments/registry';
+import { getExperiment, runExperiment } from '../experiments/registry';
 
 describe('tpu experiments', () => {
   it('tpu-availability reports static and OCS availability for every slice size, OCS never below static', async () => {
@@ -40,11 +40,13 @@ describe('tpu experiments', () => {
     expect(r.metrics['system-availability.ocs']).toBeGreaterThanOrEqual(
       r.metrics['system-availability.static']!,
     );
-    // The paper's availability is the system's, not the jobs' goodput: the comparison uses the former.
-    expect(r.comparisons.map((c) => [c.metric, c.published])).toEqual([
-      ['jobs-interrupted-fraction', 0.01],
-      ['system-availability.ocs', 0.9998],
-    ]);
+    // Only the interrupted-jobs figure is compared; the paper's 99.98% is not (hardware-only system
+    // availability is an upper bound here), and the report says why.
+    expect(r.comparisons.map((c) => [c.metric, c.published])).toEqual([['jobs-interrupted-fraction', 0.01]]);
+    expect(r.comparisons[0]!.source).toMatch(
+      /with no sub-cube jobs \(subCubePct 0\) the same rates give 2\.\d+%/,
+    );
+    expect(getExperiment('tpu-failures').comparisonNote).toMatch(/Not compared: the paper’s 99\.98%/);
     expect(r.tables.bySize!.rows.map((row) => row[0])).toEqual([4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]);
   });
 

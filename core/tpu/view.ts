@@ -158,8 +158,9 @@ export const tpuView = defineLabView({
   lab: 'tpu',
   title: 'TPU v4 pod: 64 cubes, 48 OCS, failures and re-wiring',
   description:
-    'A reconfigurable (or, with design = static, a static) pod runs the default mix of cube-granular jobs (no sub-cube slices: the view draws whole cubes); machines, ICI cables and OCS fail at the published rates (times rateScale) plus one forced failure; ' +
-    'the Pod Manager evicts hit jobs, swaps in spare cubes and re-programs the OCS. The first 12 h are warm-up.',
+    'A pod runs the default mix of cube-granular jobs (no sub-cube slices: the view draws whole cubes); its components fail at the published rates (times rateScale) plus one forced failure. ' +
+    'design = ocs: machines, ICI cables and OCS fail; the Pod Manager evicts hit jobs, swaps in spare cubes and re-programs the OCS. ' +
+    'design = static: there is no OCS (fixed wiring); a hit job waits for a contiguous healthy block. The first 12 h are warm-up.',
   params,
   async build(p, ctx: RunContext): Promise<TpuViewModel> {
     const horizonH = WARMUP_H + p.hours;
@@ -197,6 +198,8 @@ export const tpuView = defineLabView({
     await ctx.progress(0.2, 'placing jobs');
 
     let forced: TpuViewModel['forced'] = null;
+    if (p.forceKind === 'ocs' && cfg.design === 'static')
+      throw new ParamError('forceKind', 'a static pod has no OCS to fail (pick machine or cable)');
     if (p.forceKind !== 'none') {
       const kind = p.forceKind as ComponentKind;
       const atH = Math.min(p.forceAtHour, p.hours);

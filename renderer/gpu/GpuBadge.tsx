@@ -2,7 +2,8 @@
 // CPU. Probes navigator.gpu once per page (the worker makes its own device from the same browser GPU).
 /// <reference types="@webgpu/types" />
 import { useEffect, useState } from 'react';
-import { adapterName, isSoftwareAdapter } from './backend';
+import { isSoftwareAdapter } from '../../core/gpu/backend';
+import { adapterName } from './backend';
 import './gpu.css';
 
 export type AdapterState =

@@ -14,9 +14,6 @@ export function adapterName(info: GPUAdapterInfo | undefined): string {
   return name || 'WebGPU adapter';
 }
 
-/** Whether `adapter` names a software rasterizer (a CPU behind a GPU API): its timings are not GPU figures. */
-export const isSoftwareAdapter = (adapter: string): boolean => /swiftshader|llvmpipe|lavapipe/i.test(adapter);
-
 export interface WebGpuBackend extends ComputeBackend {
   kind: 'webgpu';
   /**

@@ -52,10 +52,12 @@ describe('with WebGPU (SwiftShader)', () => {
     expect(Number(m.get('max-abs-error'))).toBeLessThanOrEqual(1e-4);
     expect(Number(m.get('paged-overhead'))).toBeGreaterThan(0);
     expect(m.has('speedup-vs-cpu')).toBe(true);
-    // Beside the paper: the wall-clock paged-overhead row, naming the adapter it was measured on.
-    const wallClock = page.getByTestId('comparison-table').locator('tr[data-wall-clock]');
-    expect(await wallClock.locator('td').first().textContent()).toBe('paged-overhead');
-    expect(await wallClock.textContent()).toMatch(/Fig\. 18a.*wall clock on .+/);
+    // SwiftShader is a software rasterizer: its timing is not set beside the paper's GPU figure; the
+    // note says why (core/gpu/pagedAttentionExperiment.test.ts covers the hardware-GPU row).
+    expect(await page.getByTestId('comparison-table').count()).toBe(0);
+    expect(await page.getByTestId('no-comparison').textContent()).toMatch(
+      /only when a hardware GPU ran them/,
+    );
     // The exported report's reproducible part equals a Node run with no backend at all.
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -117,6 +117,14 @@ describe('the mesh lab in Chromium', () => {
     expect((await page.getByTestId('mesh-world-error').textContent())!.split('\n')).toHaveLength(1);
     await expect.poll(() => page.getByTestId('mesh-world-name').textContent()).toBe('oceania.json');
     expect(await page.locator('[data-testid^="mesh-region-"]').count()).toBe(3);
+    // An empty file is named as such (empty text would otherwise mean the built-in world).
+    await page
+      .getByTestId('mesh-world-file')
+      .setInputFiles({ name: 'empty.json', mimeType: 'application/json', buffer: Buffer.from('\n') });
+    await expect
+      .poll(() => page.getByTestId('mesh-world-error').textContent())
+      .toBe('empty.json: the file is empty');
+    expect(await page.getByTestId('mesh-world-name').textContent()).toBe('oceania.json');
     await page.screenshot({ path: join('/tmp', 'mesh-map-world.png') });
     // Back to the built-in twelve regions.
     await page.getByTestId('mesh-world-builtin').click();

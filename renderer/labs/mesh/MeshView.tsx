@@ -134,6 +134,7 @@ export function MeshView() {
   const [worldError, setWorldError] = useState('');
   /** The world on the map now (the last that built): the effect goes back to it when a file fails. */
   const lastGoodWorld = useRef<{ name: string; text: string } | null>(null);
+  const lastGoodIncident = useRef<string | null>(null);
   const [shownWorld, setShownWorld] = useState<string | null>(null);
   const [model, setModel] = useState<MeshViewModel | null>(null);
   const [status, setStatus] = useState('Simulating…');
@@ -178,6 +179,7 @@ export function MeshView() {
         if (outcome.kind === 'done') {
           const m = outcome.view as MeshViewModel;
           lastGoodWorld.current = world;
+          lastGoodIncident.current = incident;
           setShownWorld(world?.name ?? null);
           setModel(m);
           setSelected(m.incidentRegion);
@@ -187,7 +189,7 @@ export function MeshView() {
         } else if (outcome.kind === 'error' && world !== lastGoodWorld.current) {
           // A world file that does not load: say why in one line and go back to the world the map had.
           setWorldError(`${world?.name ?? 'world'}: ${outcome.message}`);
-          setIncident(null);
+          setIncident(lastGoodIncident.current);
           setWorld(lastGoodWorld.current);
         } else if (outcome.kind === 'error') setStatus(`Could not simulate: ${outcome.message}`);
         else setStatus('Cancelled');
@@ -201,6 +203,11 @@ export function MeshView() {
     if (!file) return;
     void file.text().then(
       (text) => {
+        // Empty text means "the built-in world" to the model: an empty file is an error, not that.
+        if (text.trim() === '') {
+          setWorldError(`${file.name}: the file is empty`);
+          return;
+        }
         setWorldError('');
         setIncident(null);
         setWorld({ name: file.name, text });

@@ -276,7 +276,15 @@ export function TpuView() {
           <select
             data-testid="tpu-design"
             value={design}
-            onChange={(e) => setDesign(e.target.value === 'static' ? 'static' : 'ocs')}
+            onChange={(e) => {
+              const next = e.target.value === 'static' ? 'static' : 'ocs';
+              // A static pod has no OCS to fail: an OCS injection becomes a machine failure.
+              if (next === 'static') {
+                if (form.kind === 'ocs') setForm({ ...form, kind: 'machine' });
+                if (build.forceKind === 'ocs') setBuild({ ...build, forceKind: 'machine' });
+              }
+              setDesign(next);
+            }}
             aria-label="pod design"
             title="ocs: a hit job moves to spare cubes, re-wired by the OCS; static: it waits for a contiguous healthy block"
           >
@@ -338,7 +346,9 @@ export function TpuView() {
             >
               <option value="machine">machine</option>
               <option value="cable">ICI cable</option>
-              <option value="ocs">OCS</option>
+              <option value="ocs" disabled={design === 'static'}>
+                OCS{design === 'static' ? ' (none in a static pod)' : ''}
+              </option>
             </select>
           </label>
           <label>

@@ -6,6 +6,7 @@ import {
   PAPER,
   checkRequests,
   makeRequests,
+  blockSizesParam,
   overheadParam,
   preemptionParam,
   round,
@@ -15,15 +16,7 @@ import {
 
 const params = {
   ...workloadParams('sharegpt', 2, 300),
-  blockSizes: {
-    kind: 'int-list',
-    label: 'Block sizes (sweep)',
-    default: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-    min: 1,
-    max: 256,
-    maxItems: 12,
-    unit: 'tokens',
-  },
+  blockSizes: blockSizesParam(),
   preemption: preemptionParam('recompute'),
   pagedOverhead: overheadParam(),
 } as const;

@@ -5,10 +5,11 @@ import type { ChartSpec, Comparison, Result } from '../experiments/types';
 import { SETUPS, costModel } from './cost';
 import type { SetupId } from './cost';
 import {
-  PAPER,
+  blockSizesParam,
   checkRequests,
   makeRequests,
   overheadParam,
+  PAPER,
   round,
   runOne,
   workloadParams,
@@ -16,15 +17,7 @@ import {
 
 const params = {
   ...workloadParams('sharegpt', 2.5, 300),
-  blockSizes: {
-    kind: 'int-list',
-    label: 'Block sizes (sweep)',
-    default: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-    min: 1,
-    max: 256,
-    maxItems: 12,
-    unit: 'tokens',
-  },
+  blockSizes: blockSizesParam(),
   tokens: {
     kind: 'int',
     label: 'Tokens moved (microbenchmark)',

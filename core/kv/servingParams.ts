@@ -4,6 +4,7 @@ import { ParamError } from '../experiments/errors';
 import type {
   EnumListParam,
   EnumParam,
+  IntListParam,
   IntParam,
   NumberParam,
   RunContext,
@@ -85,6 +86,19 @@ export function policiesParam(def: readonly Policy[]): EnumListParam {
     help: 'vllm (paging, CoW, swap/recompute), vllm-v1 (recompute + prefix caching), Orca max / pow2 / oracle reservations.',
     default: def,
     options: POLICIES,
+  };
+}
+
+/** The block sizes a sweep runs (1 to 256 tokens, the range of Fig. 18b / Fig. 19). */
+export function blockSizesParam(): IntListParam {
+  return {
+    kind: 'int-list',
+    label: 'Block sizes (sweep)',
+    default: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    min: 1,
+    max: 256,
+    maxItems: 12,
+    unit: 'tokens',
   };
 }
 

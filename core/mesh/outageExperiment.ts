@@ -8,9 +8,7 @@ import {
   REGION_IDS,
   REGION_OPEN,
   WORLD_PARAM,
-  capacityRps,
-  loadWorld,
-  resolveRegion,
+  worldAndRegion,
   round4,
   runWithProgress,
   steady,
@@ -79,11 +77,13 @@ export const meshOutage = defineExperiment({
     'ServiceRouter publishes no regional-outage experiment; the run shows the mechanism, and the domino count is a model outcome.',
   params,
   async run(p, ctx) {
-    const custom = p.world.trim() !== '';
-    const world = loadWorld(p.world);
-    const R = world.regions.length;
-    const cap = capacityRps(world);
-    const failIdx = resolveRegion(world, 'failRegion', p.failRegion, params.failRegion.default, custom);
+    const {
+      world,
+      custom,
+      R,
+      cap,
+      region: failIdx,
+    } = worldAndRegion(p.world, 'failRegion', p.failRegion, params.failRegion.default);
     const failAtS = Math.min(p.failAtS, p.durationS - 5);
     const fromW = Math.floor((failAtS + p.durationS) / 2);
     const policies = p.policies as readonly Policy[];

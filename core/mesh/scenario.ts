@@ -54,6 +54,22 @@ export function resolveRegion(
   );
 }
 
+/**
+ * The world a run uses (`worldText`: '' = built in), each region's capacity, and the region a region
+ * parameter names (`param` = `id`, its default `defaultId`), checked against that world.
+ */
+export function worldAndRegion(
+  worldText: string,
+  param: string,
+  id: string,
+  defaultId: string,
+): { world: World; custom: boolean; R: number; cap: number[]; region: number } {
+  const custom = worldText.trim() !== '';
+  const world = loadWorld(worldText);
+  const region = resolveRegion(world, param, id, defaultId, custom);
+  return { world, custom, R: world.regions.length, cap: capacityRps(world), region };
+}
+
 /** A result table naming the world a run used. */
 export function worldTable(
   world: World,

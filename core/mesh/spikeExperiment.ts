@@ -8,9 +8,7 @@ import {
   REGION_IDS,
   REGION_OPEN,
   WORLD_PARAM,
-  capacityRps,
-  loadWorld,
-  resolveRegion,
+  worldAndRegion,
   round4,
   runWithProgress,
   steady,
@@ -147,11 +145,13 @@ export const meshSpike = defineExperiment({
     'Assumptions: server counts and capacity are illustrative, not Meta figures.',
   params,
   async run(p, ctx) {
-    const custom = p.world.trim() !== '';
-    const world = loadWorld(p.world);
-    const R = world.regions.length;
-    const cap = capacityRps(world);
-    const spikeIdx = resolveRegion(world, 'spikeRegion', p.spikeRegion, params.spikeRegion.default, custom);
+    const {
+      world,
+      custom,
+      R,
+      cap,
+      region: spikeIdx,
+    } = worldAndRegion(p.world, 'spikeRegion', p.spikeRegion, params.spikeRegion.default);
     const spikeAtS = Math.min(p.spikeAtS, p.durationS - 2);
     const fromW = Math.floor((spikeAtS + p.durationS) / 2);
     const policies = p.policies as readonly Policy[];

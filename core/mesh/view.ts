@@ -5,15 +5,7 @@ import { defineLabView } from '../experiments/types';
 import type { ParamsOf } from '../experiments/types';
 import { DEFAULT_BOUNDS_MS, POLICIES, RINGS } from './sim';
 import type { Policy, ScenarioEvent, WhyTrace } from './sim';
-import {
-  REGION_IDS,
-  REGION_OPEN,
-  WORLD_PARAM,
-  capacityRps,
-  loadWorld,
-  resolveRegion,
-  runWithProgress,
-} from './scenario';
+import { REGION_IDS, REGION_OPEN, WORLD_PARAM, runWithProgress, worldAndRegion } from './scenario';
 
 const params = {
   scenario: { kind: 'enum', label: 'Incident', default: 'spike', options: ['spike', 'outage'] },
@@ -95,11 +87,12 @@ export const meshView = defineLabView({
     'the map shows per-second utilisation, traffic between regions, and why a client region routes as it does.',
   params,
   async build(p: ParamsOf<typeof params>, ctx): Promise<MeshViewModel> {
-    const custom = p.world.trim() !== '';
-    const world = loadWorld(p.world);
-    const R = world.regions.length;
-    const cap = capacityRps(world);
-    const incident = resolveRegion(world, 'region', p.region, params.region.default, custom);
+    const {
+      world,
+      R,
+      cap,
+      region: incident,
+    } = worldAndRegion(p.world, 'region', p.region, params.region.default);
     const atS = Math.min(p.incidentAtS, p.durationS - 2);
     const scenario = p.scenario === 'outage' ? 'outage' : 'spike';
     const events: ScenarioEvent[] =

@@ -1,6 +1,6 @@
-// The TPU lab's live view model: a seeded scenario on a reconfigurable pod (jobs placed, failures at the
-// published rates plus one forced failure, evictions, spare-cube swaps and OCS re-wiring) as a timeline of
-// plain event records that the renderer replays in 3D.
+// The TPU lab's live view model: a seeded scenario on a reconfigurable pod (the experiments' job mix, sub-cube
+// slices included, placed; failures at the published rates plus one forced failure, evictions, spare-cube
+// swaps and OCS re-wiring) as a timeline of plain event records that the renderer replays in 3D.
 import { ParamError } from '../experiments/errors';
 import { defineLabView } from '../experiments/types';
 import type { RunContext } from '../experiments/types';
@@ -8,8 +8,9 @@ import { PodSim } from './pod';
 import type { PodLogEvent } from './pod';
 import { sampleFailures, sampleJobs } from './failures';
 import type { ComponentKind, FailureEvent, SimJob } from './failures';
-import { failureParams, jobMixParams, mixOf, ratesOf } from './simParams';
+import { failureParams, jobMixParams, mixOf, ratesOf, subCubeParams } from './simParams';
 import { MACHINES, OCS_COUNT, cubeOfMachine, iciCables, iciLinks, machinesOfCube } from './topology';
+import { cableMachines } from './subcube';
 import { shapeName } from './slices';
 
 const FORCE_KINDS = ['none', 'machine', 'cable', 'ocs'] as const;
@@ -50,6 +51,8 @@ const params = {
   },
   forceAtHour: { kind: 'number', label: 'Forced failure at', default: 2, min: 0, max: 720, unit: 'h' },
   load: { ...jobMixParams.load, default: 0.85 },
+  // The experiments' sub-cube share and sizes, with their defaults: the view shows the same mix.
+  ...subCubeParams,
 } as const;
 
 /** Hours simulated before the shown window, so the view opens on a busy pod. */
@@ -67,8 +70,13 @@ export interface TpuViewEvent {
   t: number;
   kind: PodLogEvent['kind'];
   job: number;
-  /** Cubes a job holds after the event (start, rewire, migrate), or held before (evict). */
+  /**
+   * Cubes a cube-granular job holds after the event (start, rewire, migrate), or held before (evict); empty
+   * for a sub-cube job, which holds `machines` instead.
+   */
   cubes: number[];
+  /** Machines a sub-cube job holds after a start, or held before an evict (all in one cube); else empty. */
+  machines: number[];
   /** Cubes before a rewire / migrate. */
   from: number[];
   component: ComponentKind | '';
@@ -97,10 +105,18 @@ function fmt(h: number): string {
   return `${sign}${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}`;
 }
 
+/** "machines 3,4 of cube 0": where a sub-cube slice sits. */
+function machinesText(machines: readonly number[]): string {
+  const cube = machines.length > 0 ? cubeOfMachine(machines[0]!) : -1;
+  return `machine${machines.length === 1 ? '' : 's'} ${machines.join(',')} of cube ${cube}`;
+}
+
 function describe(e: PodLogEvent, jobs: Map<number, SimJob>, design: 'ocs' | 'static'): string {
   const j = (id: number) => `job ${id} (${jobs.get(id)?.chips ?? '?'} chips)`;
   switch (e.kind) {
     case 'start':
+      if (e.machines && e.machines.length > 0)
+        return `${j(e.job)} starts on ${machinesText(e.machines)} (sub-cube slice, no OCS links)`;
       return design === 'static'
         ? `${j(e.job)} starts on contiguous cubes ${e.cubes.join(',')} (fixed wiring)`
         : `${j(e.job)} starts on cubes ${e.cubes.join(',')}; ${e.xconnects} xconnects programmed`;
@@ -111,7 +127,9 @@ function describe(e: PodLogEvent, jobs: Map<number, SimJob>, design: 'ocs' | 'st
     case 'detect':
       return `${e.component} ${e.target} detected by healthd/libtpunet${e.jobs.length ? `; hits job ${e.jobs.join(', ')}` : ''}`;
     case 'evict':
-      return `${j(e.job)} evicted from cubes ${e.cubes.join(',')}`;
+      return e.machines && e.machines.length > 0
+        ? `${j(e.job)} evicted from ${machinesText(e.machines)}`
+        : `${j(e.job)} evicted from cubes ${e.cubes.join(',')}`;
     case 'rewire':
       return `${j(e.job)} moves to spare cube(s) ${e.to.filter((c) => !e.from.includes(c)).join(',')}; OCS re-wired (${e.xconnects} xconnects)`;
     case 'requeue':
@@ -133,11 +151,17 @@ function cubeOf(kind: ComponentKind, target: number): number {
   return -1;
 }
 
-/** The forced failure's target: the given one, or a component of the largest job running at `atH`. */
+/**
+ * The forced failure's target: the given one, or a component of the largest job running at `atH`: the first
+ * machine of its first cube (of its block, for a sub-cube job), or the first ICI cable with both ends there.
+ * `running` maps running jobs to their cubes (empty for a sub-cube job), `subMachines` sub-cube jobs to the
+ * machines of their latest start. A one-machine slice has no cable of its own: it gets a cable at its machine.
+ */
 function forcedTarget(
   kind: ComponentKind,
   given: number,
   running: Map<number, number[]>,
+  subMachines: Map<number, number[]>,
   jobs: Map<number, SimJob>,
 ): number {
   const max = kind === 'machine' ? MACHINES - 1 : kind === 'cable' ? iciCables().length - 1 : OCS_COUNT - 1;
@@ -146,21 +170,30 @@ function forcedTarget(
   if (kind === 'ocs') return 0;
   let best = -1;
   for (const [id] of running) if (best === -1 || jobs.get(id)!.chips > jobs.get(best)!.chips) best = id;
-  const cube = best === -1 ? 0 : running.get(best)![0]!;
-  if (kind === 'machine') return machinesOfCube(cube)[0]!;
-  const cables = iciCables();
-  const links = iciLinks();
-  for (let i = 0; i < cables.length; i++) if (links.cube[cables[i]!] === cube) return i;
-  return 0;
+  const cubes = best === -1 ? [0] : running.get(best)!;
+  const held = cubes.length > 0 ? machinesOfCube(cubes[0]!) : subMachines.get(best)!;
+  if (kind === 'machine') return held[0]!;
+  const ends = cableMachines();
+  const inside = new Set(held);
+  let touching = -1;
+  for (let i = 0; 2 * i < ends.length; i++) {
+    const a = inside.has(ends[2 * i]!);
+    const b = inside.has(ends[2 * i + 1]!);
+    if (a && b) return i;
+    if ((a || b) && touching < 0) touching = i;
+  }
+  return Math.max(0, touching);
 }
 
 export const tpuView = defineLabView({
   lab: 'tpu',
   title: 'TPU v4 pod: 64 cubes, 48 OCS, failures and re-wiring',
   description:
-    'A pod runs the default mix of cube-granular jobs (no sub-cube slices: the view draws whole cubes); its components fail at the published rates (times rateScale) plus one forced failure. ' +
+    "A pod runs the experiments' job mix: cube-granular slices (64 chips or more, whole cubes joined through the OCS) and, for subCubePct of the jobs (ASSUMPTION: half, the experiments' default), sub-cube slices of 4-32 chips (an aligned block of 1, 2, 4 or 8 machines inside one cube, no optical link), so one cube can hold several small jobs; chips take the colour of the job holding their machine. " +
+    'Its components fail at the published rates (times rateScale) plus one forced failure (by default a machine of the largest running job). ' +
     'design = ocs: machines, ICI cables and OCS fail; the Pod Manager evicts hit jobs, swaps in spare cubes and re-programs the OCS. ' +
-    'design = static: there is no OCS (fixed wiring); a hit job waits for a contiguous healthy block. The first 12 h are warm-up.',
+    'design = static: there is no OCS (fixed wiring); a hit job waits for a contiguous healthy block. ' +
+    'In both designs a hit sub-cube job moves at once to any free healthy block (no OCS involved) or waits for one, and an OCS failure does not slow it. The first 12 h are warm-up.',
   params,
   async build(p, ctx: RunContext): Promise<TpuViewModel> {
     const horizonH = WARMUP_H + p.hours;
@@ -174,6 +207,8 @@ export const tpuView = defineLabView({
       highPriorityPct: jobMixParams.highPriorityPct.default,
       drainAfterHours: jobMixParams.drainAfterHours.default,
       load: p.load,
+      subCubePct: p.subCubePct,
+      subCubeChips: p.subCubeChips,
     };
     const rates = ratesOf({
       ...defaults,
@@ -204,9 +239,12 @@ export const tpuView = defineLabView({
       const kind = p.forceKind as ComponentKind;
       const atH = Math.min(p.forceAtHour, p.hours);
       // A first pass up to the forced time finds what is running there (the same seed gives the same pod).
-      const pre = new PodSim({ ...cfg, horizonH: WARMUP_H + atH }, jobs, failures);
+      const subMachines = new Map<number, number[]>();
+      const pre = new PodSim({ ...cfg, horizonH: WARMUP_H + atH }, jobs, failures, (e) => {
+        if (e.kind === 'start' && e.machines) subMachines.set(e.job, e.machines);
+      });
       await pre.run();
-      const target = forcedTarget(kind, p.forceTarget, pre.running(), jobById);
+      const target = forcedTarget(kind, p.forceTarget, pre.running(), subMachines, jobById);
       const repairH =
         kind === 'machine'
           ? rates.machineRepairHours
@@ -236,6 +274,7 @@ export const tpuView = defineLabView({
             : e.kind === 'rewire' || e.kind === 'migrate'
               ? e.to
               : [],
+        machines: (e.kind === 'start' || e.kind === 'evict') && e.machines ? e.machines : [],
         from: e.kind === 'rewire' || e.kind === 'migrate' ? e.from : [],
         component: 'component' in e ? e.component : '',
         target: 'target' in e ? e.target : -1,

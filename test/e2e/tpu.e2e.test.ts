@@ -1,5 +1,6 @@
-// The TPU lab in Chromium: open #/tpu, see the 3D pod, inject a failure and watch the job move, inspect a
-// chip, run tpu-availability with few trials and check the exported report against a Node-side run.
+// The TPU lab in Chromium: open #/tpu, see the 3D pod with the experiments' job mix (sub-cube jobs sharing
+// cubes), inject a failure and watch the job move, inspect a chip, run tpu-availability with few trials and
+// check the exported report against a Node-side run.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -50,6 +51,17 @@ describe('the TPU lab in Chromium', () => {
     expect(box!.height).toBeGreaterThan(200);
   });
 
+  it("runs the experiments' mix: sub-cube jobs, and cubes that hold chips of more than one job", async () => {
+    const occupancy = page.getByTestId('tpu-occupancy');
+    await expect
+      .poll(async () => Number(await occupancy.getAttribute('data-shared-cubes')), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    expect(Number(await occupancy.getAttribute('data-sub-cube'))).toBeGreaterThan(0);
+    expect(await occupancy.textContent()).toMatch(
+      /\d+ jobs running \(\d+ sub-cube; \d+ cubes? shared by several jobs\)/,
+    );
+  });
+
   it('injecting a failure into the largest job moves it to a spare cube and re-wires the OCS', async () => {
     await injectFailure('cable');
     const events = page.getByTestId('tpu-events');
@@ -97,9 +109,39 @@ describe('the TPU lab in Chromium', () => {
     const text = await info.textContent();
     expect(text).toMatch(/chip \d+ at \(\d+, \d+, \d+\)/);
     expect(text).toMatch(/machine \d+/);
-    expect(text).toMatch(/cube \d+/);
+    // The inspector names what the chip's machine and its cube hold.
+    expect(text).toMatch(
+      /cube \d+: (all 16 machines in job \d+|sub-cube jobs? [\d, ]+; \d+ of 16 machines free|free)/,
+    );
+    expect(text).toMatch(
+      /job \d+: \d+ chips, \d+x\d+x\d+, (\d+ cubes? via the OCS|sub-cube slice on machines? [\d, ]+), (high|low) priority|no job \(spare\)/,
+    );
     expect(text).toMatch(/ICI \(electrical\)/);
     await page.screenshot({ path: shot('tpu') });
+  });
+
+  it('zooms to a cube shared by sub-cube jobs and names the job of a clicked machine', async () => {
+    await page.getByTestId('tpu-zoom-shared').click();
+    const canvas = page.getByTestId('tpu-view').locator('canvas');
+    const box = (await canvas.boundingBox())!;
+    const info = page.getByTestId('tpu-chip-info');
+    // The focused cube sits at the projection centre, which is shifted left by half the panel's width.
+    const cx = box.x + box.width / 2 - (box.width > 840 ? 210 : 0);
+    const cy = box.y + box.height / 2;
+    let text = '';
+    for (let r = 0; r <= 8 && !/sub-cube slice/.test(text); r++)
+      for (let a = 0; a < Math.max(1, 8 * r); a++) {
+        const th = (a / Math.max(1, 8 * r)) * Math.PI * 2;
+        await page.mouse.click(cx + 14 * r * Math.cos(th), cy + 14 * r * Math.sin(th));
+        text = (await info.count()) > 0 ? ((await info.textContent()) ?? '') : '';
+        if (/sub-cube slice/.test(text)) break;
+      }
+    expect(text).toMatch(/cube \d+: sub-cube jobs \d+(, \d+)+; \d+ of 16 machines free/);
+    expect(text).toMatch(
+      /job \d+: (4|8|16|32) chips, 2x\dx\d, sub-cube slice on machines? [\d, ]+, (high|low) priority/,
+    );
+    await page.screenshot({ path: join(OUT, 'tpu-subcube.png') });
+    await page.getByTestId('tpu-reset-camera').click();
   });
 
   it('on the static design a hit job cannot move to spare cubes: it waits for a contiguous block', async () => {

@@ -1,12 +1,20 @@
 // The TPU lab's live view: builds the pod scenario in the worker (core/tpu/view.ts), replays its timeline
 // in a three.js scene (scene.ts) with play/pause/step/scrub, an event list, failure injection and a chip
-// inspector. The UI thread only replays events and draws.
+// inspector that names the job of the chip's machine. The UI thread only replays events and draws.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { labClient } from '../../worker/client';
 import type { TpuViewEvent, TpuViewModel } from '../../../core/tpu/view';
-import { nextEventAfter, stateAt } from '../../../core/tpu/viewState';
+import { nextEventAfter, occupancy, stateAt } from '../../../core/tpu/viewState';
 import type { PodState } from '../../../core/tpu/viewState';
-import { CUBE_DIM, chipCoord, cubeOfChip, machineOfChip, ocsPortOf } from '../../../core/tpu/topology';
+import {
+  CUBE_DIM,
+  MACHINES_PER_CUBE,
+  chipCoord,
+  cubeOfChip,
+  machineOfChip,
+  machinesOfCube,
+  ocsPortOf,
+} from '../../../core/tpu/topology';
 import type { Dim, Side } from '../../../core/tpu/topology';
 import { PodScene, jobColor } from './scene';
 import './tpu.css';
@@ -27,18 +35,38 @@ function fmtH(h: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}`;
 }
 
+/** What the cube's machines hold: one whole-cube job, or sub-cube jobs and free machines. */
+function cubeText(cube: number, state: PodState | null): string {
+  if (!state) return `cube ${cube}`;
+  if (state.cubeJob[cube]! >= 0) return `cube ${cube}: all 16 machines in job ${state.cubeJob[cube]}`;
+  const jobs = new Set<number>();
+  let free = 0;
+  for (const m of machinesOfCube(cube)) {
+    if (state.machineJob[m]! >= 0) jobs.add(state.machineJob[m]!);
+    else free++;
+  }
+  if (jobs.size === 0) return `cube ${cube}: free`;
+  return `cube ${cube}: sub-cube job${jobs.size > 1 ? 's' : ''} ${[...jobs].join(', ')}; ${free} of ${MACHINES_PER_CUBE} machines free`;
+}
+
 function chipInfo(chip: number, state: PodState | null, model: TpuViewModel | null): string[] {
   const [x, y, z] = chipCoord(chip);
   const machine = machineOfChip(chip);
   const cube = cubeOfChip(chip);
-  const job = state?.cubeJob[cube] ?? -1;
+  const job = state?.machineJob[machine] ?? -1;
   const j = model?.jobs.find((v) => v.id === job);
+  const h = state?.held.get(job);
+  const where = !h
+    ? ''
+    : h.cubes.length > 0
+      ? `${h.cubes.length} cube${h.cubes.length > 1 ? 's' : ''} via the OCS`
+      : `sub-cube slice on machine${h.machines.length > 1 ? 's' : ''} ${h.machines.join(', ')}`;
   const lines = [
     `chip ${chip} at (${x}, ${y}, ${z})`,
     `machine ${machine}${state?.machineDown[machine] ? ' — FAILED' : ''}`,
-    `cube ${cube}`,
+    cubeText(cube, state),
     job >= 0 && j
-      ? `job ${job}: ${j.chips} chips, ${j.shape}, ${j.priority === 0 ? 'high' : 'low'} priority`
+      ? `job ${job}: ${j.chips} chips, ${j.shape}, ${where}, ${j.priority === 0 ? 'high' : 'low'} priority`
       : 'no job (spare)',
   ];
   const local = [x % CUBE_DIM, y % CUBE_DIM, z % CUBE_DIM];
@@ -88,6 +116,7 @@ export function TpuView() {
   const modelRef = useRef<TpuViewModel | null>(null);
   const lastEventRef = useRef(-2);
   const selectedRef = useRef(-1);
+  const sharedFocusRef = useRef(-1);
 
   playingRef.current = playing;
   speedRef.current = speed;
@@ -248,7 +277,16 @@ export function TpuView() {
       : [];
   const recent = shown.slice(-14).reverse();
   const moves = state?.moves.filter((e) => e.t >= 0) ?? [];
-  const busyJobs = state ? new Set(Array.from(state.cubeJob).filter((j) => j >= 0)).size : 0;
+  const occ = state ? occupancy(state) : { jobs: 0, subCube: 0, sharedCubes: [] };
+  const shared = occ.sharedCubes.length;
+  /** Zoom to the next cube that holds several jobs (each click moves on to the next one). */
+  const zoomShared = () => {
+    const cubes = occ.sharedCubes;
+    if (cubes.length === 0) return;
+    const next = cubes.find((c) => c > sharedFocusRef.current) ?? cubes[0]!;
+    sharedFocusRef.current = next;
+    sceneRef.current?.focusCube(next);
+  };
   const downCount = state
     ? state.machineDown.reduce((a, b) => a + b, 0) +
       state.cableDown.reduce((a, b) => a + b, 0) +
@@ -376,7 +414,27 @@ export function TpuView() {
           </button>
         </div>
         <div className="tpu-summary muted" data-testid="tpu-summary">
-          {busyJobs} jobs running · {downCount} components down
+          <span
+            data-testid="tpu-occupancy"
+            data-jobs={occ.jobs}
+            data-sub-cube={occ.subCube}
+            data-shared-cubes={shared}
+          >
+            {occ.jobs} jobs running ({occ.subCube} sub-cube; {shared} cube{shared === 1 ? '' : 's'} shared by
+            several jobs)
+          </span>{' '}
+          {shared > 0 && (
+            <button
+              type="button"
+              className="link-button"
+              data-testid="tpu-zoom-shared"
+              onClick={zoomShared}
+              title="Zoom to a cube whose machines hold several jobs (click again for the next one)"
+            >
+              zoom to one
+            </button>
+          )}{' '}
+          · {downCount} components down
           {model
             ? model.design === 'static'
               ? ` · ${model.summary.failures} failures, ${model.summary.evictions} evictions, ${model.summary.requeues} waits for a block in ${model.hours} h`
@@ -430,7 +488,8 @@ export function TpuView() {
           </div>
         )}
         <div className="tpu-legend muted">
-          drag: orbit · wheel: zoom · click a chip: inspect · double-click: zoom to its cube
+          each machine (2x2 chips) takes its job&apos;s colour; outlined blocks are sub-cube jobs · drag:
+          orbit · wheel: zoom · click a chip: inspect · double-click: zoom to its cube
         </div>
       </div>
     </div>

@@ -1,6 +1,7 @@
-// The TPU pod in three.js: 4096 chips as one InstancedMesh, intra-cube ICI links and the 6144 optical links
-// as one LineSegments each, 48 OCS as one InstancedMesh, cube outlines and move "ghosts" — a handful of
-// draw calls for the whole pod. It only draws the PodState it is given; it owns and disposes its GPU objects.
+// The TPU pod in three.js: 4096 chips as one InstancedMesh (each coloured by the job of its machine), intra-cube
+// ICI links and the 6144 optical links as one LineSegments each, 48 OCS as one InstancedMesh, cube outlines,
+// outlines of the sub-cube jobs' blocks and move "ghosts" — a handful of draw calls for the whole pod. It only
+// draws the PodState it is given; it owns and disposes its GPU objects.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import {
@@ -8,9 +9,11 @@ import {
   CUBES,
   CUBE_DIM,
   LINKS_PER_FACE,
+  MACHINES,
   OCS_COUNT,
   chipCoord,
   chipOfFaceLink,
+  chipsOfMachine,
   cubeCoord,
   cubeOfChip,
   iciLinks,
@@ -29,6 +32,14 @@ const OCS_HEIGHT = -24;
 /** Pixels on the right covered by the control panel: the projection centre shifts left by half of it. */
 const PANEL_PX = 420;
 const MAX_GHOSTS = 32;
+/**
+ * Home camera: above the pod on the side of cube 0 (pod x = y = 0 is scene -X, -Z), where the schedulers
+ * put jobs first (lowest free cube index), so busy cubes and the sub-cube jobs packed into them face the
+ * viewer; zooming into a cube looks at it from the same side.
+ */
+const CAMERA_HOME = new THREE.Vector3(-40, 52, -62);
+const TARGET_HOME = new THREE.Vector3(0, -9, 0);
+const CUBE_VIEW_OFFSET = new THREE.Vector3(-9, 7, -11);
 const MOVE_SECONDS = 1.6;
 
 const COLOR_FREE = new THREE.Color('#5b6a7e');
@@ -40,23 +51,31 @@ const COLOR_BG = new THREE.Color('#0b0e14');
 const COLOR_OCS = new THREE.Color('#2bb6a8');
 const COLOR_OCS_PULSE = new THREE.Color('#ffd60a');
 
-const PALETTE = [
-  '#4c9dff',
-  '#3fb968',
-  '#c678dd',
-  '#e5c07b',
-  '#56b6c2',
-  '#f78c6c',
-  '#98c379',
-  '#ff79c6',
-  '#82aaff',
-  '#d19a66',
-  '#a3be8c',
-  '#b48ead',
-];
+/** Edges of a box: 12 segments, 24 vertices. */
+const BOX_EDGE_VERTICES = 24;
+/** Most sub-cube blocks at once: every machine a one-machine slice. */
+const MAX_BLOCKS = MACHINES;
 
+const jobColors = new Map<number, THREE.Color>();
+
+/**
+ * A job's colour, the same wherever it is drawn. Hues step by the golden ratio over job ids, so jobs that
+ * arrived close together (the small jobs packed into one cube usually did) get far-apart hues; the band
+ * around red is left to failures. Do not mutate the returned colour.
+ */
 export function jobColor(job: number): THREE.Color {
-  return new THREE.Color(PALETTE[((job % PALETTE.length) + PALETTE.length) % PALETTE.length]!);
+  let c = jobColors.get(job);
+  if (!c) {
+    const golden = (((job * 0.6180339887498949) % 1) + 1) % 1;
+    c = new THREE.Color().setHSL(
+      0.07 + 0.84 * golden,
+      0.68,
+      job % 2 === 0 ? 0.6 : 0.68,
+      THREE.SRGBColorSpace,
+    );
+    jobColors.set(job, c);
+  }
+  return c;
 }
 
 /**
@@ -120,6 +139,11 @@ export class PodScene {
   private readonly switches: THREE.InstancedMesh;
   private readonly ghosts: THREE.InstancedMesh;
   private readonly outlines: THREE.LineSegments;
+  /** Outlines of the blocks the sub-cube jobs hold, in their jobs' colours (draw range = blocks shown). */
+  private readonly blocks: THREE.LineSegments;
+  /** Machine of each chip, and of both ends of each ICI link (computed once). */
+  private readonly chipMachine = new Int32Array(CHIPS);
+  private readonly linkMachines: Int32Array;
   private readonly disposables: { dispose(): void }[] = [];
   private readonly raycaster = new THREE.Raycaster();
   private readonly activeGhosts: Ghost[] = [];
@@ -143,9 +167,9 @@ export class PodScene {
     this.renderer.setClearColor(COLOR_BG);
     host.appendChild(this.renderer.domElement);
     this.camera = new THREE.PerspectiveCamera(45, 1, 0.5, 500);
-    this.camera.position.set(40, 52, 62);
+    this.camera.position.copy(CAMERA_HOME);
     this.controls = new OrbitControls(this.camera, this.renderer.domElement);
-    this.controls.target.set(0, -9, 0);
+    this.controls.target.copy(TARGET_HOME);
     this.controls.enableDamping = true;
     this.controls.minDistance = 8;
     this.controls.maxDistance = 200;
@@ -168,9 +192,15 @@ export class PodScene {
       this.chips.setColorAt(c, COLOR_FREE);
     }
     this.scene.add(this.chips);
+    for (let c = 0; c < CHIPS; c++) this.chipMachine[c] = machineOfChip(c);
 
     // Electrical ICI links inside cubes: one LineSegments with per-vertex colours.
     const links = iciLinks();
+    this.linkMachines = new Int32Array(links.count * 2);
+    for (let i = 0; i < links.count; i++) {
+      this.linkMachines[2 * i] = this.chipMachine[links.a[i]!]!;
+      this.linkMachines[2 * i + 1] = this.chipMachine[links.b[i]!]!;
+    }
     const iciPos = new Float32Array(links.count * 6);
     const a = new THREE.Vector3();
     const b = new THREE.Vector3();
@@ -248,6 +278,21 @@ export class PodScene {
     );
     this.scene.add(this.outlines);
 
+    // Sub-cube blocks: one box outline per sub-cube job, rewritten on each state.
+    const blockGeo = new THREE.BufferGeometry();
+    blockGeo.setAttribute(
+      'position',
+      new THREE.BufferAttribute(new Float32Array(MAX_BLOCKS * BOX_EDGE_VERTICES * 3), 3),
+    );
+    blockGeo.setAttribute(
+      'color',
+      new THREE.BufferAttribute(new Float32Array(MAX_BLOCKS * BOX_EDGE_VERTICES * 3), 3),
+    );
+    blockGeo.setDrawRange(0, 0);
+    this.blocks = new THREE.LineSegments(blockGeo, new THREE.LineBasicMaterial({ vertexColors: true }));
+    this.blocks.frustumCulled = false;
+    this.scene.add(this.blocks);
+
     // Ghost cubes that fly from a failed cube to its spare during a re-wire.
     const ghostGeo = new THREE.BoxGeometry(CUBE_DIM, CUBE_DIM, CUBE_DIM);
     this.ghosts = new THREE.InstancedMesh(
@@ -269,6 +314,8 @@ export class PodScene {
       this.switches.material as THREE.Material,
       outGeo,
       this.outlines.material as THREE.Material,
+      blockGeo,
+      this.blocks.material as THREE.Material,
       ghostGeo,
       this.ghosts.material as THREE.Material,
     );
@@ -314,13 +361,13 @@ export class PodScene {
     const color = new THREE.Color();
     for (let c = 0; c < CHIPS; c++) {
       const cube = cubeOfChip(c);
-      const job = state.cubeJob[cube]!;
+      const machine = this.chipMachine[c]!;
+      const job = state.machineJob[machine]!;
       if (c === selected) color.copy(COLOR_SELECTED);
-      else if (state.machineDown[machineOfChip(c)]) color.copy(COLOR_DOWN);
+      else if (state.machineDown[machine]) color.copy(COLOR_DOWN);
       else if (job >= 0) color.copy(jobColor(job));
       else color.copy(COLOR_FREE);
-      if (cubeHit[cube] && !state.machineDown[machineOfChip(c)] && c !== selected)
-        color.lerp(COLOR_CUBE_HIT, 0.35);
+      if (cubeHit[cube] && !state.machineDown[machine] && c !== selected) color.lerp(COLOR_CUBE_HIT, 0.35);
       this.chips.setColorAt(c, color);
     }
     this.chips.instanceColor!.needsUpdate = true;
@@ -329,12 +376,10 @@ export class PodScene {
     const down = new Uint8Array(links.count);
     for (let i = 0; i < cables.length; i++) if (cables[i]) down[cableLink[i]!] = 1;
     for (let i = 0; i < links.count; i++) {
-      const job = state.cubeJob[links.cube[i]!]!;
-      const col = down[i]
-        ? COLOR_DOWN
-        : job >= 0
-          ? color.copy(jobColor(job)).multiplyScalar(0.7)
-          : COLOR_LINK;
+      // A link is a job's when both its chips' machines are (a sub-cube block's edge links are not).
+      const job = state.machineJob[this.linkMachines[2 * i]!]!;
+      const own = job >= 0 && state.machineJob[this.linkMachines[2 * i + 1]!] === job;
+      const col = down[i] ? COLOR_DOWN : own ? color.copy(jobColor(job)).multiplyScalar(0.7) : COLOR_LINK;
       iciCol.setXYZ(i * 2, col.r, col.g, col.b);
       iciCol.setXYZ(i * 2 + 1, col.r, col.g, col.b);
     }
@@ -358,7 +403,53 @@ export class PodScene {
             k++;
           }
     optCol.needsUpdate = true;
+    this.outlineBlocks(state);
     this.paintSwitches(this.now());
+  }
+
+  /** A box around each sub-cube job's chips, in a lighter shade of its colour. */
+  private outlineBlocks(state: PodState): void {
+    const pos = this.blocks.geometry.getAttribute('position') as THREE.BufferAttribute;
+    const col = this.blocks.geometry.getAttribute('color') as THREE.BufferAttribute;
+    const lo = new THREE.Vector3();
+    const hi = new THREE.Vector3();
+    const p = new THREE.Vector3();
+    const shade = new THREE.Color();
+    const pad = 0.47;
+    let n = 0;
+    for (const [job, h] of state.held) {
+      if (h.cubes.length > 0 || h.machines.length === 0 || n >= MAX_BLOCKS) continue;
+      lo.set(Infinity, Infinity, Infinity);
+      hi.set(-Infinity, -Infinity, -Infinity);
+      for (const m of h.machines)
+        for (const chip of chipsOfMachine(m)) {
+          chipPosition(chip, p);
+          lo.min(p);
+          hi.max(p);
+        }
+      lo.subScalar(pad);
+      hi.addScalar(pad);
+      shade.copy(jobColor(job)).lerp(COLOR_SELECTED, 0.35);
+      const xs = [lo.x, hi.x];
+      const ys = [lo.y, hi.y];
+      const zs = [lo.z, hi.z];
+      let v = n * BOX_EDGE_VERTICES;
+      // The 12 edges: 4 along each axis.
+      for (let a = 0; a < 2; a++)
+        for (let b = 0; b < 2; b++) {
+          pos.setXYZ(v++, xs[0]!, ys[a]!, zs[b]!);
+          pos.setXYZ(v++, xs[1]!, ys[a]!, zs[b]!);
+          pos.setXYZ(v++, xs[a]!, ys[0]!, zs[b]!);
+          pos.setXYZ(v++, xs[a]!, ys[1]!, zs[b]!);
+          pos.setXYZ(v++, xs[a]!, ys[b]!, zs[0]!);
+          pos.setXYZ(v++, xs[a]!, ys[b]!, zs[1]!);
+        }
+      for (let k = n * BOX_EDGE_VERTICES; k < v; k++) col.setXYZ(k, shade.r, shade.g, shade.b);
+      n++;
+    }
+    this.blocks.geometry.setDrawRange(0, n * BOX_EDGE_VERTICES);
+    pos.needsUpdate = true;
+    col.needsUpdate = true;
   }
 
   private cableLinkCache: Int32Array | null = null;
@@ -390,7 +481,7 @@ export class PodScene {
       this.activeGhosts.push({
         from: cubeCenter(left[i]!),
         to: cubeCenter(arrived[i]!),
-        color: jobColor(job),
+        color: jobColor(job).clone(),
         startS: now,
       });
     }
@@ -414,13 +505,13 @@ export class PodScene {
   focusCube(cube: number): void {
     const c = cubeCenter(cube);
     this.controls.target.copy(c);
-    this.camera.position.copy(c).add(new THREE.Vector3(9, 7, 11));
+    this.camera.position.copy(c).add(CUBE_VIEW_OFFSET);
     this.dirty = true;
   }
 
   resetCamera(): void {
-    this.controls.target.set(0, -9, 0);
-    this.camera.position.set(40, 52, 62);
+    this.controls.target.copy(TARGET_HOME);
+    this.camera.position.copy(CAMERA_HOME);
     this.dirty = true;
   }
 

@@ -86,20 +86,45 @@ export function getLabView(lab: LabId): LabView | undefined {
   return LAB_MODULES.find((m) => m.id === lab)?.view;
 }
 
-/** Build a lab's live view (validated params, seeded) for the renderer to animate. */
+/** A lab's view with its params validated and its seed checked. */
+function resolveLabView(
+  lab: LabId,
+  rawParams: Readonly<Record<string, unknown>>,
+  rawSeed: unknown,
+): { view: LabView; params: ParamsOf<ParamSchema>; seed: number } {
+  const view = getLabView(lab);
+  if (!view) throw new UserError(`the ${lab} lab has no live view yet`);
+  const seed = checkSeed(rawSeed);
+  const params = resolveParams(view.params, rawParams) as ParamsOf<ParamSchema>;
+  return { view, params, seed };
+}
+
+/** Build a lab's whole live view (validated params, seeded) for the renderer to animate (tpu, mesh). */
 export async function buildLabView(
   lab: LabId,
   rawParams: Readonly<Record<string, unknown>>,
   rawSeed: unknown,
   host: RunHost = {},
 ): Promise<unknown> {
-  const view = getLabView(lab);
-  if (!view) throw new UserError(`the ${lab} lab has no live view yet`);
-  const seed = checkSeed(rawSeed);
-  const params = resolveParams(view.params, rawParams);
-  const model = await view.build(params as ParamsOf<ParamSchema>, runContext(seed, host));
+  const { view, params, seed } = resolveLabView(lab, rawParams, rawSeed);
+  if (!view.build) throw new UserError(`the ${lab} view streams its model (use streamLabView)`);
+  const model = await view.build(params, runContext(seed, host));
   host.onProgress?.(1);
   return model;
+}
+
+/** Stream a lab's live view (validated params, seeded): `emit` gets its chunks in order (kv). */
+export async function streamLabView(
+  lab: LabId,
+  rawParams: Readonly<Record<string, unknown>>,
+  rawSeed: unknown,
+  emit: (chunk: unknown) => void,
+  host: RunHost = {},
+): Promise<void> {
+  const { view, params, seed } = resolveLabView(lab, rawParams, rawSeed);
+  if (!view.stream) throw new UserError(`the ${lab} view builds its model whole (use buildLabView)`);
+  await view.stream(params, runContext(seed, host), emit);
+  host.onProgress?.(1);
 }
 
 export async function runExperiment(

@@ -210,17 +210,44 @@ export function defineExperiment<S extends ParamSchema>(e: Experiment<S>): Exper
 /**
  * A lab's live picture: a seeded simulation run in the worker whose output (a view model of plain
  * records and typed arrays, structured-cloneable) the renderer animates. Parameters are declared like
- * an experiment's, so links and validation work the same way.
+ * an experiment's, so links and validation work the same way. A view either builds its whole model at
+ * once (`build`: the tpu and mesh views) or streams it in chunks as its simulation produces them
+ * (`stream`: the kv view, whose renderer starts playing at the first chunk).
  */
-export interface LabView<S extends ParamSchema = ParamSchema, V = unknown> {
+interface LabViewBase<S extends ParamSchema> {
   lab: LabId;
   title: string;
   description: string;
   params: S;
-  build(params: ParamsOf<S>, ctx: RunContext): Promise<V>;
 }
 
-export function defineLabView<S extends ParamSchema, V>(v: LabView<S, V>): LabView<S, V> {
+/** A view whose model arrives whole (the tpu and mesh views still need this path). */
+export interface BuiltLabView<S extends ParamSchema = ParamSchema, V = unknown> extends LabViewBase<S> {
+  build(params: ParamsOf<S>, ctx: RunContext): Promise<V>;
+  stream?: undefined;
+}
+
+/** A view whose model arrives in chunks (the kv view). */
+export interface StreamingLabView<S extends ParamSchema = ParamSchema, C = unknown> extends LabViewBase<S> {
+  /**
+   * Emit the model in order while the simulation runs and resolve after the last chunk. Each chunk owns
+   * its typed arrays (a host may transfer them), and what the chunks add up to depends only on params and
+   * seed, never on where the chunks were cut. Cancellation lands at `ctx.progress`, like a run's.
+   */
+  stream(params: ParamsOf<S>, ctx: RunContext, emit: (chunk: C) => void): Promise<void>;
+  build?: undefined;
+}
+
+export type LabView<S extends ParamSchema = ParamSchema, V = unknown> =
+  BuiltLabView<S, V> | StreamingLabView<S, V>;
+
+export function defineLabView<S extends ParamSchema, V>(v: BuiltLabView<S, V>): BuiltLabView<S, V> {
+  return v;
+}
+
+export function defineStreamingLabView<S extends ParamSchema, C>(
+  v: StreamingLabView<S, C>,
+): StreamingLabView<S, C> {
   return v;
 }
 

@@ -1,7 +1,8 @@
 // The kv lab's live picture: a short seeded run of the paper's block manager (vllm policy) recorded frame by
 // frame (one per iteration) as compact typed arrays — physical block owners, ref counts, fills, CoW copies,
-// swaps, pinned prefix blocks, free-stack order, CPU swap area, block tables and a memory breakdown.
-import { defineLabView } from '../experiments/types';
+// swaps, pinned prefix blocks, free-stack order, CPU swap area, block tables and a memory breakdown. The
+// recording streams in chunks of iterations as the simulation produces them; KvRecording puts them together.
+import { defineStreamingLabView } from '../experiments/types';
 import type { ParamsOf, RunContext } from '../experiments/types';
 import { SETUPS } from './cost';
 import { simulate } from './serving/simulator';
@@ -38,12 +39,39 @@ export const FLAG_NEW = 8;
 export const OWNER_FREE = -1;
 export const OWNER_PREFIX = -2;
 
-export interface KvViewModel {
+/** The run's totals, known once the simulation has ended. */
+export interface KvViewSummary {
+  requests: number;
+  iterations: number;
+  cowCopies: number;
+  swapOutBlocks: number;
+  preemptions: number;
+}
+
+/** A pinned shared prefix: its id, physical blocks and their chained hashes (FNV-1a over parent hash + ids). */
+export interface KvPrefix {
+  id: number;
+  blocks: number[];
+  hashes: string[];
+}
+
+/** What is known before the first iteration: the pool, the requests and how many iterations to record. */
+export interface KvViewHeader {
+  part: 'header';
   params: Record<string, number | string>;
   numBlocks: number;
   numCpuBlocks: number;
   blockSize: number;
-  frames: number;
+  /** Iterations the run records (params.frames) unless it runs out of requests first. */
+  plannedFrames: number;
+  /** Group facts for hover: input length, output length, prefix id. */
+  groupInput: Int32Array;
+  groupOutput: Int32Array;
+  groupPrefix: Int32Array;
+}
+
+/** The recorded iterations' arrays; in a chunk they cover its frames only. */
+interface KvFrameArrays {
   // Per frame scalars.
   timeS: Float64Array;
   /** 0 prefill, 1 decode. */
@@ -66,7 +94,7 @@ export interface KvViewModel {
   blockFlags: Uint8Array;
   /** Position of a free block in the free stack (0 = next to be allocated), −1 when in use. */
   freeRank: Int16Array;
-  /** Per frame × CPU block: owning group or −1. */
+  /** Per frame × CPU block (stride max(1, numCpuBlocks)): owning group or −1. */
   cpuOwner: Int32Array;
   // Block tables, packed: frame f's sequences are seqStart[f] .. seqStart[f+1].
   seqStart: Int32Array;
@@ -77,20 +105,51 @@ export interface KvViewModel {
   /** Sequence i's table is tableData[tableStart[i] .. tableStart[i+1]] (GPU or CPU block ids). */
   tableStart: Int32Array;
   tableData: Int16Array;
-  /** Pinned shared prefixes: prefix id, its physical blocks and their chained hashes (FNV-1a over parent hash + ids). */
-  prefixes: { id: number; blocks: number[]; hashes: string[] }[];
-  /** Group facts for hover: input length, output length, prefix id, arrival. */
+}
+
+/**
+ * Frames `first .. first + frames − 1`. `seqStart` has frames + 1 entries and `tableStart` one per sequence
+ * plus one; both hold offsets into the whole recording's sequence and table arrays, so chunks concatenate.
+ */
+export interface KvViewChunk extends KvFrameArrays {
+  part: 'frames';
+  first: number;
+  frames: number;
+  /** Pinned prefixes as of the chunk's last frame. */
+  prefixes: KvPrefix[];
+}
+
+/** The last message of a recording. */
+export interface KvViewEnd {
+  part: 'end';
+  summary: KvViewSummary;
+}
+
+/** A recording as it streams: one header, chunks of frames in order, one end. */
+export type KvViewMessage = KvViewHeader | KvViewChunk | KvViewEnd;
+
+/** The recording so far (all of it once `complete`), as the renderer draws it. */
+export interface KvViewModel extends KvFrameArrays {
+  params: Record<string, number | string>;
+  numBlocks: number;
+  numCpuBlocks: number;
+  blockSize: number;
+  plannedFrames: number;
+  /** Iterations recorded so far. */
+  frames: number;
+  /** True once the run has ended: `frames` is then the final count (≤ plannedFrames). */
+  complete: boolean;
+  /** Pinned shared prefixes as of the last recorded frame. */
+  prefixes: KvPrefix[];
   groupInput: Int32Array;
   groupOutput: Int32Array;
   groupPrefix: Int32Array;
-  summary: {
-    requests: number;
-    iterations: number;
-    cowCopies: number;
-    swapOutBlocks: number;
-    preemptions: number;
-  };
+  /** The run's totals once complete, else null. */
+  summary: KvViewSummary | null;
 }
+
+/** Iterations per streamed chunk: a few tens of ms of worker time at the default pool size (2048 blocks). */
+export const KV_CHUNK_FRAMES = 25;
 
 function chainHash(parent: number, prefixId: number, index: number, blockSize: number): number {
   let h = 0x811c9dc5 ^ parent;
@@ -103,29 +162,104 @@ function chainHash(parent: number, prefixId: number, index: number, blockSize: n
   return h >>> 0;
 }
 
-class Growable32 {
-  data: Int32Array;
+type IntArray = Int32Array | Int16Array | Uint8Array;
+
+/** A typed array that grows by doubling; `take()` copies out what it holds, `view()` shares it. */
+class Column<A extends IntArray> {
+  data: A;
   length = 0;
-  constructor(cap: number) {
-    this.data = new Int32Array(cap);
+  constructor(
+    private readonly make: (n: number) => A,
+    capacity: number,
+  ) {
+    this.data = make(Math.max(1, capacity));
+  }
+  private reserve(n: number): void {
+    if (n <= this.data.length) return;
+    let cap = this.data.length * 2;
+    while (cap < n) cap *= 2;
+    const d = this.make(cap);
+    d.set(this.data.subarray(0, this.length));
+    this.data = d;
   }
   push(x: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
+    this.reserve(this.length + 1);
     this.data[this.length++] = x;
   }
-  view(): Int32Array {
-    return this.data.slice(0, this.length);
+  append(src: ArrayLike<number>): void {
+    this.reserve(this.length + src.length);
+    this.data.set(src, this.length);
+    this.length += src.length;
+  }
+  view(): A {
+    return this.data.subarray(0, this.length) as A;
+  }
+  take(): A {
+    return this.data.slice(0, this.length) as A;
   }
 }
 
-export async function buildKvView(p: KvViewParams, ctx: RunContext): Promise<KvViewModel> {
+const int32 = (n: number) => new Int32Array(n);
+const int16 = (n: number) => new Int16Array(n);
+const uint8 = (n: number) => new Uint8Array(n);
+
+/** Fresh per-frame arrays for `frames` iterations (each chunk owns its buffers, so they can be transferred). */
+function frameArrays(frames: number, nB: number, cpuStride: number) {
+  return {
+    timeS: new Float64Array(frames),
+    kind: new Uint8Array(frames),
+    running: new Int32Array(frames),
+    waiting: new Int32Array(frames),
+    swapped: new Int32Array(frames),
+    cowCopies: new Int32Array(frames),
+    swapOut: new Int32Array(frames),
+    swapIn: new Int32Array(frames),
+    memTokens: new Float32Array(frames),
+    memInternal: new Float32Array(frames),
+    memFree: new Float32Array(frames),
+    cpuUsed: new Int32Array(frames),
+    blockOwner: new Int32Array(frames * nB).fill(OWNER_FREE),
+    blockRef: new Uint8Array(frames * nB),
+    blockFill: new Uint16Array(frames * nB),
+    blockFlags: new Uint8Array(frames * nB),
+    freeRank: new Int16Array(frames * nB).fill(-1),
+    cpuOwner: new Int32Array(frames * cpuStride).fill(-1),
+  };
+}
+
+/** Fields with one value per frame, and with one per frame × GPU block (cpuOwner, per CPU block, goes apart). */
+const PER_FRAME = [
+  'timeS',
+  'kind',
+  'running',
+  'waiting',
+  'swapped',
+  'cowCopies',
+  'swapOut',
+  'swapIn',
+  'memTokens',
+  'memInternal',
+  'memFree',
+  'cpuUsed',
+] as const;
+const PER_BLOCK = ['blockOwner', 'blockRef', 'blockFill', 'blockFlags', 'freeRank'] as const;
+
+/**
+ * Record a seeded run, emitting a header, chunks of at most `chunkFrames` iterations as the simulation
+ * produces them, and an end. What the chunks add up to does not depend on `chunkFrames`: the state that
+ * spans frames (last owners, pending copy flags, sequence and table offsets) lives outside the chunks.
+ */
+export async function recordKvView(
+  p: KvViewParams,
+  ctx: RunContext,
+  chunkFrames: number,
+  emit: (message: KvViewMessage) => void,
+): Promise<void> {
+  if (!(chunkFrames >= 1)) throw new Error(`chunkFrames must be ≥ 1 (got ${chunkFrames})`);
   const frames = p.frames;
   const nB = p.blocks;
   const nC = p.cpuBlocks;
+  const cpuStride = Math.max(1, nC);
   const bs = p.blockSize;
   // Enough arrivals to keep the pool busy for the recorded iterations (≈ 40 ms each).
   const duration = Math.max(5, frames * 0.05);
@@ -142,58 +276,122 @@ export async function buildKvView(p: KvViewParams, ctx: RunContext): Promise<KvV
         ? { kind: 'beam', k: p.width }
         : { kind: 'single' };
 
-  const timeS = new Float64Array(frames);
-  const kind = new Uint8Array(frames);
-  const running = new Int32Array(frames);
-  const waiting = new Int32Array(frames);
-  const swapped = new Int32Array(frames);
-  const cowCopies = new Int32Array(frames);
-  const swapOut = new Int32Array(frames);
-  const swapIn = new Int32Array(frames);
-  const memTokens = new Float32Array(frames);
-  const memInternal = new Float32Array(frames);
-  const memFree = new Float32Array(frames);
-  const cpuUsed = new Int32Array(frames);
-  const blockOwner = new Int32Array(frames * nB).fill(OWNER_FREE);
-  const blockRef = new Uint8Array(frames * nB);
-  const blockFill = new Uint16Array(frames * nB);
-  const blockFlags = new Uint8Array(frames * nB);
-  const freeRank = new Int16Array(frames * nB).fill(-1);
-  const cpuOwner = new Int32Array(frames * Math.max(1, nC)).fill(-1);
-  const seqStart = new Int32Array(frames + 1);
-  const seqGroup = new Growable32(1024);
-  const seqSlot = new Growable32(1024);
-  const seqTokens = new Growable32(1024);
-  const seqOnCpu = new Growable32(1024);
-  const tableStart = new Growable32(1024);
-  const tableData = new Growable32(1 << 16);
+  const n = requests.length;
+  const groupInput = new Int32Array(n);
+  const groupOutput = new Int32Array(n);
+  const groupPrefix = new Int32Array(n);
+  requests.forEach((r, i) => {
+    groupInput[i] = r.inputLen;
+    groupOutput[i] = r.outputLen;
+    groupPrefix[i] = r.prefixId;
+  });
+  emit({
+    part: 'header',
+    params: { ...p },
+    numBlocks: nB,
+    numCpuBlocks: nC,
+    blockSize: bs,
+    plannedFrames: frames,
+    groupInput,
+    groupOutput,
+    groupPrefix,
+  });
+
+  // State that spans chunks.
   const prevOwner = new Int32Array(nB).fill(OWNER_FREE);
-  let recorded = 0;
-  let lastState: SimState | null = null;
   const pending = new Uint8Array(nB);
+  let recorded = 0;
+  let seqBase = 0;
+  let tableBase = 0;
+  let lastState: SimState | null = null;
+
+  // The chunk being filled.
+  let first = 0;
+  let a = frameArrays(Math.min(chunkFrames, frames), nB, cpuStride);
+  let seqStart: number[] = [0];
+  let seqGroup = new Column(int32, 256);
+  let seqSlot = new Column(int32, 256);
+  let seqTokens = new Column(int32, 256);
+  let seqOnCpu = new Column(uint8, 256);
+  let tableStart = new Column(int32, 256);
+  let tableData = new Column(int16, 4096);
+
+  const prefixesOf = (s: SimState | null): KvPrefix[] => {
+    const out: KvPrefix[] = [];
+    if (!s?.paged) return out;
+    for (const [id, blocks] of s.paged.prefixBlockIds()) {
+      const hashes: string[] = [];
+      let h = 0;
+      for (let i = 0; i < blocks.length; i++) {
+        h = chainHash(h, id, i, bs);
+        hashes.push(h.toString(16).padStart(8, '0'));
+      }
+      out.push({ id, blocks: [...blocks], hashes });
+    }
+    return out;
+  };
+
+  const flush = () => {
+    const k = recorded - first;
+    if (k === 0) return;
+    const chunk: KvViewChunk = {
+      part: 'frames',
+      first,
+      frames: k,
+      ...a,
+      seqStart: Int32Array.from(seqStart, (x) => seqBase + x),
+      seqGroup: seqGroup.take(),
+      seqSlot: seqSlot.take(),
+      seqTokens: seqTokens.take(),
+      seqOnCpu: seqOnCpu.take(),
+      tableStart: Int32Array.from([...tableStart.view(), tableData.length], (x) => tableBase + x),
+      tableData: tableData.take(),
+      prefixes: prefixesOf(lastState),
+    };
+    // A short last chunk: trim the per-frame arrays to the frames it holds.
+    if (k < a.timeS.length) {
+      for (const key of PER_FRAME)
+        (chunk[key] as IntArray | Float64Array | Float32Array) = a[key].slice(0, k);
+      for (const key of PER_BLOCK) (chunk[key] as IntArray | Uint16Array) = a[key].slice(0, k * nB);
+      chunk.cpuOwner = a.cpuOwner.slice(0, k * cpuStride);
+    }
+    seqBase += seqGroup.length;
+    tableBase += tableData.length;
+    first = recorded;
+    emit(chunk);
+    a = frameArrays(Math.min(chunkFrames, frames - recorded), nB, cpuStride);
+    seqStart = [0];
+    seqGroup = new Column(int32, 256);
+    seqSlot = new Column(int32, 256);
+    seqTokens = new Column(int32, 256);
+    seqOnCpu = new Column(uint8, 256);
+    tableStart = new Column(int32, 256);
+    tableData = new Column(int16, 4096);
+  };
 
   const onIteration = (s: SimState) => {
     if (recorded >= frames) return;
-    const f = recorded;
+    const f = recorded - first;
     const bm = s.paged!;
     bm.onCopy ??= (b, k) => {
       pending[b] = pending[b]! | (k === 'cow' ? FLAG_COW : FLAG_SWAPPED_IN);
     };
     lastState = s;
-    timeS[f] = s.timeS;
-    kind[f] = s.kind === 'prefill' ? 0 : 1;
-    running[f] = s.running.length;
-    waiting[f] = s.waiting.length;
-    swapped[f] = s.swapped.length;
-    cowCopies[f] = s.cowCopies;
-    swapOut[f] = s.swappedOutBlocks;
-    swapIn[f] = s.swappedInBlocks;
-    memTokens[f] = s.memory.tokens;
-    memInternal[f] = s.memory.internal;
-    memFree[f] = s.memory.free;
-    cpuUsed[f] = bm.numCpuBlocks - bm.nFreeCpu;
+    a.timeS[f] = s.timeS;
+    a.kind[f] = s.kind === 'prefill' ? 0 : 1;
+    a.running[f] = s.running.length;
+    a.waiting[f] = s.waiting.length;
+    a.swapped[f] = s.swapped.length;
+    a.cowCopies[f] = s.cowCopies;
+    a.swapOut[f] = s.swappedOutBlocks;
+    a.swapIn[f] = s.swappedInBlocks;
+    a.memTokens[f] = s.memory.tokens;
+    a.memInternal[f] = s.memory.internal;
+    a.memFree[f] = s.memory.free;
+    a.cpuUsed[f] = bm.numCpuBlocks - bm.nFreeCpu;
+    const { blockOwner, blockRef, blockFill, blockFlags, freeRank, cpuOwner } = a;
     const base = f * nB;
-    const cbase = f * Math.max(1, nC);
+    const cbase = f * cpuStride;
     for (let b = 0; b < nB; b++) {
       const r = bm.gpuRef[b]!;
       blockRef[base + b] = r > 255 ? 255 : r;
@@ -206,7 +404,6 @@ export async function buildKvView(p: KvViewParams, ctx: RunContext): Promise<KvV
       }
     }
     // Tables of live sequences: owners come from the first sequence that maps a block.
-    seqStart[f] = seqGroup.length;
     for (let slot = 0; slot < bm.slotCount; slot++) {
       if (!bm.seqAlive[slot]) continue;
       const g = bm.seqOwner[slot]!;
@@ -240,7 +437,8 @@ export async function buildKvView(p: KvViewParams, ctx: RunContext): Promise<KvV
       prevOwner[b] = o;
     }
     recorded++;
-    seqStart[f + 1] = seqGroup.length;
+    seqStart.push(seqGroup.length);
+    if (recorded - first >= chunkFrames) flush();
   };
 
   const result = await simulate(requests, {
@@ -256,68 +454,9 @@ export async function buildKvView(p: KvViewParams, ctx: RunContext): Promise<KvV
     maxIterations: frames,
     progress: (x) => ctx.progress(x, 'recording'),
   });
-  await ctx.progress(1, 'recorded');
-  tableStart.push(tableData.length);
-
-  const prefixes: KvViewModel['prefixes'] = [];
-  const st = lastState as SimState | null;
-  if (st?.paged) {
-    for (const [id, blocks] of st.paged.prefixBlockIds()) {
-      const hashes: string[] = [];
-      let h = 0;
-      for (let i = 0; i < blocks.length; i++) {
-        h = chainHash(h, id, i, bs);
-        hashes.push(h.toString(16).padStart(8, '0'));
-      }
-      prefixes.push({ id, blocks: [...blocks], hashes });
-    }
-  }
-  const n = requests.length;
-  const groupInput = new Int32Array(n);
-  const groupOutput = new Int32Array(n);
-  const groupPrefix = new Int32Array(n);
-  requests.forEach((r, i) => {
-    groupInput[i] = r.inputLen;
-    groupOutput[i] = r.outputLen;
-    groupPrefix[i] = r.prefixId;
-  });
-  const f = recorded;
-  const tableInts = tableData.view();
-  return {
-    params: { ...p },
-    numBlocks: nB,
-    numCpuBlocks: nC,
-    blockSize: bs,
-    frames: f,
-    timeS: timeS.slice(0, f),
-    kind: kind.slice(0, f),
-    running: running.slice(0, f),
-    waiting: waiting.slice(0, f),
-    swapped: swapped.slice(0, f),
-    cowCopies: cowCopies.slice(0, f),
-    swapOut: swapOut.slice(0, f),
-    swapIn: swapIn.slice(0, f),
-    memTokens: memTokens.slice(0, f),
-    memInternal: memInternal.slice(0, f),
-    memFree: memFree.slice(0, f),
-    cpuUsed: cpuUsed.slice(0, f),
-    blockOwner: blockOwner.slice(0, f * nB),
-    blockRef: blockRef.slice(0, f * nB),
-    blockFill: blockFill.slice(0, f * nB),
-    blockFlags: blockFlags.slice(0, f * nB),
-    freeRank: freeRank.slice(0, f * nB),
-    cpuOwner: cpuOwner.slice(0, f * Math.max(1, nC)),
-    seqStart: seqStart.slice(0, f + 1),
-    seqGroup: seqGroup.view(),
-    seqSlot: seqSlot.view(),
-    seqTokens: seqTokens.view(),
-    seqOnCpu: Uint8Array.from(seqOnCpu.view()),
-    tableStart: tableStart.view(),
-    tableData: Int16Array.from(tableInts),
-    prefixes,
-    groupInput,
-    groupOutput,
-    groupPrefix,
+  flush();
+  emit({
+    part: 'end',
     summary: {
       requests: n,
       iterations: result.iterations,
@@ -325,10 +464,136 @@ export async function buildKvView(p: KvViewParams, ctx: RunContext): Promise<KvV
       swapOutBlocks: result.swapOutBlocks,
       preemptions: result.preemptions,
     },
-  };
+  });
+  // After the end, not before: this yield lets queued work (an experiment run) take the worker.
+  await ctx.progress(1, 'recorded');
 }
 
-export const kvView = defineLabView({
+/**
+ * Collects a streamed recording for drawing: per-frame arrays are allocated for the planned frames once,
+ * sequences and tables grow. `add` checks that each chunk continues the frames and tables recorded so far
+ * (a chunk out of order, or one after the end, throws); `model()` shares the buffers (views of what has
+ * been recorded so far).
+ */
+export class KvRecording {
+  private frames = 0;
+  private complete = false;
+  private summary: KvViewSummary | null = null;
+  private prefixes: KvPrefix[] = [];
+  private readonly cpuStride: number;
+  private readonly arrays: ReturnType<typeof frameArrays>;
+  private readonly seqStart: Int32Array;
+  private readonly seqGroup = new Column(int32, 1024);
+  private readonly seqSlot = new Column(int32, 1024);
+  private readonly seqTokens = new Column(int32, 1024);
+  private readonly seqOnCpu = new Column(uint8, 1024);
+  private readonly tableStart = new Column(int32, 1024);
+  private readonly tableData = new Column(int16, 1 << 16);
+
+  constructor(readonly header: KvViewHeader) {
+    this.cpuStride = Math.max(1, header.numCpuBlocks);
+    this.arrays = frameArrays(header.plannedFrames, header.numBlocks, this.cpuStride);
+    this.seqStart = new Int32Array(header.plannedFrames + 1);
+    this.tableStart.push(0);
+  }
+
+  get recorded(): number {
+    return this.frames;
+  }
+
+  /** Add the next message of the stream (a chunk of frames or the end). */
+  add(message: KvViewChunk | KvViewEnd): void {
+    if (this.complete) throw new Error('the recording has already ended');
+    if (message.part === 'end') {
+      this.complete = true;
+      this.summary = message.summary;
+      return;
+    }
+    const c = message;
+    const { numBlocks: nB, plannedFrames } = this.header;
+    if (c.first !== this.frames || c.first + c.frames > plannedFrames)
+      throw new Error(`chunk of frames ${c.first}+${c.frames} does not follow frame ${this.frames}`);
+    if (c.seqStart[0] !== this.seqGroup.length || c.tableStart[0] !== this.tableData.length)
+      throw new Error(`chunk at frame ${c.first} does not continue the recorded block tables`);
+    const a = this.arrays;
+    for (const key of PER_FRAME) a[key].set(c[key], c.first);
+    for (const key of PER_BLOCK) a[key].set(c[key], c.first * nB);
+    a.cpuOwner.set(c.cpuOwner, c.first * this.cpuStride);
+    this.seqStart.set(c.seqStart, c.first);
+    this.seqGroup.append(c.seqGroup);
+    this.seqSlot.append(c.seqSlot);
+    this.seqTokens.append(c.seqTokens);
+    this.seqOnCpu.append(c.seqOnCpu);
+    // The chunk's first entry repeats the end of the tables so far.
+    this.tableStart.length--;
+    this.tableStart.append(c.tableStart);
+    this.tableData.append(c.tableData);
+    this.frames += c.frames;
+    this.prefixes = c.prefixes;
+  }
+
+  /** What has been recorded so far (shares this recording's buffers). */
+  model(): KvViewModel {
+    const h = this.header;
+    const a = this.arrays;
+    const f = this.frames;
+    const nB = h.numBlocks;
+    return {
+      params: h.params,
+      numBlocks: nB,
+      numCpuBlocks: h.numCpuBlocks,
+      blockSize: h.blockSize,
+      plannedFrames: h.plannedFrames,
+      frames: f,
+      complete: this.complete,
+      timeS: a.timeS.subarray(0, f),
+      kind: a.kind.subarray(0, f),
+      running: a.running.subarray(0, f),
+      waiting: a.waiting.subarray(0, f),
+      swapped: a.swapped.subarray(0, f),
+      cowCopies: a.cowCopies.subarray(0, f),
+      swapOut: a.swapOut.subarray(0, f),
+      swapIn: a.swapIn.subarray(0, f),
+      memTokens: a.memTokens.subarray(0, f),
+      memInternal: a.memInternal.subarray(0, f),
+      memFree: a.memFree.subarray(0, f),
+      cpuUsed: a.cpuUsed.subarray(0, f),
+      blockOwner: a.blockOwner.subarray(0, f * nB),
+      blockRef: a.blockRef.subarray(0, f * nB),
+      blockFill: a.blockFill.subarray(0, f * nB),
+      blockFlags: a.blockFlags.subarray(0, f * nB),
+      freeRank: a.freeRank.subarray(0, f * nB),
+      cpuOwner: a.cpuOwner.subarray(0, f * this.cpuStride),
+      seqStart: this.seqStart.subarray(0, f + 1),
+      seqGroup: this.seqGroup.view(),
+      seqSlot: this.seqSlot.view(),
+      seqTokens: this.seqTokens.view(),
+      seqOnCpu: this.seqOnCpu.view(),
+      tableStart: this.tableStart.view(),
+      tableData: this.tableData.view(),
+      prefixes: this.prefixes,
+      groupInput: h.groupInput,
+      groupOutput: h.groupOutput,
+      groupPrefix: h.groupPrefix,
+      summary: this.summary,
+    };
+  }
+}
+
+/**
+ * The whole recording in one chunk: the single-shot model that a stream's chunks must add up to (tests and
+ * Node-side tools use it; the app streams through `kvView`).
+ */
+export async function buildKvView(p: KvViewParams, ctx: RunContext): Promise<KvViewModel> {
+  let recording: KvRecording | null = null;
+  await recordKvView(p, ctx, Infinity, (m) => {
+    if (m.part === 'header') recording = new KvRecording(m);
+    else recording!.add(m);
+  });
+  return (recording as KvRecording | null)!.model();
+}
+
+export const kvView = defineStreamingLabView({
   lab: 'kv',
   title: 'Block table: the paper’s KV block manager, iteration by iteration',
   description:
@@ -336,5 +601,6 @@ export const kvView = defineLabView({
     'it, reference-count badges, copy-on-write copies, pinned shared-prefix blocks, the free stack in allocation order, ' +
     'the CPU swap area and the memory breakdown over time.',
   params,
-  build: buildKvView,
+  stream: (p: KvViewParams, ctx: RunContext, emit: (m: KvViewMessage) => void) =>
+    recordKvView(p, ctx, KV_CHUNK_FRAMES, emit),
 });

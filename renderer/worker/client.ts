@@ -3,12 +3,30 @@
 import * as Comlink from 'comlink';
 import { oneLine } from './protocol';
 import type { LabId, ParamValue } from '../../core/experiments/types';
-import type { LabWorkerApi, ProgressListener, RunOutcome, ViewOutcome } from './protocol';
+import type {
+  ChunkListener,
+  LabWorkerApi,
+  ProgressListener,
+  RunOutcome,
+  StreamOutcome,
+  ViewOutcome,
+} from './protocol';
+
+/**
+ * A view stream in progress: `done` settles when the worker has finished with it (chunks travel on their
+ * own port, so the last may land after `done`: a stream's own end marker says it is complete).
+ */
+export interface ViewStream {
+  done: Promise<StreamOutcome>;
+  /** Stop this stream only: no chunk reaches the listener afterwards, and the worker stops at its next check. */
+  cancel(): void;
+}
 
 export class LabClient {
   private readonly worker: Worker;
   private readonly remote: Comlink.Remote<LabWorkerApi>;
   private readonly failed: Promise<{ kind: 'error'; message: string }>;
+  private lastStreamId = 0;
 
   constructor() {
     this.worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
@@ -39,7 +57,10 @@ export class LabClient {
     }
   }
 
-  /** Build a lab's live view in the worker (see core LabView); errors come back as one line. */
+  /**
+   * Build a lab's whole live view in the worker (core BuiltLabView; the tpu and mesh views use this path);
+   * errors come back as one line.
+   */
   async view(
     lab: LabId,
     rawParams: Record<string, ParamValue>,
@@ -56,6 +77,36 @@ export class LabClient {
     }
   }
 
+  /**
+   * Stream a lab's live view from the worker (core StreamingLabView; the kv view): `onChunk` gets each chunk
+   * as the simulation produces it, until the stream ends or is cancelled.
+   */
+  viewStream(
+    lab: LabId,
+    rawParams: Record<string, ParamValue>,
+    seed: string | number,
+    onChunk: ChunkListener,
+  ): ViewStream {
+    const id = ++this.lastStreamId;
+    let live = true;
+    const listener = Comlink.proxy((chunk: unknown) => {
+      if (live) onChunk(chunk);
+    });
+    const done = Promise.race([
+      this.remote.viewStream(lab, rawParams, seed, id, listener),
+      this.failed,
+    ]).catch((e: unknown): StreamOutcome => ({ kind: 'error', message: oneLine(e) }));
+    return {
+      done,
+      cancel: () => {
+        if (!live) return;
+        live = false;
+        void this.remote.cancelStream(id);
+      },
+    };
+  }
+
+  /** Cancel every experiment run and whole-view build in progress (streams have their own `cancel`). */
   cancel(): void {
     void this.remote.cancel();
   }

@@ -1,14 +1,14 @@
 // The Web Worker that hosts the core: experiments run here, never on the UI thread. Between units of
 // work it yields a macrotask (MessageChannel) so a `cancel()` message can arrive mid-run.
 import * as Comlink from 'comlink';
-import { buildLabView, listExperiments, runExperiment } from '../../core/experiments/registry';
+import { buildLabView, listExperiments, runExperiment, streamLabView } from '../../core/experiments/registry';
 import type { ComputeBackend } from '../../core/gpu/backend';
 import { cpuBackend } from '../../core/gpu/cpuBackend';
 import { createWebGpuBackend } from '../gpu/backend';
 import type { RunHost } from '../../core/experiments/registry';
 import { CancelledError } from '../../core/experiments/types';
 import { oneLine } from './protocol';
-import type { LabWorkerApi, ProgressListener } from './protocol';
+import type { ChunkListener, LabWorkerApi, ProgressListener } from './protocol';
 
 /** Yield at most this often: each yield costs a round trip through the event loop. */
 const YIELD_EVERY_MS = 8;
@@ -27,47 +27,70 @@ function macrotask(): Promise<void> {
   });
 }
 
-/** One flag per active run, so a cancel never leaks into the run that replaces it. */
-const activeRuns = new Set<{ cancelled: boolean }>();
+interface Token {
+  cancelled: boolean;
+}
+/** One flag per active run or whole-view build, so a cancel never leaks into the run that replaces it. */
+const activeRuns = new Set<Token>();
+/** One flag per view stream, by the id its client gave it: streams are cancelled one by one. */
+const streams = new Map<number, Token>();
 
 /**
  * Run `work` with a host that throttles progress messages, yields a macrotask every few ms (so
- * `cancel()` can arrive) and honours cancellation; outcomes are values, never thrown Errors.
+ * `cancel()` can arrive) and honours cancellation; outcomes are values, never thrown Errors. A
+ * `streamId` files the run's cancel flag under that stream instead of among the runs.
  */
 async function hosted<T>(
-  onProgress: ProgressListener,
-  work: (host: RunHost) => Promise<T>,
+  onProgress: ProgressListener | null,
+  work: (host: RunHost, token: Token) => Promise<T>,
+  streamId?: number,
 ): Promise<{ kind: 'done'; value: T } | { kind: 'cancelled' } | { kind: 'error'; message: string }> {
-  const token = { cancelled: false };
-  activeRuns.add(token);
+  const token: Token = { cancelled: false };
+  if (streamId === undefined) activeRuns.add(token);
+  else streams.set(streamId, token);
   let lastYield = performance.now();
   let lastSent = -Infinity;
   let lastLabel: string | undefined;
   try {
-    const value = await work({
-      onProgress(fraction, label) {
-        const now = performance.now();
-        if (fraction < 1 && label === lastLabel && now - lastSent < PROGRESS_EVERY_MS) return;
-        lastSent = now;
-        lastLabel = label;
-        void onProgress(fraction, label);
+    const value = await work(
+      {
+        onProgress(fraction, label) {
+          const now = performance.now();
+          if (fraction < 1 && label === lastLabel && now - lastSent < PROGRESS_EVERY_MS) return;
+          lastSent = now;
+          lastLabel = label;
+          if (onProgress) void onProgress(fraction, label);
+        },
+        async yieldToHost() {
+          if (performance.now() - lastYield < YIELD_EVERY_MS) return;
+          await macrotask();
+          lastYield = performance.now();
+        },
+        isCancelled: () => token.cancelled,
       },
-      async yieldToHost() {
-        if (performance.now() - lastYield < YIELD_EVERY_MS) return;
-        await macrotask();
-        lastYield = performance.now();
-      },
-      isCancelled: () => token.cancelled,
-    });
+      token,
+    );
     return { kind: 'done', value };
   } catch (e) {
     if (e instanceof CancelledError) return { kind: 'cancelled' };
     return { kind: 'error', message: oneLine(e) };
   } finally {
-    activeRuns.delete(token);
+    if (streamId === undefined) activeRuns.delete(token);
+    else streams.delete(streamId);
     // The listener arrived as a comlink proxy; release its port once the work is over.
-    (onProgress as unknown as Comlink.Remote<ProgressListener>)[Comlink.releaseProxy]();
+    if (onProgress) (onProgress as unknown as Comlink.Remote<ProgressListener>)[Comlink.releaseProxy]();
   }
+}
+
+/** The buffers of a chunk's typed-array fields (a streamed chunk owns them, so they can be transferred). */
+function buffersOf(chunk: unknown): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  if (chunk && typeof chunk === 'object') {
+    for (const value of Object.values(chunk)) {
+      if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) buffers.add(value.buffer);
+    }
+  }
+  return [...buffers];
 }
 
 let compute: Promise<ComputeBackend> | null = null;
@@ -93,6 +116,34 @@ const api: LabWorkerApi = {
   async view(lab, rawParams, seed, onProgress) {
     const outcome = await hosted(onProgress, (host) => buildLabView(lab, rawParams, seed, host));
     return outcome.kind === 'done' ? { kind: 'done', view: outcome.value } : outcome;
+  },
+  // LIMITATION: the kv simulation awaits its host only every 4096 iterations (core/kv/serving/simulator.ts),
+  // so within a recording (≤ 2000) `cancelStream` lands after the simulation has run to its end: a cancelled
+  // stream posts its remaining chunks (the client drops them) and a new one starts after it.
+  async viewStream(lab, rawParams, seed, streamId, onChunk) {
+    const remote = onChunk as unknown as Comlink.Remote<ChunkListener>;
+    const outcome = await hosted(
+      null,
+      (host, token) =>
+        streamLabView(
+          lab,
+          rawParams,
+          seed,
+          (chunk) => {
+            // Posted at once, even mid-simulation; the typed arrays move to the UI thread without a copy.
+            if (!token.cancelled) remote(Comlink.transfer(chunk, buffersOf(chunk))).catch(() => {});
+          },
+          host,
+        ),
+      streamId,
+    );
+    // Sent on the listener's own port after its last chunk, so no chunk is lost to the release.
+    remote[Comlink.releaseProxy]();
+    return outcome.kind === 'done' ? { kind: 'done' } : outcome;
+  },
+  cancelStream(streamId) {
+    const token = streams.get(streamId);
+    if (token) token.cancelled = true;
   },
   cancel() {
     for (const token of activeRuns) token.cancelled = true;

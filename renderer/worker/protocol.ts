@@ -11,6 +11,12 @@ export type RunOutcome =
 export type ViewOutcome =
   { kind: 'done'; view: unknown } | { kind: 'cancelled' } | { kind: 'error'; message: string };
 
+/** Receives a streamed view's chunks in order (their typed arrays transferred, not copied). */
+export type ChunkListener = (chunk: unknown) => void;
+
+/** How a view stream ended: after its last chunk, cancelled, or with an error. */
+export type StreamOutcome = { kind: 'done' } | { kind: 'cancelled' } | { kind: 'error'; message: string };
+
 export interface LabWorkerApi {
   /**
    * Run one experiment from raw params (text as typed, or a saved result's values); progress arrives
@@ -22,14 +28,33 @@ export interface LabWorkerApi {
     seed: string | number,
     onProgress: ProgressListener,
   ): Promise<RunOutcome>;
-  /** Build a lab's live view (core LabView) from raw params; cancelled by `cancel()` like a run. */
+  /**
+   * Build a lab's whole live view (core BuiltLabView: the tpu and mesh views) from raw params; cancelled by
+   * `cancel()` like a run.
+   */
   view(
     lab: LabId,
     rawParams: Record<string, ParamValue>,
     seed: string | number,
     onProgress: ProgressListener,
   ): Promise<ViewOutcome>;
-  /** Cancel every run in progress; each ends with `{ kind: 'cancelled' }` at its next progress point. */
+  /**
+   * Stream a lab's live view (core StreamingLabView: the kv view): chunks reach `onChunk` as the simulation
+   * produces them. `streamId` names the stream for `cancelStream`; `cancel()` leaves streams alone.
+   */
+  viewStream(
+    lab: LabId,
+    rawParams: Record<string, ParamValue>,
+    seed: string | number,
+    streamId: number,
+    onChunk: ChunkListener,
+  ): Promise<StreamOutcome>;
+  /** Cancel one view stream; it emits nothing more and ends with `{ kind: 'cancelled' }`. */
+  cancelStream(streamId: number): void;
+  /**
+   * Cancel every run and whole-view build in progress; each ends with `{ kind: 'cancelled' }` at its next
+   * progress point.
+   */
   cancel(): void;
 }
 

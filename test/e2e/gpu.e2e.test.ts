@@ -108,6 +108,8 @@ describe('with WebGPU (SwiftShader)', () => {
     await page.goto(`${app.url}index.html#/kv`);
     const panel = page.getByTestId('kv-kernel-panel');
     await page.getByTestId('kv-grid').waitFor({ timeout: 60_000 });
+    // The recording streams in: scrub only once all of it has arrived.
+    await page.locator('[data-testid="kv-recorded"][data-complete="true"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('kv-play').click(); // pause on one iteration
     await page.getByTestId('kv-scrub').fill('200');
     await panel.waitFor();

@@ -1,20 +1,28 @@
-// The kv lab as a user meets it in Chromium: the block-table view plays, steps, scrubs and explains a hovered
-// block; a new serving experiment runs with small parameters and its exported report equals a Node-side run.
+// The kv lab as a user meets it in Chromium: the block-table view streams its recording from the worker and
+// plays from the first chunk, steps, scrubs and explains a hovered block, and a switch of workload mid-stream
+// shows only the new run (equal to a Node-side recording); a new serving experiment runs with small parameters
+// and its exported report equals a Node-side run. Prints time to first frame vs time to the full recording.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reproducible, runExperiment } from '../../core/experiments/registry';
+import { resolveParams } from '../../core/experiments/params';
 import { parseResultFile, serializeResult } from '../../core/experiments/result';
+import { Rng } from '../../core/kernel/rng';
+import { buildKvView, kvView } from '../../core/kv/view';
+import type { KvViewModel, KvViewParams } from '../../core/kv/view';
 import { ROOT, openApp } from './harness';
 import type { App } from './harness';
 
 let app: App;
 let page: Page;
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   app = await openApp();
   page = app.page;
+  page.on('pageerror', (e) => pageErrors.push(e.message));
 });
 
 afterAll(async () => {
@@ -26,13 +34,97 @@ const iteration = async (): Promise<number> => {
   return Number(/iteration (\d+)\//.exec(text)?.[1] ?? NaN);
 };
 
+/** What the view showed after one DOM change (a sample is kept when any of it changed). */
+interface Sample {
+  t: number;
+  iteration: number;
+  recorded: number;
+  total: number;
+  complete: boolean;
+  workload: string;
+}
+
+/** Installed before the page loads: samples the iteration counter and the recorded count at every DOM change. */
+const SAMPLER = String.raw`
+  window.__kvSamples = [];
+  const sample = () => {
+    const rec = document.querySelector('[data-testid=kv-recorded]');
+    const frame = document.querySelector('[data-testid=kv-frame]');
+    if (rec && frame) {
+      const s = {
+        t: performance.now(),
+        iteration: Number(/iteration (\d+)\//.exec(frame.textContent || '')?.[1]),
+        recorded: Number(rec.dataset.recorded),
+        total: Number(rec.dataset.total),
+        complete: rec.dataset.complete === 'true',
+        workload: rec.dataset.workload,
+      };
+      const last = window.__kvSamples[window.__kvSamples.length - 1];
+      if (!last || ['iteration', 'recorded', 'complete', 'workload'].some((k) => last[k] !== s[k]))
+        window.__kvSamples.push(s);
+    }
+  };
+  new MutationObserver(sample).observe(document, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+  });
+`;
+
+const samples = (): Promise<Sample[]> =>
+  page.evaluate(() => (window as unknown as { __kvSamples: Sample[] }).__kvSamples);
+
+/** Milliseconds from the view's request to its first frame and to its full recording (the view measures them). */
+async function streamTimes(): Promise<{ firstMs: number; allMs: number }> {
+  const view = page.getByTestId('kv-view');
+  return {
+    firstMs: Number(await view.getAttribute('data-first-frame-ms')),
+    allMs: Number(await view.getAttribute('data-complete-ms')),
+  };
+}
+
+const recordedRun = (workload: string) =>
+  page.locator(`[data-testid=kv-recorded][data-workload=${workload}][data-complete=true]`);
+
+/** The recording the view asks for (seed 1), made in Node in one piece. */
+function nodeRecording(raw: Record<string, string>): Promise<KvViewModel> {
+  const params = resolveParams(kvView.params, raw) as KvViewParams;
+  return buildKvView(params, { rng: new Rng(1), progress: async () => {} });
+}
+
 describe('the kv block-table view', () => {
-  it('opens #/kv, records a run in the worker and plays it', async () => {
+  it('opens #/kv and plays from the first streamed chunk, before the run is recorded, up to the full count', async () => {
+    await page.addInitScript(SAMPLER);
     await page.goto(`${app.url}index.html#/kv`);
-    await page.getByTestId('kv-grid').waitFor({ timeout: 60_000 });
+    await recordedRun('sharegpt').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('kv-play').textContent()).toBe('Pause');
-    const first = await iteration();
-    await expect.poll(iteration, { timeout: 10_000 }).toBeGreaterThan(first);
+    const seen = await samples();
+    // The iteration counter advanced while the recorded count was still below the total.
+    const early = seen.filter((s) => !s.complete && s.iteration >= 2);
+    expect(early.length).toBeGreaterThan(0);
+    expect(early[0]!.recorded).toBeLessThan(early[0]!.total);
+    // Playback never ran past the recorded frames, nor looped before the recording was complete.
+    for (const s of seen) expect(s.iteration).toBeLessThanOrEqual(s.recorded);
+    const arriving = seen.filter((s) => !s.complete);
+    for (let i = 1; i < arriving.length; i++)
+      expect(arriving[i]!.iteration).toBeGreaterThanOrEqual(arriving[i - 1]!.iteration);
+    const recorded = page.getByTestId('kv-recorded');
+    expect(await recorded.getAttribute('data-recorded')).toBe('400');
+    expect(await recorded.getAttribute('data-total')).toBe('400');
+    const { firstMs, allMs } = await streamTimes();
+    expect(firstMs).toBeGreaterThan(0);
+    expect(firstMs).toBeLessThan(allMs);
+    const firstSample = seen[0]!;
+    const lastArriving = arriving.at(-1)!;
+    console.log(
+      `kv view stream (from the request): first frame ${firstMs} ms, full recording (400 iterations) ` +
+        `${allMs} ms; ${arriving.length} samples while recording, the counter advanced to iteration ` +
+        `${lastArriving.iteration} by the time ${lastArriving.recorded}/400 were recorded ` +
+        `(first drawn at ${firstSample.t.toFixed(0)} ms after navigation start)`,
+    );
+    const at = await iteration();
+    await expect.poll(iteration, { timeout: 10_000 }).not.toBe(at);
     // The experiment panel still sits below the view.
     await page.getByTestId('experiment-panel').waitFor();
   });
@@ -66,10 +158,48 @@ describe('the kv block-table view', () => {
     await page.screenshot({ path: out });
   });
 
-  it('switches to the shared-prefix workload and marks pinned prefix blocks', async () => {
-    await page.getByTestId('kv-workload').selectOption('shared-prefix');
-    await page.getByTestId('kv-grid').waitFor({ timeout: 60_000 });
-    await page.getByTestId('kv-play').click(); // pause
+  it('a new workload cancels the stream in flight: only the new run shows, equal to Node’s recording', async () => {
+    const before = (await samples()).length;
+    // Ask for a chat run and, in the same task, for a shared-prefix run: the chat stream starts in the worker
+    // and posts its chunks after the switch, and none of them may show.
+    await page.getByTestId('kv-workload').evaluate((select: HTMLSelectElement) => {
+      for (const value of ['chat', 'shared-prefix']) {
+        select.value = value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    });
+    await recordedRun('shared-prefix').waitFor({ timeout: 60_000 });
+    const { firstMs, allMs } = await streamTimes();
+    await page.waitForTimeout(500); // time for a late chunk of the chat run to (wrongly) show
+    const seen = (await samples()).slice(before);
+    expect(seen.filter((s) => s.workload === 'chat')).toEqual([]);
+    const from = seen.findIndex((s) => s.workload === 'shared-prefix');
+    expect(from).toBeGreaterThanOrEqual(0);
+    expect(seen.slice(from).every((s) => s.workload === 'shared-prefix')).toBe(true);
+    const counts = seen.slice(from).map((s) => s.recorded);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    console.log(
+      `kv view after a switch that cancelled a stream (from the new request): first frame ${firstMs} ms, ` +
+        `full recording ${allMs} ms`,
+    );
+    // Every shown iteration is the Node-side recording's: no chunk of the chat run mixed in.
+    const node = await nodeRecording({ workload: 'shared-prefix', sampling: 'parallel' });
+    if ((await page.getByTestId('kv-play').textContent()) === 'Pause')
+      await page.getByTestId('kv-play').click();
+    for (const at of [1, 26, 100, 333, 400]) {
+      await page.getByTestId('kv-scrub').fill(String(at - 1));
+      await expect.poll(iteration).toBe(at);
+      const f = at - 1;
+      expect(await page.getByTestId('kv-frame').textContent()).toContain(`t=${node.timeS[f]!.toFixed(2)} s`);
+      const stats = (await page.getByTestId('kv-stats').textContent()) ?? '';
+      expect(stats).toContain(`running ${node.running[f]}`);
+      expect(stats).toContain(`waiting ${node.waiting[f]}`);
+      expect(stats).toContain(`swap out ${node.swapOut[f]} / in ${node.swapIn[f]}`);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('marks pinned prefix blocks of the shared-prefix workload', async () => {
     await page.getByTestId('kv-scrub').fill('100');
     const box = (await page.getByTestId('kv-grid').boundingBox())!;
     await page.mouse.move(box.x + 4, box.y + 4);

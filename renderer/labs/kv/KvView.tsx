@@ -1,11 +1,13 @@
-// The kv lab's block-table view: asks the worker for a recorded run (core/kv/view.ts) and plays it on canvases —
-// the physical block grid, the CPU swap area, the free stack, the memory breakdown — with timeline controls and
-// a hover card (owners, ref count, hash chain). d3-timer drives playback; d3-ease fades the change outlines.
+// The kv lab's block-table view: streams a recorded run from the worker (core/kv/view.ts, chunks of iterations as
+// the simulation produces them) and plays it on canvases — the physical block grid, the CPU swap area, the free
+// stack, the memory breakdown — from the first chunk on, with timeline controls whose reach grows as frames
+// arrive and a hover card (owners, ref count, hash chain). d3-timer drives playback; d3-ease fades the outlines.
 import { easeCubicOut } from 'd3-ease';
 import { timer } from 'd3-timer';
 import type { Timer } from 'd3-timer';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { KvViewModel } from '../../../core/kv/view';
+import { KvRecording } from '../../../core/kv/view';
+import type { KvViewMessage, KvViewModel } from '../../../core/kv/view';
 import { labClient } from '../../worker/client';
 import {
   FLAG_PREFIX,
@@ -21,12 +23,19 @@ import {
 } from './draw';
 import type { GridLayout } from './draw';
 import { KernelPanel } from './KernelPanel';
+import { nextFrame, totalFrames } from './playback';
 import './kv.css';
 
+/** Milliseconds from asking for the recording to its first frame and to its end (null until then). */
+interface Timing {
+  firstFrameMs: number | null;
+  completeMs: number | null;
+}
+
 type Load =
-  | { phase: 'loading'; fraction: number }
+  | { phase: 'loading' }
   | { phase: 'error'; message: string }
-  | { phase: 'ready'; view: KvViewModel };
+  | { phase: 'ready'; view: KvViewModel; timing: Timing };
 
 const SPEEDS = [1, 2, 4, 8, 16] as const;
 /** Frames per second at speed 1×. */
@@ -84,7 +93,7 @@ function tableOf(v: KvViewModel, frame: number, slot: number): number[] {
 export function KvView() {
   const [workload, setWorkload] = useState('sharegpt');
   const [sampling, setSampling] = useState('parallel');
-  const [load, setLoad] = useState<Load>({ phase: 'loading', fraction: 0 });
+  const [load, setLoad] = useState<Load>({ phase: 'loading' });
   const [frame, setFrame] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState<number>(2);
@@ -94,65 +103,103 @@ export function KvView() {
   const swapCanvas = useRef<HTMLCanvasElement>(null);
   const freeCanvas = useRef<HTMLCanvasElement>(null);
   const memCanvas = useRef<HTMLCanvasElement>(null);
-  const flash = useRef(1);
+  /** The frame whose change outlines are fading and when its fade began. */
+  const fade = useRef({ frame: -1, startMs: 0 });
   const view = load.phase === 'ready' ? load.view : null;
+  /** What the playback timer reads: how much is recorded and whether the recording has ended. */
+  const recorded = useRef({ frames: 0, complete: false });
 
+  // Stream the recording: play from the first chunk. Each stream fills its own KvRecording; a new workload or
+  // decoding cancels the old stream, and the client drops whatever of it is still on its way.
   useEffect(() => {
     let live = true;
-    setLoad({ phase: 'loading', fraction: 0 });
+    setLoad({ phase: 'loading' });
     setPlaying(false);
     setFrame(0);
-    void labClient()
-      .view('kv', { workload, sampling }, 1, (fraction) => {
-        if (live) setLoad({ phase: 'loading', fraction });
-      })
-      .then((outcome) => {
-        if (!live) return;
-        if (outcome.kind === 'done') {
-          setLoad({ phase: 'ready', view: outcome.view as KvViewModel });
-          setPlaying(true);
-        } else if (outcome.kind === 'error') setLoad({ phase: 'error', message: outcome.message });
-        else setLoad({ phase: 'error', message: 'recording cancelled' });
+    const startedMs = performance.now();
+    const timing: Timing = { firstFrameMs: null, completeMs: null };
+    let recording: KvRecording | null = null;
+    const stream = labClient().viewStream('kv', { workload, sampling }, 1, (chunk) => {
+      const message = chunk as KvViewMessage;
+      if (message.part === 'header') {
+        recording = new KvRecording(message);
+        return;
+      }
+      if (!recording) return;
+      try {
+        recording.add(message);
+      } catch (e) {
+        live = false;
+        stream.cancel();
+        setLoad({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
+        return;
+      }
+      const model = recording.model();
+      const nowMs = performance.now() - startedMs;
+      if (timing.firstFrameMs === null && model.frames > 0) {
+        timing.firstFrameMs = nowMs;
+        setPlaying(true);
+      }
+      if (model.complete) timing.completeMs = nowMs;
+      setLoad({ phase: 'ready', view: model, timing: { ...timing } });
+    });
+    void stream.done.then((outcome) => {
+      if (!live || outcome.kind === 'done') return;
+      setLoad({
+        phase: 'error',
+        message: outcome.kind === 'error' ? outcome.message : 'recording cancelled',
       });
+    });
     return () => {
       live = false;
+      stream.cancel();
     };
   }, [workload, sampling]);
 
-  // Playback: advance frames at BASE_FPS × speed; loop at the end.
   useEffect(() => {
-    if (!playing || !view) return;
+    recorded.current = { frames: view?.frames ?? 0, complete: view?.complete ?? false };
+  }, [view]);
+
+  // Playback: advance frames at BASE_FPS × speed; wait at the recording's edge, loop once it is complete.
+  const canPlay = (view?.frames ?? 0) > 0;
+  useEffect(() => {
+    if (!playing || !canPlay) return;
     let last = 0;
     const t: Timer = timer((elapsed) => {
       const step = Math.floor((elapsed - last) / (1000 / (BASE_FPS * speed)));
       if (step > 0) {
         last += step * (1000 / (BASE_FPS * speed));
-        setFrame((f) => (f + step) % view.frames);
+        const { frames, complete } = recorded.current;
+        setFrame((f) => nextFrame(f, step, frames, complete));
       }
     });
     return () => t.stop();
-  }, [playing, speed, view]);
+  }, [playing, speed, canPlay]);
 
+  const numBlocks = view?.numBlocks ?? 0;
   const layout: GridLayout | null = useMemo(
-    () => (view ? gridLayout(view.numBlocks, gridSize.w, gridSize.h) : null),
-    [view, gridSize],
+    () => (numBlocks > 0 ? gridLayout(numBlocks, gridSize.w, gridSize.h) : null),
+    [numBlocks, gridSize],
   );
 
-  // Redraw on every frame; the change outlines fade out with an eased timer.
+  // Redraw on every frame and every new chunk; the change outlines fade out with an eased timer that starts
+  // when the frame changes (a chunk arriving or a hover does not restart it).
   useEffect(() => {
-    if (!view || !layout) return;
+    if (!view || !layout || view.frames === 0) return;
     const f = Math.min(frame, view.frames - 1);
     const canvas = gridCanvas.current;
     const ctx = canvas ? prepCanvas(canvas, gridSize.w, gridSize.h) : null;
     if (!ctx) return;
     const hb = hover?.block ?? -1;
     const fadeMs = Math.max(120, 900 / (playing ? speed : 1));
-    const t = timer((elapsed) => {
-      flash.current = 1 - easeCubicOut(Math.min(1, elapsed / fadeMs));
-      drawGrid(ctx, view, f, layout, flash.current, hb);
-      if (elapsed >= fadeMs) t.stop();
+    if (fade.current.frame !== f) fade.current = { frame: f, startMs: performance.now() };
+    const flashAt = () => 1 - easeCubicOut(Math.min(1, (performance.now() - fade.current.startMs) / fadeMs));
+    drawGrid(ctx, view, f, layout, flashAt(), hb);
+    const t = timer(() => {
+      const flash = flashAt();
+      drawGrid(ctx, view, f, layout, flash, hb);
+      if (flash <= 0) t.stop();
     });
-    drawGrid(ctx, view, f, layout, 1, hb);
     const sc = swapCanvas.current;
     const sctx = sc ? prepCanvas(sc, sc.parentElement?.clientWidth ?? 200, 70) : null;
     if (sctx && sc) drawSwap(sctx, view, f, sc.parentElement?.clientWidth ?? 200, 70);
@@ -163,16 +210,14 @@ export function KvView() {
     const mc = memCanvas.current;
     const mw = mc?.parentElement?.clientWidth ?? 200;
     const mctx = mc ? prepCanvas(mc, mw, 80) : null;
-    if (mctx) drawMemory(mctx, view, f, mw, 80);
+    if (mctx) drawMemory(mctx, view, f, mw, 80, totalFrames(view));
     return () => t.stop();
   }, [view, layout, frame, hover, gridSize, playing, speed]);
 
   if (load.phase === 'loading') {
     return (
       <section className="lab-view kv-view" data-testid="kv-view">
-        <p className="kv-status">
-          Recording a seeded run of the block manager… {Math.round(load.fraction * 100)}%
-        </p>
+        <p className="kv-status">Recording a seeded run of the block manager…</p>
       </section>
     );
   }
@@ -184,7 +229,17 @@ export function KvView() {
     );
   }
   const v = load.view;
+  if (v.frames === 0) {
+    return (
+      <section className="lab-view kv-view" data-testid="kv-view">
+        <p className="kv-status">The run ended before its first iteration: no requests arrived.</p>
+      </section>
+    );
+  }
+  const { timing } = load;
+  const total = totalFrames(v);
   const f = Math.min(frame, v.frames - 1);
+  const waitingForFrames = playing && !v.complete && f === v.frames - 1;
   const used = v.numBlocks - Math.round(v.memFree[f]! / v.blockSize);
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
     if (!layout) return;
@@ -203,7 +258,12 @@ export function KvView() {
   const shownSeq = owners[0];
 
   return (
-    <section className="lab-view kv-view" data-testid="kv-view">
+    <section
+      className="lab-view kv-view"
+      data-testid="kv-view"
+      data-first-frame-ms={timing.firstFrameMs?.toFixed(0)}
+      data-complete-ms={timing.completeMs?.toFixed(0)}
+    >
       <header className="kv-bar">
         <strong className="kv-title">Block table · vllm on {v.numBlocks} GPU blocks</strong>
         <label>
@@ -249,22 +309,42 @@ export function KvView() {
             </option>
           ))}
         </select>
-        <input
-          className="kv-scrub"
-          data-testid="kv-scrub"
-          type="range"
-          min={0}
-          max={v.frames - 1}
-          value={f}
-          aria-label="iteration"
-          onChange={(e) => {
-            setPlaying(false);
-            setFrame(Number(e.target.value));
-          }}
-        />
+        <span className="kv-scrub">
+          <input
+            data-testid="kv-scrub"
+            type="range"
+            min={0}
+            max={total - 1}
+            value={f}
+            aria-label="iteration"
+            onChange={(e) => {
+              setPlaying(false);
+              // Only recorded iterations can be reached; the rest of the track fills as frames arrive.
+              setFrame(Math.min(Number(e.target.value), v.frames - 1));
+            }}
+          />
+          <span className="kv-scrub-recorded" style={{ width: `${(100 * v.frames) / total}%` }} />
+        </span>
         <span className="kv-frame" data-testid="kv-frame">
-          iteration {f + 1}/{v.frames} · t={v.timeS[f]!.toFixed(2)} s ·{' '}
-          {v.kind[f] === 0 ? 'prefill' : 'decode'}
+          iteration {f + 1}/{total} · t={v.timeS[f]!.toFixed(2)} s · {v.kind[f] === 0 ? 'prefill' : 'decode'}
+          {waitingForFrames ? ' · waiting for the recording' : ''}
+        </span>
+        <span
+          className={v.complete ? 'kv-recorded' : 'kv-recorded kv-recording'}
+          data-testid="kv-recorded"
+          data-recorded={v.frames}
+          data-total={total}
+          data-complete={v.complete}
+          data-workload={String(v.params.workload)}
+          data-sampling={String(v.params.sampling)}
+          title={
+            timing.firstFrameMs === null
+              ? undefined
+              : `first frames after ${timing.firstFrameMs.toFixed(0)} ms` +
+                (timing.completeMs === null ? '' : `, all after ${timing.completeMs.toFixed(0)} ms`)
+          }
+        >
+          {v.complete ? `recorded ${v.frames}` : `recording ${v.frames}/${total}…`}
         </span>
       </header>
       <div className="kv-body">
@@ -317,7 +397,7 @@ export function KvView() {
           )}
         </div>
         <aside className="kv-side">
-          <div className="kv-stats">
+          <div className="kv-stats" data-testid="kv-stats">
             <span>running {v.running[f]}</span>
             <span>waiting {v.waiting[f]}</span>
             <span>swapped {v.swapped[f]}</span>

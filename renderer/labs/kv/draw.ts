@@ -206,19 +206,24 @@ export function drawFreeQueue(ctx: CanvasRenderingContext2D, ids: number[], w: n
   }
 }
 
-/** Memory breakdown over time (stacked: token states, unfilled block tails, free) with the CPU share as a line. */
+/**
+ * Memory breakdown over time (stacked: token states, unfilled block tails, free) with the CPU share as a line.
+ * The x axis spans `spanFrames` iterations, so a recording still arriving grows from the left.
+ */
 export function drawMemory(
   ctx: CanvasRenderingContext2D,
   v: KvViewModel,
   frame: number,
   w: number,
   h: number,
+  spanFrames: number,
 ): void {
   ctx.clearRect(0, 0, w, h);
   const n = v.frames;
   if (n === 0) return;
   const total = v.numBlocks * v.blockSize;
-  const x = (i: number) => (n === 1 ? 0 : (i / (n - 1)) * w);
+  const span = Math.max(n, spanFrames);
+  const x = (i: number) => (span === 1 ? 0 : (i / (span - 1)) * w);
   const band = (lo: (i: number) => number, hi: (i: number) => number, color: string) => {
     ctx.beginPath();
     for (let i = 0; i < n; i++) ctx.lineTo(x(i), h - hi(i) * h);

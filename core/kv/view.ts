@@ -453,6 +453,7 @@ export async function recordKvView(
     onIteration,
     maxIterations: frames,
     progress: (x) => ctx.progress(x, 'recording'),
+    progressEvery: chunkFrames,
   });
   flush();
   emit({

@@ -117,9 +117,8 @@ const api: LabWorkerApi = {
     const outcome = await hosted(onProgress, (host) => buildLabView(lab, rawParams, seed, host));
     return outcome.kind === 'done' ? { kind: 'done', view: outcome.value } : outcome;
   },
-  // LIMITATION: the kv simulation awaits its host only every 4096 iterations (core/kv/serving/simulator.ts),
-  // so within a recording (≤ 2000) `cancelStream` lands after the simulation has run to its end: a cancelled
-  // stream posts its remaining chunks (the client drops them) and a new one starts after it.
+  // The kv recording awaits its host once per chunk (`progressEvery`), so `cancelStream` stops the old
+  // simulation within a chunk; any chunk already posted is dropped by the client.
   async viewStream(lab, rawParams, seed, streamId, onChunk) {
     const remote = onChunk as unknown as Comlink.Remote<ChunkListener>;
     const outcome = await hosted(

@@ -37,8 +37,10 @@ export interface SimOptions {
   rng?: Rng;
   /** Called after every iteration (views record frames). */
   onIteration?: (s: SimState) => void;
-  /** Awaited every few thousand iterations with the fraction of requests finished. */
+  /** Awaited every `progressEvery` iterations with the fraction of requests finished. */
   progress?: (fraction: number) => Promise<void>;
+  /** Iterations between `progress` calls: 4096 by default; views use their chunk size, so a cancel lands soon. */
+  progressEvery?: number;
   /** Stop after this many iterations (views). */
   maxIterations?: number;
 }
@@ -155,6 +157,7 @@ function insertById(list: Group[], g: Group): void {
 export async function simulate(requests: readonly Request[], o: SimOptions): Promise<SimResult> {
   const setup = o.setup;
   const bs = o.blockSize;
+  const progressEvery = o.progressEvery ?? 4096;
   const maxLen = MAX_MODEL_LEN;
   const policy = o.policy;
   const paged = policy === 'vllm' || policy === 'vllm-v1';
@@ -587,7 +590,7 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
       now = end;
       iterations++;
       o.onIteration?.(state(kind));
-      if (o.progress && iterations % 4096 === 0) await o.progress(finished / Math.max(1, total));
+      if (o.progress && iterations % progressEvery === 0) await o.progress(finished / Math.max(1, total));
       continue;
     }
 
@@ -724,7 +727,7 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
       const st = state(kind);
       o.onIteration(st);
     }
-    if (o.progress && iterations % 4096 === 0) await o.progress(finished / Math.max(1, total));
+    if (o.progress && iterations % progressEvery === 0) await o.progress(finished / Math.max(1, total));
   }
 
   function state(kind: 'prefill' | 'decode'): SimState {

@@ -33,6 +33,11 @@ export interface EnumParam extends ParamBase {
    * of letters, digits, `_`, `.` or `-`.
    */
   open?: string;
+  /**
+   * For an open enum: the names to offer, given the form's raw values of the other parameters (e.g. the
+   * regions of a loaded world file). `options` when absent or when it offers none.
+   */
+  suggest?: (values: Readonly<Record<string, string>>) => readonly string[];
 }
 export interface BooleanParam extends ParamBase {
   kind: 'boolean';

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../experiments/registry';
 import { meshOutage } from './outageExperiment';
+import { suggestRegions } from './scenario';
 import { meshSpike } from './spikeExperiment';
 
 describe('mesh experiments', () => {
@@ -107,6 +108,12 @@ describe('mesh experiments', () => {
     await expect(runExperiment('mesh-spike', { spikeRegion: 'west' }, 1)).rejects.toThrow(
       /^spikeRegion: region "west" is not in the world \(its regions: prn, /,
     );
+  });
+
+  it('offers the loaded world file’s region ids for region parameters (the built-in ones without a file)', () => {
+    expect(suggestRegions({ world: ownWorld })).toEqual(['east', 'west']);
+    expect(suggestRegions({ world: '' })).toContain('prn');
+    expect(suggestRegions({ world: '{"regions": [' })).toEqual([]);
   });
 
   it('rejects a bad world file in one line naming the problem', async () => {

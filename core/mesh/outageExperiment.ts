@@ -7,6 +7,7 @@ import type { Policy } from './sim';
 import {
   REGION_IDS,
   REGION_OPEN,
+  suggestRegions,
   WORLD_PARAM,
   worldAndRegion,
   round4,
@@ -25,6 +26,7 @@ const params = {
     default: 'lla',
     options: REGION_IDS,
     open: REGION_OPEN,
+    suggest: suggestRegions,
   },
   world: WORLD_PARAM,
   baseLoad: {

@@ -12,6 +12,17 @@ export const REGION_IDS: readonly string[] = defaultWorld().regions.map((r) => r
 /** Region parameters take the built-in ids, or a region of the user's world file (resolveRegion checks it). */
 export const REGION_OPEN = 'a region id of your world file';
 
+/** The region ids to offer for a region parameter: the loaded world file's (none while it is invalid), else the built-in ones. */
+export function suggestRegions(values: Readonly<Record<string, string>>): readonly string[] {
+  const text = values.world ?? '';
+  if (text.trim() === '') return REGION_IDS;
+  try {
+    return parseWorldText(text, 'world').regions.map((r) => r.id);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The `world` parameter (issue item 1: "users can load their own JSON, validated"): a world file's text,
  * '' for the built-in world (assets/mesh/regions.json). Checked by world.ts's zod schema.

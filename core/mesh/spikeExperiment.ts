@@ -7,6 +7,7 @@ import type { Deployment, Policy, Signal } from './sim';
 import {
   REGION_IDS,
   REGION_OPEN,
+  suggestRegions,
   WORLD_PARAM,
   worldAndRegion,
   round4,
@@ -32,6 +33,7 @@ const params = {
     default: 'prn',
     options: REGION_IDS,
     open: REGION_OPEN,
+    suggest: suggestRegions,
   },
   spikeFactor: {
     kind: 'number',

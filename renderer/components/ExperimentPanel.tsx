@@ -80,6 +80,7 @@ export function ExperimentPanel(props: Props) {
               name={name}
               spec={spec}
               value={form.values[name] ?? ''}
+              values={form.values}
               error={check.errors[name]}
               onChange={props.onParam}
             />

@@ -8,11 +8,13 @@ interface Props {
   name: string;
   spec: ParamSpec;
   value: string;
+  /** The form's raw values (an open enum's suggestions may depend on another parameter). */
+  values: Readonly<Record<string, string>>;
   error?: string;
   onChange(name: string, value: string): void;
 }
 
-function Control({ name, spec, value, error, onChange, id }: Props & { id: string }) {
+function Control({ name, spec, value, values, error, onChange, id }: Props & { id: string }) {
   const common = {
     id,
     name,
@@ -37,18 +39,20 @@ function Control({ name, spec, value, error, onChange, id }: Props & { id: strin
     case 'enum':
       if (spec.open) {
         // Known names to pick from, and any other name typed (checked when the experiment runs).
+        const offered = spec.suggest?.(values) ?? [];
+        const names = offered.length > 0 ? offered : spec.options;
         return (
           <>
             <input
               {...common}
               type="text"
-              list={`${name}-options`}
+              list={`${id}-options`}
               value={value}
-              title={`${spec.options.join(', ')}, or ${spec.open}`}
+              title={`${names.join(', ')}, or ${spec.open}`}
               onChange={(e) => onChange(name, e.target.value)}
             />
-            <datalist id={`${name}-options`}>
-              {spec.options.map((o) => (
+            <datalist id={`${id}-options`}>
+              {names.map((o) => (
                 <option key={o} value={o} />
               ))}
             </datalist>

@@ -161,6 +161,13 @@ describe('the mesh lab in Chromium', () => {
     await page.getByTestId('run-button').click();
     const results = page.getByTestId('results');
     await expect.poll(() => results.textContent(), { timeout: 90_000 }).toMatch(/two coasts/);
+    // The region field now offers the file's regions.
+    const list = await page.getByTestId('param-spikeRegion').getAttribute('list');
+    expect(
+      await page
+        .locator(`datalist[id="${list}"] option`)
+        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+    ).toEqual(['east', 'west']);
     await page.screenshot({ path: join('/tmp', 'mesh-world-file.png') });
     await page.getByRole('button', { name: 'clear' }).click();
     await expect.poll(() => page.getByTestId('param-summary-world').textContent()).toBe('no file loaded');

@@ -5,6 +5,7 @@ import { EmpiricalDiscrete, exponential, lognormalFromMean, poissonArrivals } fr
 import type { Rng } from '../kernel/rng';
 import { ParamError } from '../experiments/errors';
 import { MACHINES, OCS_COUNT, iciCables } from './topology';
+import { SHAPE_BY_SIZE } from './slices';
 import type { Shape } from './slices';
 import { SUB_CUBE_SHAPES, sliceExposure } from './subcube';
 
@@ -12,16 +13,7 @@ import { SUB_CUBE_SHAPES, sliceExposure } from './subcube';
 export const PUBLISHED_DAILY_RATES = { machine: 0.0008, cable: 0.00005, ocs: 0.0004 } as const;
 
 /** Slice shape used for each cube-granular job size in chips (sub-cube sizes: SUB_CUBE_SHAPES). */
-export const SHAPE_FOR_CHIPS: Readonly<Record<number, Shape>> = {
-  64: [4, 4, 4],
-  128: [4, 4, 8],
-  256: [4, 8, 8],
-  512: [8, 8, 8],
-  1024: [8, 8, 16],
-  2048: [8, 16, 16],
-  3072: [12, 16, 16],
-  4096: [16, 16, 16],
-};
+export const SHAPE_FOR_CHIPS: Readonly<Record<number, Shape>> = { ...SHAPE_BY_SIZE, 128: [4, 4, 8] };
 
 /** The shape of a job of `chips` chips, cube-granular or sub-cube; undefined for a size we do not model. */
 export function shapeForChips(chips: number): Shape | undefined {

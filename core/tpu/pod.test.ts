@@ -36,6 +36,9 @@ const HEAVY = {
   ocsRepairHours: 4,
 };
 
+/** One 256-chip job (4x8x8) of 10 hours' work, arriving at once: the failure-flow tests' job. */
+const job = { id: 0, arrivalH: 0, chips: 256, shape: [4, 8, 8] as const, workH: 10, priority: 0 as const };
+
 describe('pod simulator', () => {
   it('never gives a cube or machine to two jobs, starts jobs only on free known-healthy hardware, keeps port maps valid', () => {
     fc.assert(
@@ -73,14 +76,6 @@ describe('pod simulator', () => {
   });
 
   it('a detected machine failure evicts the job and the OCS pod re-wires it onto a spare cube', async () => {
-    const job = {
-      id: 0,
-      arrivalH: 0,
-      chips: 256,
-      shape: [4, 8, 8] as const,
-      workH: 10,
-      priority: 0 as const,
-    };
     const fail: FailureEvent = { timeH: 2.5, kind: 'machine', target: 0, repairH: 24 };
     const events: PodLogEvent[] = [];
     const sim = new PodSim(config('ocs', 48), [job], [fail], (e) => events.push(e));
@@ -101,14 +96,6 @@ describe('pod simulator', () => {
   });
 
   it('a static pod must move the whole slice to a new contiguous block', async () => {
-    const job = {
-      id: 0,
-      arrivalH: 0,
-      chips: 256,
-      shape: [4, 8, 8] as const,
-      workH: 10,
-      priority: 0 as const,
-    };
     const fail: FailureEvent = { timeH: 1.5, kind: 'machine', target: 0, repairH: 24 };
     const events: PodLogEvent[] = [];
     await new PodSim(config('static', 24), [job], [fail], (e) => events.push(e)).run();

@@ -1,0 +1,16 @@
+// The number helpers that decide result bytes and table text: defined once, used by every lab.
+
+/** `x` rounded to `digits` decimals (toFixed's decimal rounding): how metrics and tables are stored. */
+export function round(x: number, digits = 6): number {
+  return Number(x.toFixed(digits));
+}
+
+/** Like `round`, but a non-finite value (an empty mean, a division by zero) is stored as 0. */
+export function roundFinite(x: number, digits: number): number {
+  return Number.isFinite(x) ? round(x, digits) : 0;
+}
+
+/** A fraction as percent text with `digits` decimals: pct(0.1234) = "12.3%", pct(0.1234, 0) = "12%". */
+export function pct(x: number, digits = 1): string {
+  return `${(x * 100).toFixed(digits)}%`;
+}

@@ -26,42 +26,77 @@ const nodeBuiltins = [
 ];
 
 /** Layer table: for files matching `files`, importing any of `forbidden` is an error. */
+const ui = ['react', 'react/*', 'react-dom', 'react-dom/*'];
 const layers = [
   {
-    name: 'core is pure: no DOM, Node built-ins, electron, renderer, react or three',
+    name: 'core is pure: no DOM, Node built-ins, electron, react, three, nor any folder above it',
     files: ['core/**/*.ts'],
     ignores: ['core/**/*.test.ts'],
     forbidden: [
       ...nodeBuiltins,
       'electron',
       'electron/*',
-      'react',
-      'react/*',
-      'react-dom',
-      'react-dom/*',
+      ...ui,
       'three',
       'three/*',
       '**/electron/**',
       '**/renderer/**',
       '**/cli/**',
+      '**/report/**',
+      '**/webgpu/**',
     ],
   },
   {
-    name: 'renderer sits on core; from electron/ it may import only the bridge types',
+    name: 'webgpu/ (WGSL kernels and their hosts) sits on core only: it runs in the browser and in Node',
+    files: ['webgpu/**/*.ts'],
+    ignores: ['webgpu/**/*.test.ts'],
+    forbidden: [
+      ...nodeBuiltins,
+      'electron',
+      ...ui,
+      'three',
+      '**/electron/**',
+      '**/renderer/**',
+      '**/cli/**',
+      '**/report/**',
+    ],
+  },
+  {
+    name: 'report/ (DOM-free React of reports and charts) sits on core only: the app and the CLI render it',
+    files: ['report/**/*.ts', 'report/**/*.tsx'],
+    ignores: ['report/**/*.test.ts', 'report/**/*.test.tsx'],
+    forbidden: [
+      ...nodeBuiltins,
+      'electron',
+      'three',
+      '**/electron/**',
+      '**/renderer/**',
+      '**/cli/**',
+      '**/webgpu/**',
+    ],
+  },
+  {
+    name: 'renderer sits on core, report and webgpu; from electron/ it may import only the bridge types',
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     ignores: ['renderer/vite.config.ts'],
     forbidden: [...nodeBuiltins, 'electron', '**/electron/main/**', '**/electron/preload/**', '**/cli/**'],
     typesOnly: ['**/electron/bridge'],
   },
   {
-    name: 'electron main/preload sit on core; never on the renderer',
+    name: 'cli sits on core, report and webgpu; never on the renderer, electron, or a UI library',
+    files: ['cli/**/*.ts', 'cli/**/*.mjs'],
+    ignores: ['cli/**/*.test.ts'],
+    forbidden: ['electron', ...ui, 'three', '**/electron/**', '**/renderer/**'],
+  },
+  {
+    name: 'electron main/preload sit on core; never on the renderer, cli, report or webgpu',
     files: ['electron/**/*.ts'],
-    forbidden: ['**/renderer/**', '**/cli/**', 'react', 'react-dom', 'three'],
+    forbidden: ['**/renderer/**', '**/cli/**', '**/report/**', '**/webgpu/**', ...ui, 'three'],
   },
 ];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'lab-out/**', 'test-results/**'] },
+  { ignores: ['out/**', 'out-cli/**', 'node_modules/**', 'lab-out/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -81,6 +116,7 @@ export default tseslint.config(
     files: [
       'electron/**/*.ts',
       'cli/**/*.{ts,mjs}',
+      'scripts/**/*.mjs',
       'bench/**/*.{ts,mjs}',
       'test/**/*.ts',
       '*.config.{ts,js}',

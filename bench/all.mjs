@@ -9,8 +9,18 @@ for (const file of readdirSync(dir)
   .sort()) {
   if (only && !file.includes(only)) continue;
   console.log(`\n== ${file}`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', new URL(file, dir).pathname], {
-    stdio: 'inherit',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      new URL('../scripts/raw-hook.mjs', dir).href,
+      new URL(file, dir).pathname,
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (run.status !== 0) process.exitCode = run.status ?? 1;
 }

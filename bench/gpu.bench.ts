@@ -3,9 +3,9 @@
 // prints paged/contiguous and CPU/kernel ratios. Figures, not pass/fail. Run: npx tsx bench/gpu.bench.ts
 import { performance } from 'node:perf_hooks';
 import { nodeComputeBackend } from '../cli/gpu';
-import { isSoftwareAdapter } from '../core/gpu/backend';
-import { maxAbsDiff, pagedAttentionRef } from '../core/gpu/pagedAttentionRef';
-import { buildProblem } from '../core/gpu/problem';
+import { isSoftwareAdapter } from '../core/compute/backend';
+import { maxAbsDiff, pagedAttentionRef } from '../core/compute/pagedAttentionRef';
+import { buildProblem } from '../core/kv/attentionProblem';
 import { Rng } from '../core/kernel/rng';
 
 const SIZES = [

@@ -3,7 +3,7 @@
 // required), and the pod simulator's simulated days/s for both designs. Prints checksums too, so a run
 // doubles as a determinism check. Run: npx tsx bench/tpu.bench.ts (VK_ICD_FILENAMES names the Vulkan driver).
 import { nodeWebGpuBackend } from '../cli/gpu';
-import { isSoftwareAdapter } from '../core/gpu/backend';
+import { isSoftwareAdapter } from '../core/compute/backend';
 import { Rng } from '../core/kernel/rng';
 import { estimateAvailability } from '../core/tpu/availability';
 import { SHAPE_BY_SIZE, SLICE_SIZES } from '../core/tpu/slices';

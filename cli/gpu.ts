@@ -3,10 +3,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ComputeBackend } from '../core/gpu/backend';
-import { cpuBackend } from '../core/gpu/cpuBackend';
-import { createWebGpuBackend } from '../renderer/gpu/backend';
-import type { WebGpuBackend } from '../renderer/gpu/backend';
+import type { ComputeBackend } from '../core/compute/backend';
+import { cpuBackend } from '../core/compute/cpuBackend';
+import { createWebGpuBackend } from '../webgpu/backend';
+import type { WebGpuBackend } from '../webgpu/backend';
 
 const now = () => performance.now();
 

@@ -1,9 +1,10 @@
 // The command line (DESIGN.md): list, describe, run, rerun, kv-replay. Parsing by commander, progress
-// by cli-progress on stderr. User errors print one line and exit non-zero; never a stack trace.
+// by cli-progress on stderr. What only some commands need (React for reports, the progress bar, the trace
+// replayer, the GPU) is imported when that command runs, so `list` and `describe` start at once.
+// User errors print one line and exit non-zero; never a stack trace.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { SingleBar } from 'cli-progress';
 import { UserError } from '../core/experiments/errors';
 import { allowedText, formatParam } from '../core/experiments/params';
 import {
@@ -22,11 +23,9 @@ import {
 } from '../core/experiments/result';
 import { CancelledError } from '../core/experiments/types';
 import type { Experiment, Result } from '../core/experiments/types';
-import { isSoftwareAdapter } from '../core/gpu/backend';
-import { replayTrace } from '../core/kv/trace';
+import { isSoftwareAdapter } from '../core/compute/backend';
 import { LAB_VERSION } from '../core/version';
-import { reportFiles } from '../renderer/report/buildReport';
-import { formatValue } from '../renderer/charts/format';
+import { formatValue } from '../report/charts/format';
 
 interface Io {
   out: (line: string) => void;
@@ -131,14 +130,14 @@ function summary(result: Result): string[] {
 }
 
 /** A progress bar on stderr for interactive runs; Ctrl-C cancels the run cleanly. */
-function progressHost(io: Io): { host: RunHost; stop: () => void } {
+async function progressHost(io: Io): Promise<{ host: RunHost; stop: () => void }> {
   let cancelled = false;
   const onSigint = () => {
     cancelled = true;
   };
   process.once('SIGINT', onSigint);
   const bar = io.tty
-    ? new SingleBar({
+    ? new (await import('cli-progress')).SingleBar({
         format: ' {bar} {percentage}% | {label}',
         hideCursor: true,
         clearOnComplete: true,
@@ -160,7 +159,7 @@ function progressHost(io: Io): { host: RunHost; stop: () => void } {
 }
 
 async function runWithProgress(io: Io, run: (host: RunHost) => Promise<Result>): Promise<Result> {
-  const { host, stop } = progressHost(io);
+  const { host, stop } = await progressHost(io);
   try {
     return await run(host);
   } finally {
@@ -181,7 +180,8 @@ function checkOutDir(dir: string, tableNames: readonly string[]): void {
 }
 
 /** Write the report's files into the checked folder. */
-function writeReport(dir: string, result: Result): string[] {
+async function writeReport(dir: string, result: Result): Promise<string[]> {
+  const { reportFiles } = await import('../report/buildReport');
   const { files } = reportFiles(result);
   checkOutDir(dir, Object.keys(result.tables));
   mkdirSync(dir, { recursive: true });
@@ -279,7 +279,7 @@ function program(io: Io, state: { exitCode: number }): Command {
         runExperiment(id, raw, seed, { ...host, ...gpu.host }),
       ).finally(gpu.dispose);
       for (const l of summary(result)) io.out(l);
-      const written = writeReport(dir, result);
+      const written = await writeReport(dir, result);
       io.out('');
       io.out(`wrote ${written.join(', ')} to ${dir}`);
     });
@@ -298,7 +298,7 @@ function program(io: Io, state: { exitCode: number }): Command {
       const fresh = await runWithProgress(io, (host) =>
         runExperiment(saved.experiment, saved.params, saved.seed, { ...host, ...gpu.host }),
       ).finally(gpu.dispose);
-      writeReport(dir, fresh);
+      await writeReport(dir, fresh);
       io.out(`wrote ${dir}`);
       const hint =
         saved.labVersion !== fresh.labVersion
@@ -320,7 +320,8 @@ function program(io: Io, state: { exitCode: number }): Command {
     .command('kv-replay')
     .argument('<trace>', 'a vLLM V1 block-manager trace (JSON lines)')
     .description('replay a recorded vLLM allocator trace against the model; exit 0 only with zero mismatches')
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { replayTrace } = await import('../core/kv/trace');
       const report = replayTrace(readUserFile(file));
       io.out(`${basename(file)}: ${report.opsChecked} ops checked, ${report.mismatches} mismatches`);
       const m = report.firstMismatch;

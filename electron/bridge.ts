@@ -1,13 +1,9 @@
 // The one typed object the preload exposes as `window.lab` (and the renderer's web host mimics).
 // Channel names follow `lab:<noun>:<verb>`. The renderer imports only these *types*.
 
-/** Files of one exported report: `report.html`, `result.json` and one CSV per table. */
-export interface ReportFiles {
-  /** Suggested folder name, e.g. "kv-prefix-cache-seed1". */
-  suggestedName: string;
-  /** File name → UTF-8 content. Names are plain (no slashes), validated by main. */
-  files: Record<string, string>;
-}
+import type { ReportFiles } from '../core/experiments/result';
+
+export type { ReportFiles };
 
 export type SaveOutcome = { saved: true; path: string } | { saved: false; error?: string };
 

@@ -1,4 +1,4 @@
-// The layer table in eslint.config.js is enforced: forbidden imports in core/ and renderer/ are errors.
+// The layer table in eslint.config.js is enforced: a forbidden import in any layer is an error.
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -16,7 +16,9 @@ describe('layer rules', () => {
     "import { ipcRenderer } from 'electron';",
     "import { useState } from 'react';",
     "import * as THREE from 'three';",
-    "import { Chart } from '../../renderer/charts/Chart';",
+    "import { App } from '../../renderer/App';",
+    "import { Chart } from '../../report/charts/Chart';",
+    "import { createWebGpuBackend } from '../../webgpu/backend';",
     "import { main } from '../../cli/main';",
   ])('core may not %s', async (line) => {
     const found = await errors(`${line}\nexport const x = 1;\n`, 'core/kv/fixture.ts');
@@ -74,5 +76,34 @@ describe('layer rules', () => {
         )
       ).join(),
     ).toMatch(/Layer rule: electron/);
+  });
+
+  // One case per rule of the layers above core: the import each must refuse, from a file in that layer.
+  it.each([
+    ['webgpu', 'webgpu/fixture.ts', "import { readFileSync } from 'node:fs';"],
+    ['webgpu', 'webgpu/fixture.ts', "import { reportFiles } from '../report/buildReport';"],
+    ['webgpu', 'webgpu/fixture.ts', "import { App } from '../renderer/App';"],
+    ['report', 'report/fixture.ts', "import { writeFileSync } from 'node:fs';"],
+    ['report', 'report/fixture.ts', "import { createWebGpuBackend } from '../webgpu/backend';"],
+    ['report', 'report/fixture.ts', "import { App } from '../renderer/App';"],
+    ['cli', 'cli/fixture.ts', "import { App } from '../renderer/App';"],
+    ['cli', 'cli/fixture.ts', "import { useState } from 'react';"],
+    ['cli', 'cli/fixture.ts', "import { CHANNELS } from '../electron/bridge';"],
+    ['electron', 'electron/main/fixture.ts', "import { reportFiles } from '../../report/buildReport';"],
+    ['electron', 'electron/main/fixture.ts', "import { createWebGpuBackend } from '../../webgpu/backend';"],
+  ])('%s (%s) may not %s', async (layer, file, line) => {
+    const found = await errors(`${line}\nexport const x = 1;\n`, file);
+    expect(found.join('\n')).toMatch(new RegExp(`Layer rule: ${layer}`));
+  });
+
+  it.each([
+    ['webgpu', 'webgpu/fixture.ts', "import type { ComputeBackend } from '../core/compute/backend';"],
+    ['report', 'report/fixture.ts', "import type { Result } from '../core/experiments/types';"],
+    ['cli', 'cli/fixture.ts', "import { reportFiles } from '../report/buildReport';"],
+    ['cli', 'cli/fixture.ts', "import { createWebGpuBackend } from '../webgpu/backend';"],
+    ['renderer', 'renderer/fixture.ts', "import { Chart } from '../report/charts/Chart';"],
+  ])('%s (%s) may %s', async (_layer, file, line) => {
+    const found = await errors(`${line}\nexport const x = 1;\n`, file);
+    expect(found.filter((m) => m.includes('Layer rule'))).toEqual([]);
   });
 });

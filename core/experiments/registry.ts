@@ -1,7 +1,6 @@
 // The experiment registry and the one way to run an experiment: resolve params, seed the RNG, run,
 // and wrap the body into a result.json-shaped `Result` (DESIGN.md contract).
 import { Rng } from '../kernel/rng';
-import { gpuLab } from '../gpu/lab';
 import { kvLab } from '../kv/lab';
 import { meshLab } from '../mesh/lab';
 import { tpuLab } from '../tpu/lab';
@@ -9,7 +8,7 @@ import { LAB_VERSION } from '../version';
 import { ParamError, UserError } from './errors';
 import { resolveParams } from './params';
 export { reproducible } from './result';
-import type { ComputeBackend } from '../gpu/backend';
+import type { ComputeBackend } from '../compute/backend';
 import { CancelledError } from './types';
 import type {
   Experiment,
@@ -23,7 +22,7 @@ import type {
   RunContext,
 } from './types';
 
-export const LAB_MODULES: readonly LabModule[] = [kvLab, tpuLab, meshLab, gpuLab];
+export const LAB_MODULES: readonly LabModule[] = [kvLab, tpuLab, meshLab];
 
 export const EXPERIMENTS: readonly Experiment[] = LAB_MODULES.flatMap((lab) => lab.experiments);
 
@@ -44,7 +43,7 @@ export interface RunHost {
   /** Called at every progress point; resolve after letting the host's event loop run. */
   yieldToHost?(): Promise<void>;
   isCancelled?(): boolean;
-  /** A compute backend for GPU-lab kernels (core/gpu/backend.ts); absent → CPU reference only. */
+  /** A compute backend for GPU-lab kernels (core/compute/backend.ts); absent → CPU reference only. */
   compute?: ComputeBackend;
 }
 

@@ -2,7 +2,7 @@
 // embedded in report.html), and CSV export of tables.
 import { z } from 'zod';
 import { UserError } from './errors';
-import { isSoftwareAdapter } from '../gpu/backend';
+import { isSoftwareAdapter } from '../compute/backend';
 import type { Comparison, Experiment, Result, Table } from './types';
 
 /** Canonical bytes of a result: fixed key order (as built), 2-space indent, trailing newline. */
@@ -135,4 +135,15 @@ export function comparisonRows(result: Result, experiment: Experiment): Comparis
       : [{ metric: w.measurement, published: w.published, measured, source: w.source, wallClock: true }];
   });
   return [...result.comparisons.map((c) => ({ ...c, wallClock: false })), ...wallClock];
+}
+
+/**
+ * Files of one exported report (`report.html`, `result.json` and one CSV per table): what report/buildReport
+ * makes and the app or the CLI writes.
+ */
+export interface ReportFiles {
+  /** Suggested folder name, e.g. "kv-prefix-cache-seed1". */
+  suggestedName: string;
+  /** File name → UTF-8 content. Names are plain (no slashes), validated by main. */
+  files: Record<string, string>;
 }

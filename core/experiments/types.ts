@@ -1,9 +1,9 @@
 // The experiment contract: parameters declared as data, a pure async run, and the result.json shape
 // of DESIGN.md ("hyperscale-lab/result@1"). Every lab's experiments implement `Experiment`.
-import type { ComputeBackend } from '../gpu/backend';
+import type { ComputeBackend } from '../compute/backend';
 import type { Rng } from '../kernel/rng';
 
-export type LabId = 'kv' | 'tpu' | 'mesh' | 'gpu';
+export type LabId = 'kv' | 'tpu' | 'mesh';
 
 interface ParamBase {
   label: string;
@@ -143,7 +143,7 @@ export interface RunContext {
   readonly compute?: ComputeBackend;
 }
 
-/** A chart derived from a result (never stored in it): drawn by renderer/charts in app and report. */
+/** A chart derived from a result (never stored in it): drawn by report/charts in app and report. */
 export interface LineChart {
   kind: 'line';
   title: string;

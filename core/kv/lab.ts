@@ -2,6 +2,7 @@
 import type { Experiment, LabModule, LabView } from '../experiments/types';
 import { kvBlockSize } from './blockSizeExperiment';
 import { kvMemoryWaste } from './memoryWasteExperiment';
+import { gpuPagedAttention } from './pagedAttentionExperiment';
 import { kvPreemption } from './preemptionExperiment';
 import { kvPrefixCache } from './prefixCacheExperiment';
 import { kvSharing } from './sharingExperiment';
@@ -17,6 +18,7 @@ export const kvLab: LabModule = {
     kvSharing as unknown as Experiment,
     kvBlockSize as unknown as Experiment,
     kvPreemption as unknown as Experiment,
+    gpuPagedAttention as unknown as Experiment,
   ],
   view: kvView as unknown as LabView,
 };

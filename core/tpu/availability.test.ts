@@ -4,8 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../kernel/rng';
 import { MACHINES, cubeOfMachine } from './topology';
 import { SHAPE_BY_SIZE, SLICE_SIZES } from './slices';
-import { addAvailabilityCounts, gapLength, gapThresholds, trialCubeMask } from '../gpu/availabilityCounts';
-import { cpuBackend } from '../gpu/cpuBackend';
+import {
+  addAvailabilityCounts,
+  gapLength,
+  gapThresholds,
+  trialCubeMask,
+} from '../compute/availabilityCounts';
+import { cpuBackend } from '../compute/cpuBackend';
 import { runExperiment } from '../experiments/registry';
 import {
   availabilityProblem,

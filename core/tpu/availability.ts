@@ -1,8 +1,8 @@
 // Slice availability on an otherwise idle pod whose machines are each healthy with probability p
 // (Resiliency at Scale §2.2, the static-vs-reconfigurable argument): the static rule (a contiguous,
 // cube-aligned healthy block), the reconfigurable rule (any k healthy cubes), Monte Carlo and exact values.
-import type { AvailabilityProblem, ComputeBackend } from '../gpu/backend';
-import { addAvailabilityCounts, gapThresholds } from '../gpu/availabilityCounts';
+import type { AvailabilityProblem, ComputeBackend } from '../compute/backend';
+import { addAvailabilityCounts, gapThresholds } from '../compute/availabilityCounts';
 import type { Rng } from '../kernel/rng';
 import {
   CUBES,
@@ -60,7 +60,7 @@ function popcount32(x: number): number {
  * skipping (the gap to the next unhealthy machine is Geometric(q)): exact, and about 1024·q + 1 draws
  * instead of 1024. Writes machine ids into `out` and returns how many. Draws from the kernel Rng in float
  * arithmetic: the machine-level tests use it for random pods; the Monte Carlo below uses the integer,
- * Philox-keyed form of the same skipping (core/gpu/availabilityCounts.ts) so a GPU can reproduce it.
+ * Philox-keyed form of the same skipping (core/compute/availabilityCounts.ts) so a GPU can reproduce it.
  */
 export function sampleUnhealthyMachines(rng: Rng, q: number, out: Int32Array): number {
   if (q <= 0) return 0;
@@ -143,7 +143,7 @@ export interface AvailabilityEstimate {
 }
 
 /**
- * The Monte Carlo as a kernel problem (core/gpu/backend.ts AvailabilityProblem): a Philox key of two words
+ * The Monte Carlo as a kernel problem (core/compute/backend.ts AvailabilityProblem): a Philox key of two words
  * drawn from `rng`, geometric-skip thresholds for host availability p, the machine → cube map, and every
  * size's static placements as cube masks.
  */

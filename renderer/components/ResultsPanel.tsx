@@ -1,9 +1,9 @@
 // The shown result: summary metrics, the comparison with the paper, charts derived by the
-// experiment, tables and params (drawn by renderer/report and renderer/charts), and its exports.
+// experiment, tables and params (drawn by report/), and its exports.
 import { useMemo } from 'react';
 import type { Experiment, Result } from '../../core/experiments/types';
-import { Chart } from '../charts/Chart';
-import { ComparisonTable, MetricsList, ParamsTable, ResultTables } from '../report/ResultView';
+import { Chart } from '../../report/charts/Chart';
+import { ComparisonTable, MetricsList, ParamsTable, ResultTables } from '../../report/ResultView';
 import { ErrorBoundary } from './ErrorBoundary';
 import { useElementWidth } from './useElementWidth';
 

@@ -2,8 +2,8 @@
 // CPU. Probes navigator.gpu once per page (the worker makes its own device from the same browser GPU).
 /// <reference types="@webgpu/types" />
 import { useEffect, useState } from 'react';
-import { isSoftwareAdapter } from '../../core/gpu/backend';
-import { adapterName } from './backend';
+import { isSoftwareAdapter } from '../../core/compute/backend';
+import { adapterName } from '../../webgpu/backend';
 import './gpu.css';
 
 export type AdapterState =

@@ -58,7 +58,6 @@ export function labInfo(id: NavLab): LabInfo {
 
 /** The page an experiment lives on: GPU-kernel experiments belong to the LLM serving lab (DESIGN.md). */
 export function navLabOf(experiment: Experiment): NavLab | null {
-  if (experiment.lab === 'gpu') return 'kv';
   return isNavLab(experiment.lab) ? experiment.lab : null;
 }
 

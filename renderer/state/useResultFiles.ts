@@ -50,7 +50,7 @@ export function useResultFiles({ host, result, setBanner, showResult }: Deps) {
     if (!result) return setBanner({ kind: 'info', text: 'Nothing to export yet: run an experiment first.' });
     try {
       // Loaded on first export: keeps react-dom/server out of the window's start-up bundle.
-      const { reportFiles } = await import('../report/buildReport');
+      const { reportFiles } = await import('../../report/buildReport');
       const where = await host.saveReport(reportFiles(result));
       if (where) setBanner({ kind: 'info', text: `Report saved: ${where}` });
     } catch (e) {
@@ -61,7 +61,7 @@ export function useResultFiles({ host, result, setBanner, showResult }: Deps) {
   async function exportPdf() {
     if (!result) return setBanner({ kind: 'info', text: 'Nothing to export yet: run an experiment first.' });
     try {
-      const { buildReportHtml } = await import('../report/buildReport');
+      const { buildReportHtml } = await import('../../report/buildReport');
       const where = await host.exportPdf(
         `${result.experiment}-seed${result.seed}.pdf`,
         buildReportHtml(result),

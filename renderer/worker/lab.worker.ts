@@ -2,9 +2,9 @@
 // work it yields a macrotask (MessageChannel) so a `cancel()` message can arrive mid-run.
 import * as Comlink from 'comlink';
 import { buildLabView, listExperiments, runExperiment, streamLabView } from '../../core/experiments/registry';
-import type { ComputeBackend } from '../../core/gpu/backend';
-import { cpuBackend } from '../../core/gpu/cpuBackend';
-import { createWebGpuBackend } from '../gpu/backend';
+import type { ComputeBackend } from '../../core/compute/backend';
+import { cpuBackend } from '../../core/compute/cpuBackend';
+import { createWebGpuBackend } from '../../webgpu/backend';
 import type { RunHost } from '../../core/experiments/registry';
 import { CancelledError } from '../../core/experiments/types';
 import { oneLine } from './protocol';

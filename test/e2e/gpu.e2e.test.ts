@@ -53,7 +53,7 @@ describe('with WebGPU (SwiftShader)', () => {
     expect(Number(m.get('paged-overhead'))).toBeGreaterThan(0);
     expect(m.has('speedup-vs-cpu')).toBe(true);
     // SwiftShader is a software rasterizer: its timing is not set beside the paper's GPU figure; the
-    // note says why (core/gpu/pagedAttentionExperiment.test.ts covers the hardware-GPU row).
+    // note says why (core/kv/pagedAttentionExperiment.test.ts covers the hardware-GPU row).
     expect(await page.getByTestId('comparison-table').count()).toBe(0);
     expect(await page.getByTestId('no-comparison').textContent()).toMatch(
       /only when a hardware GPU ran them/,

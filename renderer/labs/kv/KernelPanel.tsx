@@ -1,5 +1,5 @@
 // The kernel panel of the LLM serving view: for a chosen sequence of the recorded iteration, the physical
-// blocks the paged-attention kernel (renderer/gpu/pagedAttention) reads, in order, animated as it runs —
+// blocks the paged-attention kernel (webgpu/pagedAttention) reads, in order, animated as it runs —
 // logical block 0 first, each gathered through the block table from wherever it sits in the pool.
 import { timer } from 'd3-timer';
 import { useEffect, useMemo, useRef, useState } from 'react';

@@ -2,7 +2,7 @@
 // capability check against the device's limits, upload, timed launches and read-back. Takes a GPUDevice,
 // so the same code serves the browser (navigator.gpu) and Node (the `webgpu` package).
 /// <reference types="@webgpu/types" />
-import type { AttentionProblem, KernelRun } from '../../../core/gpu/backend';
+import type { AttentionProblem, KernelRun } from '../../core/compute/backend';
 import { DIMS_PER_THREAD, attentionWgsl } from './kernel';
 import type { AttentionVariant } from './kernel';
 

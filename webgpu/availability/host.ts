@@ -2,7 +2,7 @@
 // invocation per trial up to MAX_WORKGROUPS × 64 (then each loops), one submit, reads the counters back.
 // Takes a GPUDevice, so the same code serves the browser (navigator.gpu) and Node (the `webgpu` package).
 /// <reference types="@webgpu/types" />
-import type { AvailabilityCounts, AvailabilityProblem } from '../../../core/gpu/backend';
+import type { AvailabilityCounts, AvailabilityProblem } from '../../core/compute/backend';
 import { AVAILABILITY_WGSL } from './kernel';
 
 export const WORKGROUP_SIZE = 64;

@@ -10,8 +10,8 @@ import {
   pagedOffset,
   softmaxWeights,
 } from './pagedAttentionRef';
-import { blocksRead, buildProblem } from './problem';
-import type { ProblemSpec } from './problem';
+import { blocksRead, buildProblem } from '../kv/attentionProblem';
+import type { ProblemSpec } from '../kv/attentionProblem';
 
 const specArb = fc.record({
   sequences: fc.integer({ min: 1, max: 6 }),

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { getExperiment, runExperiment } from '../experiments/registry';
 import { comparisonRows, reproducible } from '../experiments/result';
-import type { ComputeBackend } from './backend';
-import { cpuBackend } from './cpuBackend';
+import type { ComputeBackend } from '../compute/backend';
+import { cpuBackend } from '../compute/cpuBackend';
 
 const small = { sequences: 4, heads: 2, headDim: 16, meanContext: 40, reps: 1 };
 let tick = 0;

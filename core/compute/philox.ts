@@ -1,6 +1,6 @@
 // Philox4x32-10 (Salmon et al., "Parallel Random Numbers: As Easy as 1, 2, 3", SC'11): a counter-based RNG
 // whose i-th output depends only on (key, counter i), so CPU and GPU paths draw identical numbers in any
-// order. Integer-only maths; renderer/gpu/philox holds the WGSL port of the same function.
+// order. Integer-only maths; webgpu/philox holds the WGSL port of the same function.
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;

@@ -2,7 +2,7 @@
 // scattered over a paged pool (as after allocator churn), with parallel-sampling groups sharing prompt blocks.
 import { lognormalFromMean } from '../kernel/distributions';
 import type { Rng } from '../kernel/rng';
-import type { AttentionProblem } from './backend';
+import type { AttentionProblem } from '../compute/backend';
 
 export interface ProblemSpec {
   sequences: number;

@@ -1,34 +1,12 @@
-// WGSL for decode attention (PagedAttention §4.1): one workgroup per (head, sequence); the paged variant
-// gathers K/V through the block table, the contiguous variant reads per-sequence buffers. Same maths.
-
-/** Each thread owns at most this many output dims, so headDim ≤ DIMS_PER_THREAD × workgroup size. */
-export const DIMS_PER_THREAD = 4;
-
-export type AttentionVariant = 'paged' | 'contiguous';
-
-/**
- * Bindings (group 0): 0 params (uniform), 1 q, 2 k, 3 v, 4 index (block tables | contiguous starts),
- * 5 context lengths, 6 out. Layouts as core/gpu/backend.ts states.
- *
- * Per tile of WG tokens: thread i scores token (tile + i) against q (one dot product, K read through
- * `kvBase`), the scores go to workgroup memory; every thread then takes the tile max, rescales its running
- * sum and its output dims by exp(m_old − m_new) (online softmax) and accumulates w_t · v_t for its dims.
- */
-export function attentionWgsl(variant: AttentionVariant): string {
-  const kvBase =
-    variant === 'paged'
-      ? `fn kvBase(s: u32, h: u32, t: u32) -> u32 {
-  let logical = t / P.blockSize;
-  let block = u32(indexBuf[s * P.maxBlocksPerSeq + logical]);
-  let slot = t - logical * P.blockSize;
-  return ((block * P.numHeads + h) * P.blockSize + slot) * P.headDim;
-}`
-      : `fn kvBase(s: u32, h: u32, t: u32) -> u32 {
-  return ((u32(indexBuf[s]) + t) * P.numHeads + h) * P.headDim;
-}`;
-  return /* wgsl */ `
+// Decode attention, one workgroup per (head, sequence). The host puts `const DPT` and one kvBase
+// (kvBasePaged.wgsl or kvBaseContiguous.wgsl) in front: webgpu/pagedAttention/kernel.ts.
+// Bindings (group 0): 0 params (uniform), 1 q, 2 k, 3 v, 4 index (block tables | contiguous starts),
+// 5 context lengths, 6 out. Layouts as core/compute/backend.ts states.
+//
+// Per tile of WG tokens: thread i scores token (tile + i) against q (one dot product, K read through
+// `kvBase`), the scores go to workgroup memory; every thread then takes the tile max, rescales its running
+// sum and its output dims by exp(m_old − m_new) (online softmax) and accumulates w_t · v_t for its dims.
 override WG: u32 = 64u;
-const DPT: u32 = ${DIMS_PER_THREAD}u;
 const NEG_BIG: f32 = -3.0e38;
 
 struct Params {
@@ -48,8 +26,6 @@ struct Params {
 @group(0) @binding(6) var<storage, read_write> outBuf: array<f32>;
 
 var<workgroup> scores: array<f32, WG>;
-
-${kvBase}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -98,6 +74,4 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     let e = i + j * WG;
     if (e < d) { outBuf[qBase + e] = select(0.0, acc[j] / l, len > 0u); }
   }
-}
-`;
 }

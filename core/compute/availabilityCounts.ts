@@ -1,5 +1,5 @@
 // CPU reference of the pod-availability Monte Carlo kernel (contract in backend.ts, WGSL port in
-// renderer/gpu/availability): Philox-driven geometric skipping over machines, integer-only, so the CPU and
+// webgpu/availability): Philox-driven geometric skipping over machines, integer-only, so the CPU and
 // every GPU count exactly the same trials for the same key.
 import type { AvailabilityProblem } from './backend';
 import { philox4x32 } from './philox';

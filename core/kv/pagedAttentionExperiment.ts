@@ -2,8 +2,8 @@
 // host's compute backend and checked against the core CPU reference; timed against a contiguous-KV kernel.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
-import { contiguousAttentionRef, maxAbsDiff, pagedAttentionRef } from './pagedAttentionRef';
-import { blocksRead, buildProblem } from './problem';
+import { contiguousAttentionRef, maxAbsDiff, pagedAttentionRef } from '../compute/pagedAttentionRef';
+import { blocksRead, buildProblem } from './attentionProblem';
 
 /** fp32 agreement required between a backend's kernels and the CPU reference. */
 export const TOLERANCE = 1e-4;
@@ -58,7 +58,7 @@ const params = {
 
 export const gpuPagedAttention = defineExperiment({
   id: 'gpu-paged-attention',
-  lab: 'gpu',
+  lab: 'kv',
   usesCompute: true,
   title: 'Paged-attention kernel: block-table gather vs contiguous KV, checked against the CPU',
   paper:

@@ -1,9 +1,7 @@
-// WGSL port of core/gpu/availabilityCounts.ts: each invocation takes trials i, i + stride, … and for each draws
+// WGSL port of core/compute/availabilityCounts.ts: each invocation takes trials i, i + stride, … and for each draws
 // its unhealthy machines from the same Philox stream, folds them into a 64-bit cube mask and atomically adds its static
 // and reconfigurable hits per slice size. No workgroup barriers and no shared memory.
-import { PHILOX_FNS_WGSL } from '../philox/philox';
-
-export const AVAILABILITY_WGSL = /* wgsl */ `
+// Needs philox.wgsl in front (webgpu/philox/philox.ts: withPhilox).
 override WG: u32 = 64u;
 
 struct Params {
@@ -21,9 +19,7 @@ struct Params {
 // staticHits[0..sizes-1] then ocsHits[0..sizes-1].
 @group(0) @binding(5) var<storage, read_write> counts: array<atomic<u32>>;
 
-${PHILOX_FNS_WGSL}
-
-// Number of g in 1..machines with u < gapThresholds[g] (non-increasing): core/gpu gapLength.
+// Number of g in 1..machines with u < gapThresholds[g] (non-increasing): core/compute gapLength.
 fn gapLength(u: u32) -> u32 {
   var a = 1u;
   var b = P.machines + 1u;
@@ -71,4 +67,3 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     countTrial(P.firstTrial + i);
   }
 }
-`;

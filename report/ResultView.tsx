@@ -1,9 +1,9 @@
 // Result pieces shared by the app's results pane and the exported report.html (rendered to static
 // markup there): parameters, metrics, the published-vs-measured table, and the result's tables.
-import type { Experiment, Result } from '../../core/experiments/types';
-import { displayParam } from '../../core/experiments/params';
-import { comparisonRows } from '../../core/experiments/result';
-import { formatValue } from '../charts/format';
+import type { Experiment, Result } from '../core/experiments/types';
+import { displayParam } from '../core/experiments/params';
+import { comparisonRows } from '../core/experiments/result';
+import { formatValue } from './charts/format';
 
 export function ParamsTable({ result, experiment }: { result: Result; experiment: Experiment }) {
   return (

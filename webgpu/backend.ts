@@ -1,7 +1,7 @@
 // The WebGPU compute backend: finds an adapter on a GPU object (navigator.gpu in the app, the `webgpu`
-// package in Node), names it for the UI and results, and runs the kernels of renderer/gpu on its device.
+// package in Node), names it for the UI and results, and runs the kernels of webgpu/ on its device.
 /// <reference types="@webgpu/types" />
-import type { AvailabilityCounts, AvailabilityProblem, ComputeBackend } from '../../core/gpu/backend';
+import type { AvailabilityCounts, AvailabilityProblem, ComputeBackend } from '../core/compute/backend';
 import { AvailabilityKernel } from './availability/host';
 import { AttentionKernels } from './pagedAttention/host';
 

@@ -1,6 +1,6 @@
 // The compute-backend contract between core and its hosts: core states WHAT a kernel computes (the
 // attention problem, CPU reference in pagedAttentionRef.ts); a host (CLI, tests, the app's worker) supplies
-// HOW it runs (WebGPU via renderer/gpu, or the CPU) and its clock, so core itself never reads the wall clock.
+// HOW it runs (WebGPU via webgpu/, or the CPU) and its clock, so core itself never reads the wall clock.
 
 /** Whether `adapter` names a software rasterizer (a CPU behind a GPU API): its timings are not GPU figures. */
 export const isSoftwareAdapter = (adapter: string): boolean => /swiftshader|llvmpipe|lavapipe/i.test(adapter);

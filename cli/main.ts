@@ -7,14 +7,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/experiments/errors';
 import { allowedText, formatParam } from '../core/experiments/params';
-import {
-  checkSeed,
-  getExperiment,
-  listExperiments,
-  resolveExperimentParams,
-  runExperiment,
-} from '../core/experiments/registry';
-import type { RunHost } from '../core/experiments/registry';
+import { checkSeed, resolveExperimentParams } from '../core/experiments/run';
+import { getExperiment, labOf, listExperiments, runExperiment } from '../core/labs';
+import type { RunHost } from '../core/experiments/run';
 import {
   comparisonRows,
   compareReproducible,
@@ -225,7 +220,7 @@ function program(io: Io, state: { exitCode: number }): Command {
     .action(() => {
       const rows = listExperiments().map((e) => [
         e.id,
-        e.lab,
+        labOf(e),
         e.figure.length > 28 ? `${e.figure.slice(0, 27)}…` : e.figure,
         e.title,
       ]);

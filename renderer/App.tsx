@@ -1,13 +1,13 @@
 // The app shell: lab navigator, the current lab's experiment panel and result, banners, status line.
 // It owns the state the URL hash mirrors and wires the host (menu, files) to the worker runner.
 import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
-import { listExperiments } from '../core/experiments/registry';
+import { LAB_IDS, getLab } from '../core/labs';
+import type { LabId } from '../core/labs';
 import type { Experiment, Result } from '../core/experiments/types';
 import type { MenuCommand } from '../electron/bridge';
 import { AboutDialog } from './components/AboutDialog';
 import { Banner, Notices } from './components/Banner';
 import type { BannerState } from './components/Banner';
-import { ComingSoon } from './components/ComingSoon';
 import { ExperimentPanel } from './components/ExperimentPanel';
 import { ResultsPanel } from './components/ResultsPanel';
 import type { CheckStatus } from './components/ResultsPanel';
@@ -15,8 +15,6 @@ import { statusText } from './components/RunControls';
 import { Sidebar } from './components/Sidebar';
 import { StatusLine } from './components/StatusLine';
 import { pickHost } from './host/host';
-import { NAV_LABS, experimentsOf } from './labs/catalog';
-import type { NavLab } from './labs/catalog';
 import { LAB_VIEWS } from './labs/views';
 import { compareReproducible } from '../core/experiments/result';
 import { defaultForm, formFromResult, formMatchesResult, validateForm } from './state/form';
@@ -26,7 +24,7 @@ import { useResultFiles } from './state/useResultFiles';
 import { useRunner } from './state/useRunner';
 import type { RunStatus } from './state/useRunner';
 
-type Forms = Partial<Record<NavLab, FormState>>;
+type Forms = Partial<Record<LabId, FormState>>;
 
 function EmptyResults({ status }: { status: RunStatus }) {
   const running = status.phase === 'running';
@@ -43,7 +41,7 @@ function EmptyResults({ status }: { status: RunStatus }) {
 export function App() {
   const host = useMemo(pickHost, []);
   const [initial] = useState(() => routeFromHash(window.location.hash));
-  const [lab, setLab] = useState<NavLab>(initial.lab);
+  const [lab, setLab] = useState<LabId>(initial.lab);
   const [forms, setForms] = useState<Forms>(() => (initial.form ? { [initial.lab]: initial.form } : {}));
   const [notices, setNotices] = useState<string[]>(initial.notices);
   const [results, setResults] = useState<Record<string, Result>>({});
@@ -53,8 +51,7 @@ export function App() {
   const runner = useRunner();
   const autoRan = useRef(new Set<string>());
 
-  const all = listExperiments();
-  const experiments = experimentsOf(all, lab);
+  const experiments = getLab(lab).experiments;
   const form = forms[lab] ?? null;
   const experiment = form ? findExperiment(lab, form.expId) : undefined;
   const formCheck = useMemo(
@@ -62,10 +59,9 @@ export function App() {
     [form, experiment],
   );
   const result = experiment ? results[experiment.id] : undefined;
-  const live = new Set(NAV_LABS.filter((l) => experimentsOf(all, l).length > 0 || LAB_VIEWS[l] !== null));
   const LabView = LAB_VIEWS[lab];
-  const hrefs = Object.fromEntries(NAV_LABS.map((l) => [l, hashFor(l, forms[l] ?? null)])) as Record<
-    NavLab,
+  const hrefs = Object.fromEntries(LAB_IDS.map((l) => [l, hashFor(l, forms[l] ?? null)])) as Record<
+    LabId,
     string
   >;
 
@@ -103,7 +99,7 @@ export function App() {
   }
 
   /** Show a loaded result: switch to its lab and experiment, fill its params and seed. */
-  function showResult(loaded: Result, exp: Experiment, toLab: NavLab) {
+  function showResult(loaded: Result, exp: Experiment, toLab: LabId) {
     runner.cancel();
     autoRan.current.add(exp.id);
     const { form: loadedForm, problems } = formFromResult(loaded, exp);
@@ -186,14 +182,13 @@ export function App() {
       <Sidebar
         current={lab}
         hrefs={hrefs}
-        live={live}
         onOpenResult={() => void files.open()}
         onAbout={() => setAboutOpen(true)}
       />
       <main className="main">
         {banner && <Banner banner={banner} onDismiss={() => setBanner(null)} />}
         <Notices notices={notices} />
-        {LabView && <LabView key={lab} />}
+        <LabView key={lab} />
         {form && experiment ? (
           <div className="workspace">
             <ExperimentPanel
@@ -226,11 +221,7 @@ export function App() {
               )}
             </div>
           </div>
-        ) : LabView ? (
-          <p className="muted no-experiments">No experiments are registered for this lab yet.</p>
-        ) : (
-          <ComingSoon lab={lab} servingHref={hrefs.kv} />
-        )}
+        ) : null}
       </main>
       <StatusLine hostKind={host.kind} message={statusText(runner.status)} />
       <AboutDialog

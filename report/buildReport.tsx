@@ -1,7 +1,7 @@
 // The self-contained report: report.html (inline CSS and SVG charts, the full result embedded for
 // `rerun`), result.json, and one CSV per table. Used by the app's Export and by the CLI alike.
 import { renderToStaticMarkup } from 'react-dom/server';
-import { getExperiment } from '../core/experiments/registry';
+import { getExperiment } from '../core/labs';
 import { EMBED_ID, escapeForEmbed, serializeResult, tableToCsv } from '../core/experiments/result';
 import type { ReportFiles } from '../core/experiments/result';
 import type { Result } from '../core/experiments/types';

@@ -4,8 +4,8 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reproducible, rerunResult } from '../core/experiments/registry';
-import { parseResultFile, serializeResult } from '../core/experiments/result';
+import { parseResultFile, reproducible, serializeResult } from '../core/experiments/result';
+import { listExperiments, rerunResult } from '../core/labs';
 
 const DIR = join(import.meta.dirname, 'golden');
 const FILES = readdirSync(DIR)
@@ -13,8 +13,13 @@ const FILES = readdirSync(DIR)
   .sort();
 
 describe('golden results', () => {
-  it('covers kv-prefix-cache', () => {
-    expect(FILES.some((f) => f.startsWith('kv-prefix-cache.'))).toBe(true);
+  it('covers every experiment of every lab', () => {
+    const covered = new Set(FILES.map((f) => f.slice(0, f.indexOf('.seed'))));
+    expect(
+      listExperiments()
+        .filter((e) => !covered.has(e.id))
+        .map((e) => e.id),
+    ).toEqual([]);
   });
 
   it.each(FILES)('%s re-runs byte for byte', async (file) => {

@@ -175,9 +175,9 @@ export interface WallClockComparison {
   onlyOn?: 'gpu';
 }
 
-export interface Experiment<S extends ParamSchema = ParamSchema> {
+/** `out`: an experiment of a specific schema is an `Experiment` of any schema (what a lab lists). */
+export interface Experiment<out S extends ParamSchema = ParamSchema> {
   id: string;
-  lab: LabId;
   title: string;
   /** Full citation of the paper. */
   paper: string;
@@ -202,13 +202,21 @@ export interface Experiment<S extends ParamSchema = ParamSchema> {
    * Rules that involve several parameters (each alone is checked by its spec): return a message naming
    * `field` and what it must be, or nothing when the combination is valid.
    */
-  check?(params: ParamsOf<S>): { field: keyof S & string; reason: string } | undefined;
+  check?(params: ParamsOf<S>): { field: string; reason: string } | undefined;
   run(params: ParamsOf<S>, ctx: RunContext): Promise<ResultBody>;
   charts?(result: Result): ChartSpec[];
 }
 
-/** Identity helper that keeps the schema's literal types for `run`'s params. */
-export function defineExperiment<S extends ParamSchema>(e: Experiment<S>): Experiment<S> {
+/**
+ * Identity helper that keeps the schema's literal types for `run`'s params, and checks that `check` names
+ * one of the experiment's own parameters (the stored `Experiment` says only `string`, so that an
+ * experiment of any schema is an `Experiment`: `keyof S` there would make S invariant).
+ */
+export function defineExperiment<S extends ParamSchema>(
+  e: Experiment<S> & {
+    check?(params: ParamsOf<S>): { field: keyof S & string; reason: string } | undefined;
+  },
+): Experiment<S> {
   return e;
 }
 
@@ -220,7 +228,6 @@ export function defineExperiment<S extends ParamSchema>(e: Experiment<S>): Exper
  * (`stream`: the kv view, whose renderer starts playing at the first chunk).
  */
 interface LabViewBase<S extends ParamSchema> {
-  lab: LabId;
   title: string;
   description: string;
   params: S;
@@ -254,11 +261,4 @@ export function defineStreamingLabView<S extends ParamSchema, C>(
   v: StreamingLabView<S, C>,
 ): StreamingLabView<S, C> {
   return v;
-}
-
-/** What a lab contributes to the core: its experiments and, once built, its live view. */
-export interface LabModule {
-  id: LabId;
-  experiments: readonly Experiment[];
-  view?: LabView;
 }

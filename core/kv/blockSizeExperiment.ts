@@ -23,7 +23,6 @@ const params = {
 
 export const kvBlockSize = defineExperiment({
   id: 'kv-block-size',
-  lab: 'kv',
   title: 'Block size: normalized latency from 1 to 256 tokens per block',
   paper: PAPER,
   figure: 'Fig. 18b (§7.2)',

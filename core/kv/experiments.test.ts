@@ -1,7 +1,7 @@
 // Tests for the serving experiments' contracts: ids and metric names as the issue fixes them, comparisons filled,
 // and the cross-parameter bound on rate × duration.
 import { describe, expect, it } from 'vitest';
-import { runExperiment } from '../experiments/registry';
+import { runExperiment } from '../labs';
 
 describe('serving experiments', () => {
   it('kv-memory-waste names utilization/reserved/internal/external per policy and compares with Fig. 2', async () => {

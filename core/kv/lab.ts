@@ -1,5 +1,5 @@
-// The LLM serving lab (PagedAttention / vLLM): its experiments and live view, as registered in core.
-import type { Experiment, LabModule, LabView } from '../experiments/types';
+// The LLM serving lab (PagedAttention / vLLM, SOSP'23): its experiments and its live view, the block table.
+import { defineLab } from '../experiments/lab';
 import { kvBlockSize } from './blockSizeExperiment';
 import { kvMemoryWaste } from './memoryWasteExperiment';
 import { gpuPagedAttention } from './pagedAttentionExperiment';
@@ -9,16 +9,22 @@ import { kvSharing } from './sharingExperiment';
 import { kvThroughput } from './throughputExperiment';
 import { kvView } from './view';
 
-export const kvLab: LabModule = {
+export const kvLab = defineLab({
   id: 'kv',
+  title: 'LLM serving',
+  paper: 'PagedAttention / vLLM (SOSP’23)',
+  picture:
+    'An animated block table: logical blocks of each sequence mapped to physical KV blocks, with reference counts, copy-on-write, prefix sharing and the free queue.',
+  activity:
+    'Run a serving trace, see memory waste by kind, compare vLLM with Orca-style contiguous reservation, and run the paged-attention kernel on the GPU.',
   experiments: [
-    kvPrefixCache as unknown as Experiment,
-    kvMemoryWaste as unknown as Experiment,
-    kvThroughput as unknown as Experiment,
-    kvSharing as unknown as Experiment,
-    kvBlockSize as unknown as Experiment,
-    kvPreemption as unknown as Experiment,
-    gpuPagedAttention as unknown as Experiment,
+    kvPrefixCache,
+    kvMemoryWaste,
+    kvThroughput,
+    kvSharing,
+    kvBlockSize,
+    kvPreemption,
+    gpuPagedAttention,
   ],
-  view: kvView as unknown as LabView,
-};
+  view: kvView,
+});

@@ -27,7 +27,6 @@ const PUBLISHED: Partial<Record<Policy, number>> = { vllm: 0.963, 'orca-max': 0.
 
 export const kvMemoryWaste = defineExperiment({
   id: 'kv-memory-waste',
-  lab: 'kv',
   title: 'KV cache memory waste: paging vs contiguous reservation',
   paper: PAPER,
   figure: 'Fig. 2 (§3)',

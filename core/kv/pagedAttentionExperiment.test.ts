@@ -1,7 +1,7 @@
 // gpu-paged-attention on the CPU backend and without one: reproducible part independent of the backend,
 // wall-clock figures and the backend only in measurements, and a wrong kernel is refused.
 import { describe, expect, it } from 'vitest';
-import { getExperiment, runExperiment } from '../experiments/registry';
+import { getExperiment, runExperiment } from '../labs';
 import { comparisonRows, reproducible } from '../experiments/result';
 import type { ComputeBackend } from '../compute/backend';
 import { cpuBackend } from '../compute/cpuBackend';

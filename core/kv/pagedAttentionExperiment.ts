@@ -58,7 +58,6 @@ const params = {
 
 export const gpuPagedAttention = defineExperiment({
   id: 'gpu-paged-attention',
-  lab: 'kv',
   usesCompute: true,
   title: 'Paged-attention kernel: block-table gather vs contiguous KV, checked against the CPU',
   paper:

@@ -32,7 +32,6 @@ const params = {
 
 export const kvPreemption = defineExperiment({
   id: 'kv-preemption',
-  lab: 'kv',
   title: 'Preemption: swapping vs recomputation across block sizes',
   paper: PAPER,
   figure: 'Fig. 19 (§7.3)',

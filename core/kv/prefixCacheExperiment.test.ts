@@ -1,7 +1,7 @@
 // kv-prefix-cache's scheduler terminates and accounts for every request across its parameter space.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runExperiment } from '../experiments/registry';
+import { runExperiment } from '../labs';
 
 describe('kv-prefix-cache', () => {
   it('finishes or rejects every request for any valid small parameter set', async () => {

@@ -393,7 +393,6 @@ function round(x: number, digits = 6): number {
 
 export const kvPrefixCache = defineExperiment({
   id: 'kv-prefix-cache',
-  lab: 'kv',
   title: 'Prefix caching in vLLM V1: hit rate vs KV cache size',
   paper:
     'Kwon et al., "Efficient Memory Management for Large Language Model Serving with PagedAttention", SOSP 2023; vLLM V1 KVCacheManager (prefix caching)',

@@ -34,7 +34,6 @@ const PUBLISHED_RANGE = { parallel: [0.061, 0.098], beam: [0.376, 0.552] } as co
 
 export const kvSharing = defineExperiment({
   id: 'kv-sharing',
-  lab: 'kv',
   title: 'Memory saved by sharing KV blocks: parallel sampling and beam search',
   paper: PAPER,
   figure: 'Fig. 15 (§6.3)',

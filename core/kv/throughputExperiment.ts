@@ -61,7 +61,6 @@ export function maxRateUnder(points: readonly [number, number][], threshold: num
 
 export const kvThroughput = defineExperiment({
   id: 'kv-throughput',
-  lab: 'kv',
   title: 'Serving throughput: normalized latency vs request rate',
   paper: PAPER,
   figure: 'Fig. 12, Fig. 13 (§6.2)',

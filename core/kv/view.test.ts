@@ -2,7 +2,7 @@
 // references plus pinned prefixes, owners come from the tables), the stream's chunks add up to the single-shot
 // recording whatever the chunk size, the arrays are compact, and recordings repeat.
 import { describe, expect, it } from 'vitest';
-import { streamLabView } from '../experiments/registry';
+import { streamLabView } from '../labs';
 import { resolveParams } from '../experiments/params';
 import type { RunContext } from '../experiments/types';
 import { Rng } from '../kernel/rng';

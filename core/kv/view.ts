@@ -595,7 +595,6 @@ export async function buildKvView(p: KvViewParams, ctx: RunContext): Promise<KvV
 }
 
 export const kvView = defineStreamingLabView({
-  lab: 'kv',
   title: 'Block table: the paper’s KV block manager, iteration by iteration',
   description:
     'A short seeded run of the vllm policy on a small GPU pool: each physical block coloured by the request that owns ' +

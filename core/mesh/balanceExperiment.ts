@@ -49,7 +49,6 @@ const params = {
 
 export const meshBalance = defineExperiment({
   id: 'mesh-balance',
-  lab: 'mesh',
   title: 'Balance of outstanding requests: power of two vs random vs round robin, as load signals age',
   paper: SERVICE_ROUTER_PAPER,
   figure: 'the same-region load-balancing evaluation (CV of outstanding requests)',

@@ -57,7 +57,6 @@ const ENVOY_DOC =
 
 export const meshEnvoyPriority = defineExperiment({
   id: 'mesh-envoy-priority',
-  lab: 'mesh',
   title: "Envoy's priority levels: how much traffic stays at P0",
   paper: 'Envoy proxy documentation: load balancing, priority levels and overprovisioning factor',
   figure: 'the two-level priority-load table',

@@ -1,7 +1,7 @@
 // The mesh experiments end to end through the registry: the "done means" (spike, Envoy's
 // arithmetic), the outage domino, the balance sweep, and one-line errors for bad parameters.
 import { describe, expect, it } from 'vitest';
-import { runExperiment } from '../experiments/registry';
+import { runExperiment } from '../labs';
 import { meshOutage } from './outageExperiment';
 import { suggestRegions } from './scenario';
 import { meshSpike } from './spikeExperiment';

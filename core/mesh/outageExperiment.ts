@@ -62,7 +62,6 @@ const params = {
 
 export const meshOutage = defineExperiment({
   id: 'mesh-outage',
-  lab: 'mesh',
   title: "A region's servers fail: where its traffic goes, and the domino effect",
   paper: SERVICE_ROUTER_PAPER,
   figure: 'none (the locality-ring mechanism of §3 under a regional outage)',

@@ -123,7 +123,6 @@ const params = {
 
 export const meshSpike = defineExperiment({
   id: 'mesh-spike',
-  lab: 'mesh',
   title: 'A regional demand spike under four routing policies',
   paper: SERVICE_ROUTER_PAPER,
   figure: 'the cross-region incident in the global load-balancing evaluation (spill kept load below 75%)',

@@ -1,7 +1,7 @@
 // The mesh lab's view model: built from a seeded spike, structured-cloneable, deterministic, and its
 // "why" lines say which ring spilled where.
 import { describe, expect, it } from 'vitest';
-import { buildLabView } from '../experiments/registry';
+import { buildLabView } from '../labs';
 import { explainRouting } from './view';
 import type { MeshViewModel } from './view';
 

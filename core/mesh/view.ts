@@ -80,7 +80,6 @@ export interface MeshViewModel {
 export const RING_NAMES = ['same region', 'neighbours', 'continent', 'global'] as const;
 
 export const meshView = defineLabView({
-  lab: 'mesh',
   title: 'Where traffic goes during an incident',
   description:
     'A seeded spike or outage through the mesh simulator: every request routed by rings and two choices; ' +

@@ -11,7 +11,7 @@ import {
   trialCubeMask,
 } from '../compute/availabilityCounts';
 import { cpuBackend } from '../compute/cpuBackend';
-import { runExperiment } from '../experiments/registry';
+import { runExperiment } from '../labs';
 import {
   availabilityProblem,
   estimateAvailability,

@@ -56,7 +56,6 @@ function round(x: number, digits = 6): number {
 
 export const tpuAvailability = defineExperiment({
   id: 'tpu-availability',
-  lab: 'tpu',
   usesCompute: true,
   title: 'Slice availability: static vs reconfigurable (OCS) TPU v4 pod',
   paper:

@@ -1,6 +1,6 @@
 // The TPU lab's experiments keep their metric-name contract (issue 4) and their published comparisons.
 import { describe, expect, it } from 'vitest';
-import { getExperiment, runExperiment } from '../experiments/registry';
+import { getExperiment, runExperiment } from '../labs';
 
 describe('tpu experiments', () => {
   it('tpu-availability reports static and OCS availability for every slice size, OCS never below static', async () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../kernel/rng';
 import { ParamError } from '../experiments/errors';
-import { runExperiment } from '../experiments/registry';
+import { runExperiment } from '../labs';
 import { PodSim, interruptedAmong } from './pod';
 import type { PodStats } from './pod';
 import { testPodConfig } from './testConfig';

@@ -63,7 +63,6 @@ function fractionOf(s: PodStats, keep: (chips: number) => boolean): number {
 
 export const tpuFailures = defineExperiment({
   id: 'tpu-failures',
-  lab: 'tpu',
   title: 'Failures over time: goodput of a static vs a reconfigurable TPU v4 pod',
   paper:
     'Zu et al., "Resiliency at Scale: Managing Google\'s TPUv4 Machine Learning Supercomputer", NSDI 2024',

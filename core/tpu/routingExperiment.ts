@@ -46,7 +46,6 @@ const HANDLINGS: readonly OcsHandling[] = ['rewire', 'ft-routing'];
 
 export const tpuRouting = defineExperiment({
   id: 'tpu-routing',
-  lab: 'tpu',
   title: 'After an OCS failure: re-wire (re-schedule) vs fault-tolerant routing',
   paper:
     'Zu et al., "Resiliency at Scale: Managing Google\'s TPUv4 Machine Learning Supercomputer", NSDI 2024',

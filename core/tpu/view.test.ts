@@ -2,7 +2,7 @@
 // machine), a forced failure moves the hit job to spare cubes, and the replay never double-books a machine.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildLabView } from '../experiments/registry';
+import { buildLabView } from '../labs';
 import type { TpuViewEvent, TpuViewModel } from './view';
 import { WARMUP_H } from './view';
 import { machinesOfEvent, nextEventAfter, occupancy, stateAt } from './viewState';

@@ -186,7 +186,6 @@ function forcedTarget(
 }
 
 export const tpuView = defineLabView({
-  lab: 'tpu',
   title: 'TPU v4 pod: 64 cubes, 48 OCS, failures and re-wiring',
   description:
     "A pod runs the experiments' job mix: cube-granular slices (64 chips or more, whole cubes joined through the OCS) and, for subCubePct of the jobs (ASSUMPTION: half, the experiments' default), sub-cube slices of 4-32 chips (an aligned block of 1, 2, 4 or 8 machines inside one cube, no optical link), so one cube can hold several small jobs; chips take the colour of the job holding their machine. " +

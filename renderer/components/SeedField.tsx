@@ -1,6 +1,6 @@
 // The seed input: every random draw of a run comes from it (DESIGN.md rule 2).
 import { useId } from 'react';
-import { MAX_SEED } from '../../core/experiments/registry';
+import { MAX_SEED } from '../../core/experiments/run';
 
 interface Props {
   value: string;

@@ -1,18 +1,16 @@
-// The lab navigator: one link per lab (remembering each lab's last state in its href), plus the
-// app-level commands (open a saved result, about).
-import { NAV_LABS, labInfo } from '../labs/catalog';
-import type { NavLab } from '../labs/catalog';
+// The lab navigator: one link per lab of core/labs.ts (remembering each lab's last state in its href),
+// plus the app-level commands (open a saved result, about).
+import { LABS } from '../../core/labs';
+import type { LabId } from '../../core/labs';
 
 interface Props {
-  current: NavLab;
-  hrefs: Readonly<Record<NavLab, string>>;
-  /** Labs with at least one registered experiment. */
-  live: ReadonlySet<NavLab>;
+  current: LabId;
+  hrefs: Readonly<Record<LabId, string>>;
   onOpenResult(): void;
   onAbout(): void;
 }
 
-export function Sidebar({ current, hrefs, live, onOpenResult, onAbout }: Props) {
+export function Sidebar({ current, hrefs, onOpenResult, onAbout }: Props) {
   return (
     <nav className="sidebar" aria-label="Labs">
       <div className="brand">
@@ -20,8 +18,7 @@ export function Sidebar({ current, hrefs, live, onOpenResult, onAbout }: Props) 
         <span>Hyperscale Lab</span>
       </div>
       <ul className="nav-list">
-        {NAV_LABS.map((id) => {
-          const info = labInfo(id);
+        {LABS.map(({ id, title, paper }) => {
           return (
             <li key={id}>
               <a
@@ -30,11 +27,8 @@ export function Sidebar({ current, hrefs, live, onOpenResult, onAbout }: Props) 
                 className={id === current ? 'nav-item active' : 'nav-item'}
                 aria-current={id === current ? 'page' : undefined}
               >
-                <span className="nav-name">
-                  {info.name}
-                  {!live.has(id) && <span className="tag">coming</span>}
-                </span>
-                <span className="nav-paper">{info.papers}</span>
+                <span className="nav-name">{title}</span>
+                <span className="nav-paper">{paper}</span>
               </a>
             </li>
           );

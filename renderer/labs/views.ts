@@ -1,11 +1,12 @@
-// Which lab pages show a live view above their experiments. Each lab folder exports its own LabView.
+// The live view each lab page shows above its experiments: one line per lab of core/labs.ts (a missing
+// or extra lab is a type error). The view gets its lab's model typed by core/labs.ts's ViewModels.
 import type { ComponentType } from 'react';
-import type { NavLab } from './catalog';
-import { LabView as KvView } from './kv';
-import { LabView as MeshView } from './mesh';
-import { LabView as TpuView } from './tpu';
+import type { LabId } from '../../core/labs';
+import { KvView } from './kv/KvView';
+import { MeshView } from './mesh/MeshView';
+import { TpuView } from './tpu/TpuView';
 
-export const LAB_VIEWS: Readonly<Record<NavLab, ComponentType | null>> = {
+export const LAB_VIEWS: Readonly<Record<LabId, ComponentType>> = {
   kv: KvView,
   tpu: TpuView,
   mesh: MeshView,

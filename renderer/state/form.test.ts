@@ -1,7 +1,7 @@
 // The experiment form as text: defaults, URL query, loaded results and validation through core.
 import { describe, expect, it } from 'vitest';
 import { defineExperiment } from '../../core/experiments/types';
-import type { Experiment, Result } from '../../core/experiments/types';
+import type { Result } from '../../core/experiments/types';
 import {
   defaultForm,
   formFromQuery,
@@ -13,7 +13,6 @@ import {
 
 const toy = defineExperiment({
   id: 'toy',
-  lab: 'kv',
   title: 'Toy',
   paper: 'none',
   figure: 'none',
@@ -24,7 +23,7 @@ const toy = defineExperiment({
     share: { kind: 'boolean', label: 'Share', default: true },
   },
   run: async () => ({ metrics: {}, tables: {}, comparisons: [] }),
-}) as unknown as Experiment;
+});
 
 function result(params: Result['params'], seed = 1): Result {
   return {

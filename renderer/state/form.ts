@@ -1,7 +1,7 @@
 // The experiment form as text (exactly what the inputs and the URL hold) and its conversions:
 // defaults, URL query, a loaded result, validation through core's checkParam/checkSeed.
 import { checkParam, formatParam } from '../../core/experiments/params';
-import { checkSeed } from '../../core/experiments/registry';
+import { checkSeed } from '../../core/experiments/run';
 import type { Experiment, Result } from '../../core/experiments/types';
 
 export const DEFAULT_SEED = '1';

@@ -1,19 +1,18 @@
 // Files in and out through the host: open a saved result.json/report.html (validated by core; a bad
 // file leaves the state untouched), export the report, download result.json/CSVs, export a PDF.
-import { getExperiment } from '../../core/experiments/registry';
+import { getExperiment, labOf } from '../../core/labs';
+import type { LabId } from '../../core/labs';
 import { parseResultFile, serializeResult, tableToCsv } from '../../core/experiments/result';
 import type { Experiment, Result } from '../../core/experiments/types';
 import type { BannerState } from '../components/Banner';
 import type { Host } from '../host/host';
-import { navLabOf } from '../labs/catalog';
-import type { NavLab } from '../labs/catalog';
 import { oneLine } from '../worker/protocol';
 
 interface Deps {
   host: Host;
   result: Result | undefined;
   setBanner(banner: BannerState | null): void;
-  showResult(result: Result, experiment: Experiment, lab: NavLab): void;
+  showResult(result: Result, experiment: Experiment, lab: LabId): void;
 }
 
 /** A file name made of safe characters (table names come from experiments). */
@@ -40,9 +39,7 @@ export function useResultFiles({ host, result, setBanner, showResult }: Deps) {
     } catch (e) {
       return setBanner({ kind: 'error', text: oneLine(e) });
     }
-    const lab = navLabOf(experiment);
-    if (!lab) return setBanner({ kind: 'error', text: `${file.name}: no lab shows ${experiment.id} yet` });
-    showResult(loaded, experiment, lab);
+    showResult(loaded, experiment, labOf(experiment));
     setBanner({ kind: 'info', text: `Opened ${file.name}: ${loaded.experiment}, seed ${loaded.seed}` });
   }
 

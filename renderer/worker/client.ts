@@ -2,7 +2,8 @@
 // comlink. A worker that fails to load turns pending runs into one-line errors instead of hanging.
 import * as Comlink from 'comlink';
 import { oneLine } from './protocol';
-import type { LabId, ParamValue } from '../../core/experiments/types';
+import type { LabId, ViewModels } from '../../core/labs';
+import type { ParamValue } from '../../core/experiments/types';
 import type {
   ChunkListener,
   LabWorkerApi,
@@ -61,17 +62,18 @@ export class LabClient {
    * Build a lab's whole live view in the worker (core BuiltLabView; the tpu and mesh views use this path);
    * errors come back as one line.
    */
-  async view(
-    lab: LabId,
+  async view<L extends LabId>(
+    lab: L,
     rawParams: Record<string, ParamValue>,
     seed: string | number,
     onProgress: ProgressListener = () => {},
-  ): Promise<ViewOutcome> {
+  ): Promise<ViewOutcome<ViewModels[L]>> {
     try {
-      return await Promise.race([
-        this.remote.view(lab, rawParams, seed, Comlink.proxy(onProgress)),
-        this.failed,
-      ]);
+      // The worker built lab L's view (core/labs.ts buildLabView); comlink's types lose the correlation.
+      const outcome = this.remote.view(lab, rawParams, seed, Comlink.proxy(onProgress)) as Promise<
+        ViewOutcome<ViewModels[L]>
+      >;
+      return await Promise.race([outcome, this.failed]);
     } catch (e) {
       return { kind: 'error', message: oneLine(e) };
     }
@@ -81,16 +83,17 @@ export class LabClient {
    * Stream a lab's live view from the worker (core StreamingLabView; the kv view): `onChunk` gets each chunk
    * as the simulation produces it, until the stream ends or is cancelled.
    */
-  viewStream(
-    lab: LabId,
+  viewStream<L extends LabId>(
+    lab: L,
     rawParams: Record<string, ParamValue>,
     seed: string | number,
-    onChunk: ChunkListener,
+    onChunk: ChunkListener<ViewModels[L]>,
   ): ViewStream {
     const id = ++this.lastStreamId;
     let live = true;
-    const listener = Comlink.proxy((chunk: unknown) => {
-      if (live) onChunk(chunk);
+    // Chunks of lab L's view (core/labs.ts streamLabView); comlink's types lose the correlation.
+    const listener = Comlink.proxy((chunk: ViewModels[LabId]) => {
+      if (live) onChunk(chunk as ViewModels[L]);
     });
     const done = Promise.race([
       this.remote.viewStream(lab, rawParams, seed, id, listener),

@@ -1,11 +1,11 @@
 // The Web Worker that hosts the core: experiments run here, never on the UI thread. Between units of
 // work it yields a macrotask (MessageChannel) so a `cancel()` message can arrive mid-run.
 import * as Comlink from 'comlink';
-import { buildLabView, listExperiments, runExperiment, streamLabView } from '../../core/experiments/registry';
+import { buildLabView, listExperiments, runExperiment, streamLabView } from '../../core/labs';
 import type { ComputeBackend } from '../../core/compute/backend';
 import { cpuBackend } from '../../core/compute/cpuBackend';
 import { createWebGpuBackend } from '../../webgpu/backend';
-import type { RunHost } from '../../core/experiments/registry';
+import type { RunHost } from '../../core/experiments/run';
 import { CancelledError } from '../../core/experiments/types';
 import { oneLine } from './protocol';
 import type { ChunkListener, LabWorkerApi, ProgressListener } from './protocol';

@@ -1,18 +1,19 @@
 // What crosses the worker boundary: the API lab.worker.ts exposes through comlink and the outcome
 // of one run (cancellation and user errors are values, so no Error has to survive structured cloning).
-import type { LabId, ParamValue, Result } from '../../core/experiments/types';
+import type { LabId, ViewModels } from '../../core/labs';
+import type { ParamValue, Result } from '../../core/experiments/types';
 
 export type ProgressListener = (fraction: number, label?: string) => void;
 
 export type RunOutcome =
   { kind: 'done'; result: Result } | { kind: 'cancelled' } | { kind: 'error'; message: string };
 
-/** A lab view's model (plain records and typed arrays), or why there is none. */
-export type ViewOutcome =
-  { kind: 'done'; view: unknown } | { kind: 'cancelled' } | { kind: 'error'; message: string };
+/** A lab view's model (plain records and typed arrays, typed per lab by core/labs.ts), or why there is none. */
+export type ViewOutcome<Model = ViewModels[LabId]> =
+  { kind: 'done'; view: Model } | { kind: 'cancelled' } | { kind: 'error'; message: string };
 
 /** Receives a streamed view's chunks in order (their typed arrays transferred, not copied). */
-export type ChunkListener = (chunk: unknown) => void;
+export type ChunkListener<Chunk = ViewModels[LabId]> = (chunk: Chunk) => void;
 
 /** How a view stream ended: after its last chunk, cancelled, or with an error. */
 export type StreamOutcome = { kind: 'done' } | { kind: 'cancelled' } | { kind: 'error'; message: string };

@@ -7,7 +7,7 @@ import { timer } from 'd3-timer';
 import type { Timer } from 'd3-timer';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { KvRecording } from '../../../core/kv/view';
-import type { KvViewMessage, KvViewModel } from '../../../core/kv/view';
+import type { KvViewModel } from '../../../core/kv/view';
 import { labClient } from '../../worker/client';
 import {
   FLAG_PREFIX,
@@ -120,7 +120,7 @@ export function KvView() {
     const timing: Timing = { firstFrameMs: null, completeMs: null };
     let recording: KvRecording | null = null;
     const stream = labClient().viewStream('kv', { workload, sampling }, 1, (chunk) => {
-      const message = chunk as KvViewMessage;
+      const message = chunk;
       if (message.part === 'header') {
         recording = new KvRecording(message);
         return;

@@ -177,7 +177,7 @@ export function MeshView() {
       .then((outcome) => {
         if (stale) return;
         if (outcome.kind === 'done') {
-          const m = outcome.view as MeshViewModel;
+          const m = outcome.view;
           lastGoodWorld.current = world;
           lastGoodIncident.current = incident;
           setShownWorld(world?.name ?? null);

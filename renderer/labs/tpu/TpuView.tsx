@@ -138,7 +138,7 @@ export function TpuView() {
         if (!live) return;
         if (outcome.kind !== 'cancelled') done = true;
         if (outcome.kind === 'done') {
-          const m = outcome.view as TpuViewModel;
+          const m = outcome.view;
           modelRef.current = m;
           sceneRef.current?.setCableLinks(m.cableLinks);
           const start = m.forced && build !== DEFAULT_BUILD ? Math.max(0, m.forced.atH - 0.1) : 0;

@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { LAB_VERSION } from '../version';
-import { CancelledError } from './types';
-import { checkSeed, getExperiment, listExperiments, reproducible, runExperiment } from './registry';
-import { parseResultFile, serializeResult, tableToCsv } from './result';
+import { LAB_VERSION } from './version';
+import { CancelledError } from './experiments/types';
+import { checkSeed } from './experiments/run';
+import { LABS, getExperiment, getLab, labOf, listExperiments, runExperiment } from './labs';
+import { parseResultFile, reproducible, serializeResult, tableToCsv } from './experiments/result';
 
 const SMALL = { blocks: '32,128', duration: '10' };
+
+describe('labs', () => {
+  it('each lab has a unique id, a paper, experiments and a live view, and owns its experiments', () => {
+    expect(new Set(LABS.map((l) => l.id)).size).toBe(LABS.length);
+    for (const lab of LABS) {
+      expect(lab.title && lab.paper && lab.picture && lab.activity).toBeTruthy();
+      expect(lab.experiments.length).toBeGreaterThan(0);
+      expect(Boolean(lab.view.build) !== Boolean(lab.view.stream)).toBe(true);
+      for (const e of lab.experiments) expect(labOf(e)).toBe(lab.id);
+      expect(getLab(lab.id)).toBe(lab);
+    }
+    expect(labOf(getExperiment('gpu-paged-attention'))).toBe('kv');
+  });
+});
 
 describe('registry', () => {
   it('lists kv-prefix-cache with a complete declaration', () => {

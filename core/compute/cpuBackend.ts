@@ -1,10 +1,11 @@
 // The CPU compute backend: runs the core reference kernels, timed with a clock the host passes in (core
 // has no clock of its own). Hosts use it when no WebGPU adapter exists.
 import { addAvailabilityCounts } from './availabilityCounts';
-import type { AttentionProblem, AvailabilityProblem, ComputeBackend, KernelRun } from './backend';
+import type { AttentionProblem, AvailabilityProblem, ComputeBackend } from './backend';
 import { contiguousAttentionRef, pagedAttentionRef } from './pagedAttentionRef';
 
-function timed(now: () => number, reps: number, f: () => Float32Array): KernelRun {
+/** `f` run once to warm up, then `reps` times on the host's clock: its last output and the median time. */
+export function timed<T>(now: () => number, reps: number, f: () => T): { out: T; ms: number } {
   let out = f(); // warm-up, also the returned output
   const times: number[] = [];
   for (let r = 0; r < reps; r++) {

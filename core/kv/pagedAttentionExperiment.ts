@@ -3,6 +3,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
 import { contiguousAttentionRef, maxAbsDiff, pagedAttentionRef } from '../compute/pagedAttentionRef';
+import { timed } from '../compute/cpuBackend';
 import { blocksRead, buildProblem } from './attentionProblem';
 
 /** fp32 agreement required between a backend's kernels and the CPU reference. */
@@ -184,15 +185,7 @@ export const gpuPagedAttention = defineExperiment({
       'paged-overhead': contiguous.ms > 0 ? paged.ms / contiguous.ms : 0,
     };
     if (backend.kind !== 'cpu') {
-      const reps = Math.min(p.reps, 3);
-      const times: number[] = [];
-      for (let r = 0; r < reps; r++) {
-        const t0 = backend.now();
-        pagedAttentionRef(problem);
-        times.push(backend.now() - t0);
-      }
-      times.sort((a, b) => a - b);
-      const cpuMs = times[Math.floor(times.length / 2)]!;
+      const cpuMs = timed(backend.now, Math.min(p.reps, 3), () => pagedAttentionRef(problem)).ms;
       measurements['cpu-ms'] = cpuMs;
       measurements['speedup-vs-cpu'] = paged.ms > 0 ? cpuMs / paged.ms : 0;
     }

@@ -8,6 +8,8 @@ export default defineConfig({
       'electron/**/*.test.ts',
       'renderer/**/*.test.{ts,tsx}',
       'cli/**/*.test.ts',
+      'report/**/*.test.{ts,tsx}',
+      'webgpu/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     exclude: ['test/e2e/**', 'node_modules/**', 'out/**'],

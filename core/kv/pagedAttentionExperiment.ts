@@ -194,17 +194,20 @@ export const gpuPagedAttention = defineExperiment({
   },
   charts(result: Result): ChartSpec[] {
     const m = result.measurements;
+    const rows = result.tables.sequences?.rows ?? [];
+    const blockSize = Number(result.params.blockSize);
     const charts: ChartSpec[] = [
       {
-        kind: 'bar',
-        title: 'Context and blocks read per sequence',
+        // Same unit for both: the gap between the lines is the last block's unused slots (§4.1, §3).
+        kind: 'line',
+        title: 'Context vs the tokens the blocks read hold, per sequence',
+        x: { label: 'sequence' },
         y: { label: 'tokens' },
-        stacked: false,
-        categories: result.tables.sequences?.rows.map((r) => `seq ${r[0]}`) ?? [],
-        segments: [
+        series: [
+          { name: 'context tokens', points: rows.map((r) => [Number(r[0]), Number(r[2])]) },
           {
-            name: 'context tokens',
-            values: result.tables.sequences?.rows.map((r) => Number(r[2])) ?? [],
+            name: `blocks read × ${blockSize}`,
+            points: rows.map((r) => [Number(r[0]), Number(r[3]) * blockSize]),
           },
         ],
       },

@@ -1,21 +1,13 @@
 // Pure SVG charts drawn from a core ChartSpec. The app renders them into the DOM and the report
 // renders the same components to static markup: one chart implementation, not two.
+import { useId } from 'react';
+import type { ReactNode } from 'react';
 import { scaleBand, scaleLinear, scaleLog } from 'd3-scale';
 import { line } from 'd3-shape';
 import type { BarChart, ChartSpec, LineChart } from '../../core/experiments/types';
 import { formatValue } from './format';
-
-/** Colour-blind-safe palette (Okabe–Ito). */
-export const PALETTE = [
-  '#56b4e9',
-  '#e69f00',
-  '#009e73',
-  '#f0e442',
-  '#0072b2',
-  '#d55e00',
-  '#cc79a7',
-  '#999999',
-];
+import { categoryTicks, directLabels, seriesStyle, textWidth } from './layout';
+import type { SeriesStyle } from './layout';
 
 interface Props {
   spec: ChartSpec;
@@ -25,10 +17,10 @@ interface Props {
 
 const MARGIN = { top: 34, right: 16, bottom: 46, left: 62 };
 
-/** Room for the legend: its longest name at ~6.3 px a character (11 px system font), within bounds. */
+/** Room for the legend or the direct labels: the longest name plus its swatch, within bounds. */
 function legendWidth(names: string[], width: number): number {
-  const longest = Math.max(0, ...names.map((n) => n.length));
-  return Math.round(Math.min(width * 0.4, Math.max(70, longest * 6.3 + 22)));
+  const longest = Math.max(0, ...names.map(textWidth));
+  return Math.round(Math.min(width * 0.4, Math.max(70, longest + 30)));
 }
 
 export function Chart({ spec, width = 560, height = 300 }: Props) {
@@ -57,12 +49,21 @@ export function Chart({ spec, width = 560, height = 300 }: Props) {
   );
 }
 
-function Legend({ names, x, y }: { names: string[]; x: number; y: number }) {
+/** A series' key: a short line in its colour and dash (lines) or a square in its fill (bars). */
+function Swatch({ style, kind, fill }: { style: SeriesStyle; kind: 'line' | 'bar'; fill: string }) {
+  return kind === 'line' ? (
+    <line x1={0} x2={16} y1={-4} y2={-4} stroke={style.color} strokeWidth={2} strokeDasharray={style.dash} />
+  ) : (
+    <rect width={10} height={10} y={-9} fill={fill} stroke={style.color} />
+  );
+}
+
+function Legend({ names, x, y, fills }: { names: string[]; x: number; y: number; fills: string[] }) {
   return (
     <g transform={`translate(${x},${y})`}>
       {names.map((name, i) => (
         <g key={name} transform={`translate(0,${i * 15})`}>
-          <rect width={10} height={10} y={-9} fill={PALETTE[i % PALETTE.length]} />
+          <Swatch style={seriesStyle(i)} kind="bar" fill={fills[i]!} />
           <text x={14} fill="currentColor" textAnchor="start">
             {name}
           </text>
@@ -77,6 +78,7 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
     spec.series.map((s) => s.name),
     width,
   );
+  const right = width - MARGIN.right - legend;
   const all = spec.series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
@@ -85,7 +87,7 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
   const log = spec.x.scale === 'log2' && x0 > 0;
   const x = (log ? scaleLog().base(2) : scaleLinear())
     .domain(x0 === x1 ? [x0 / 2 || 0, x1 * 2 || 1] : [x0, x1])
-    .range([MARGIN.left, width - MARGIN.right - legend]);
+    .range([MARGIN.left, right]);
   const y = scaleLinear()
     .domain([spec.y.min ?? Math.min(0, ...ys), spec.y.max ?? Math.max(...ys, 1e-9)])
     .nice()
@@ -99,7 +101,13 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
         x,
         34,
       )
-    : x.ticks(6);
+    : x.ticks(Math.max(2, Math.min(6, Math.floor((right - MARGIN.left) / 60))));
+  // Each series is named at the height of its last point, nudged apart: no legend to match colours with.
+  const ends = spec.series.map((s) => {
+    const last = s.points[s.points.length - 1];
+    return last ? y(last[1]) : MARGIN.top;
+  });
+  const labelYs = directLabels(ends, 13, MARGIN.top, height - MARGIN.bottom);
   return (
     <g>
       <Axes
@@ -107,27 +115,53 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
         yTicks={y.ticks(5).map((t) => ({ at: y(t), label: formatValue(t, spec.y.format) }))}
         xLabel={spec.x.label}
         yLabel={spec.y.label}
-        width={width}
         height={height}
-        xRange={[MARGIN.left, width - MARGIN.right - legend]}
+        xRange={[MARGIN.left, right]}
       />
-      {spec.series.map((s, i) => (
-        <g key={s.name} stroke={PALETTE[i % PALETTE.length]} fill={PALETTE[i % PALETTE.length]}>
-          <path d={path(s.points) ?? ''} fill="none" strokeWidth={2} />
-          {s.points.map(([px, py]) => (
-            <circle key={px} cx={x(px)} cy={y(py)} r={3}>
-              <title>{`${s.name}: ${spec.x.label} ${formatValue(px)} → ${formatValue(py, spec.y.format)}`}</title>
-            </circle>
-          ))}
-        </g>
-      ))}
-      <Legend
-        names={spec.series.map((s) => s.name)}
-        x={width - MARGIN.right - legend + 14}
-        y={MARGIN.top + 6}
-      />
+      {spec.series.map((s, i) => {
+        const style = seriesStyle(i);
+        return (
+          <g key={s.name} stroke={style.color} fill={style.color}>
+            <path d={path(s.points) ?? ''} fill="none" strokeWidth={2} strokeDasharray={style.dash} />
+            {s.points.map(([px, py]) => (
+              <circle key={px} cx={x(px)} cy={y(py)} r={3}>
+                <title>{`${s.name}: ${spec.x.label} ${formatValue(px)} → ${formatValue(py, spec.y.format)}`}</title>
+              </circle>
+            ))}
+            <g transform={`translate(${right + 8},${labelYs[i]! + 4})`} stroke="none">
+              <Swatch style={style} kind="line" fill={style.color} />
+              <text x={20} fill="currentColor">
+                {s.name}
+              </text>
+            </g>
+          </g>
+        );
+      })}
     </g>
   );
+}
+
+/** Fills per segment: the palette colour, or a hatch of it once the palette has gone round (useId keeps ids unique). */
+function useSegmentFills(count: number): { fills: string[]; defs: ReactNode } {
+  const id = useId().replace(/[^a-zA-Z0-9_-]/g, '');
+  const styles = Array.from({ length: count }, (_, i) => seriesStyle(i));
+  const defs = styles.map((s, i) =>
+    s.round === 0 ? null : (
+      <pattern
+        key={i}
+        id={`${id}-h${i}`}
+        width={6}
+        height={6}
+        patternUnits="userSpaceOnUse"
+        patternTransform={`rotate(${s.round % 2 === 1 ? 45 : -45})`}
+      >
+        <rect width={6} height={6} fill={s.color} fillOpacity={0.35} />
+        <line x1={0} y1={0} x2={0} y2={6} stroke={s.color} strokeWidth={3} />
+      </pattern>
+    ),
+  );
+  const fills = styles.map((s, i) => (s.round === 0 ? s.color : `url(#${id}-h${i})`));
+  return { fills, defs: <defs>{defs}</defs> };
 }
 
 function BarPlot({ spec, width, height }: { spec: BarChart; width: number; height: number }) {
@@ -137,6 +171,8 @@ function BarPlot({ spec, width, height }: { spec: BarChart; width: number; heigh
   );
   const right = width - MARGIN.right - legend;
   const x = scaleBand().domain(spec.categories).range([MARGIN.left, right]).padding(0.25);
+  const ticks = categoryTicks(spec.categories, x.step(), MARGIN.bottom - 18);
+  const bottom = height - MARGIN.bottom - ticks.extraHeight;
   const totals = spec.categories.map((_, c) =>
     spec.stacked
       ? spec.segments.reduce((sum, seg) => sum + (seg.values[c] ?? 0), 0)
@@ -145,20 +181,23 @@ function BarPlot({ spec, width, height }: { spec: BarChart; width: number; heigh
   const y = scaleLinear()
     .domain([0, Math.max(...totals, 1e-9)])
     .nice()
-    .range([height - MARGIN.bottom, MARGIN.top]);
+    .range([bottom, MARGIN.top]);
   const inner = scaleBand()
     .domain(spec.segments.map((s) => s.name))
     .range([0, x.bandwidth()])
     .padding(0.05);
+  const { fills, defs } = useSegmentFills(spec.segments.length);
   return (
     <g>
+      {defs}
       <Axes
-        xTicks={spec.categories.map((c) => ({ at: (x(c) ?? 0) + x.bandwidth() / 2, label: c }))}
+        xTicks={ticks.shown.map((c) => ({ at: (x(c) ?? 0) + x.bandwidth() / 2, label: c }))}
+        xRotate={ticks.rotate}
         yTicks={y.ticks(5).map((t) => ({ at: y(t), label: formatValue(t, spec.y.format) }))}
         xLabel=""
         yLabel={spec.y.label}
-        width={width}
         height={height}
+        bottom={bottom}
         xRange={[MARGIN.left, right]}
       />
       {spec.categories.map((cat, c) => {
@@ -177,7 +216,7 @@ function BarPlot({ spec, width, height }: { spec: BarChart; width: number; heigh
                   width={bw}
                   y={y(top)}
                   height={Math.max(0, y(spec.stacked ? base : 0) - y(top))}
-                  fill={PALETTE[i % PALETTE.length]}
+                  fill={fills[i]}
                 >
                   <title>{`${cat} · ${seg.name}: ${formatValue(v, spec.y.format)}`}</title>
                 </rect>
@@ -188,7 +227,7 @@ function BarPlot({ spec, width, height }: { spec: BarChart; width: number; heigh
           </g>
         );
       })}
-      <Legend names={spec.segments.map((s) => s.name)} x={right + 14} y={MARGIN.top + 6} />
+      <Legend names={spec.segments.map((s) => s.name)} x={right + 14} y={MARGIN.top + 6} fills={fills} />
     </g>
   );
 }
@@ -210,15 +249,18 @@ interface Tick {
 
 function Axes(props: {
   xTicks: Tick[];
+  /** Category labels turned this many degrees (0: level) so long ones do not overlap. */
+  xRotate?: number;
   yTicks: Tick[];
   xLabel: string;
   yLabel: string;
-  width: number;
   height: number;
+  /** The plot's bottom edge (default: the margin's). */
+  bottom?: number;
   xRange: [number, number];
 }) {
-  const { xTicks, yTicks, xLabel, yLabel, height, xRange } = props;
-  const bottom = height - MARGIN.bottom;
+  const { xTicks, xRotate = 0, yTicks, xLabel, yLabel, height, xRange } = props;
+  const bottom = props.bottom ?? height - MARGIN.bottom;
   return (
     <g fill="currentColor" stroke="none">
       {yTicks.map((t) => (
@@ -237,11 +279,22 @@ function Axes(props: {
         </g>
       ))}
       <line x1={xRange[0]} x2={xRange[1]} y1={bottom} y2={bottom} stroke="currentColor" strokeOpacity={0.5} />
-      {xTicks.map((t) => (
-        <text key={`x${t.label}`} x={t.at} y={bottom + 15} textAnchor="middle">
-          {t.label}
-        </text>
-      ))}
+      {xTicks.map((t) =>
+        xRotate === 0 ? (
+          <text key={`x${t.label}`} x={t.at} y={bottom + 15} textAnchor="middle">
+            {t.label}
+          </text>
+        ) : (
+          <text
+            key={`x${t.label}`}
+            transform={`translate(${t.at},${bottom + 10}) rotate(${xRotate})`}
+            textAnchor="end"
+            dy="0.35em"
+          >
+            {t.label}
+          </text>
+        ),
+      )}
       <text x={(xRange[0] + xRange[1]) / 2} y={height - 8} textAnchor="middle">
         {xLabel}
       </text>

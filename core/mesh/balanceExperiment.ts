@@ -2,12 +2,10 @@
 // choices, a random pick and round robin, as the polled load signal grows stale.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
-import type { Choice } from './sim';
+import { CHOICES } from './sim';
 import { round4, runWithProgress } from './scenario';
 import { SERVICE_ROUTER_PAPER } from './spikeExperiment';
 import { parseWorld } from './world';
-
-const CHOICES: readonly Choice[] = ['power-of-two', 'random', 'round-robin'];
 
 const params = {
   stalenessMs: {

@@ -2,7 +2,7 @@
 // policies side by side (ServiceRouter's load-aware rings, plain latency rings, Envoy priorities, global RR).
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result, Table } from '../experiments/types';
-import { POLICIES } from './sim';
+import { POLICIES, SIGNALS } from './sim';
 import type { Deployment, Policy, Signal } from './sim';
 import {
   REGION_IDS,
@@ -68,7 +68,7 @@ const params = {
     label: 'Load signal',
     help: 'How clients learn servers’ outstanding requests for the two-choice pick.',
     default: 'piggybacked',
-    options: ['piggybacked', 'polled', 'none'],
+    options: SIGNALS,
   },
   stalenessMs: {
     kind: 'int',

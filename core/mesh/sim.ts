@@ -265,6 +265,20 @@ const PV_PEND_VAL = 2;
 const PV_PEND_AT = 3;
 const PV_PEND_TIME = 4;
 
+/**
+ * Order of control events at the same time (EventQueue: the lower number goes first). Scenario events
+ * (demand changes, failures) first, so everything else at t sees them; then polls and RIB publishes, so a
+ * measurement at t already counts what was published at t; then the RIB's measurement, which starts the
+ * next interval; the window closes last, after every event of its last instant.
+ */
+const PRIORITY = {
+  scenario: 0,
+  poll: 1,
+  'rib-apply': 1,
+  'rib-measure': 2,
+  window: 3,
+} as const satisfies Record<Control['kind'], number>;
+
 /** Piggybacked view at `k`: the pending value becomes the one in use once its response has arrived (by t). */
 function promote(pv: Float64Array, k: number, t: number): void {
   if (pv[k + PV_PEND_AT]! <= t) {
@@ -524,11 +538,11 @@ export class MeshSim {
     this.rttMs = world.rttMs;
     this.flows = this.res.flows;
     this.deadFlows = new Float64Array(W * R);
-    for (const ev of this.cfg.events ?? []) this.q.schedule(ev.atS * 1000, { kind: 'scenario', ev }, 0);
+    for (const ev of this.cfg.events ?? []) this.at(ev.atS * 1000, { kind: 'scenario', ev });
     this.cvNext = this.cfg.cvSampleMs > 0 ? this.cfg.cvSampleMs : Infinity;
-    this.q.schedule(windowMs, { kind: 'rib-measure' }, 2);
-    this.q.schedule(windowMs, { kind: 'window' }, 3);
-    if (this.cfg.signal === 'polled' && this.cfg.stalenessMs > 0) this.q.schedule(0, { kind: 'poll' }, 1);
+    this.at(windowMs, { kind: 'rib-measure' });
+    this.at(windowMs, { kind: 'window' });
+    if (this.cfg.signal === 'polled' && this.cfg.stalenessMs > 0) this.at(0, { kind: 'poll' });
   }
 
   /** Candidate servers per (group, client, ring) from the RIB's health view; Envoy's priority loads. */
@@ -604,6 +618,11 @@ export class MeshSim {
     return t - this.pv[(c * this.S + s) * PV + PV_TIME]!;
   }
 
+  /** Queue a control event at time t with its kind's priority (PRIORITY). */
+  private at(t: number, ev: Control): void {
+    this.q.schedule(t, ev, PRIORITY[ev.kind]);
+  }
+
   private handle(ev: Control, t: number): void {
     const { R } = this;
     switch (ev.kind) {
@@ -619,7 +638,7 @@ export class MeshSim {
       case 'poll':
         for (let s = 0; s < this.S; s++) this.snap[s] = this.liveOut(s, t);
         this.snapTime = t;
-        this.q.schedule(t + this.cfg.stalenessMs, { kind: 'poll' }, 1);
+        this.at(t + this.cfg.stalenessMs, { kind: 'poll' });
         break;
       case 'rib-measure': {
         // The RIB aggregates what each ring was offered over the last interval (§3, load-aware rings)
@@ -655,12 +674,8 @@ export class MeshSim {
           }
         }
         this.offered.fill(0);
-        this.q.schedule(
-          t + this.cfg.ribDelayMs,
-          { kind: 'rib-apply', keep, seen, alive: this.alive.slice() },
-          1,
-        );
-        this.q.schedule(t + interval, { kind: 'rib-measure' }, 2);
+        this.at(t + this.cfg.ribDelayMs, { kind: 'rib-apply', keep, seen, alive: this.alive.slice() });
+        this.at(t + interval, { kind: 'rib-measure' });
         break;
       }
       case 'rib-apply': {
@@ -677,7 +692,7 @@ export class MeshSim {
       }
       case 'window':
         this.closeWindow(t);
-        this.q.schedule(t + this.res.windowMs, { kind: 'window' }, 3);
+        this.at(t + this.res.windowMs, { kind: 'window' });
         break;
     }
   }

@@ -10,6 +10,7 @@ import {
   staticPlacements,
 } from './availability';
 import { SHAPE_BY_SIZE, SLICE_SIZES, shapeName } from './slices';
+import { CHIPS_PER_CUBE } from './topology';
 
 const params = {
   hostAvailability: {
@@ -95,7 +96,7 @@ export const tpuAvailability = defineExperiment({
     const rows: (string | number)[][] = [];
     SHAPES.forEach((shape, i) => {
       const chips = SLICE_SIZES[i]!;
-      const k = chips / 64;
+      const k = chips / CHIPS_PER_CUBE;
       const st = main.staticAvail[i]!;
       const oc = main.ocsAvail[i]!;
       const ocExact = ocsAvailabilityExact(p.hostAvailability, k);
@@ -135,7 +136,7 @@ export const tpuAvailability = defineExperiment({
           SLICE_SIZES[i]!,
           round(e.staticAvail[i]!),
           round(e.ocsAvail[i]!),
-          round(ocsAvailabilityExact(host, SLICE_SIZES[i]! / 64), 9),
+          round(ocsAvailabilityExact(host, SLICE_SIZES[i]! / CHIPS_PER_CUBE), 9),
         ]);
       });
     });

@@ -15,6 +15,7 @@ import {
 import { failureParams, jobMixParams, mixOf, ratesOf, subCubeParams } from './simParams';
 import { shapeName } from './slices';
 import { systemAvailability } from './systemAvailability';
+import { CHIPS_PER_CUBE } from './topology';
 
 const params = {
   days: { kind: 'number', label: 'Simulated time', default: 30, min: 0.1, max: 3650, unit: 'days' },
@@ -136,8 +137,8 @@ export const tpuFailures = defineExperiment({
       'jobs-interrupted-fraction': round(oc.interruptedFraction),
       'jobs-interrupted-fraction.expected': round(expected.overall),
       'jobs-interrupted-fraction.static': round(st.interruptedFraction),
-      'jobs-interrupted-fraction.cube-slices': round(fractionOf(stats.ocs, (c) => c >= 64)),
-      'jobs-interrupted-fraction.sub-cube-slices': round(fractionOf(stats.ocs, (c) => c < 64)),
+      'jobs-interrupted-fraction.cube-slices': round(fractionOf(stats.ocs, (c) => c >= CHIPS_PER_CUBE)),
+      'jobs-interrupted-fraction.sub-cube-slices': round(fractionOf(stats.ocs, (c) => c < CHIPS_PER_CUBE)),
       'jobs-slowed-fraction': round(oc.slowedFraction),
       'system-availability.ocs': round(avail.ocs.system, 8),
       'system-availability.static': round(avail.static.system, 8),

@@ -3,9 +3,10 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
 import { CHOICES } from './sim';
-import { round4, runWithProgress } from './scenario';
+import { runWithProgress } from './scenario';
 import { SERVICE_ROUTER_PAPER } from './spikeExperiment';
 import { parseWorld } from './world';
+import { roundScaled } from '../kernel/numbers';
 
 const params = {
   stalenessMs: {
@@ -97,7 +98,7 @@ export const meshBalance = defineExperiment({
           4,
         );
         unit++;
-        const cv = round4(res.cvStats.mean);
+        const cv = roundScaled(res.cvStats.mean, 4);
         metrics[`cv.${choice}.${s}ms`] = cv;
         row.push(cv);
       }

@@ -16,6 +16,7 @@ import { failureParams, jobMixParams, mixOf, ratesOf, subCubeParams } from './si
 import { shapeName } from './slices';
 import { systemAvailability } from './systemAvailability';
 import { CHIPS_PER_CUBE } from './topology';
+import { round } from '../kernel/numbers';
 
 const params = {
   days: { kind: 'number', label: 'Simulated time', default: 30, min: 0.1, max: 3650, unit: 'days' },
@@ -38,10 +39,6 @@ const params = {
   ...jobMixParams,
   ...subCubeParams,
 } as const;
-
-function round(x: number, digits = 6): number {
-  return Number(x.toFixed(digits));
-}
 
 function summary(s: PodStats) {
   return {

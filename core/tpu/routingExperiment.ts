@@ -7,6 +7,7 @@ import type { OcsHandling, PodStats } from './pod';
 import { sampleFailures, sampleJobs } from './failures';
 import { failureParams, jobMixParams, mixOf, ratesOf, subCubeParams } from './simParams';
 import { CHIPS, CHIPS_PER_CUBE } from './topology';
+import { round } from '../kernel/numbers';
 
 const params = {
   days: { kind: 'number', label: 'Simulated time', default: 365, min: 0.1, max: 3650, unit: 'days' },
@@ -37,10 +38,6 @@ const params = {
     help: 'Chip-hours of work arriving per pod chip-hour. Above 1 the queue never empties, so time the pod loses is never made up later and goodput shows it.',
   },
 } as const;
-
-function round(x: number, digits = 6): number {
-  return Number(x.toFixed(digits));
-}
 
 const FAMILIES = ['dense', 'recsys'] as const;
 const HANDLINGS: readonly OcsHandling[] = ['rewire', 'ft-routing'];

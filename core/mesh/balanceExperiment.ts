@@ -2,12 +2,11 @@
 // choices, a random pick and round robin, as the polled load signal grows stale.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
-import type { Choice } from './sim';
-import { round4, runWithProgress } from './scenario';
+import { CHOICES } from './sim';
+import { runWithProgress } from './scenario';
 import { SERVICE_ROUTER_PAPER } from './spikeExperiment';
 import { parseWorld } from './world';
-
-const CHOICES: readonly Choice[] = ['power-of-two', 'random', 'round-robin'];
+import { roundScaled } from '../kernel/numbers';
 
 const params = {
   stalenessMs: {
@@ -98,7 +97,7 @@ export const meshBalance = defineExperiment({
           4,
         );
         unit++;
-        const cv = round4(res.cvStats.mean);
+        const cv = roundScaled(res.cvStats.mean, 4);
         metrics[`cv.${choice}.${s}ms`] = cv;
         row.push(cv);
       }

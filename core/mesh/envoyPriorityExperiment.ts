@@ -3,8 +3,9 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
 import { priorityShares } from './envoy';
-import { round4, runWithProgress } from './scenario';
+import { runWithProgress } from './scenario';
 import { parseWorld } from './world';
+import { roundScaled } from '../kernel/numbers';
 
 const params = {
   healthyFraction: {
@@ -82,8 +83,8 @@ export const meshEnvoyPriority = defineExperiment({
       p.overprovisioningFactor,
     );
     const metrics: Record<string, number> = {
-      'share.p0': round4(shares[0]!),
-      'share.p1': round4(shares[1]!),
+      'share.p0': roundScaled(shares[0]!, 4),
+      'share.p1': roundScaled(shares[1]!, 4),
     };
     const sweep: (string | number)[][] = [];
     for (let pctHealthy = 0; pctHealthy <= 100; pctHealthy++) {
@@ -94,12 +95,12 @@ export const meshEnvoyPriority = defineExperiment({
         ],
         p.overprovisioningFactor,
       );
-      sweep.push([pctHealthy / 100, round4(s[0]!), round4(s[1]!)]);
+      sweep.push([pctHealthy / 100, roundScaled(s[0]!, 4), roundScaled(s[1]!, 4)]);
     }
     const comparisons = DOCUMENTED.map(([healthy, published]) => ({
       metric: `share.p0 at P0 ${Math.round(healthy * 100)}% healthy`,
       published,
-      measured: round4(
+      measured: roundScaled(
         priorityShares(
           [
             { healthy: Math.round(healthy * 100), total: 100 },
@@ -107,6 +108,7 @@ export const meshEnvoyPriority = defineExperiment({
           ],
           p.overprovisioningFactor,
         )[0]!,
+        4,
       ),
       source: ENVOY_DOC,
     }));
@@ -146,7 +148,7 @@ export const meshEnvoyPriority = defineExperiment({
         at0 += res.flows[(w * 2 + 0) * 2 + 0]!;
         all += res.flows[(w * 2 + 0) * 2 + 0]! + res.flows[(w * 2 + 0) * 2 + 1]!;
       }
-      metrics['share.p0.simulated'] = round4(all > 0 ? at0 / all : 0);
+      metrics['share.p0.simulated'] = roundScaled(all > 0 ? at0 / all : 0, 4);
       metrics['requests.simulated'] = all;
     }
     return {

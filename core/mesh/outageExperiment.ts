@@ -10,13 +10,13 @@ import {
   suggestRegions,
   WORLD_PARAM,
   worldAndRegion,
-  round4,
   runWithProgress,
   steady,
   worldTable,
   worldValue,
 } from './scenario';
 import { SERVICE_ROUTER_PAPER } from './spikeExperiment';
+import { roundScaled } from '../kernel/numbers';
 
 const params = {
   policies: { kind: 'enum-list', label: 'Policies', default: POLICIES, options: POLICIES },
@@ -124,20 +124,21 @@ export const meshOutage = defineExperiment({
       sent += errors;
       const dominoes = res.crashed.length;
       metrics[`cascade.regions.${policy}`] = dominoes;
-      metrics[`errors.fraction.${policy}`] = round4(sent > 0 ? errors / sent : 0);
-      metrics[`utilization.max.${policy}`] = round4(st.maxUtil);
-      metrics[`cross-region-fraction.${policy}`] = round4(st.crossFraction);
-      metrics[`latency.p99.${policy}`] = round4(st.p99Ms);
-      share.forEach((s, r) => dest[r]!.push(round4(s)));
+      metrics[`errors.fraction.${policy}`] = roundScaled(sent > 0 ? errors / sent : 0, 4);
+      metrics[`utilization.max.${policy}`] = roundScaled(st.maxUtil, 4);
+      metrics[`cross-region-fraction.${policy}`] = roundScaled(st.crossFraction, 4);
+      metrics[`latency.p99.${policy}`] = roundScaled(st.p99Ms, 4);
+      share.forEach((s, r) => dest[r]!.push(roundScaled(s, 4)));
       summary.push([
         policy,
         dominoes,
-        round4(sent > 0 ? errors / sent : 0),
-        st.maxUtil > 0 ? round4(st.maxUtil) : 0,
-        round4(st.crossFraction),
-        round4(st.p99Ms),
+        roundScaled(sent > 0 ? errors / sent : 0, 4),
+        st.maxUtil > 0 ? roundScaled(st.maxUtil, 4) : 0,
+        roundScaled(st.crossFraction, 4),
+        roundScaled(st.p99Ms, 4),
       ]);
-      for (const c of res.crashed) cascades.push([policy, world.regions[c.region]!.id, round4(c.atS)]);
+      for (const c of res.crashed)
+        cascades.push([policy, world.regions[c.region]!.id, roundScaled(c.atS, 4)]);
       if (dominoes === 0) cascades.push([policy, '(none)', 0]);
       await ctx.progress((k + 1) / policies.length, policy);
     }

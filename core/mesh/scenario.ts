@@ -199,10 +199,3 @@ export function worldValue(result: Result, property: string, fallback: unknown):
   const row = result.tables.world?.rows.find((r) => r[0] === property);
   return String(row ? row[1] : fallback);
 }
-
-/** Round for tables and metrics: 4 significant decimals keep result.json readable and stable. */
-export function round4(x: number): number {
-  return Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : 0;
-}
-
-export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;

@@ -10,8 +10,10 @@ import type { World } from './world';
 
 export const POLICIES = ['servicerouter', 'latency-rings', 'envoy-priority', 'round-robin-global'] as const;
 export type Policy = (typeof POLICIES)[number];
-export type Choice = 'power-of-two' | 'random' | 'round-robin';
-export type Signal = 'piggybacked' | 'polled' | 'none';
+export const CHOICES = ['power-of-two', 'random', 'round-robin'] as const;
+export type Choice = (typeof CHOICES)[number];
+export const SIGNALS = ['piggybacked', 'polled', 'none'] as const;
+export type Signal = (typeof SIGNALS)[number];
 export type Deployment = 'library' | 'proxy';
 
 export const RINGS = 4;
@@ -232,14 +234,29 @@ export function computeRings(world: World, boundsMs: readonly number[] = DEFAULT
   return ringOf;
 }
 
-const P_SR = 0;
-const P_ENVOY = 2;
-const P_RR_GLOBAL = 3;
-const C_P2C = 0;
-const C_RR = 2;
-const S_PIGGY = 0;
+// Small-integer codes of the configuration for the hot path: one table each, keyed by the names above
+// (`satisfies` makes a name added to POLICIES, CHOICES or SIGNALS a type error until it has a code).
+const POLICY_CODE = {
+  servicerouter: 0,
+  'latency-rings': 1,
+  'envoy-priority': 2,
+  'round-robin-global': 3,
+} as const satisfies Record<Policy, number>;
+const CHOICE_CODE = { 'power-of-two': 0, random: 1, 'round-robin': 2 } as const satisfies Record<
+  Choice,
+  number
+>;
+const SIGNAL_CODE = { piggybacked: 0, polled: 1, none: 2 } as const satisfies Record<Signal, number>;
+const P_SR = POLICY_CODE.servicerouter;
+const P_ENVOY = POLICY_CODE['envoy-priority'];
+const P_RR_GLOBAL = POLICY_CODE['round-robin-global'];
+const C_P2C = CHOICE_CODE['power-of-two'];
+const C_RR = CHOICE_CODE['round-robin'];
+const S_PIGGY = SIGNAL_CODE.piggybacked;
+const S_POLLED = SIGNAL_CODE.polled;
 const RAND_BATCH = 4096;
-const S_POLLED = 1;
+/** Draws one request takes at most: client, shard, then the Envoy level or one spill draw per ring, server. */
+const MAX_DRAWS_PER_REQUEST = 3 + RINGS;
 // Layout of the piggybacked views (MeshSim.pv).
 const PV = 5;
 const PV_VAL = 0;
@@ -247,6 +264,29 @@ const PV_TIME = 1;
 const PV_PEND_VAL = 2;
 const PV_PEND_AT = 3;
 const PV_PEND_TIME = 4;
+
+/**
+ * Order of control events at the same time (EventQueue: the lower number goes first). Scenario events
+ * (demand changes, failures) first, so everything else at t sees them; then polls and RIB publishes, so a
+ * measurement at t already counts what was published at t; then the RIB's measurement, which starts the
+ * next interval; the window closes last, after every event of its last instant.
+ */
+const PRIORITY = {
+  scenario: 0,
+  poll: 1,
+  'rib-apply': 1,
+  'rib-measure': 2,
+  window: 3,
+} as const satisfies Record<Control['kind'], number>;
+
+/** Piggybacked view at `k`: the pending value becomes the one in use once its response has arrived (by t). */
+function promote(pv: Float64Array, k: number, t: number): void {
+  if (pv[k + PV_PEND_AT]! <= t) {
+    pv[k + PV_VAL] = pv[k + PV_PEND_VAL]!;
+    pv[k + PV_TIME] = pv[k + PV_PEND_TIME]!;
+    pv[k + PV_PEND_AT] = Infinity;
+  }
+}
 
 type Control =
   | { kind: 'scenario'; ev: ScenarioEvent }
@@ -279,8 +319,8 @@ export class MeshSim {
   private readonly S: number;
   private readonly G: number;
   private readonly rnd: FastRng;
-  /** Uniform draws made in batches by `rnd` (same sequence as drawing one at a time). */
-  private readonly rbuf = new Float64Array(RAND_BATCH);
+  /** Uniform draws made ahead by `rnd` (the same sequence as drawing one at a time); see ensureDraws. */
+  private rbuf = new Float64Array(RAND_BATCH);
   private rpos = RAND_BATCH;
   readonly ringOf: Int32Array;
   // servers
@@ -340,6 +380,9 @@ export class MeshSim {
   // hot-path copies of the configuration (small integers and typed arrays)
   private readonly measureFromMs: number;
   private readonly weight: number;
+  /** (weight + 1) / 2 and 1 / muPerMs: the mean wait of a group in the fluid FIFO is (o + halfGroup) * invMu. */
+  private readonly halfGroup: number;
+  private readonly invMu: number;
   private readonly pollMs: number;
   private readonly policyCode: number;
   private readonly choiceCode: number;
@@ -477,9 +520,9 @@ export class MeshSim {
       traces: [],
       crashed: [],
     };
-    this.policyCode = POLICIES.indexOf(this.cfg.policy);
-    this.choiceCode = ['power-of-two', 'random', 'round-robin'].indexOf(this.cfg.choice);
-    this.signalCode = ['piggybacked', 'polled', 'none'].indexOf(this.cfg.signal);
+    this.policyCode = POLICY_CODE[this.cfg.policy];
+    this.choiceCode = CHOICE_CODE[this.cfg.choice];
+    this.signalCode = SIGNAL_CODE[this.cfg.signal];
     const proxy = this.cfg.deployment === 'proxy';
     this.cpuPerRequest = proxy ? PROXY_CPU_PER_REQUEST : 1;
     this.hopMs = proxy ? 2 * this.cfg.proxyHopMs : 0;
@@ -488,16 +531,18 @@ export class MeshSim {
     if (!(Number.isInteger(this.cfg.requestWeight) && this.cfg.requestWeight >= 1))
       throw new Error(`requestWeight must be an integer >= 1 (got ${this.cfg.requestWeight})`);
     this.weight = this.cfg.requestWeight;
+    this.halfGroup = (this.weight + 1) / 2;
+    this.invMu = 1 / this.muPerMs;
     this.pollMs = this.cfg.signal === 'polled' ? this.cfg.stalenessMs : 0;
     this.traceLimit = this.cfg.traceLimit;
     this.rttMs = world.rttMs;
     this.flows = this.res.flows;
     this.deadFlows = new Float64Array(W * R);
-    for (const ev of this.cfg.events ?? []) this.q.schedule(ev.atS * 1000, { kind: 'scenario', ev }, 0);
+    for (const ev of this.cfg.events ?? []) this.at(ev.atS * 1000, { kind: 'scenario', ev });
     this.cvNext = this.cfg.cvSampleMs > 0 ? this.cfg.cvSampleMs : Infinity;
-    this.q.schedule(windowMs, { kind: 'rib-measure' }, 2);
-    this.q.schedule(windowMs, { kind: 'window' }, 3);
-    if (this.cfg.signal === 'polled' && this.cfg.stalenessMs > 0) this.q.schedule(0, { kind: 'poll' }, 1);
+    this.at(windowMs, { kind: 'rib-measure' });
+    this.at(windowMs, { kind: 'window' });
+    if (this.cfg.signal === 'polled' && this.cfg.stalenessMs > 0) this.at(0, { kind: 'poll' });
   }
 
   /** Candidate servers per (group, client, ring) from the RIB's health view; Envoy's priority loads. */
@@ -561,17 +606,8 @@ export class MeshSim {
   /** The load value client c sees for server s at time t, and its age; NaN when there is no signal. */
   private seenLoad(c: number, s: number, t: number): number {
     const sig = this.signalCode;
-    if (sig === S_PIGGY) {
-      const k = (c * this.S + s) * PV;
-      const pv = this.pv;
-      if (pv[k + PV_PEND_AT]! <= t) {
-        pv[k + PV_VAL] = pv[k + PV_PEND_VAL]!;
-        pv[k + PV_TIME] = pv[k + PV_PEND_TIME]!;
-        pv[k + PV_PEND_AT] = Infinity;
-      }
-      return pv[k + PV_VAL]!;
-    }
-    if (sig === S_POLLED) return this.pollMs > 0 ? this.snap[s]! : this.liveOut(s, t);
+    if (sig === S_PIGGY) return this.piggyLoad(c, s, t);
+    if (sig === S_POLLED) return this.polledLoad(s, t);
     return NaN;
   }
 
@@ -580,6 +616,11 @@ export class MeshSim {
     if (sig === 'none') return NaN;
     if (sig === 'polled') return this.cfg.stalenessMs > 0 ? t - this.snapTime : 0;
     return t - this.pv[(c * this.S + s) * PV + PV_TIME]!;
+  }
+
+  /** Queue a control event at time t with its kind's priority (PRIORITY). */
+  private at(t: number, ev: Control): void {
+    this.q.schedule(t, ev, PRIORITY[ev.kind]);
   }
 
   private handle(ev: Control, t: number): void {
@@ -597,7 +638,7 @@ export class MeshSim {
       case 'poll':
         for (let s = 0; s < this.S; s++) this.snap[s] = this.liveOut(s, t);
         this.snapTime = t;
-        this.q.schedule(t + this.cfg.stalenessMs, { kind: 'poll' }, 1);
+        this.at(t + this.cfg.stalenessMs, { kind: 'poll' });
         break;
       case 'rib-measure': {
         // The RIB aggregates what each ring was offered over the last interval (§3, load-aware rings)
@@ -633,12 +674,8 @@ export class MeshSim {
           }
         }
         this.offered.fill(0);
-        this.q.schedule(
-          t + this.cfg.ribDelayMs,
-          { kind: 'rib-apply', keep, seen, alive: this.alive.slice() },
-          1,
-        );
-        this.q.schedule(t + interval, { kind: 'rib-measure' }, 2);
+        this.at(t + this.cfg.ribDelayMs, { kind: 'rib-apply', keep, seen, alive: this.alive.slice() });
+        this.at(t + interval, { kind: 'rib-measure' });
         break;
       }
       case 'rib-apply': {
@@ -655,7 +692,7 @@ export class MeshSim {
       }
       case 'window':
         this.closeWindow(t);
-        this.q.schedule(t + this.res.windowMs, { kind: 'window' }, 3);
+        this.at(t + this.res.windowMs, { kind: 'window' });
         break;
     }
   }
@@ -814,254 +851,281 @@ export class MeshSim {
 
   /**
    * The n requests of one step, evenly spaced from t0 by dt: per request client, shard, ring, server; then
-   * the server's fluid queue. One loop with every table hoisted into locals (the hot path: no allocation,
-   * no closure and no property lookups per request unless the request is traced).
+   * the server's fluid queue. The hot path: small helpers (inlined by the JIT), no allocation and no closure
+   * per request unless the request is traced.
    */
   private routeStep(n: number, t0: number, dt: number): void {
-    const R = this.R;
-    const S = this.S;
-    const G = this.G;
     const pc = this.policyCode;
-    const choice = this.choiceCode;
-    const sig = this.signalCode;
-    const wgt = this.weight;
-    const halfGroup = (wgt + 1) / 2;
-    const mu = this.muPerMs;
-    const invMu = 1 / mu;
-    const hopMs = this.hopMs;
-    const measureFromMs = this.measureFromMs;
-    const pollLive = sig === S_POLLED && this.pollMs === 0;
+    const R = this.R;
     const traceEvery = this.traceEvery;
-    const traceNext = this.traceNext;
-    const rnd = this.rnd;
-    const rbuf = this.rbuf;
-    let rpos = this.rpos;
-    const aliasProb = this.aliasProb;
-    const aliasOf = this.aliasOf;
-    const shardCum = this.shardCum;
-    const candLen = this.candLen;
-    const candStart = this.candStart;
-    const cand = this.cand;
-    const rrPtr = this.rrPtr;
-    const envCum = this.envCum;
-    const keep = this.keep;
-    const offered = this.offered;
-    const pv = this.pv;
-    const snap = this.snap;
-    const out = this.out;
-    const last = this.last;
-    const alive = this.alive;
-    const serverRegion = this.serverRegion;
-    const ringOf = this.ringOf;
-    const rttMs = this.rttMs;
-    const winHist = this.winHist;
-    const flows = this.flows;
-    const w = this.curW;
-    const wr = w * R;
-    let completed = this.completed;
+    this.ensureDraws(n * MAX_DRAWS_PER_REQUEST);
     for (let i = 0; i < n; i++) {
       const t = t0 + (i + 0.5) * dt;
-      // Client region by demand share: Walker's alias table, one draw.
-      if (rpos === RAND_BATCH) {
-        rnd.fill(rbuf);
-        rpos = 0;
-      }
-      let u = rbuf[rpos++]! * R;
-      let c = u | 0;
-      if (u - c >= aliasProb[c]!) c = aliasOf[c]!;
-      let g = 0;
-      if (G > 1) {
-        if (rpos === RAND_BATCH) {
-          rnd.fill(rbuf);
-          rpos = 0;
-        }
-        u = rbuf[rpos++]!;
-        while (g < G - 1 && shardCum[g]! <= u) g++;
-      }
-      const tracing = traceEvery > 0 && t >= traceNext[c]! && this.res.traces.length < this.traceLimit;
+      const c = this.drawClient();
+      const g = this.G > 1 ? this.drawShard() : 0;
+      const tracing = traceEvery > 0 && t >= this.traceNext[c]! && this.res.traces.length < this.traceLimit;
       const steps: RingStep[] | null = tracing ? [] : null;
       const base = (g * R + c) * RINGS;
-      let ring = -1;
-      let server = -1;
+      let ring: number;
+      let server: number;
       if (pc === P_RR_GLOBAL) {
-        const m = this.globalLen[g]!;
-        if (m > 0) {
-          const p = this.globalPtr[g * R + c]! % m;
-          this.globalPtr[g * R + c] = p + 1;
-          server = this.globalCand[g]![p]!;
-          ring = ringOf[c * R + serverRegion[server]!]!;
-        }
+        server = this.pickGlobal(g, c);
+        ring = server < 0 ? -1 : this.ringOf[c * R + this.serverRegion[server]!]!;
       } else {
-        if (pc === P_ENVOY) {
-          if (rpos === RAND_BATCH) {
-            rnd.fill(rbuf);
-            rpos = 0;
-          }
-          u = rbuf[rpos++]!;
-          for (let j = 0; j < RINGS; j++) {
-            if (candLen[base + j]! > 0 && u < envCum[base + j]!) {
-              ring = j;
-              break;
-            }
-          }
-          if (ring < 0) for (let j = 0; j < RINGS && ring < 0; j++) if (candLen[base + j]! > 0) ring = j;
-          if (steps) this.envoySteps(steps, base, ring);
-        } else {
-          // §3: start from ring1; keep the first ring with a server in bound (latency-rings), or, with
-          // load-aware rings, keep it unless its published load is over the threshold, in which case the
-          // share above the threshold spills to the next ring.
-          let lastInBound = -1;
-          const cr = c * RINGS;
-          for (let j = 0; j < RINGS; j++) {
-            const len = candLen[base + j]!;
-            if (len === 0) continue;
-            lastInBound = j;
-            if (pc === P_SR) {
-              offered[cr + j]! += wgt;
-              const k = keep[cr + j]!;
-              let spill = false;
-              if (k < 1) {
-                if (rpos === RAND_BATCH) {
-                  rnd.fill(rbuf);
-                  rpos = 0;
-                }
-                spill = rbuf[rpos++]! >= k;
-              }
-              if (steps)
-                steps.push({ ring: j, servers: len, seen: this.seen[cr + j]!, keep: k, spilled: spill });
-              if (spill) continue;
-            } else if (steps) steps.push({ ring: j, servers: len, seen: 0, keep: 1, spilled: false });
-            ring = j;
-            break;
-          }
-          // Every ring over threshold: the outermost ring with servers takes the rest.
-          if (ring < 0) ring = lastInBound;
-        }
-        if (ring >= 0) {
-          const slot = base + ring;
-          const start = candStart[slot]!;
-          const len = candLen[slot]!;
-          if (choice === C_RR) {
-            const p = rrPtr[slot]! % len;
-            rrPtr[slot] = p + 1;
-            server = cand[start + p]!;
-          } else {
-            if (rpos === RAND_BATCH) {
-              rnd.fill(rbuf);
-              rpos = 0;
-            }
-            const x = rbuf[rpos++]! * len;
-            const ia = x | 0;
-            const a = cand[start + ia]!;
-            server = a;
-            if (choice === C_P2C && len > 1) {
-              // The second candidate, another of the ring's servers, from the same 32-bit draw: given
-              // ia, the fraction x - ia is uniform on a grid of len / 2^32 (ample for rings of up to
-              // ~10^5 servers), so one draw gives both indices.
-              let ib = ia + 1 + (((x - ia) * (len - 1)) | 0);
-              if (ib >= len) ib -= len;
-              const b = cand[start + ib]!;
-              // The loads as this client sees them.
-              let la = 0;
-              let lb = 0;
-              if (sig === S_PIGGY) {
-                const ka = (c * S + a) * PV;
-                const kb = (c * S + b) * PV;
-                if (pv[ka + PV_PEND_AT]! <= t) {
-                  pv[ka + PV_VAL] = pv[ka + PV_PEND_VAL]!;
-                  pv[ka + PV_TIME] = pv[ka + PV_PEND_TIME]!;
-                  pv[ka + PV_PEND_AT] = Infinity;
-                }
-                if (pv[kb + PV_PEND_AT]! <= t) {
-                  pv[kb + PV_VAL] = pv[kb + PV_PEND_VAL]!;
-                  pv[kb + PV_TIME] = pv[kb + PV_PEND_TIME]!;
-                  pv[kb + PV_PEND_AT] = Infinity;
-                }
-                la = pv[ka + PV_VAL]!;
-                lb = pv[kb + PV_VAL]!;
-              } else if (sig === S_POLLED) {
-                if (pollLive) {
-                  la = out[a]! - mu * (t - last[a]!);
-                  lb = out[b]! - mu * (t - last[b]!);
-                  if (la < 0) la = 0;
-                  if (lb < 0) lb = 0;
-                } else {
-                  la = snap[a]!;
-                  lb = snap[b]!;
-                }
-              }
-              // With no load signal (la = lb = 0) there is nothing to compare: the first random pick stands.
-              if (lb < la) server = b;
-              if (tracing) {
-                const none = sig !== S_PIGGY && sig !== S_POLLED;
-                this.traceCandidates = [
-                  this.candidate(c, a, none ? NaN : la, t),
-                  this.candidate(c, b, none ? NaN : lb, t),
-                ];
-              }
-            } else if (tracing) this.traceCandidates = [this.candidate(c, a, this.seenLoad(c, a, t), t)];
-          }
-        }
+        ring = pc === P_ENVOY ? this.pickEnvoyRing(base, steps) : this.pickRing(c, base, steps);
+        server = ring < 0 ? -1 : this.pickServer(base + ring, c, t, tracing);
       }
       if (server < 0) {
-        this.failedN += wgt;
-        this.res.errors[w]! += wgt;
+        this.countFailed(this.weight);
         if (tracing) this.pushTrace(t, c, g, steps, ring, -1, -1, 0, true);
         continue;
       }
-      const region = serverRegion[server]!;
-      // Ring use and landed counts are derived from the flows when the window closes.
-      flows[(wr + c) * R + region]! += wgt;
-      // SRLib vs SRProxy: a proxy adds a hop each way (§6); its CPU is accounted in finish().
-      let latency = rttMs[c * R + region]! + hopMs;
-      let failed = false;
-      if (alive[server] === 0) {
-        failed = true;
-        this.failedN += wgt;
-        this.res.errors[w]! += wgt;
-        this.deadFlows[wr + region]! += wgt;
-      } else {
-        const prev = out[server]!;
-        let o = prev - mu * (t - last[server]!);
-        if (o < 0) o = 0;
-        completed += prev - o;
-        const now = o + wgt;
-        out[server] = now;
-        last[server] = t;
-        // Mean wait of the group's requests in the fluid FIFO: (o + (w + 1) / 2) / mu; (o + 1) / mu for w = 1.
-        latency += (o + halfGroup) * invMu;
-        const b = latency < 1000 ? (latency * 10) | 0 : histBucket(latency);
-        winHist[b]! += wgt;
-        if (t < measureFromMs) {
-          this.preHist[b]! += wgt;
-          this.preCount++;
-        }
-        if (sig === S_PIGGY) {
-          // The server's outstanding count rides back on the response: the client can use it once the
-          // response has arrived, i.e. after this request's latency.
-          const k = (c * S + server) * PV;
-          const pendAt = pv[k + PV_PEND_AT]!;
-          if (pendAt <= t) {
-            pv[k + PV_VAL] = pv[k + PV_PEND_VAL]!;
-            pv[k + PV_TIME] = pv[k + PV_PEND_TIME]!;
-          }
-          if (pendAt <= t || pendAt === Infinity) {
-            pv[k + PV_PEND_VAL] = now;
-            pv[k + PV_PEND_TIME] = t;
-            pv[k + PV_PEND_AT] = t + latency;
-          }
-        }
-      }
+      const latency = this.alive[server] === 0 ? this.landOnDown(c, server) : this.land(c, server, t);
       if (tracing) {
-        this.rpos = rpos;
-        this.completed = completed;
-        this.pushTrace(t, c, g, steps, ring, server, region, latency, failed);
+        const region = this.serverRegion[server]!;
+        this.pushTrace(t, c, g, steps, ring, server, region, latency, this.alive[server] === 0);
       }
     }
-    this.rpos = rpos;
-    this.completed = completed;
-    this.sent += n * wgt;
+    this.sent += n * this.weight;
     this.decisions += n;
+  }
+
+  /**
+   * The one refill of the draw buffer: make sure `need` draws are buffered ahead (the draws not taken yet
+   * move to the front and `rnd` fills the rest in order, so the sequence is the same as drawing one at a
+   * time). Once per step, so a draw in the request loop is one read.
+   */
+  private ensureDraws(need: number): void {
+    const left = this.rbuf.length - this.rpos;
+    if (left >= need) return;
+    const buf = need > this.rbuf.length ? new Float64Array(Math.max(need, 2 * this.rbuf.length)) : this.rbuf;
+    buf.set(this.rbuf.subarray(this.rpos));
+    this.rnd.fill(buf.subarray(left));
+    this.rbuf = buf;
+    this.rpos = 0;
+  }
+
+  /** The next uniform draw in [0, 1) (ensureDraws has buffered enough for the step). */
+  private draw(): number {
+    return this.rbuf[this.rpos++]!;
+  }
+
+  /** Client region by demand share: Walker's alias table, one draw. */
+  private drawClient(): number {
+    const u = this.draw() * this.R;
+    const c = u | 0;
+    return u - c >= this.aliasProb[c]! ? this.aliasOf[c]! : c;
+  }
+
+  /** Shard by popularity, one draw (a sharded service: G > 1). */
+  private drawShard(): number {
+    const G = this.G;
+    const u = this.draw();
+    let g = 0;
+    while (g < G - 1 && this.shardCum[g]! <= u) g++;
+    return g;
+  }
+
+  /** round-robin-global: the next server of the group the RIB holds healthy, in the client's rotation; -1: none. */
+  private pickGlobal(g: number, c: number): number {
+    const m = this.globalLen[g]!;
+    if (m === 0) return -1;
+    const k = g * this.R + c;
+    const p = this.globalPtr[k]! % m;
+    this.globalPtr[k] = p + 1;
+    return this.globalCand[g]![p]!;
+  }
+
+  /** envoy-priority: each ring is a priority level, picked by its health-based share (one draw); -1: none. */
+  private pickEnvoyRing(base: number, steps: RingStep[] | null): number {
+    const candLen = this.candLen;
+    const envCum = this.envCum;
+    const u = this.draw();
+    let ring = -1;
+    for (let j = 0; j < RINGS; j++) {
+      if (candLen[base + j]! > 0 && u < envCum[base + j]!) {
+        ring = j;
+        break;
+      }
+    }
+    if (ring < 0) for (let j = 0; j < RINGS && ring < 0; j++) if (candLen[base + j]! > 0) ring = j;
+    if (steps) this.envoySteps(steps, base, ring);
+    return ring;
+  }
+
+  /**
+   * servicerouter and latency-rings. §3: start from ring1; keep the first ring with a server in bound
+   * (latency-rings), or, with load-aware rings, keep it unless its published load is over the threshold, in
+   * which case the share above the threshold spills to the next ring. -1: no ring has a server.
+   */
+  private pickRing(c: number, base: number, steps: RingStep[] | null): number {
+    const loadAware = this.policyCode === P_SR;
+    const cr = c * RINGS;
+    let lastInBound = -1;
+    for (let j = 0; j < RINGS; j++) {
+      if (this.candLen[base + j] === 0) continue;
+      lastInBound = j;
+      const k = loadAware ? this.offer(cr + j) : 1;
+      const spill = k < 1 && this.draw() >= k;
+      if (steps) this.ringStep(steps, base, cr, j, loadAware, spill);
+      if (!spill) return j;
+    }
+    // Every ring over threshold: the outermost ring with servers takes the rest.
+    return lastInBound;
+  }
+
+  /** Load-aware rings: count the request as offered to (client, ring) `cr`; returns the ring's keep share. */
+  private offer(cr: number): number {
+    this.offered[cr]! += this.weight;
+    return this.keep[cr]!;
+  }
+
+  /** A why-trace's step for ring j (servicerouter: the published load and keep share; else in bound). */
+  private ringStep(
+    steps: RingStep[],
+    base: number,
+    cr: number,
+    j: number,
+    loadAware: boolean,
+    spill: boolean,
+  ) {
+    const servers = this.candLen[base + j]!;
+    if (loadAware)
+      steps.push({ ring: j, servers, seen: this.seen[cr + j]!, keep: this.keep[cr + j]!, spilled: spill });
+    else steps.push({ ring: j, servers, seen: 0, keep: 1, spilled: false });
+  }
+
+  /** A server of ring `slot` (which has one) by the configured choice; when tracing, the candidates compared. */
+  private pickServer(slot: number, c: number, t: number, tracing: boolean): number {
+    const start = this.candStart[slot]!;
+    const len = this.candLen[slot]!;
+    if (this.choiceCode === C_RR) {
+      const p = this.rrPtr[slot]! % len;
+      this.rrPtr[slot] = p + 1;
+      return this.cand[start + p]!;
+    }
+    const x = this.draw() * len;
+    if (this.choiceCode === C_P2C && len > 1) return this.twoChoices(start, len, x, c, t, tracing);
+    const a = this.cand[start + (x | 0)]!;
+    if (tracing) this.traceChoice(c, t, a, this.seenLoad(c, a, t));
+    return a;
+  }
+
+  /**
+   * Power of two choices from the draw x (uniform on [0, len)): the first candidate is cand[x | 0]; the
+   * second, another of the ring's servers, comes from the same 32-bit draw: given the first, the fraction
+   * x - (x | 0) is uniform on a grid of len / 2^32 (ample for rings of up to ~10^5 servers). The less loaded
+   * as this client sees them wins; with no load signal (NaN) the first random pick stands.
+   */
+  private twoChoices(start: number, len: number, x: number, c: number, t: number, tracing: boolean): number {
+    const ia = x | 0;
+    let ib = ia + 1 + (((x - ia) * (len - 1)) | 0);
+    if (ib >= len) ib -= len;
+    const a = this.cand[start + ia]!;
+    const b = this.cand[start + ib]!;
+    const sig = this.signalCode;
+    if (sig === S_PIGGY) {
+      const la = this.piggyLoad(c, a, t);
+      const lb = this.piggyLoad(c, b, t);
+      if (tracing) this.traceChoice(c, t, a, la, b, lb);
+      return lb < la ? b : a;
+    }
+    if (sig === S_POLLED) {
+      const la = this.polledLoad(a, t);
+      const lb = this.polledLoad(b, t);
+      if (tracing) this.traceChoice(c, t, a, la, b, lb);
+      return lb < la ? b : a;
+    }
+    if (tracing) this.traceChoice(c, t, a, NaN, b, NaN);
+    return a;
+  }
+
+  /** The candidates of a traced request, with the loads the client saw (b = -1: a single random pick). */
+  private traceChoice(c: number, t: number, a: number, la: number, b = -1, lb = NaN): void {
+    this.traceCandidates = [this.candidate(c, a, la, t)];
+    if (b >= 0) this.traceCandidates.push(this.candidate(c, b, lb, t));
+  }
+
+  /** Requests that failed (no server, or a server that was down), in the run and the current window. */
+  private countFailed(n: number): void {
+    this.failedN += n;
+    this.res.errors[this.curW]! += n;
+  }
+
+  /** Flows of the request (group) from client c to `server` in the current window; returns the RTT + proxy hops. */
+  private sendTo(c: number, server: number): number {
+    const R = this.R;
+    const region = this.serverRegion[server]!;
+    // Ring use and landed counts are derived from the flows when the window closes.
+    this.flows[(this.curW * R + c) * R + region]! += this.weight;
+    // SRLib vs SRProxy: a proxy adds a hop each way (§6); its CPU is accounted in finish().
+    return this.rttMs[c * R + region]! + this.hopMs;
+  }
+
+  /** The request (group) reached a server that is down: it fails. Returns its latency (RTT and hops). */
+  private landOnDown(c: number, server: number): number {
+    const latency = this.sendTo(c, server);
+    this.countFailed(this.weight);
+    this.deadFlows[this.curW * this.R + this.serverRegion[server]!]! += this.weight;
+    return latency;
+  }
+
+  /**
+   * The request (group) joins the server's fluid FIFO queue at t: latency into the window's histogram and
+   * (piggybacked signal) the server's load riding back. Returns the latency in ms.
+   */
+  private land(c: number, server: number, t: number): number {
+    const wgt = this.weight;
+    let latency = this.sendTo(c, server);
+    const prev = this.out[server]!;
+    let o = prev - this.muPerMs * (t - this.last[server]!);
+    if (o < 0) o = 0;
+    this.completed += prev - o;
+    const now = o + wgt;
+    this.out[server] = now;
+    this.last[server] = t;
+    // Mean wait of the group's requests in the fluid FIFO: (o + (w + 1) / 2) / mu; (o + 1) / mu for w = 1.
+    latency += (o + this.halfGroup) * this.invMu;
+    this.record(latency, t);
+    if (this.signalCode === S_PIGGY) this.piggyback(c, server, now, t, latency);
+    return latency;
+  }
+
+  /** A served request's latency into the window's histogram (and the part before `measureFromS`). */
+  private record(latency: number, t: number): void {
+    const b = latency < 1000 ? (latency * 10) | 0 : histBucket(latency);
+    this.winHist[b]! += this.weight;
+    if (t < this.measureFromMs) {
+      this.preHist[b]! += this.weight;
+      this.preCount++;
+    }
+  }
+
+  /**
+   * Piggybacked signal: the server's outstanding count `now` rides back on the response; client c can use
+   * it once the response has arrived, i.e. after this request's latency (one pending value per pair).
+   */
+  private piggyback(c: number, server: number, now: number, t: number, latency: number): void {
+    const k = (c * this.S + server) * PV;
+    const pv = this.pv;
+    promote(pv, k, t);
+    if (pv[k + PV_PEND_AT] === Infinity) {
+      pv[k + PV_PEND_VAL] = now;
+      pv[k + PV_PEND_TIME] = t;
+      pv[k + PV_PEND_AT] = t + latency;
+    }
+  }
+
+  /** Piggybacked signal: the value client c holds for server s at t. */
+  private piggyLoad(c: number, s: number, t: number): number {
+    const k = (c * this.S + s) * PV;
+    promote(this.pv, k, t);
+    return this.pv[k + PV_VAL]!;
+  }
+
+  /** Polled signal: the last snapshot, or the live value when every decision polls (stalenessMs = 0). */
+  private polledLoad(s: number, t: number): number {
+    return this.pollMs > 0 ? this.snap[s]! : this.liveOut(s, t);
   }
 
   /** Envoy's priority loads for a why-trace, up to the chosen level. */

@@ -2,7 +2,7 @@
 // policies side by side (ServiceRouter's load-aware rings, plain latency rings, Envoy priorities, global RR).
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result, Table } from '../experiments/types';
-import { POLICIES } from './sim';
+import { POLICIES, SIGNALS } from './sim';
 import type { Deployment, Policy, Signal } from './sim';
 import {
   REGION_IDS,
@@ -10,12 +10,12 @@ import {
   suggestRegions,
   WORLD_PARAM,
   worldAndRegion,
-  round4,
   runWithProgress,
   steady,
   worldTable,
   worldValue,
 } from './scenario';
+import { roundScaled } from '../kernel/numbers';
 
 export const SERVICE_ROUTER_PAPER =
   'Shi et al., "ServiceRouter: Hyperscale and Minimal Cost Service Mesh at Meta", OSDI 2023';
@@ -68,7 +68,7 @@ const params = {
     label: 'Load signal',
     help: 'How clients learn servers’ outstanding requests for the two-choice pick.',
     default: 'piggybacked',
-    options: ['piggybacked', 'polled', 'none'],
+    options: SIGNALS,
   },
   stalenessMs: {
     kind: 'int',
@@ -158,7 +158,7 @@ export const meshSpike = defineExperiment({
     const policies = p.policies as readonly Policy[];
     const metrics: Record<string, number> = {};
     const summaryRows: (string | number)[][] = [];
-    const utilRows: (string | number)[][] = world.regions.map((r, i) => [r.id, round4(cap[i]!)]);
+    const utilRows: (string | number)[][] = world.regions.map((r, i) => [r.id, roundScaled(cap[i]!, 4)]);
     const ringRows: (string | number)[][] = [];
     const series: Record<string, [number, number][]> = {};
     for (let k = 0; k < policies.length; k++) {
@@ -194,26 +194,26 @@ export const meshSpike = defineExperiment({
         policy,
       );
       const st = steady(res, fromW, res.windows);
-      metrics[`utilization.max.${policy}`] = round4(st.maxUtil);
-      metrics[`utilization.spike-region.${policy}`] = round4(st.util[spikeIdx]!);
-      metrics[`cross-region-fraction.${policy}`] = round4(st.crossFraction);
-      metrics[`latency.p50.${policy}`] = round4(st.p50Ms);
-      metrics[`latency.p99.${policy}`] = round4(st.p99Ms);
+      metrics[`utilization.max.${policy}`] = roundScaled(st.maxUtil, 4);
+      metrics[`utilization.spike-region.${policy}`] = roundScaled(st.util[spikeIdx]!, 4);
+      metrics[`cross-region-fraction.${policy}`] = roundScaled(st.crossFraction, 4);
+      metrics[`latency.p50.${policy}`] = roundScaled(st.p50Ms, 4);
+      metrics[`latency.p99.${policy}`] = roundScaled(st.p99Ms, 4);
       const rings = st.ringShare(spikeIdx);
       summaryRows.push([
         policy,
-        round4(st.maxUtil),
+        roundScaled(st.maxUtil, 4),
         world.regions[st.maxRegion]!.id,
-        round4(st.util[spikeIdx]!),
-        round4(st.crossFraction),
-        round4(st.p50Ms),
-        round4(st.p99Ms),
+        roundScaled(st.util[spikeIdx]!, 4),
+        roundScaled(st.crossFraction, 4),
+        roundScaled(st.p50Ms, 4),
+        roundScaled(st.p99Ms, 4),
       ]);
-      ringRows.push([policy, ...rings.map(round4)]);
-      st.util.forEach((u, r) => utilRows[r]!.push(round4(u)));
+      ringRows.push([policy, ...rings.map((x) => roundScaled(x, 4))]);
+      st.util.forEach((u, r) => utilRows[r]!.push(roundScaled(u, 4)));
       series[policy] = Array.from({ length: res.windows }, (_, w): [number, number] => [
         ((w + 1) * res.windowMs) / 1000,
-        round4(res.landed[w * R + spikeIdx]! / ((cap[spikeIdx]! * res.windowMs) / 1000)),
+        roundScaled(res.landed[w * R + spikeIdx]! / ((cap[spikeIdx]! * res.windowMs) / 1000), 4),
       ]);
     }
     const tables: Record<string, Table> = {

@@ -6,6 +6,7 @@ import type { ParamsOf } from '../experiments/types';
 import { DEFAULT_BOUNDS_MS, POLICIES, RINGS } from './sim';
 import type { Policy, ScenarioEvent, WhyTrace } from './sim';
 import { REGION_IDS, REGION_OPEN, WORLD_PARAM, runWithProgress, worldAndRegion } from './scenario';
+import { pct } from '../kernel/numbers';
 
 const params = {
   scenario: { kind: 'enum', label: 'Incident', default: 'spike', options: ['spike', 'outage'] },
@@ -168,8 +169,6 @@ export const meshView = defineLabView({
   },
 });
 
-const pct = (x: number): string => `${Math.round(x * 100)}%`;
-
 /**
  * Why client region c's requests went where they did in window w: one line per ring, e.g.
  * "ring 1 (same region) above 75% (200% offered) → kept 37%, spilled to ring 2".
@@ -195,23 +194,23 @@ export function explainRouting(m: MeshViewModel, c: number, w: number): string[]
       const keep = m.ringKeep[base + j]!;
       if (keep < 1)
         lines.push(
-          `${name} above ${pct(m.threshold)} (${pct(seen)} offered) → kept ${pct(keep)}, spilled to ${next}; got ${pct(share)} of requests`,
+          `${name} above ${pct(m.threshold, 0)} (${pct(seen, 0)} offered) → kept ${pct(keep, 0)}, spilled to ${next}; got ${pct(share, 0)} of requests`,
         );
       else
         lines.push(
-          `${name} at ${pct(seen)} ≤ ${pct(m.threshold)} → keeps its traffic; got ${pct(share)} of requests`,
+          `${name} at ${pct(seen, 0)} ≤ ${pct(m.threshold, 0)} → keeps its traffic; got ${pct(share, 0)} of requests`,
         );
       if (keep >= 1) break;
     } else if (m.policy === 'envoy-priority') {
-      lines.push(`${name} = priority ${j}: health-based share ${pct(share)} (load is not a signal)`);
+      lines.push(`${name} = priority ${j}: health-based share ${pct(share, 0)} (load is not a signal)`);
       if (share > 0.999) break;
     } else if (m.policy === 'latency-rings') {
-      lines.push(`${name} has servers in bound → takes all traffic (${pct(share)}), whatever its load`);
+      lines.push(`${name} has servers in bound → takes all traffic (${pct(share, 0)}), whatever its load`);
       break;
     } else {
       if (firstUsed < 0) lines.push('round robin over every server in the world, ignoring rings and load');
       firstUsed = j;
-      lines.push(`${name}: ${pct(share)} of requests`);
+      lines.push(`${name}: ${pct(share, 0)} of requests`);
     }
   }
   return lines;

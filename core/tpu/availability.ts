@@ -14,6 +14,7 @@ import {
   POD_DIM,
   cubeIndex,
   cubeOfMachine,
+  CHIPS_PER_CUBE,
 } from './topology';
 import type { Shape } from './slices';
 import { cubeExtent } from './slices';
@@ -172,7 +173,7 @@ export function availabilityProblem(
     cubeOfMachine: cubeOf,
     placements,
     placementStart,
-    cubesNeeded: Uint32Array.from(shapes, (sh) => (sh[0] * sh[1] * sh[2]) / 64),
+    cubesNeeded: Uint32Array.from(shapes, (sh) => (sh[0] * sh[1] * sh[2]) / CHIPS_PER_CUBE),
   };
 }
 

@@ -10,6 +10,8 @@ import {
   staticPlacements,
 } from './availability';
 import { SHAPE_BY_SIZE, SLICE_SIZES, shapeName } from './slices';
+import { CHIPS_PER_CUBE } from './topology';
+import { pct, round } from '../kernel/numbers';
 
 const params = {
   hostAvailability: {
@@ -49,10 +51,6 @@ const params = {
 } as const;
 
 const SHAPES = SLICE_SIZES.map((s) => SHAPE_BY_SIZE[s]!);
-
-function round(x: number, digits = 6): number {
-  return Number(x.toFixed(digits));
-}
 
 export const tpuAvailability = defineExperiment({
   id: 'tpu-availability',
@@ -94,7 +92,7 @@ export const tpuAvailability = defineExperiment({
     const rows: (string | number)[][] = [];
     SHAPES.forEach((shape, i) => {
       const chips = SLICE_SIZES[i]!;
-      const k = chips / 64;
+      const k = chips / CHIPS_PER_CUBE;
       const st = main.staticAvail[i]!;
       const oc = main.ocsAvail[i]!;
       const ocExact = ocsAvailabilityExact(p.hostAvailability, k);
@@ -134,7 +132,7 @@ export const tpuAvailability = defineExperiment({
           SLICE_SIZES[i]!,
           round(e.staticAvail[i]!),
           round(e.ocsAvail[i]!),
-          round(ocsAvailabilityExact(host, SLICE_SIZES[i]! / 64), 9),
+          round(ocsAvailabilityExact(host, SLICE_SIZES[i]! / CHIPS_PER_CUBE), 9),
         ]);
       });
     });
@@ -214,14 +212,14 @@ export const tpuAvailability = defineExperiment({
       const hosts = [...new Set(sw.rows.map((r) => Number(r[0])))];
       const series = hosts.flatMap((h) => {
         const rows = sw.rows.filter((r) => Number(r[0]) === h);
-        const pct = `${(h * 100).toFixed(2)}%`;
+        const host = pct(h, 2);
         return [
           {
-            name: `static, host ${pct}`,
+            name: `static, host ${host}`,
             points: rows.map((r) => [Number(r[1]), Number(r[2])] as [number, number]),
           },
           {
-            name: `OCS, host ${pct}`,
+            name: `OCS, host ${host}`,
             points: rows.map((r) => [Number(r[1]), Number(r[3])] as [number, number]),
           },
         ];

@@ -4,7 +4,7 @@
 import { EmpiricalDiscrete, exponential, lognormalFromMean, poissonArrivals } from '../kernel/distributions';
 import type { Rng } from '../kernel/rng';
 import { ParamError } from '../experiments/errors';
-import { MACHINES, OCS_COUNT, iciCables } from './topology';
+import { MACHINES, OCS_COUNT, iciCables, CHIPS, CHIPS_PER_CUBE } from './topology';
 import { SHAPE_BY_SIZE } from './slices';
 import type { Shape } from './slices';
 import { SUB_CUBE_SHAPES, sliceExposure } from './subcube';
@@ -74,7 +74,7 @@ export function checkJobMix(mix: JobMix): void {
   }
   for (const s of mix.sizes) {
     if (shapeForChips(s)) continue;
-    if (s < 64) {
+    if (s < CHIPS_PER_CUBE) {
       throw new ParamError(
         'subCubeChips',
         `${s} is not a sub-cube slice size (one of ${Object.keys(SUB_CUBE_SHAPES).join(', ')})`,
@@ -94,7 +94,7 @@ export function sampleJobs(rng: Rng, mix: JobMix, horizonH: number): SimJob[] {
   checkJobMix(mix);
   const size = new EmpiricalDiscrete(mix.sizes, mix.weights);
   const meanChipHours = size.mean * mix.meanHours;
-  const ratePerH = (mix.load * 4096) / meanChipHours;
+  const ratePerH = (mix.load * CHIPS) / meanChipHours;
   const times = poissonArrivals(rng.fork('arrivals'), ratePerH, horizonH);
   const pick = rng.fork('sizes');
   const dur = rng.fork('durations');

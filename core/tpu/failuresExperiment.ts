@@ -2,9 +2,10 @@
 // static pod and once as a reconfigurable (OCS) pod on the same arrivals and failures; goodput, interrupted
 // jobs (measured and worked out from the mix), system availability, xconnects per job and time to recover.
 import { defineExperiment } from '../experiments/types';
-import type { ChartSpec, Result, RunContext } from '../experiments/types';
+import type { ChartSpec, ParamsOf, Result, RunContext } from '../experiments/types';
 import { PodSim, interruptedAmong } from './pod';
 import type { Design, PodStats } from './pod';
+import type { FailureEvent } from './failures';
 import {
   expectedInterruptedFraction,
   interruptRatePerHour,
@@ -15,6 +16,8 @@ import {
 import { failureParams, jobMixParams, mixOf, ratesOf, subCubeParams } from './simParams';
 import { shapeName } from './slices';
 import { systemAvailability } from './systemAvailability';
+import { CHIPS_PER_CUBE } from './topology';
+import { round } from '../kernel/numbers';
 
 const params = {
   days: { kind: 'number', label: 'Simulated time', default: 30, min: 0.1, max: 3650, unit: 'days' },
@@ -38,10 +41,6 @@ const params = {
   ...subCubeParams,
 } as const;
 
-function round(x: number, digits = 6): number {
-  return Number(x.toFixed(digits));
-}
-
 function summary(s: PodStats) {
   return {
     goodput: s.usefulChipHours / s.capacityChipHours,
@@ -59,6 +58,182 @@ function summary(s: PodStats) {
 function fractionOf(s: PodStats, keep: (chips: number) => boolean): number {
   const n = interruptedAmong(s, keep);
   return n.started === 0 ? 0 : n.interrupted / n.started;
+}
+
+type Params = ParamsOf<typeof params>;
+
+/** One run's inputs and outcomes: both pods on the same jobs and failures, and what the mix predicts. */
+interface PodRuns {
+  mix: ReturnType<typeof mixOf>;
+  rates: ReturnType<typeof ratesOf>;
+  failures: FailureEvent[];
+  stats: Record<Design, PodStats>;
+  expected: ReturnType<typeof expectedInterruptedFraction>;
+  expectedCubeOnly: ReturnType<typeof expectedInterruptedFraction>;
+  avail: Record<Design, ReturnType<typeof systemAvailability>>;
+}
+
+/** The static and the OCS pod on one job mix and one failure trace, and the figures worked out from the mix. */
+async function simulatePods(p: Params, ctx: RunContext): Promise<PodRuns> {
+  const horizonH = p.days * 24;
+  const mix = mixOf(p);
+  const rates = ratesOf(p);
+  const detectH = p.detectMinutes / 60;
+  const jobs = sampleJobs(ctx.rng.fork('jobs'), mix, horizonH);
+  const failures = sampleFailures(ctx.rng.fork('failures'), rates, horizonH);
+  const designs: Design[] = ['static', 'ocs'];
+  const stats: Record<Design, PodStats> = {} as Record<Design, PodStats>;
+  for (let i = 0; i < designs.length; i++) {
+    const design = designs[i]!;
+    const sim = new PodSim(
+      {
+        design,
+        horizonH,
+        detectH,
+        restartH: p.restartMinutes / 60,
+        checkpointH: p.checkpointHours,
+        ocsHandling: 'ft-routing',
+        ftSlowdown: p.ftSlowdownPct / 100,
+        defrag: p.defrag,
+        drainAfterH: p.drainAfterHours,
+      },
+      jobs,
+      failures,
+    );
+    stats[design] = await sim.run((f) => ctx.progress((i + f) / designs.length, `${design} pod`));
+    await ctx.progress((i + 1) / designs.length);
+  }
+  return {
+    mix,
+    rates,
+    failures,
+    stats,
+    expected: expectedInterruptedFraction(mix, rates, detectH),
+    // The same with no sub-cube jobs: how much of the comparison rests on the assumed sub-cube share.
+    expectedCubeOnly: expectedInterruptedFraction(mixOf({ ...p, subCubePct: 0 }), rates, detectH),
+    avail: {
+      static: systemAvailability(failures, { design: 'static', horizonH, detectH, ...mix }),
+      ocs: systemAvailability(failures, { design: 'ocs', horizonH, detectH, ...mix }),
+    },
+  };
+}
+
+function failureMetrics({ stats, expected, avail, failures }: PodRuns): Record<string, number> {
+  const st = summary(stats.static);
+  const oc = summary(stats.ocs);
+  return {
+    'jobs-interrupted-fraction': round(oc.interruptedFraction),
+    'jobs-interrupted-fraction.expected': round(expected.overall),
+    'jobs-interrupted-fraction.static': round(st.interruptedFraction),
+    'jobs-interrupted-fraction.cube-slices': round(fractionOf(stats.ocs, (c) => c >= CHIPS_PER_CUBE)),
+    'jobs-interrupted-fraction.sub-cube-slices': round(fractionOf(stats.ocs, (c) => c < CHIPS_PER_CUBE)),
+    'jobs-slowed-fraction': round(oc.slowedFraction),
+    'system-availability.ocs': round(avail.ocs.system, 8),
+    'system-availability.static': round(avail.static.system, 8),
+    'cube-availability': round(avail.ocs.cube, 8),
+    'host-availability': round(avail.ocs.host, 8),
+    'goodput.static': round(st.goodput),
+    'goodput.ocs': round(oc.goodput),
+    'allocated-goodput.ocs': round(oc.allocatedGoodput, 8),
+    'allocated-goodput.static': round(st.allocatedGoodput, 8),
+    'xconnects-per-job': round(oc.xconnectsPerJob),
+    'mean-time-to-recover-hours': round(oc.mttrH),
+    'mean-time-to-recover-hours.static': round(st.mttrH),
+    'utilization.static': round(st.utilization),
+    'utilization.ocs': round(oc.utilization),
+    'jobs.arrived': stats.ocs.jobsArrived,
+    'failures.machine': failures.filter((f) => f.kind === 'machine').length,
+    'failures.cable': failures.filter((f) => f.kind === 'cable').length,
+    'failures.ocs': failures.filter((f) => f.kind === 'ocs').length,
+    'migrations.static': stats.static.migrations,
+  };
+}
+
+const DESIGN_COLUMNS = [
+  'design',
+  'jobsArrived',
+  'jobsStarted',
+  'jobsFinished',
+  'jobsInterrupted',
+  'interruptions',
+  'interruptedFraction',
+  'jobsSlowed',
+  'usefulChipHours',
+  'allocatedChipHours',
+  'hardwareLostChipHours',
+  'goodput',
+  'allocatedGoodput',
+  'systemAvailability',
+  'recoveries',
+  'unrecovered',
+  'meanTimeToRecoverH',
+  'xconnects',
+  'migrations',
+];
+
+function designRow({ stats, avail }: PodRuns, d: Design): (string | number)[] {
+  const s = stats[d];
+  const m = summary(s);
+  return [
+    d,
+    s.jobsArrived,
+    s.jobsStarted,
+    s.jobsFinished,
+    s.jobsInterrupted,
+    s.interruptions,
+    round(m.interruptedFraction),
+    s.jobsSlowed,
+    round(s.usefulChipHours, 3),
+    round(s.allocatedChipHours, 3),
+    round(s.hardwareLostChipHours, 3),
+    round(m.goodput),
+    round(m.allocatedGoodput, 8),
+    round(avail[d].system, 8),
+    s.recoveries,
+    s.unrecovered,
+    round(m.mttrH),
+    s.xconnects,
+    s.migrations,
+  ];
+}
+
+const SIZE_COLUMNS = [
+  'chips',
+  'shape',
+  'shareOfJobs',
+  'interruptsPerDay',
+  'started',
+  'interrupted',
+  'interruptedFraction',
+  'expectedFraction',
+  'shareOfExpectedInterruptions',
+  'slowed',
+  'availabilityStatic',
+  'availabilityOcs',
+];
+
+/** Per slice size: its share of the mix, its interrupt rate, the measured and the expected fraction. */
+function sizeRows({ mix, rates, stats, expected, avail }: PodRuns): (string | number)[][] {
+  const weightTotal = mix.weights.reduce((a, b) => a + b, 0);
+  const expectedHits = mix.sizes.map((c, i) => mix.weights[i]! * expected.bySize.get(c)!);
+  const expectedHitsTotal = expectedHits.reduce((a, b) => a + b, 0);
+  return mix.sizes.map((chips, i) => {
+    const b = stats.ocs.bySize.get(chips) ?? { started: 0, interrupted: 0, slowed: 0 };
+    return [
+      chips,
+      shapeName(shapeForChips(chips)!),
+      round(mix.weights[i]! / weightTotal),
+      round(interruptRatePerHour(chips, rates) * 24, 8),
+      b.started,
+      b.interrupted,
+      round(b.started === 0 ? 0 : b.interrupted / b.started),
+      round(expected.bySize.get(chips)!),
+      round(expectedHitsTotal === 0 ? 0 : expectedHits[i]! / expectedHitsTotal),
+      b.slowed,
+      round(avail.static.bySize.get(chips)!, 8),
+      round(avail.ocs.bySize.get(chips)!, 8),
+    ];
+  });
 }
 
 export const tpuFailures = defineExperiment({
@@ -94,162 +269,16 @@ export const tpuFailures = defineExperiment({
     'references. system-availability.static (a contiguous healthy block) is in the metrics for the contrast.',
   params,
   async run(p, ctx: RunContext) {
-    const horizonH = p.days * 24;
-    const mix = mixOf(p);
-    const rates = ratesOf(p);
-    const detectH = p.detectMinutes / 60;
-    const jobs = sampleJobs(ctx.rng.fork('jobs'), mix, horizonH);
-    const failures = sampleFailures(ctx.rng.fork('failures'), rates, horizonH);
-    const designs: Design[] = ['static', 'ocs'];
-    const stats: Record<Design, PodStats> = {} as Record<Design, PodStats>;
-    for (let i = 0; i < designs.length; i++) {
-      const design = designs[i]!;
-      const sim = new PodSim(
-        {
-          design,
-          horizonH,
-          detectH,
-          restartH: p.restartMinutes / 60,
-          checkpointH: p.checkpointHours,
-          ocsHandling: 'ft-routing',
-          ftSlowdown: p.ftSlowdownPct / 100,
-          defrag: p.defrag,
-          drainAfterH: p.drainAfterHours,
-        },
-        jobs,
-        failures,
-      );
-      stats[design] = await sim.run((f) => ctx.progress((i + f) / designs.length, `${design} pod`));
-      await ctx.progress((i + 1) / designs.length);
-    }
-    const st = summary(stats.static);
-    const oc = summary(stats.ocs);
-    const expected = expectedInterruptedFraction(mix, rates, detectH);
-    // The same with no sub-cube jobs: how much of the comparison rests on the assumed sub-cube share.
-    const expectedCubeOnly = expectedInterruptedFraction(mixOf({ ...p, subCubePct: 0 }), rates, detectH);
-    const avail = {
-      static: systemAvailability(failures, { design: 'static', horizonH, detectH, ...mix }),
-      ocs: systemAvailability(failures, { design: 'ocs', horizonH, detectH, ...mix }),
-    };
-    const metrics: Record<string, number> = {
-      'jobs-interrupted-fraction': round(oc.interruptedFraction),
-      'jobs-interrupted-fraction.expected': round(expected.overall),
-      'jobs-interrupted-fraction.static': round(st.interruptedFraction),
-      'jobs-interrupted-fraction.cube-slices': round(fractionOf(stats.ocs, (c) => c >= 64)),
-      'jobs-interrupted-fraction.sub-cube-slices': round(fractionOf(stats.ocs, (c) => c < 64)),
-      'jobs-slowed-fraction': round(oc.slowedFraction),
-      'system-availability.ocs': round(avail.ocs.system, 8),
-      'system-availability.static': round(avail.static.system, 8),
-      'cube-availability': round(avail.ocs.cube, 8),
-      'host-availability': round(avail.ocs.host, 8),
-      'goodput.static': round(st.goodput),
-      'goodput.ocs': round(oc.goodput),
-      'allocated-goodput.ocs': round(oc.allocatedGoodput, 8),
-      'allocated-goodput.static': round(st.allocatedGoodput, 8),
-      'xconnects-per-job': round(oc.xconnectsPerJob),
-      'mean-time-to-recover-hours': round(oc.mttrH),
-      'mean-time-to-recover-hours.static': round(st.mttrH),
-      'utilization.static': round(st.utilization),
-      'utilization.ocs': round(oc.utilization),
-      'jobs.arrived': stats.ocs.jobsArrived,
-      'failures.machine': failures.filter((f) => f.kind === 'machine').length,
-      'failures.cable': failures.filter((f) => f.kind === 'cable').length,
-      'failures.ocs': failures.filter((f) => f.kind === 'ocs').length,
-      'migrations.static': stats.static.migrations,
-    };
-    const row = (d: Design) => {
-      const s = stats[d];
-      const m = summary(s);
-      return [
-        d,
-        s.jobsArrived,
-        s.jobsStarted,
-        s.jobsFinished,
-        s.jobsInterrupted,
-        s.interruptions,
-        round(m.interruptedFraction),
-        s.jobsSlowed,
-        round(s.usefulChipHours, 3),
-        round(s.allocatedChipHours, 3),
-        round(s.hardwareLostChipHours, 3),
-        round(m.goodput),
-        round(m.allocatedGoodput, 8),
-        round(avail[d].system, 8),
-        s.recoveries,
-        s.unrecovered,
-        round(m.mttrH),
-        s.xconnects,
-        s.migrations,
-      ];
-    };
-    // Per slice size: its share of the mix, its interrupt rate, the measured and the expected fraction.
-    const weightTotal = mix.weights.reduce((a, b) => a + b, 0);
-    const expectedHits = mix.sizes.map((c, i) => mix.weights[i]! * expected.bySize.get(c)!);
-    const expectedHitsTotal = expectedHits.reduce((a, b) => a + b, 0);
-    const sizeRows = mix.sizes.map((chips, i) => {
-      const b = stats.ocs.bySize.get(chips) ?? { started: 0, interrupted: 0, slowed: 0 };
-      return [
-        chips,
-        shapeName(shapeForChips(chips)!),
-        round(mix.weights[i]! / weightTotal),
-        round(interruptRatePerHour(chips, rates) * 24, 8),
-        b.started,
-        b.interrupted,
-        round(b.started === 0 ? 0 : b.interrupted / b.started),
-        round(expected.bySize.get(chips)!),
-        round(expectedHitsTotal === 0 ? 0 : expectedHits[i]! / expectedHitsTotal),
-        b.slowed,
-        round(avail.static.bySize.get(chips)!, 8),
-        round(avail.ocs.bySize.get(chips)!, 8),
-      ];
-    });
+    const run = await simulatePods(p, ctx);
+    const metrics = failureMetrics(run);
     return {
       metrics,
       tables: {
-        designs: {
-          columns: [
-            'design',
-            'jobsArrived',
-            'jobsStarted',
-            'jobsFinished',
-            'jobsInterrupted',
-            'interruptions',
-            'interruptedFraction',
-            'jobsSlowed',
-            'usefulChipHours',
-            'allocatedChipHours',
-            'hardwareLostChipHours',
-            'goodput',
-            'allocatedGoodput',
-            'systemAvailability',
-            'recoveries',
-            'unrecovered',
-            'meanTimeToRecoverH',
-            'xconnects',
-            'migrations',
-          ],
-          rows: [row('static'), row('ocs')],
-        },
-        bySize: {
-          columns: [
-            'chips',
-            'shape',
-            'shareOfJobs',
-            'interruptsPerDay',
-            'started',
-            'interrupted',
-            'interruptedFraction',
-            'expectedFraction',
-            'shareOfExpectedInterruptions',
-            'slowed',
-            'availabilityStatic',
-            'availabilityOcs',
-          ],
-          rows: sizeRows,
-        },
+        designs: { columns: DESIGN_COLUMNS, rows: [designRow(run, 'static'), designRow(run, 'ocs')] },
+        bySize: { columns: SIZE_COLUMNS, rows: sizeRows(run) },
         failures: {
           columns: ['timeH', 'component', 'target', 'repairH'],
-          rows: failures.map((f) => [round(f.timeH, 4), f.kind, f.target, round(f.repairH, 4)]),
+          rows: run.failures.map((f) => [round(f.timeH, 4), f.kind, f.target, round(f.repairH, 4)]),
         },
       },
       comparisons: [
@@ -259,9 +288,9 @@ export const tpuFailures = defineExperiment({
           measured: metrics['jobs-interrupted-fraction']!,
           source:
             `Resiliency at Scale (REFERENCE.md): hardware outages hit about 1% of training jobs. Ours: jobs evicted at least once by a machine or ICI cable failure / jobs started (OCS pod); ` +
-            `${round(expected.overall * 100, 2)}% expected from the published rates and the assumed mix (table bySize). ` +
+            `${round(run.expected.overall * 100, 2)}% expected from the published rates and the assumed mix (table bySize). ` +
             `The figure is set by the mix's cube-hours per job, an assumption, not by the failure handling: with no sub-cube jobs (subCubePct 0) ` +
-            `the same rates give ${round(expectedCubeOnly.overall * 100, 2)}%, and the sub-cube share (${p.subCubePct}%) is a guess, not a published mix`,
+            `the same rates give ${round(run.expectedCubeOnly.overall * 100, 2)}%, and the sub-cube share (${p.subCubePct}%) is a guess, not a published mix`,
         },
       ],
     };

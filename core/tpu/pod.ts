@@ -5,9 +5,13 @@
 // hold an aligned block of machines inside one cube and no optical link (core/tpu/subcube.ts).
 import { EventQueue } from '../kernel/queue';
 import {
+  CHIPS,
+  CHIPS_PER_CUBE,
   CUBES,
   CUBE_GRID,
+  LINKS_PER_FACE,
   MACHINES,
+  OCS_COUNT,
   PortMaps,
   cubeIndex,
   cubeOfMachine,
@@ -144,6 +148,20 @@ type Ev =
   | { kind: 'detect'; f: FailureEvent; failH: number }
   | { kind: 'repair'; f: FailureEvent };
 
+/**
+ * Order of events at the same time (EventQueue: the lower number goes first). Hardware first: a failure or
+ * its detection at t takes effect before anything else at t, so no job finishes or starts on a component
+ * already known broken; then a job finishing or a component repaired frees capacity; arrivals come last, so
+ * the scheduler sees the pod as it stands after every other event at t.
+ */
+const PRIORITY = { fail: 0, detect: 0, finish: 1, repair: 1, arrive: 2 } as const satisfies Record<
+  Ev['kind'],
+  number
+>;
+
+/** The scheduler looks this far down the queue for a job to backfill (Borg-like greedy backfill). */
+const BACKFILL_WINDOW = 64;
+
 /** The cube an ICI cable or machine lives in. */
 function cubeOfComponent(kind: ComponentKind, target: number, cables: Int32Array): number {
   if (kind === 'machine') return cubeOfMachine(target);
@@ -203,16 +221,15 @@ export class PodSim {
       usefulChipHours: 0,
       allocatedChipHours: 0,
       hardwareLostChipHours: 0,
-      capacityChipHours: 4096 * cfg.horizonH,
+      capacityChipHours: CHIPS * cfg.horizonH,
       xconnects: 0,
       migrations: 0,
       recoveries: 0,
       recoverHoursSum: 0,
       unrecovered: 0,
     };
-    for (const job of jobs)
-      if (job.arrivalH < cfg.horizonH) this.q.schedule(job.arrivalH, { kind: 'arrive', job }, 2);
-    for (const f of failures) if (f.timeH < cfg.horizonH) this.q.schedule(f.timeH, { kind: 'fail', f }, 0);
+    for (const job of jobs) if (job.arrivalH < cfg.horizonH) this.at(job.arrivalH, { kind: 'arrive', job });
+    for (const f of failures) if (f.timeH < cfg.horizonH) this.at(f.timeH, { kind: 'fail', f });
   }
 
   /** Jobs running now (id → cubes), for tests and the view. */
@@ -238,6 +255,11 @@ export class PodSim {
     }
     this.close(this.cfg.horizonH);
     return this.stats;
+  }
+
+  /** Queue `ev` at time t with its kind's priority (PRIORITY). */
+  private at(t: number, ev: Ev): void {
+    this.q.schedule(t, ev, PRIORITY[ev.kind]);
   }
 
   private emit(e: PodLogEvent): void {
@@ -280,7 +302,7 @@ export class PodSim {
   private newRun(job: SimJob): RunState {
     return {
       job,
-      sub: job.chips < 64,
+      sub: job.chips < CHIPS_PER_CUBE,
       cubes: [],
       machines: [],
       hops: [],
@@ -337,7 +359,7 @@ export class PodSim {
       cube: cubeOfComponent(f.kind, f.target, this.cables),
       forced: f.forced ?? false,
     });
-    this.q.schedule(t + this.cfg.detectH, { kind: 'detect', f, failH: t }, 0);
+    this.at(t + this.cfg.detectH, { kind: 'detect', f, failH: t });
   }
 
   /** healthd / libtpunet report the failure: mark it, evict the jobs it broke, reschedule (§5). */
@@ -381,7 +403,7 @@ export class PodSim {
     }
     this.emit({ t, kind: 'detect', component: f.kind, target: f.target, jobs: hit.map((r) => r.job.id) });
     for (const r of hit) this.interrupt(r, failH, t);
-    this.q.schedule(t + f.repairH, { kind: 'repair', f }, 1);
+    this.at(t + f.repairH, { kind: 'repair', f });
     if (hit.length > 0) this.schedule(t);
   }
 
@@ -421,7 +443,7 @@ export class PodSim {
     r.rate = rate;
     r.epoch++;
     const left = r.overheadH + r.remainingH - r.bankedH;
-    this.q.schedule(t + Math.max(0, left) / rate, { kind: 'finish', job: r.job.id, epoch: r.epoch }, 1);
+    this.at(t + Math.max(0, left) / rate, { kind: 'finish', job: r.job.id, epoch: r.epoch });
   }
 
   /** The job broke at failH (detected at t): keep its checkpointed progress, evict it. */
@@ -519,7 +541,8 @@ export class PodSim {
     const old = new Set(r.hops.map(hopKey));
     unwireCubes(this.maps, from);
     this.assign(r, to);
-    const changed = r.hops.filter((h) => !old.has(hopKey(h))).length * 16;
+    // Each new cube-to-cube hop is one face's worth of optical links, one xconnect per link.
+    const changed = r.hops.filter((h) => !old.has(hopKey(h))).length * LINKS_PER_FACE;
     this.stats.xconnects += changed;
     this.emit({ t, kind: 'rewire', job: r.job.id, from, to, xconnects: changed });
     this.startRun(r, t, true);
@@ -576,11 +599,7 @@ export class PodSim {
       this.stats.recoverHoursSum += t + r.overheadH / r.rate - r.pendingFailH;
       r.pendingFailH = null;
     }
-    this.q.schedule(
-      t + (r.overheadH + r.remainingH) / r.rate,
-      { kind: 'finish', job: r.job.id, epoch: r.epoch },
-      1,
-    );
+    this.at(t + (r.overheadH + r.remainingH) / r.rate, { kind: 'finish', job: r.job.id, epoch: r.epoch });
   }
 
   /** Static pod: a free, known-healthy, cube-aligned block in some orientation (first fit). */
@@ -630,7 +649,7 @@ export class PodSim {
           ? r.job.chips >= cubeMiss
           : shapeMiss.has(r.job.shape.join('x'));
     let scanned = 0;
-    for (let i = 0; i < this.queue.length && scanned < 64; scanned++) {
+    for (let i = 0; i < this.queue.length && scanned < BACKFILL_WINDOW; scanned++) {
       const r = this.queue.at(i);
       if (opticalBlocked && this.usesOcs(r)) {
         i++;
@@ -659,7 +678,7 @@ export class PodSim {
 
   private place(r: RunState, t: number): boolean {
     if (r.sub) return this.placeSub(r, t);
-    const need = r.job.chips / 64;
+    const need = r.job.chips / CHIPS_PER_CUBE;
     let cubes: number[] | null = null;
     if (this.cfg.design === 'ocs') {
       const free: number[] = [];
@@ -710,7 +729,7 @@ export class PodSim {
   private defragFor(head: RunState, t: number): boolean {
     let freeHealthy = 0;
     for (let c = 0; c < CUBES; c++) if (this.usable(c)) freeHealthy++;
-    if (freeHealthy < head.job.chips / 64) return false;
+    if (freeHealthy < head.job.chips / CHIPS_PER_CUBE) return false;
     // Sub-cube slices stay where they are; their cubes are not free for the repack.
     const running = [...this.runs.values()].filter((r) => r.running && !r.sub);
     const order = [head, ...running].sort((a, b) => b.job.chips - a.job.chips || a.job.id - b.job.id);
@@ -803,9 +822,10 @@ export class PodSim {
       this.maps.check();
       let inUse = 0;
       for (const c of seen) if (c !== -1) inUse++;
-      if (this.maps.connections() !== inUse * 3 * 16) {
+      // A cube in use has each of its 96 face links cross-connected, two links per xconnect: one per OCS.
+      if (this.maps.connections() !== inUse * OCS_COUNT) {
         throw new Error(
-          `${this.maps.connections()} xconnects for ${inUse} cubes in use (want ${inUse * 48})`,
+          `${this.maps.connections()} xconnects for ${inUse} cubes in use (want ${inUse * OCS_COUNT})`,
         );
       }
     }

@@ -6,6 +6,8 @@ import { PodSim } from './pod';
 import type { OcsHandling, PodStats } from './pod';
 import { sampleFailures, sampleJobs } from './failures';
 import { failureParams, jobMixParams, mixOf, ratesOf, subCubeParams } from './simParams';
+import { CHIPS, CHIPS_PER_CUBE } from './topology';
+import { round } from '../kernel/numbers';
 
 const params = {
   days: { kind: 'number', label: 'Simulated time', default: 365, min: 0.1, max: 3650, unit: 'days' },
@@ -37,10 +39,6 @@ const params = {
   },
 } as const;
 
-function round(x: number, digits = 6): number {
-  return Number(x.toFixed(digits));
-}
-
 const FAMILIES = ['dense', 'recsys'] as const;
 const HANDLINGS: readonly OcsHandling[] = ['rewire', 'ft-routing'];
 
@@ -71,7 +69,7 @@ export const tpuRouting = defineExperiment({
     let allWork = 0;
     mix.sizes.forEach((chips, i) => {
       allWork += mix.weights[i]! * chips;
-      if (chips < 64) subWork += mix.weights[i]! * chips;
+      if (chips < CHIPS_PER_CUBE) subWork += mix.weights[i]! * chips;
     });
     const f = allWork > 0 ? subWork / allWork : 0;
     const failures = sampleFailures(ctx.rng.fork('failures'), ratesOf(p), horizonH);
@@ -127,12 +125,12 @@ export const tpuRouting = defineExperiment({
       const s = (fam === 'dense' ? p.slowdownDensePct : p.slowdownRecsysPct) / 100;
       const u = utilization.get(fam)!;
       metrics[`expected-loss-chip-hours-per-ocs-failure.ft-routing.${fam}`] = round(
-        u * (1 - f) * 4096 * p.ocsRepairHours * (s / (1 + s)),
+        u * (1 - f) * CHIPS * p.ocsRepairHours * (s / (1 + s)),
         3,
       );
       metrics[`expected-loss-chip-hours-per-ocs-failure.rewire.${fam}`] = round(
-        4096 * p.ocsRepairHours * (1 - u * f) +
-          u * (1 - f) * 4096 * (p.checkpointHours / 2 + p.detectMinutes / 60 + p.restartMinutes / 60),
+        CHIPS * p.ocsRepairHours * (1 - u * f) +
+          u * (1 - f) * CHIPS * (p.checkpointHours / 2 + p.detectMinutes / 60 + p.restartMinutes / 60),
         3,
       );
     }

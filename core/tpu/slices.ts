@@ -1,6 +1,6 @@
 // Slice shapes (AxBxC chips), their validity and twisted-torus rules (REFERENCE.md; TPU v4 ISCA'23 §3),
 // and the OCS wiring of a slice placed on a set of cubes: which cube's '+' face meets which '-' face.
-import { CUBE_DIM, LINKS_PER_FACE, OCS_COUNT, ocsPortOf } from './topology';
+import { CUBE_DIM, LINKS_PER_FACE, OCS_COUNT, ocsPortOf, CHIPS_PER_CUBE, POD_DIM } from './topology';
 import type { Dim, PortMaps } from './topology';
 
 export type Shape = readonly [number, number, number];
@@ -38,10 +38,10 @@ export function parseShape(text: string): Shape {
  */
 export function shapeProblem(shape: Shape): string | null {
   for (const s of shape) {
-    if (!Number.isInteger(s) || s < 1 || s > 16) return `each side must be an integer in 1..16`;
+    if (!Number.isInteger(s) || s < 1 || s > POD_DIM) return `each side must be an integer in 1..${POD_DIM}`;
     if (s > 4 && s % CUBE_DIM !== 0) return `a side above 4 must be a multiple of 4 (got ${s})`;
   }
-  if (chipsOf(shape) > 64 && shape.some((s) => s % CUBE_DIM !== 0)) {
+  if (chipsOf(shape) > CHIPS_PER_CUBE && shape.some((s) => s % CUBE_DIM !== 0)) {
     return `a slice larger than a cube must be a whole number of cubes`;
   }
   return null;

@@ -11,6 +11,7 @@ import {
   iciCables,
   iciLinks,
   machineOfChip,
+  CHIPS_PER_CUBE,
 } from './topology';
 import type { Shape } from './slices';
 
@@ -99,10 +100,10 @@ export function subCubeBlocks(chips: number): SubBlock[] {
 
 /** Machines and ICI cables a slice of `chips` chips depends on (what its failure rate is made of). */
 export function sliceExposure(chips: number): { machines: number; cables: number } {
-  if (chips < 64) {
+  if (chips < CHIPS_PER_CUBE) {
     const b = subCubeBlocks(chips)[0]!;
     return { machines: b.machines.length, cables: b.cables.length };
   }
-  const cubes = chips / 64;
+  const cubes = chips / CHIPS_PER_CUBE;
   return { machines: cubes * MACHINES_PER_CUBE, cables: (cubes * iciCables().length) / CUBES };
 }

@@ -3,7 +3,7 @@
 // dynamic reconfiguration). A property of the hardware state alone, with no job in it: a slice counts as
 // available when it could be placed on an otherwise empty pod, as in tpu-availability, but here with the
 // failure trace's real up and down times instead of independent per-machine draws.
-import { CUBES, MACHINES, cubeOfMachine, iciCables, iciLinks } from './topology';
+import { CUBES, MACHINES, cubeOfMachine, iciCables, iciLinks, CHIPS_PER_CUBE } from './topology';
 import { orientations } from './slices';
 import { staticPlacements } from './availability';
 import type { CubeMask } from './availability';
@@ -81,7 +81,7 @@ export function systemAvailability(
   const cubeDown = new Int32Array(CUBES);
   const staticMasks = new Map<number, CubeMask[]>();
   for (const chips of sizes) {
-    if (chips >= 64 && design === 'static')
+    if (chips >= CHIPS_PER_CUBE && design === 'static')
       staticMasks.set(
         chips,
         orientations(shapeForChips(chips)!).flatMap((o) => staticPlacements(o)),
@@ -89,12 +89,12 @@ export function systemAvailability(
   }
 
   const availableNow = (chips: number, healthyCubes: number, badLo: number, badHi: number): boolean => {
-    if (chips < 64) {
+    if (chips < CHIPS_PER_CUBE) {
       return subCubeBlocks(chips).some(
         (b) => b.machines.every((m) => !machineDown[m]) && b.cables.every((c) => !cableDown[c]),
       );
     }
-    if (design === 'ocs') return healthyCubes >= chips / 64;
+    if (design === 'ocs') return healthyCubes >= chips / CHIPS_PER_CUBE;
     return staticMasks.get(chips)!.some((m) => (m.lo & badLo) === 0 && (m.hi & badHi) === 0);
   };
 

@@ -17,12 +17,15 @@ export const MACHINE_Y = 2;
 export const MACHINE_GRID_X = POD_DIM / MACHINE_X; // 8
 export const MACHINE_GRID_Y = POD_DIM / MACHINE_Y; // 8
 export const MACHINES = MACHINE_GRID_X * MACHINE_GRID_Y * POD_DIM; // 1024
-export const MACHINES_PER_CUBE = 16;
+export const MACHINES_PER_CUBE = CHIPS_PER_CUBE / (MACHINE_X * MACHINE_Y); // 16
+/** Dimensions of the torus (x, y, z); a cube has a '-' and a '+' face in each, so 6 faces. */
+export const DIMS = 3;
+export const FACES_PER_CUBE = 2 * DIMS; // 6
 /** Optical links per cube face (one per chip on the face) and per cube (6 faces). */
 export const LINKS_PER_FACE = CUBE_DIM * CUBE_DIM; // 16
-export const OPTICAL_LINKS_PER_CUBE = 6 * LINKS_PER_FACE; // 96
+export const OPTICAL_LINKS_PER_CUBE = FACES_PER_CUBE * LINKS_PER_FACE; // 96
 /** One OCS per (dimension, face position): 3 x 16 = 48 switches. */
-export const OCS_COUNT = 3 * LINKS_PER_FACE; // 48
+export const OCS_COUNT = DIMS * LINKS_PER_FACE; // 48
 /** Ports each OCS uses: every cube's '-' and '+' face link at its position (64 x 2); the switch has 136. */
 export const OCS_PORTS = 2 * CUBES; // 128
 export const OCS_PHYSICAL_PORTS = 136;

@@ -16,6 +16,7 @@ import type { WhyTrace } from '../../../core/mesh/sim';
 import { RINGS } from '../../../core/mesh/sim';
 import { DEFAULT_RTT_MODEL } from '../../../core/mesh/world';
 import './mesh.css';
+import { pct } from '../../../core/kernel/numbers';
 
 const land = feature(
   landTopo as unknown as Topology,
@@ -81,17 +82,15 @@ function boundKm(ms: number): number {
   return ((ms / m.routeInflation) * m.fiberSpeedKmPerMs) / 2;
 }
 
-const pct = (x: number): string => `${Math.round(x * 100)}%`;
-
 function traceText(t: WhyTrace, m: MeshViewModel): string[] {
   const id = (r: number): string => m.regions[r]?.id ?? '?';
   const lines = [`request at t=${(t.timeMs / 1000).toFixed(2)} s from ${id(t.client)} (${t.policy})`];
   for (const s of t.rings) {
     const what =
       t.policy === 'servicerouter'
-        ? `load ${pct(s.seen)} vs threshold ${pct(t.threshold)}, keep ${pct(s.keep)}`
+        ? `load ${pct(s.seen, 0)} vs threshold ${pct(t.threshold, 0)}, keep ${pct(s.keep, 0)}`
         : t.policy === 'envoy-priority'
-          ? `priority load ${pct(s.seen)}`
+          ? `priority load ${pct(s.seen, 0)}`
           : 'in bound';
     lines.push(`ring ${s.ring + 1}: ${s.servers} servers, ${what} → ${s.spilled ? 'spilled' : 'chosen'}`);
   }
@@ -505,10 +504,10 @@ export function MeshView() {
                   <circle r={radius(r.capacityRps)} fill={utilColor(u, m.threshold, up)} />
                   <text y={-radius(r.capacityRps) - 5}>
                     {r.id}
-                    {!up ? ' down' : i === sel || u > m.threshold + 0.02 ? ` ${pct(u)}` : ''}
+                    {!up ? ' down' : i === sel || u > m.threshold + 0.02 ? ` ${pct(u, 0)}` : ''}
                   </text>
                   <title>
-                    {r.name}: {r.servers} servers, {r.capacityRps} req/s capacity, utilisation {pct(u)}
+                    {r.name}: {r.servers} servers, {r.capacityRps} req/s capacity, utilisation {pct(u, 0)}
                   </title>
                 </g>
               );
@@ -517,7 +516,7 @@ export function MeshView() {
           <svg className="mesh-timeline" data-testid="mesh-timeline" width={tlW} height={tlH}>
             <line x1={0} x2={tlW} y1={thrY} y2={thrY} className="mesh-threshold" />
             <text x={4} y={10} className="mesh-tl-label">
-              busiest region's utilisation · threshold {pct(m.threshold)} dashed · incident in red
+              busiest region's utilisation · threshold {pct(m.threshold, 0)} dashed · incident in red
             </text>
             <polyline points={tlPoints} className="mesh-tl-line" />
             {m.events.map((e, i) => (
@@ -551,7 +550,7 @@ export function MeshView() {
           </h3>
           <div className="mesh-sub">
             {selRegion.servers} servers · {selRegion.capacityRps} req/s · utilisation{' '}
-            {pct(m.util[w * R + sel]!)} · clients send {dest.total.toFixed(0)} req/s
+            {pct(m.util[w * R + sel]!, 0)} · clients send {dest.total.toFixed(0)} req/s
           </div>
           <h4>Rings from {selRegion.id}</h4>
           <ul className="mesh-rings" data-testid="mesh-rings">
@@ -602,7 +601,7 @@ export function MeshView() {
           <ul className="mesh-dest" data-testid="mesh-dest">
             {dest.rows.slice(0, 6).map(({ r, rate }) => (
               <li key={r}>
-                {m.regions[r]!.id}: {rate.toFixed(0)} req/s ({pct(dest.total > 0 ? rate / dest.total : 0)},
+                {m.regions[r]!.id}: {rate.toFixed(0)} req/s ({pct(dest.total > 0 ? rate / dest.total : 0, 0)},
                 ring {m.ringOf[sel * R + r]! + 1})
               </li>
             ))}

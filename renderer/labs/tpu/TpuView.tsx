@@ -7,8 +7,11 @@ import type { TpuViewEvent, TpuViewModel } from '../../../core/tpu/view';
 import { nextEventAfter, occupancy, stateAt } from '../../../core/tpu/viewState';
 import type { PodState } from '../../../core/tpu/viewState';
 import {
+  CHIPS,
+  CUBES,
   CUBE_DIM,
   MACHINES_PER_CUBE,
+  OCS_COUNT,
   chipCoord,
   cubeOfChip,
   machineOfChip,
@@ -38,7 +41,8 @@ function fmtH(h: number): string {
 /** What the cube's machines hold: one whole-cube job, or sub-cube jobs and free machines. */
 function cubeText(cube: number, state: PodState | null): string {
   if (!state) return `cube ${cube}`;
-  if (state.cubeJob[cube]! >= 0) return `cube ${cube}: all 16 machines in job ${state.cubeJob[cube]}`;
+  if (state.cubeJob[cube]! >= 0)
+    return `cube ${cube}: all ${MACHINES_PER_CUBE} machines in job ${state.cubeJob[cube]}`;
   const jobs = new Set<number>();
   let free = 0;
   for (const m of machinesOfCube(cube)) {
@@ -299,7 +303,7 @@ export function TpuView() {
       {webglError && <p className="tpu-webgl-error">{webglError}</p>}
       <div className="tpu-panel">
         <div className="tpu-title">
-          TPU v4 pod · 4096 chips · 64 cubes · 48 OCS{' '}
+          TPU v4 pod · {CHIPS} chips · {CUBES} cubes · {OCS_COUNT} OCS{' '}
           <span className="muted">
             ({model?.design === 'static' ? 'static: contiguous blocks, fixed wiring' : 'reconfigurable'}; seed{' '}
             {SEED})

@@ -11,6 +11,7 @@ import {
   LINKS_PER_FACE,
   MACHINES,
   OCS_COUNT,
+  OPTICAL_LINKS_PER_CUBE,
   chipCoord,
   chipOfFaceLink,
   chipsOfMachine,
@@ -218,7 +219,8 @@ export class PodScene {
     this.scene.add(this.ici);
 
     // Optical links: from each face chip, a short stub out of the face, then to its OCS.
-    const optPos = new Float32Array(CUBES * 96 * 6);
+    // Every optical link is one line segment: two vertices of 3 floats.
+    const optPos = new Float32Array(CUBES * OPTICAL_LINKS_PER_CUBE * 6);
     let k = 0;
     for (let cube = 0; cube < CUBES; cube++)
       for (let dim = 0; dim < 3; dim++)
@@ -236,7 +238,10 @@ export class PodScene {
           }
     const optGeo = new THREE.BufferGeometry();
     optGeo.setAttribute('position', new THREE.BufferAttribute(optPos, 3));
-    optGeo.setAttribute('color', new THREE.BufferAttribute(new Float32Array(CUBES * 96 * 6), 3));
+    optGeo.setAttribute(
+      'color',
+      new THREE.BufferAttribute(new Float32Array(CUBES * OPTICAL_LINKS_PER_CUBE * 6), 3),
+    );
     this.optical = new THREE.LineSegments(
       optGeo,
       // Opaque, with colours pre-blended towards the background: blending 6144 long lines is what costs most.

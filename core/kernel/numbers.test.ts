@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pct, round, roundFinite } from './numbers';
+import { pct, round, roundScaled } from './numbers';
 
 describe('number helpers', () => {
   it('round keeps `digits` decimals by decimal rounding', () => {
@@ -7,10 +7,11 @@ describe('number helpers', () => {
     expect(round(2.5, 0)).toBe(3);
     expect(round(1234.56789, 2)).toBe(1234.57);
   });
-  it('roundFinite stores non-finite values as 0', () => {
-    expect(roundFinite(Number.NaN, 4)).toBe(0);
-    expect(roundFinite(Infinity, 4)).toBe(0);
-    expect(roundFinite(0.123456, 4)).toBe(0.1235);
+  it('roundScaled rounds the scaled binary value and stores non-finite values as 0', () => {
+    expect(roundScaled(0.00035, 4)).toBe(0.0004);
+    expect(round(0.00035, 4)).toBe(0.0003);
+    expect(roundScaled(Number.NaN, 4)).toBe(0);
+    expect(roundScaled(0.123456, 4)).toBe(0.1235);
   });
   it('pct formats a fraction', () => {
     expect(pct(0.1234)).toBe('12.3%');

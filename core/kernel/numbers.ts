@@ -5,11 +5,6 @@ export function round(x: number, digits = 6): number {
   return Number(x.toFixed(digits));
 }
 
-/** Like `round`, but a non-finite value (an empty mean, a division by zero) is stored as 0. */
-export function roundFinite(x: number, digits: number): number {
-  return Number.isFinite(x) ? round(x, digits) : 0;
-}
-
 /** A fraction as percent text with `digits` decimals: pct(0.1234) = "12.3%", pct(0.1234, 0) = "12%". */
 export function pct(x: number, digits = 1): string {
   return `${(x * 100).toFixed(digits)}%`;
@@ -17,8 +12,8 @@ export function pct(x: number, digits = 1): string {
 
 /**
  * `x` times 10^digits, Math.round-ed, divided back; a non-finite value is stored as 0. It rounds the binary
- * product, not the decimal value, so on decimal ties it can differ from `roundFinite` (0.00035 → 0.0004
- * here, 0.0003 there): the mesh lab's stored results use it, so keep it for them to re-run byte for byte.
+ * product, not the decimal value, so on decimal ties it can differ from `round` (0.00035 → 0.0004 here,
+ * 0.0003 there): the mesh lab's stored results use it, so keep it for them to re-run byte for byte.
  */
 export function roundScaled(x: number, digits: number): number {
   const scale = 10 ** digits;

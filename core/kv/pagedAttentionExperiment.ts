@@ -198,18 +198,13 @@ export const gpuPagedAttention = defineExperiment({
     const blockSize = Number(result.params.blockSize);
     const charts: ChartSpec[] = [
       {
-        // Same unit for both: the gap between the lines is the last block's unused slots (§4.1, §3).
-        kind: 'line',
-        title: 'Context vs the tokens the blocks read hold, per sequence',
-        x: { label: 'sequence' },
-        y: { label: 'tokens' },
-        series: [
-          { name: 'context tokens', points: rows.map((r) => [Number(r[0]), Number(r[2])]) },
-          {
-            name: `blocks read × ${blockSize}`,
-            points: rows.map((r) => [Number(r[0]), Number(r[3]) * blockSize]),
-          },
-        ],
+        // The kernel's work per sequence: ⌈context / block size⌉ blocks gathered through the block table (§4.1).
+        kind: 'bar',
+        title: `Blocks read per sequence (⌈context / ${blockSize}⌉)`,
+        y: { label: 'blocks' },
+        stacked: false,
+        categories: rows.map((r) => `seq ${r[0]}`),
+        segments: [{ name: 'blocks read', values: rows.map((r) => Number(r[3])) }],
       },
     ];
     if (m && m['paged-ms'] !== undefined && m['contiguous-ms'] !== undefined) {

@@ -1,12 +1,13 @@
 // Pure SVG charts drawn from a core ChartSpec. The app renders them into the DOM and the report
 // renders the same components to static markup: one chart implementation, not two.
+import { extent, max } from 'd3-array';
 import { useId } from 'react';
 import type { ReactNode } from 'react';
 import { scaleBand, scaleLinear, scaleLog } from 'd3-scale';
 import { line } from 'd3-shape';
 import type { BarChart, ChartSpec, LineChart } from '../../core/experiments/types';
 import { formatValue } from './format';
-import { categoryTicks, directLabels, seriesStyle, textWidth } from './layout';
+import { MAX_DRAWN_POINTS, categoryTicks, directLabels, drawnPoints, seriesStyle, textWidth } from './layout';
 import type { SeriesStyle } from './layout';
 
 interface Props {
@@ -19,7 +20,7 @@ const MARGIN = { top: 34, right: 16, bottom: 46, left: 62 };
 
 /** Room for the legend or the direct labels: the longest name plus its swatch, within bounds. */
 function legendWidth(names: string[], width: number): number {
-  const longest = Math.max(0, ...names.map(textWidth));
+  const longest = max(names, textWidth) ?? 0;
   return Math.round(Math.min(width * 0.4, Math.max(70, longest + 30)));
 }
 
@@ -79,17 +80,19 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
     width,
   );
   const right = width - MARGIN.right - legend;
-  const all = spec.series.flatMap((s) => s.points);
+  const series = spec.series.map((s) => ({ ...s, points: drawnPoints(s.points) }));
+  const thinned = series.some((s, i) => s.points.length < spec.series[i]!.points.length);
+  const all = series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
-  const x0 = Math.min(...xs);
-  const x1 = Math.max(...xs);
+  const [x0 = 0, x1 = 1] = extent(xs);
+  const [yLo = 0, yHi = 0] = extent(ys);
   const log = spec.x.scale === 'log2' && x0 > 0;
   const x = (log ? scaleLog().base(2) : scaleLinear())
     .domain(x0 === x1 ? [x0 / 2 || 0, x1 * 2 || 1] : [x0, x1])
     .range([MARGIN.left, right]);
   const y = scaleLinear()
-    .domain([spec.y.min ?? Math.min(0, ...ys), spec.y.max ?? Math.max(...ys, 1e-9)])
+    .domain([spec.y.min ?? Math.min(0, yLo), spec.y.max ?? Math.max(yHi, 1e-9)])
     .nice()
     .range([height - MARGIN.bottom, MARGIN.top]);
   const path = line<[number, number]>()
@@ -103,7 +106,7 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
       )
     : x.ticks(Math.max(2, Math.min(6, Math.floor((right - MARGIN.left) / 60))));
   // Each series is named at the height of its last point, nudged apart: no legend to match colours with.
-  const ends = spec.series.map((s) => {
+  const ends = series.map((s) => {
     const last = s.points[s.points.length - 1];
     return last ? y(last[1]) : MARGIN.top;
   });
@@ -118,7 +121,12 @@ function LinePlot({ spec, width, height }: { spec: LineChart; width: number; hei
         height={height}
         xRange={[MARGIN.left, right]}
       />
-      {spec.series.map((s, i) => {
+      {thinned && (
+        <text x={right} y={MARGIN.top - 6} textAnchor="end" fill="currentColor" opacity={0.7}>
+          {`every k-th point drawn (at most ${MAX_DRAWN_POINTS} a series); the tables hold all`}
+        </text>
+      )}
+      {series.map((s, i) => {
         const style = seriesStyle(i);
         return (
           <g key={s.name} stroke={style.color} fill={style.color}>
@@ -176,10 +184,10 @@ function BarPlot({ spec, width, height }: { spec: BarChart; width: number; heigh
   const totals = spec.categories.map((_, c) =>
     spec.stacked
       ? spec.segments.reduce((sum, seg) => sum + (seg.values[c] ?? 0), 0)
-      : Math.max(...spec.segments.map((seg) => seg.values[c] ?? 0)),
+      : (max(spec.segments, (seg) => seg.values[c] ?? 0) ?? 0),
   );
   const y = scaleLinear()
-    .domain([0, Math.max(...totals, 1e-9)])
+    .domain([0, Math.max(max(totals) ?? 0, 1e-9)])
     .nice()
     .range([bottom, MARGIN.top]);
   const inner = scaleBand()

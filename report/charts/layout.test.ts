@@ -2,7 +2,15 @@
 // labels kept apart, in order and inside the plot.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PALETTE, categoryTicks, directLabels, seriesStyle, textWidth } from './layout';
+import {
+  MAX_DRAWN_POINTS,
+  PALETTE,
+  categoryTicks,
+  directLabels,
+  drawnPoints,
+  seriesStyle,
+  textWidth,
+} from './layout';
 
 describe('seriesStyle', () => {
   it('gives the first 32 series distinct (colour, dash) pairs, solid for the first eight', () => {
@@ -68,5 +76,20 @@ describe('directLabels', () => {
   it('leaves labels that do not collide where they want to be', () => {
     expect(directLabels([100, 50, 200], 13, 0, 300)).toEqual([100, 50, 200]);
     expect(directLabels([100, 105], 13, 0, 300)).toEqual([100, 113]);
+  });
+});
+
+describe('drawnPoints', () => {
+  it('keeps at most MAX_DRAWN_POINTS, the first and the last, in order', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30_000 }), (n) => {
+        const pts = Array.from({ length: n }, (_, i) => i);
+        const kept = drawnPoints(pts);
+        expect(kept.length).toBeLessThanOrEqual(Math.min(n, MAX_DRAWN_POINTS));
+        if (n > 0) expect([kept[0], kept[kept.length - 1]]).toEqual([0, n - 1]);
+        for (let i = 1; i < kept.length; i++) expect(kept[i]!).toBeGreaterThan(kept[i - 1]!);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -1,5 +1,7 @@
 // Chart layout arithmetic, kept apart from the SVG so it can be tested alone: series styles that stay
-// distinct past the palette's end, thinned and turned category labels, direct labels nudged apart.
+// distinct past the palette's end, thinned and turned category labels, direct labels nudged apart, long
+// series thinned for drawing. No spread of data arrays into Math.min/max (a large result overflows it).
+import { max } from 'd3-array';
 
 /** Colour-blind-safe palette (Okabe–Ito). */
 export const PALETTE = [
@@ -49,11 +51,11 @@ export function categoryTicks(
   step: number,
   room: number,
 ): { shown: string[]; rotate: number; extraHeight: number } {
-  const widest = Math.max(0, ...categories.map(textWidth));
+  const widest = max(categories, textWidth) ?? 0;
   if (widest + 6 <= step) return { shown: [...categories], rotate: 0, extraHeight: 0 };
   const every = Math.max(1, Math.ceil(LABEL_HEIGHT / Math.max(step, 1e-9)));
   const shown = categories.filter((_, i) => i % every === 0);
-  const drop = Math.ceil(Math.max(0, ...shown.map(textWidth)) * Math.sin((-TURN_DEGREES * Math.PI) / 180));
+  const drop = Math.ceil((max(shown, textWidth) ?? 0) * Math.sin((-TURN_DEGREES * Math.PI) / 180));
   return { shown, rotate: TURN_DEGREES, extraHeight: Math.max(0, Math.min(drop, 90) - room) };
 }
 
@@ -76,4 +78,16 @@ export function directLabels(wanted: readonly number[], gap: number, top: number
   const out = new Array<number>(wanted.length);
   order.forEach((o, k) => (out[o.i] = placed[k]!));
   return out;
+}
+
+/** Points a line series draws at most; past that every k-th point is drawn (the last always). */
+export const MAX_DRAWN_POINTS = 1000;
+
+/** `points` thinned to at most MAX_DRAWN_POINTS, keeping the first and the last. */
+export function drawnPoints<P>(points: readonly P[]): readonly P[] {
+  if (points.length <= MAX_DRAWN_POINTS) return points;
+  const every = Math.ceil(points.length / (MAX_DRAWN_POINTS - 1));
+  const kept = points.filter((_, i) => i % every === 0);
+  if (kept[kept.length - 1] !== points[points.length - 1]) kept.push(points[points.length - 1]!);
+  return kept;
 }

@@ -96,7 +96,7 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'out-cli/**', 'node_modules/**', 'lab-out/**', 'test-results/**'] },
+  { ignores: ['out/**', 'out-cli/**', 'runs/**', 'node_modules/**', 'lab-out/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

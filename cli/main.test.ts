@@ -100,6 +100,43 @@ describe('lab CLI', () => {
     expect(r.err).toMatch(/is not as the lab wrote it/);
   });
 
+  it.each([
+    ['a number in a visible table', (html: string) => html.replace(/<td([^>]*)>([0-9.]+)</, '<td$1>9$2<')],
+    ['a script', (html: string) => html.replace('</body>', '<script>alert(1)</script></body>')],
+    ['an image with onerror', (html: string) => html.replace('<h1', '<img src=x onerror=alert(1)><h1')],
+  ])('rerun refuses a report.html whose visible part was edited (%s)', async (_what, edit) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    const a = join(dir, 'a');
+    expect((await lab('run', 'kv-prefix-cache', ...SMALL, '--out', a)).code).toBe(0);
+    const html = readFileSync(join(a, 'report.html'), 'utf8');
+    const edited = edit(html);
+    expect(edited).not.toBe(html);
+    writeFileSync(join(dir, 'report.html'), edited);
+    const r = await lab('rerun', join(dir, 'report.html'), '--out', join(dir, 'b'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/is not as the lab wrote it/);
+  });
+
+  it('rerun refuses measurements or an environment on an experiment that records none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    const a = join(dir, 'a');
+    expect((await lab('run', 'kv-prefix-cache', ...SMALL, '--out', a)).code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(a, 'result.json'), 'utf8')) as Record<string, unknown>;
+    for (const extra of [
+      { measurements: { 'paged-ms': 1 } },
+      { environment: { backend: 'webgpu', adapter: 'x' } },
+    ]) {
+      writeFileSync(join(dir, 'forged.json'), JSON.stringify({ ...saved, ...extra }, null, 2) + '\n');
+      const r = await lab('rerun', join(dir, 'forged.json'), '--out', join(dir, 'b'));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/kv-prefix-cache records no measurements or environment/);
+    }
+    writeFileSync(join(dir, 'bad-env.json'), JSON.stringify({ ...saved, environment: { gpu: 'yes' } }));
+    const bad = await lab('rerun', join(dir, 'bad-env.json'), '--out', join(dir, 'c'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/not a Hyperscale Lab result \(environment/);
+  });
+
   it('kv-replay reports a malformed trace as a one-line user error (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
     writeFileSync(join(dir, 'bad.jsonl'), '{"config":{}}\n');

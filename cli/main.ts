@@ -13,8 +13,9 @@ import type { RunHost } from '../core/experiments/run';
 import {
   comparisonRows,
   compareReproducible,
-  isCanonical,
   parseResultFile,
+  serializeResult,
+  checkMachinePart,
 } from '../core/experiments/result';
 import { CancelledError } from '../core/experiments/types';
 import type { Experiment, Result } from '../core/experiments/types';
@@ -185,6 +186,16 @@ async function writeReport(dir: string, result: Result): Promise<string[]> {
 }
 
 /**
+ * Whether `text` is the file the lab writes for `saved`: result.json byte for byte, or report.html whole —
+ * its visible tables and text re-rendered from the embedded result, not only the embedded JSON.
+ */
+async function isAsWritten(text: string, saved: Result): Promise<boolean> {
+  if (!text.trimStart().startsWith('<')) return text === serializeResult(saved);
+  const { reportFiles } = await import('../report/buildReport');
+  return reportFiles(saved).files['report.html'] === text;
+}
+
+/**
  * GPU-lab experiments get a compute backend: WebGPU through the optional `webgpu` package when an adapter
  * exists (cli/gpu.ts), else the timed CPU path. Says which one runs; other labs load nothing.
  */
@@ -287,9 +298,11 @@ function program(io: Io, state: { exitCode: number }): Command {
     .action(async (file: string, opts: { out?: string }) => {
       const text = readUserFile(file);
       const saved = parseResultFile(text, basename(file));
+      const experiment = getExperiment(saved.experiment);
+      checkMachinePart(saved, experiment, basename(file));
       const dir = resolve(opts.out ?? `${dirname(resolve(file))}-rerun`);
       checkOutDir(dir, []);
-      const gpu = await computeFor(getExperiment(saved.experiment), io);
+      const gpu = await computeFor(experiment, io);
       const fresh = await runWithProgress(io, (host) =>
         runExperiment(saved.experiment, saved.params, saved.seed, { ...host, ...gpu.host }),
       ).finally(gpu.dispose);
@@ -301,7 +314,7 @@ function program(io: Io, state: { exitCode: number }): Command {
           : '';
       const compared = compareReproducible(saved, fresh);
       if (!compared.same) throw new UserError(`re-run differs from ${file}${hint}: ${compared.detail}`);
-      if (!isCanonical(text, saved)) {
+      if (!(await isAsWritten(text, saved))) {
         throw new UserError(
           `${file} is not as the lab wrote it (edited or reformatted), so it cannot match byte for byte`,
         );

@@ -28,8 +28,12 @@ const resultSchema = z.object({
   comparisons: z.array(
     z.object({ metric: z.string(), published: z.number(), measured: z.number(), source: z.string() }),
   ),
-  measurements: z.record(z.string(), z.number()).optional(),
-  environment: z.record(z.string(), z.string()).optional(),
+  measurements: z.record(z.string().max(80), z.number()).optional(),
+  // What ComputeBackend hosts record (core/compute/backend.ts): the backend kind and its adapter's name.
+  environment: z
+    .object({ backend: z.enum(['webgpu', 'cpu']), adapter: z.string().min(1).max(200) })
+    .strict()
+    .optional(),
 });
 
 /** The marker around the result embedded in report.html. */
@@ -73,17 +77,6 @@ function embeddedJson(html: string): string | undefined {
 export function reproducible(result: Result): Result {
   const { measurements: _m, environment: _e, ...rest } = result;
   return rest;
-}
-
-/**
- * True when a saved file holds exactly the bytes this version writes for `parsed`: no extra fields, no
- * reformatting. A re-run can only be called byte-identical to a file that passes this.
- */
-export function isCanonical(text: string, parsed: Result): boolean {
-  const canonical = serializeResult(parsed);
-  return text.trimStart().startsWith('<')
-    ? embeddedJson(text) === escapeForEmbed(canonical)
-    : text === canonical;
 }
 
 export type RerunCheck = { same: true } | { same: false; detail: string };
@@ -146,4 +139,15 @@ export interface ReportFiles {
   suggestedName: string;
   /** File name → UTF-8 content. Names are plain (no slashes), validated by main. */
   files: Record<string, string>;
+}
+
+/**
+ * A saved result's machine part (`measurements`, `environment`) is believable only from an experiment that
+ * runs on a compute backend and records one; anywhere else it was added by hand.
+ */
+export function checkMachinePart(result: Result, experiment: Experiment, name: string): void {
+  if (experiment.usesCompute || (!result.measurements && !result.environment)) return;
+  throw new UserError(
+    `${name}: ${experiment.id} records no measurements or environment, but this result has them (edited?)`,
+  );
 }

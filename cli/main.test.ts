@@ -1,5 +1,13 @@
 // The CLI as a user drives it: exit codes, one-line errors, files written, rerun byte-identity.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -115,6 +123,42 @@ describe('lab CLI', () => {
     const r = await lab('rerun', join(dir, 'report.html'), '--out', join(dir, 'b'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/is not as the lab wrote it/);
+  });
+
+  it.each([
+    [['--out', ''], /^error: --out is empty; name a folder$/],
+    [['--out', '/dev/null/x'], /^error: cannot write to \/dev\/null\/x \(ENOTDIR\); choose another --out$/],
+    [['--out', '/proc/xyz'], /^error: cannot write to \/proc\/xyz \(ENOENT\); choose another --out$/],
+  ])('run refuses an output folder it cannot write before any work (%s)', async (out, message) => {
+    const r = await lab('run', 'kv-prefix-cache', ...SMALL, ...out);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).toBe('');
+  });
+
+  it('run never writes through a symbolic link, dangling or not, and leaves no empty folder behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    mkdirSync(join(dir, 'a'));
+    symlinkSync(join(dir, 'nowhere.json'), join(dir, 'a', 'result.json'));
+    const dangling = await lab('run', 'kv-prefix-cache', ...SMALL, '--out', join(dir, 'a'));
+    expect(dangling.code).toBe(2);
+    expect(dangling.err).toMatch(/a\/result\.json already exists; choose another --out$/);
+    expect(existsSync(join(dir, 'nowhere.json'))).toBe(false);
+    symlinkSync(join(dir, 'a'), join(dir, 'link'));
+    const linked = await lab('run', 'kv-prefix-cache', ...SMALL, '--out', join(dir, 'link'));
+    expect(linked.err).toMatch(/link is a symbolic link; choose another --out$/);
+    const bad = await lab(
+      'run',
+      'kv-prefix-cache',
+      '--set',
+      'blocks=32',
+      '--set',
+      'duration=1e9',
+      '--out',
+      join(dir, 'b'),
+    );
+    expect(bad.code).toBe(2);
+    expect(existsSync(join(dir, 'b'))).toBe(false);
   });
 
   it('rerun refuses measurements or an environment on an experiment that records none', async () => {

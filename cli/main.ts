@@ -2,7 +2,16 @@
 // by cli-progress on stderr. What only some commands need (React for reports, the progress bar, the trace
 // replayer, the GPU) is imported when that command runs, so `list` and `describe` start at once.
 // User errors print one line and exit non-zero; never a stack trace.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/experiments/errors';
@@ -163,26 +172,93 @@ async function runWithProgress(io: Io, run: (host: RunHost) => Promise<Result>):
   }
 }
 
+/** Whether anything, even a dangling symbolic link, is at `path` (existsSync follows links). */
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `--out` as an absolute folder, or `fallback` when it is not given; an empty one is refused. */
+function outDirOption(out: string | undefined, fallback: string): string {
+  if (out !== undefined && out.trim() === '') throw new UserError('--out is empty; name a folder');
+  return resolve(out ?? fallback);
+}
+
 /**
- * Refuse an output folder before any work: it must be a folder (or absent) and hold none of the files a
- * report writes, so nothing already saved is overwritten.
+ * Refuse an output folder: it must be a real folder (or absent; never a symbolic link) and hold none of
+ * the files a report writes, not even as a link, so nothing already saved is overwritten or written through.
  */
 function checkOutDir(dir: string, tableNames: readonly string[]): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory())
-    throw new UserError(`${dir} is a file, not a folder; choose another --out`);
+  if (present(dir)) {
+    const stat = lstatSync(dir);
+    if (stat.isSymbolicLink()) throw new UserError(`${dir} is a symbolic link; choose another --out`);
+    if (!stat.isDirectory()) throw new UserError(`${dir} is a file, not a folder; choose another --out`);
+  }
   const names = ['report.html', 'result.json', ...tableNames.map((t) => `${t}.csv`)];
-  const clash = names.find((name) => existsSync(join(dir, name)));
+  const clash = names.find((name) => present(join(dir, name)));
   if (clash) throw new UserError(`${join(dir, clash)} already exists; choose another --out`);
 }
 
-/** Write the report's files into the checked folder. */
+/**
+ * mkdir -p, one level at a time from the nearest existing folder: Node's recursive mkdir can loop forever
+ * where a parent refuses new entries with ENOENT (e.g. under /proc).
+ */
+function makeFolders(dir: string, made: string[]): void {
+  const missing: string[] = [];
+  for (let d = dir; !present(d); d = dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    mkdirSync(d);
+    made.unshift(d);
+  }
+}
+
+/**
+ * Check the output folder and create it before any work, so a folder that cannot be written is refused
+ * up front; `abandon` removes the folders this call created again when the run ends without writing.
+ */
+function claimOutDir(dir: string): { abandon: () => void } {
+  checkOutDir(dir, []);
+  const made: string[] = [];
+  try {
+    makeFolders(dir, made);
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new UserError(`cannot write to ${dir} (${code}); choose another --out`);
+  }
+  return {
+    abandon: () => {
+      try {
+        for (const d of made) rmdirSync(d); // innermost first; only ever empty folders
+      } catch {
+        // something was written after all: keep it
+      }
+    },
+  };
+}
+
+/** Write the report's files into the claimed folder (each created new: 'wx' never follows a link). */
 async function writeReport(dir: string, result: Result): Promise<string[]> {
   const { reportFiles } = await import('../report/buildReport');
   const { files } = reportFiles(result);
   checkOutDir(dir, Object.keys(result.tables));
-  mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { flag: 'wx' });
   return Object.keys(files);
+}
+
+/** Run `work` with the output folder claimed; a run that fails or is cancelled leaves no empty folder. */
+async function withOutDir<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const claim = claimOutDir(dir);
+  try {
+    return await work();
+  } catch (e) {
+    claim.abandon();
+    throw e;
+  }
 }
 
 /**
@@ -278,14 +354,15 @@ function program(io: Io, state: { exitCode: number }): Command {
       const raw = parseSets(opts.set);
       resolveExperimentParams(experiment, raw);
       const seed = checkSeed(opts.seed);
-      const dir = resolve(opts.out ?? join('lab-out', `${id}-seed${seed}`));
-      checkOutDir(dir, []);
-      const gpu = await computeFor(experiment, io);
-      const result = await runWithProgress(io, (host) =>
-        runExperiment(id, raw, seed, { ...host, ...gpu.host }),
-      ).finally(gpu.dispose);
+      const dir = outDirOption(opts.out, join('lab-out', `${id}-seed${seed}`));
+      const { result, written } = await withOutDir(dir, async () => {
+        const gpu = await computeFor(experiment, io);
+        const result = await runWithProgress(io, (host) =>
+          runExperiment(id, raw, seed, { ...host, ...gpu.host }),
+        ).finally(gpu.dispose);
+        return { result, written: await writeReport(dir, result) };
+      });
       for (const l of summary(result)) io.out(l);
-      const written = await writeReport(dir, result);
       io.out('');
       io.out(`wrote ${written.join(', ')} to ${dir}`);
     });
@@ -300,13 +377,15 @@ function program(io: Io, state: { exitCode: number }): Command {
       const saved = parseResultFile(text, basename(file));
       const experiment = getExperiment(saved.experiment);
       checkMachinePart(saved, experiment, basename(file));
-      const dir = resolve(opts.out ?? `${dirname(resolve(file))}-rerun`);
-      checkOutDir(dir, []);
-      const gpu = await computeFor(experiment, io);
-      const fresh = await runWithProgress(io, (host) =>
-        runExperiment(saved.experiment, saved.params, saved.seed, { ...host, ...gpu.host }),
-      ).finally(gpu.dispose);
-      await writeReport(dir, fresh);
+      const dir = outDirOption(opts.out, `${dirname(resolve(file))}-rerun`);
+      const fresh = await withOutDir(dir, async () => {
+        const gpu = await computeFor(experiment, io);
+        const fresh = await runWithProgress(io, (host) =>
+          runExperiment(saved.experiment, saved.params, saved.seed, { ...host, ...gpu.host }),
+        ).finally(gpu.dispose);
+        await writeReport(dir, fresh);
+        return fresh;
+      });
       io.out(`wrote ${dir}`);
       const hint =
         saved.labVersion !== fresh.labVersion

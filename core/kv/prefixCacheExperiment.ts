@@ -5,7 +5,7 @@ import { EmpiricalDiscrete, lognormalFromMean, poissonArrivals, zipfWeights } fr
 import type { Rng } from '../kernel/rng';
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, ParamsOf, Result, RunContext } from '../experiments/types';
-import { BlockManager } from './blockManager';
+import { BlockManager } from './memory/v1BlockManager';
 
 const params = {
   blocks: {

@@ -3,13 +3,13 @@
 // (orca-max / orca-pow2 / orca-oracle, placed by a buddy allocator as in §6.1) — timed by the roofline cost model.
 // Memory is accounted per iteration.
 import type { Rng } from '../../kernel/rng';
-import { BlockManager } from '../blockManager';
+import { BlockManager } from '../memory/v1BlockManager';
 import { costModel, cpuBlocks, gpuBlocks, kvSlots } from '../cost';
 import type { CostModel, IterationWork, Setup } from '../cost';
 import { MAX_MODEL_LEN } from '../workloads';
 import type { Request } from '../workloads';
-import { BuddyAllocator } from './buddy';
-import { PagedBlockManager } from './pagedBlocks';
+import { BuddyAllocator } from '../memory/buddyAllocator';
+import { PagedBlockManager } from '../memory/pagedBlockManager';
 
 export type Policy = 'vllm' | 'vllm-v1' | 'orca-max' | 'orca-pow2' | 'orca-oracle';
 export const POLICIES: readonly Policy[] = ['vllm', 'vllm-v1', 'orca-max', 'orca-pow2', 'orca-oracle'];

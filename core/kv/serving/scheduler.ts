@@ -37,6 +37,12 @@ export interface SchedulerConfig {
   onIteration?: (s: SimState) => void;
   /** Stop after this many iterations (views). */
   maxIterations?: number;
+  /**
+   * When an iteration leaves nothing running or waiting, the next arrival starts the next iteration at its own
+   * arrival time, even before that idle iteration's end (an event loop that wakes the engine on arrival).
+   * Default: the clock stays at the iteration's end.
+   */
+  wakeOnArrival?: boolean;
 }
 
 export interface SimState {
@@ -116,6 +122,7 @@ export class ServingScheduler {
   private runningSeqs = 0;
   // This iteration.
   private kind: 'prefill' | 'decode' = 'decode';
+  private iterationStartS = 0;
   private preemptedNow = false;
   private budgetLeft = 0;
   private unscheduled = 0;
@@ -146,13 +153,19 @@ export class ServingScheduler {
   /** Arrivals up to now join the waiting queue; an idle scheduler jumps to the next arrival. False when done. */
   private advanceClock(): boolean {
     const groups = this.groups;
+    if (this.config.wakeOnArrival && !this.busy() && this.nextArrival < groups.length)
+      this.now = this.iterationStartS;
     for (;;) {
       while (this.nextArrival < groups.length && groups[this.nextArrival]!.req.arrivalS <= this.now)
         this.waiting.push(groups[this.nextArrival++]!);
-      if (this.running.length > 0 || this.waiting.length > 0 || this.swapped.length > 0) return true;
+      if (this.busy()) return true;
       if (this.nextArrival >= groups.length) return false;
       this.now = groups[this.nextArrival]!.req.arrivalS;
     }
+  }
+
+  private busy(): boolean {
+    return this.running.length > 0 || this.waiting.length > 0 || this.swapped.length > 0;
   }
 
   /** One iteration: vLLM 0.1 `_schedule` (waiting first, prefill-only iterations) or V1 `schedule` (mixed). */
@@ -178,6 +191,7 @@ export class ServingScheduler {
   }
 
   private startIteration(): void {
+    this.iterationStartS = this.now;
     const w = this.work;
     w.batchTokens = 0;
     w.kvTokensRead = 0;

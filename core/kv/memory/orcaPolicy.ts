@@ -6,7 +6,7 @@ import type { IterationWork } from '../cost';
 import { promptLen } from '../serving/groups';
 import type { Group } from '../serving/groups';
 import { BuddyAllocator } from './buddyAllocator';
-import { NO_ROOM, addPrefillWork } from './policy';
+import { NO_ROOM, addPrefillWork, unsharedTotals } from './policy';
 import type { MemoryPolicy, MemorySample, PolicyTotals } from './policy';
 
 export type OrcaReservation = 'max' | 'pow2' | 'oracle';
@@ -138,12 +138,6 @@ export class OrcaPolicy implements MemoryPolicy {
   }
 
   totals(): PolicyTotals {
-    return {
-      promptTokens: this.promptTokens,
-      swapOutBlocks: 0,
-      swapInBlocks: 0,
-      cowCopies: 0,
-      sharingSaving: 0,
-    };
+    return unsharedTotals(this.promptTokens);
   }
 }

@@ -25,6 +25,11 @@ export interface PolicyTotals {
   sharingSaving: number;
 }
 
+/** Totals of a policy that neither swaps nor shares blocks between sequences. */
+export function unsharedTotals(promptTokens: number): PolicyTotals {
+  return { promptTokens, swapOutBlocks: 0, swapInBlocks: 0, cowCopies: 0, sharingSaving: 0 };
+}
+
 /** `admit`: memory does not allow the group now. */
 export const NO_ROOM = -1;
 /** `swapIn`: the group must stay swapped out for now. */

@@ -5,7 +5,7 @@
 import type { IterationWork } from '../cost';
 import { promptLen } from '../serving/groups';
 import type { Group } from '../serving/groups';
-import { NO_ROOM, addPrefillWork } from './policy';
+import { NO_ROOM, addPrefillWork, unsharedTotals } from './policy';
 import type { MemoryPolicy, MemorySample, PolicyTotals } from './policy';
 import { BlockManager } from './v1BlockManager';
 import type { KVCacheConfig } from './v1BlockManager';
@@ -200,12 +200,6 @@ export class V1Policy implements MemoryPolicy {
   }
 
   totals(): PolicyTotals {
-    return {
-      promptTokens: this.promptTokens,
-      swapOutBlocks: 0,
-      swapInBlocks: 0,
-      cowCopies: 0,
-      sharingSaving: 0,
-    };
+    return unsharedTotals(this.promptTokens);
   }
 }

@@ -1,10 +1,10 @@
-// Benchmark of the vLLM V1 block-manager model (core/kv): ops/s over a fixed, seeded serving-like op
+// Benchmark of the vLLM V1 block-manager model (core/kv/memory/v1BlockManager.ts): ops/s over a fixed, seeded serving-like op
 // sequence, plus parse+replay speed of the conformance traces. Prints figures and a checksum (determinism).
 // Run: npx tsx bench/blockManager.bench.ts
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BlockManager } from '../core/kv/blockManager';
-import type { KVCacheConfig } from '../core/kv/blockManager';
+import { BlockManager } from '../core/kv/memory/v1BlockManager';
+import type { KVCacheConfig } from '../core/kv/memory/v1BlockManager';
 import { parseTrace, replayEvents } from '../core/kv/trace';
 import { Rng } from '../core/kernel/rng';
 

@@ -2,6 +2,7 @@
 // small blocks pay the paged kernel's per-block gather cost, large blocks waste their unfilled tails.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Comparison, Result } from '../experiments/types';
+import { round } from '../kernel/numbers';
 import {
   PAPER,
   checkRequests,
@@ -9,7 +10,6 @@ import {
   blockSizesParam,
   overheadParam,
   preemptionParam,
-  round,
   runOne,
   workloadParams,
 } from './servingParams';

@@ -2,6 +2,7 @@
 // internal and external fragmentation, for vLLM's paging and Orca's contiguous reservations.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Comparison, Result } from '../experiments/types';
+import { round } from '../kernel/numbers';
 import {
   PAPER,
   checkRequests,
@@ -9,7 +10,6 @@ import {
   makeRequests,
   overheadParam,
   policiesParam,
-  round,
   runOne,
   workloadParams,
 } from './servingParams';

@@ -2,6 +2,7 @@
 // sequence's KV at each block size, (b) end-to-end normalized latency with each preemption mode.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Comparison, Result } from '../experiments/types';
+import { round } from '../kernel/numbers';
 import { SETUPS, costModel } from './cost';
 import type { SetupId } from './cost';
 import {
@@ -10,7 +11,6 @@ import {
   makeRequests,
   overheadParam,
   PAPER,
-  round,
   runOne,
   workloadParams,
 } from './servingParams';

@@ -211,7 +211,3 @@ export function checkRequests(
     reason: `${rateField} × duration must be at most ${MAX_REQUESTS.toLocaleString('en-US')} requests (got ${Math.round(n).toLocaleString('en-US')})`,
   };
 }
-
-export function round(x: number, digits = 6): number {
-  return Number(x.toFixed(digits));
-}

@@ -2,6 +2,7 @@
 // prompt) and beam search (width k, candidates re-selected every step) under the paper's block manager.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Comparison, Result } from '../experiments/types';
+import { round } from '../kernel/numbers';
 import {
   PAPER,
   checkRequests,
@@ -9,7 +10,6 @@ import {
   makeRequests,
   overheadParam,
   preemptionParam,
-  round,
   runOne,
   workloadParams,
 } from './servingParams';

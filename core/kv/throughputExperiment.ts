@@ -2,6 +2,7 @@
 // policy sustains under a latency threshold, and the mean batch size at one rate.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Comparison, Result } from '../experiments/types';
+import { round } from '../kernel/numbers';
 import {
   PAPER,
   checkRequests,
@@ -9,7 +10,6 @@ import {
   makeRequests,
   overheadParam,
   policiesParam,
-  round,
   runOne,
   workloadParams,
 } from './servingParams';

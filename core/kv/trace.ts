@@ -1,8 +1,8 @@
 // Conformance traces of vLLM V1's KVCacheManager (JSON lines; see test/data/conformance/SOURCE.md):
 // parsing with line-numbered validation errors, and replay against the BlockManager model.
 import { UserError } from '../experiments/errors';
-import { BlockManager, checkKVCacheConfig } from './blockManager';
-import type { FreeReason, KVCacheConfig } from './blockManager';
+import { BlockManager, checkKVCacheConfig } from './memory/v1BlockManager';
+import type { FreeReason, KVCacheConfig } from './memory/v1BlockManager';
 
 interface EventBase {
   /** 1-based line number in the trace text. */

@@ -5,10 +5,11 @@
 import { defineStreamingLabView } from '../experiments/types';
 import type { ParamsOf, RunContext } from '../experiments/types';
 import { SETUPS } from './cost';
+import type { PagedBlockManager } from './memory/pagedBlockManager';
 import { simulate } from './serving/simulator';
 import type { Sampling, SimState } from './serving/simulator';
 import { generateWorkload } from './workloads';
-import type { WorkloadId } from './workloads';
+import type { Request, WorkloadId } from './workloads';
 
 const params = {
   workload: {
@@ -244,6 +245,248 @@ const PER_FRAME = [
 ] as const;
 const PER_BLOCK = ['blockOwner', 'blockRef', 'blockFill', 'blockFlags', 'freeRank'] as const;
 
+/** The block tables of the chunk being filled: offsets into its own sequence and table arrays. */
+class ChunkTables {
+  readonly seqStart: number[] = [0];
+  readonly seqGroup = new Column(int32, 256);
+  readonly seqSlot = new Column(int32, 256);
+  readonly seqTokens = new Column(int32, 256);
+  readonly seqOnCpu = new Column(uint8, 256);
+  readonly tableStart = new Column(int32, 256);
+  readonly tableData = new Column(int16, 4096);
+}
+
+interface RecorderShape {
+  frames: number;
+  nB: number;
+  nC: number;
+  blockSize: number;
+  chunkFrames: number;
+}
+
+/**
+ * Turns simulator iterations into frames and emits them in chunks. The state that spans frames (last owners,
+ * pending copy flags, sequence and table offsets) lives here, outside the chunks, so what the chunks add up
+ * to does not depend on the chunk size.
+ */
+class FrameRecorder {
+  private readonly cpuStride: number;
+  private readonly prevOwner: Int32Array;
+  private readonly pending: Uint8Array;
+  private recorded = 0;
+  private seqBase = 0;
+  private tableBase = 0;
+  private lastState: SimState | null = null;
+  // The chunk being filled.
+  private first = 0;
+  private a: ReturnType<typeof frameArrays>;
+  private t = new ChunkTables();
+
+  constructor(
+    private readonly shape: RecorderShape,
+    private readonly emit: (message: KvViewMessage) => void,
+  ) {
+    this.cpuStride = Math.max(1, shape.nC);
+    this.prevOwner = new Int32Array(shape.nB).fill(OWNER_FREE);
+    this.pending = new Uint8Array(shape.nB);
+    this.a = frameArrays(Math.min(shape.chunkFrames, shape.frames), shape.nB, this.cpuStride);
+  }
+
+  /** The simulator's `onIteration`: one frame per iteration until `frames` are recorded. */
+  readonly onIteration = (s: SimState): void => {
+    if (this.recorded >= this.shape.frames) return;
+    const f = this.recorded - this.first;
+    const bm = s.paged!;
+    bm.onCopy ??= (b, k) => {
+      this.pending[b] = this.pending[b]! | (k === 'cow' ? FLAG_COW : FLAG_SWAPPED_IN);
+    };
+    this.lastState = s;
+    this.recordScalars(s, bm, f);
+    this.recordBlocks(bm, f);
+    this.recordTables(bm, f);
+    this.recordFreeRanks(bm, f);
+    this.markChanges(f);
+    this.recorded++;
+    this.t.seqStart.push(this.t.seqGroup.length);
+    if (this.recorded - this.first >= this.shape.chunkFrames) this.flush();
+  };
+
+  private recordScalars(s: SimState, bm: PagedBlockManager, f: number): void {
+    const a = this.a;
+    a.timeS[f] = s.timeS;
+    a.kind[f] = s.kind === 'prefill' ? 0 : 1;
+    a.running[f] = s.running.length;
+    a.waiting[f] = s.waiting.length;
+    a.swapped[f] = s.swapped.length;
+    a.cowCopies[f] = s.cowCopies;
+    a.swapOut[f] = s.swappedOutBlocks;
+    a.swapIn[f] = s.swappedInBlocks;
+    a.memTokens[f] = s.memory.tokens;
+    a.memInternal[f] = s.memory.internal;
+    a.memFree[f] = s.memory.free;
+    a.cpuUsed[f] = bm.numCpuBlocks - bm.nFreeCpu;
+  }
+
+  /** Ref counts and fills of every GPU block; pinned prefix blocks are owned by the prefix. */
+  private recordBlocks(bm: PagedBlockManager, f: number): void {
+    const { blockOwner, blockRef, blockFill, blockFlags } = this.a;
+    const nB = this.shape.nB;
+    const base = f * nB;
+    for (let b = 0; b < nB; b++) {
+      const r = bm.gpuRef[b]!;
+      blockRef[base + b] = r > 255 ? 255 : r;
+      blockFill[base + b] = bm.gpuFill[b]!;
+    }
+    for (const blocks of bm.prefixBlockIds().values()) {
+      for (const b of blocks) {
+        blockOwner[base + b] = OWNER_PREFIX;
+        blockFlags[base + b] = blockFlags[base + b]! | FLAG_PREFIX;
+      }
+    }
+  }
+
+  /** Tables of live sequences: owners come from the first sequence that maps a block. */
+  private recordTables(bm: PagedBlockManager, f: number): void {
+    const { blockOwner, cpuOwner } = this.a;
+    const t = this.t;
+    const base = f * this.shape.nB;
+    const cbase = f * this.cpuStride;
+    for (let slot = 0; slot < bm.slotCount; slot++) {
+      if (!bm.seqAlive[slot]) continue;
+      const g = bm.seqOwner[slot]!;
+      const onCpu = bm.seqOnCpu[slot]!;
+      t.seqGroup.push(g);
+      t.seqSlot.push(slot);
+      t.seqTokens.push(bm.seqTokens[slot]!);
+      t.seqOnCpu.push(onCpu);
+      t.tableStart.push(t.tableData.length);
+      const table = bm.tables[slot]!;
+      const n = bm.seqBlocks[slot]!;
+      for (let i = 0; i < n; i++) {
+        const b = table[i]!;
+        t.tableData.push(b);
+        if (onCpu) {
+          if (this.shape.nC > 0) cpuOwner[cbase + b] = g;
+        } else if (blockOwner[base + b] === OWNER_FREE) blockOwner[base + b] = g;
+      }
+    }
+  }
+
+  private recordFreeRanks(bm: PagedBlockManager, f: number): void {
+    const freeRank = this.a.freeRank;
+    const base = f * this.shape.nB;
+    for (let i = 0; i < bm.nFreeGpu; i++) {
+      const b = bm.gpuFree[bm.nFreeGpu - 1 - i]!;
+      freeRank[base + b] = i;
+    }
+  }
+
+  /** What changed since the previous frame: new blocks, copies (CoW) and blocks swapped back in. */
+  private markChanges(f: number): void {
+    const { blockOwner, blockFlags } = this.a;
+    const { prevOwner, pending } = this;
+    const nB = this.shape.nB;
+    const base = f * nB;
+    for (let b = 0; b < nB; b++) {
+      const o = blockOwner[base + b]!;
+      blockFlags[base + b] = blockFlags[base + b]! | pending[b]!;
+      if (o >= 0 && prevOwner[b] !== o && pending[b] === 0)
+        blockFlags[base + b] = blockFlags[base + b]! | FLAG_NEW;
+      pending[b] = 0;
+      prevOwner[b] = o;
+    }
+  }
+
+  /** Emits the frames recorded since the last chunk (if any) and starts a fresh chunk. */
+  flush(): void {
+    const k = this.recorded - this.first;
+    if (k === 0) return;
+    const chunk = this.chunk(k);
+    this.seqBase += this.t.seqGroup.length;
+    this.tableBase += this.t.tableData.length;
+    this.first = this.recorded;
+    this.emit(chunk);
+    const { chunkFrames, frames, nB } = this.shape;
+    this.a = frameArrays(Math.min(chunkFrames, frames - this.recorded), nB, this.cpuStride);
+    this.t = new ChunkTables();
+  }
+
+  private chunk(k: number): KvViewChunk {
+    const { a, t, seqBase, tableBase } = this;
+    const chunk: KvViewChunk = {
+      part: 'frames',
+      first: this.first,
+      frames: k,
+      ...a,
+      seqStart: Int32Array.from(t.seqStart, (x) => seqBase + x),
+      seqGroup: t.seqGroup.take(),
+      seqSlot: t.seqSlot.take(),
+      seqTokens: t.seqTokens.take(),
+      seqOnCpu: t.seqOnCpu.take(),
+      tableStart: Int32Array.from([...t.tableStart.view(), t.tableData.length], (x) => tableBase + x),
+      tableData: t.tableData.take(),
+      prefixes: prefixesOf(this.lastState, this.shape.blockSize),
+    };
+    // A short last chunk: trim the per-frame arrays to the frames it holds.
+    if (k < a.timeS.length) {
+      for (const key of PER_FRAME)
+        (chunk[key] as IntArray | Float64Array | Float32Array) = a[key].slice(0, k);
+      for (const key of PER_BLOCK)
+        (chunk[key] as IntArray | Uint16Array) = a[key].slice(0, k * this.shape.nB);
+      chunk.cpuOwner = a.cpuOwner.slice(0, k * this.cpuStride);
+    }
+    return chunk;
+  }
+}
+
+/** The pinned shared prefixes of the paged block manager, with their chained block hashes. */
+function prefixesOf(s: SimState | null, blockSize: number): KvPrefix[] {
+  const out: KvPrefix[] = [];
+  if (!s?.paged) return out;
+  for (const [id, blocks] of s.paged.prefixBlockIds()) {
+    const hashes: string[] = [];
+    let h = 0;
+    for (let i = 0; i < blocks.length; i++) {
+      h = chainHash(h, id, i, blockSize);
+      hashes.push(h.toString(16).padStart(8, '0'));
+    }
+    out.push({ id, blocks: [...blocks], hashes });
+  }
+  return out;
+}
+
+function viewSampling(p: KvViewParams): Sampling {
+  return p.sampling === 'parallel'
+    ? { kind: 'parallel', n: p.width }
+    : p.sampling === 'beam'
+      ? { kind: 'beam', k: p.width }
+      : { kind: 'single' };
+}
+
+/** The view's header: the pool and, for hover, each group's input and output lengths and prefix. */
+function viewHeader(p: KvViewParams, requests: readonly Request[]): KvViewHeader {
+  const n = requests.length;
+  const groupInput = new Int32Array(n);
+  const groupOutput = new Int32Array(n);
+  const groupPrefix = new Int32Array(n);
+  requests.forEach((r, i) => {
+    groupInput[i] = r.inputLen;
+    groupOutput[i] = r.outputLen;
+    groupPrefix[i] = r.prefixId;
+  });
+  return {
+    part: 'header',
+    params: { ...p },
+    numBlocks: p.blocks,
+    numCpuBlocks: p.cpuBlocks,
+    blockSize: p.blockSize,
+    plannedFrames: p.frames,
+    groupInput,
+    groupOutput,
+    groupPrefix,
+  };
+}
+
 /**
  * Record a seeded run, emitting a header, chunks of at most `chunkFrames` iterations as the simulation
  * produces them, and an end. What the chunks add up to does not depend on `chunkFrames`: the state that
@@ -257,10 +500,6 @@ export async function recordKvView(
 ): Promise<void> {
   if (!(chunkFrames >= 1)) throw new Error(`chunkFrames must be ≥ 1 (got ${chunkFrames})`);
   const frames = p.frames;
-  const nB = p.blocks;
-  const nC = p.cpuBlocks;
-  const cpuStride = Math.max(1, nC);
-  const bs = p.blockSize;
   // Enough arrivals to keep the pool busy for the recorded iterations (≈ 40 ms each).
   const duration = Math.max(5, frames * 0.05);
   const requests = generateWorkload(
@@ -269,197 +508,30 @@ export async function recordKvView(
     p.rate,
     duration,
   );
-  const sampling: Sampling =
-    p.sampling === 'parallel'
-      ? { kind: 'parallel', n: p.width }
-      : p.sampling === 'beam'
-        ? { kind: 'beam', k: p.width }
-        : { kind: 'single' };
-
-  const n = requests.length;
-  const groupInput = new Int32Array(n);
-  const groupOutput = new Int32Array(n);
-  const groupPrefix = new Int32Array(n);
-  requests.forEach((r, i) => {
-    groupInput[i] = r.inputLen;
-    groupOutput[i] = r.outputLen;
-    groupPrefix[i] = r.prefixId;
-  });
-  emit({
-    part: 'header',
-    params: { ...p },
-    numBlocks: nB,
-    numCpuBlocks: nC,
-    blockSize: bs,
-    plannedFrames: frames,
-    groupInput,
-    groupOutput,
-    groupPrefix,
-  });
-
-  // State that spans chunks.
-  const prevOwner = new Int32Array(nB).fill(OWNER_FREE);
-  const pending = new Uint8Array(nB);
-  let recorded = 0;
-  let seqBase = 0;
-  let tableBase = 0;
-  let lastState: SimState | null = null;
-
-  // The chunk being filled.
-  let first = 0;
-  let a = frameArrays(Math.min(chunkFrames, frames), nB, cpuStride);
-  let seqStart: number[] = [0];
-  let seqGroup = new Column(int32, 256);
-  let seqSlot = new Column(int32, 256);
-  let seqTokens = new Column(int32, 256);
-  let seqOnCpu = new Column(uint8, 256);
-  let tableStart = new Column(int32, 256);
-  let tableData = new Column(int16, 4096);
-
-  const prefixesOf = (s: SimState | null): KvPrefix[] => {
-    const out: KvPrefix[] = [];
-    if (!s?.paged) return out;
-    for (const [id, blocks] of s.paged.prefixBlockIds()) {
-      const hashes: string[] = [];
-      let h = 0;
-      for (let i = 0; i < blocks.length; i++) {
-        h = chainHash(h, id, i, bs);
-        hashes.push(h.toString(16).padStart(8, '0'));
-      }
-      out.push({ id, blocks: [...blocks], hashes });
-    }
-    return out;
-  };
-
-  const flush = () => {
-    const k = recorded - first;
-    if (k === 0) return;
-    const chunk: KvViewChunk = {
-      part: 'frames',
-      first,
-      frames: k,
-      ...a,
-      seqStart: Int32Array.from(seqStart, (x) => seqBase + x),
-      seqGroup: seqGroup.take(),
-      seqSlot: seqSlot.take(),
-      seqTokens: seqTokens.take(),
-      seqOnCpu: seqOnCpu.take(),
-      tableStart: Int32Array.from([...tableStart.view(), tableData.length], (x) => tableBase + x),
-      tableData: tableData.take(),
-      prefixes: prefixesOf(lastState),
-    };
-    // A short last chunk: trim the per-frame arrays to the frames it holds.
-    if (k < a.timeS.length) {
-      for (const key of PER_FRAME)
-        (chunk[key] as IntArray | Float64Array | Float32Array) = a[key].slice(0, k);
-      for (const key of PER_BLOCK) (chunk[key] as IntArray | Uint16Array) = a[key].slice(0, k * nB);
-      chunk.cpuOwner = a.cpuOwner.slice(0, k * cpuStride);
-    }
-    seqBase += seqGroup.length;
-    tableBase += tableData.length;
-    first = recorded;
-    emit(chunk);
-    a = frameArrays(Math.min(chunkFrames, frames - recorded), nB, cpuStride);
-    seqStart = [0];
-    seqGroup = new Column(int32, 256);
-    seqSlot = new Column(int32, 256);
-    seqTokens = new Column(int32, 256);
-    seqOnCpu = new Column(uint8, 256);
-    tableStart = new Column(int32, 256);
-    tableData = new Column(int16, 4096);
-  };
-
-  const onIteration = (s: SimState) => {
-    if (recorded >= frames) return;
-    const f = recorded - first;
-    const bm = s.paged!;
-    bm.onCopy ??= (b, k) => {
-      pending[b] = pending[b]! | (k === 'cow' ? FLAG_COW : FLAG_SWAPPED_IN);
-    };
-    lastState = s;
-    a.timeS[f] = s.timeS;
-    a.kind[f] = s.kind === 'prefill' ? 0 : 1;
-    a.running[f] = s.running.length;
-    a.waiting[f] = s.waiting.length;
-    a.swapped[f] = s.swapped.length;
-    a.cowCopies[f] = s.cowCopies;
-    a.swapOut[f] = s.swappedOutBlocks;
-    a.swapIn[f] = s.swappedInBlocks;
-    a.memTokens[f] = s.memory.tokens;
-    a.memInternal[f] = s.memory.internal;
-    a.memFree[f] = s.memory.free;
-    a.cpuUsed[f] = bm.numCpuBlocks - bm.nFreeCpu;
-    const { blockOwner, blockRef, blockFill, blockFlags, freeRank, cpuOwner } = a;
-    const base = f * nB;
-    const cbase = f * cpuStride;
-    for (let b = 0; b < nB; b++) {
-      const r = bm.gpuRef[b]!;
-      blockRef[base + b] = r > 255 ? 255 : r;
-      blockFill[base + b] = bm.gpuFill[b]!;
-    }
-    for (const blocks of bm.prefixBlockIds().values()) {
-      for (const b of blocks) {
-        blockOwner[base + b] = OWNER_PREFIX;
-        blockFlags[base + b] = blockFlags[base + b]! | FLAG_PREFIX;
-      }
-    }
-    // Tables of live sequences: owners come from the first sequence that maps a block.
-    for (let slot = 0; slot < bm.slotCount; slot++) {
-      if (!bm.seqAlive[slot]) continue;
-      const g = bm.seqOwner[slot]!;
-      const onCpu = bm.seqOnCpu[slot]!;
-      seqGroup.push(g);
-      seqSlot.push(slot);
-      seqTokens.push(bm.seqTokens[slot]!);
-      seqOnCpu.push(onCpu);
-      tableStart.push(tableData.length);
-      const t = bm.tables[slot]!;
-      const n = bm.seqBlocks[slot]!;
-      for (let i = 0; i < n; i++) {
-        const b = t[i]!;
-        tableData.push(b);
-        if (onCpu) {
-          if (nC > 0) cpuOwner[cbase + b] = g;
-        } else if (blockOwner[base + b] === OWNER_FREE) blockOwner[base + b] = g;
-      }
-    }
-    for (let i = 0; i < bm.nFreeGpu; i++) {
-      const b = bm.gpuFree[bm.nFreeGpu - 1 - i]!;
-      freeRank[base + b] = i;
-    }
-    // What changed since the previous frame: new blocks, copies (CoW) and blocks swapped back in.
-    for (let b = 0; b < nB; b++) {
-      const o = blockOwner[base + b]!;
-      blockFlags[base + b] = blockFlags[base + b]! | pending[b]!;
-      if (o >= 0 && prevOwner[b] !== o && pending[b] === 0)
-        blockFlags[base + b] = blockFlags[base + b]! | FLAG_NEW;
-      pending[b] = 0;
-      prevOwner[b] = o;
-    }
-    recorded++;
-    seqStart.push(seqGroup.length);
-    if (recorded - first >= chunkFrames) flush();
-  };
-
+  emit(viewHeader(p, requests));
+  const recorder = new FrameRecorder(
+    { frames, nB: p.blocks, nC: p.cpuBlocks, blockSize: p.blockSize, chunkFrames },
+    emit,
+  );
   const result = await simulate(requests, {
     setup: SETUPS['opt-13b'],
-    blockSize: bs,
+    blockSize: p.blockSize,
     policy: 'vllm',
     preemption: p.preemption as 'swap' | 'recompute',
-    sampling,
-    gpuBlocks: nB,
-    cpuBlocks: nC,
+    sampling: viewSampling(p),
+    gpuBlocks: p.blocks,
+    cpuBlocks: p.cpuBlocks,
     rng: ctx.rng.fork('view-beams'),
-    onIteration,
+    onIteration: recorder.onIteration,
     maxIterations: frames,
     progress: (x) => ctx.progress(x, 'recording'),
     progressEvery: chunkFrames,
   });
-  flush();
+  recorder.flush();
   emit({
     part: 'end',
     summary: {
-      requests: n,
+      requests: requests.length,
       iterations: result.iterations,
       cowCopies: result.cowCopies,
       swapOutBlocks: result.swapOutBlocks,

@@ -5,7 +5,7 @@ import { Rng } from '../../kernel/rng';
 import { SETUPS } from '../cost';
 import { generateWorkload } from '../workloads';
 import type { Request } from '../workloads';
-import { RUNNING, simulate } from './simulator';
+import { simulate } from './simulator';
 import type { Policy, SimOptions } from './simulator';
 
 const setup = SETUPS['opt-13b'];
@@ -139,7 +139,7 @@ describe('simulate: Orca places its reservations with a buddy allocator (§6.1)'
       ...base('orca-oracle'),
       gpuBlocks: 68,
       onIteration: (st) => {
-        const n = st.groups.filter((g) => g.state === RUNNING).length;
+        const n = st.groups.filter((g) => g.state === 'running').length;
         if (n > peak) {
           peak = n;
           heldSlots = st.memory.tokens + st.memory.reserved + st.memory.internal;

@@ -2,7 +2,7 @@
 // never overlap; slots are conserved; only buddies merge, so freeing everything restores the roots.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BuddyAllocator } from './buddy';
+import { BuddyAllocator } from './buddyAllocator';
 
 describe('BuddyAllocator', () => {
   it('rounds a request up to the next power of two (internal fragmentation)', () => {

@@ -2,8 +2,8 @@
 // scheduler-like op sequences against invariants and against a naive reference written from the rules.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BlockManager } from './blockManager';
-import type { KVCacheConfig } from './blockManager';
+import { BlockManager } from './v1BlockManager';
+import type { KVCacheConfig } from './v1BlockManager';
 
 const cfg = (over: Partial<KVCacheConfig> = {}): KVCacheConfig => ({
   blockSize: 4,

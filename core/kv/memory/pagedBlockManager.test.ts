@@ -2,7 +2,7 @@
 // > 1 is never written (copy-on-write), and swapping a group out and back conserves its blocks and tokens.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PagedBlockManager } from './pagedBlocks';
+import { PagedBlockManager } from './pagedBlockManager';
 
 const mk = (gpu = 32, cpu = 32, bs = 4) =>
   new PagedBlockManager({ blockSize: bs, numGpuBlocks: gpu, numCpuBlocks: cpu, maxLen: 64 });

@@ -886,7 +886,7 @@ export class MeshSim {
    */
   private routeStep(n: number, t0: number, dt: number): void {
     const { R, weight, halfGroup, invMu, out, last, alive, serverRegion, rttMs, winHist } = this;
-    const { aliasProb, aliasOf } = this;
+    const { S, pv, aliasProb, aliasOf } = this;
     const mu = this.muPerMs;
     const pc = this.policyCode;
     const piggy = this.signalCode === SignalCode.Piggybacked;
@@ -935,7 +935,17 @@ export class MeshSim {
       const b = latency < 1000 ? (latency * 10) | 0 : histBucket(latency);
       winHist[b]! += weight;
       if (t < this.measureFromMs) this.recordEarly(b);
-      if (piggy) this.piggyback(c, server, now, t, latency);
+      if (piggy) {
+        // The server's outstanding count `now` rides back on the response: client c can use it once the
+        // response has arrived, i.e. after this request's latency (one pending value per pair).
+        const k = (c * S + server) * PV.Size;
+        promote(pv, k, t);
+        if (pv[k + PV.PendAt] === Infinity) {
+          pv[k + PV.PendVal] = now;
+          pv[k + PV.PendTime] = t;
+          pv[k + PV.PendAt] = t + latency;
+        }
+      }
       if (steps) this.closeTrace(t, c, latency, false);
     }
     this.sent += n * weight;
@@ -1071,7 +1081,11 @@ export class MeshSim {
       promote(pv, kb, t);
       return pv[kb + PV.Val]! < pv[ka + PV.Val]! ? b : a;
     }
-    if (sig === SignalCode.Polled) return this.polledLoad(b, t) < this.polledLoad(a, t) ? b : a;
+    if (sig === SignalCode.Polled) {
+      // polledLoad for both, written out: the snapshot, or the live value when every decision polls.
+      if (this.pollMs > 0) return this.snap[b]! < this.snap[a]! ? b : a;
+      return this.liveOut(b, t) < this.liveOut(a, t) ? b : a;
+    }
     return a;
   }
 
@@ -1122,21 +1136,6 @@ export class MeshSim {
     this.countFailed(this.weight);
     this.deadFlows[this.curW * this.R + this.serverRegion[server]!]! += this.weight;
     return latency;
-  }
-
-  /**
-   * Piggybacked signal: the server's outstanding count `now` rides back on the response; client c can use
-   * it once the response has arrived, i.e. after this request's latency (one pending value per pair).
-   */
-  private piggyback(c: number, server: number, now: number, t: number, latency: number): void {
-    const k = (c * this.S + server) * PV.Size;
-    const pv = this.pv;
-    promote(pv, k, t);
-    if (pv[k + PV.PendAt] === Infinity) {
-      pv[k + PV.PendVal] = now;
-      pv[k + PV.PendTime] = t;
-      pv[k + PV.PendAt] = t + latency;
-    }
   }
 
   /** Piggybacked signal: the value client c holds for server s at t. */

@@ -235,35 +235,53 @@ export function computeRings(world: World, boundsMs: readonly number[] = DEFAULT
 }
 
 // Small-integer codes of the configuration for the hot path: one table each, keyed by the names above
-// (`satisfies` makes a name added to POLICIES, CHOICES or SIGNALS a type error until it has a code).
+// (`satisfies` makes a name added to POLICIES, CHOICES or SIGNALS a type error until it has a code). The
+// codes are enums so that the compiler writes them into the hot path as literals: module constants cost
+// bytecode at every use, and the JIT inlines a helper only while the inlined bytecode stays small.
+const enum PolicyCode {
+  ServiceRouter = 0,
+  LatencyRings = 1,
+  Envoy = 2,
+  RoundRobinGlobal = 3,
+}
+const enum ChoiceCode {
+  PowerOfTwo = 0,
+  Random = 1,
+  RoundRobin = 2,
+}
+const enum SignalCode {
+  Piggybacked = 0,
+  Polled = 1,
+  None = 2,
+}
 const POLICY_CODE = {
-  servicerouter: 0,
-  'latency-rings': 1,
-  'envoy-priority': 2,
-  'round-robin-global': 3,
-} as const satisfies Record<Policy, number>;
-const CHOICE_CODE = { 'power-of-two': 0, random: 1, 'round-robin': 2 } as const satisfies Record<
-  Choice,
-  number
->;
-const SIGNAL_CODE = { piggybacked: 0, polled: 1, none: 2 } as const satisfies Record<Signal, number>;
-const P_SR = POLICY_CODE.servicerouter;
-const P_ENVOY = POLICY_CODE['envoy-priority'];
-const P_RR_GLOBAL = POLICY_CODE['round-robin-global'];
-const C_P2C = CHOICE_CODE['power-of-two'];
-const C_RR = CHOICE_CODE['round-robin'];
-const S_PIGGY = SIGNAL_CODE.piggybacked;
-const S_POLLED = SIGNAL_CODE.polled;
+  servicerouter: PolicyCode.ServiceRouter,
+  'latency-rings': PolicyCode.LatencyRings,
+  'envoy-priority': PolicyCode.Envoy,
+  'round-robin-global': PolicyCode.RoundRobinGlobal,
+} as const satisfies Record<Policy, PolicyCode>;
+const CHOICE_CODE = {
+  'power-of-two': ChoiceCode.PowerOfTwo,
+  random: ChoiceCode.Random,
+  'round-robin': ChoiceCode.RoundRobin,
+} as const satisfies Record<Choice, ChoiceCode>;
+const SIGNAL_CODE = {
+  piggybacked: SignalCode.Piggybacked,
+  polled: SignalCode.Polled,
+  none: SignalCode.None,
+} as const satisfies Record<Signal, SignalCode>;
 const RAND_BATCH = 4096;
 /** Draws one request takes at most: client, shard, then the Envoy level or one spill draw per ring, server. */
 const MAX_DRAWS_PER_REQUEST = 3 + RINGS;
-// Layout of the piggybacked views (MeshSim.pv).
-const PV = 5;
-const PV_VAL = 0;
-const PV_TIME = 1;
-const PV_PEND_VAL = 2;
-const PV_PEND_AT = 3;
-const PV_PEND_TIME = 4;
+/** Layout of the piggybacked views (MeshSim.pv): PV.Size values per (client, server). */
+const enum PV {
+  Val = 0,
+  Time = 1,
+  PendVal = 2,
+  PendAt = 3,
+  PendTime = 4,
+  Size = 5,
+}
 
 /**
  * Order of control events at the same time (EventQueue: the lower number goes first). Scenario events
@@ -281,11 +299,22 @@ const PRIORITY = {
 
 /** Piggybacked view at `k`: the pending value becomes the one in use once its response has arrived (by t). */
 function promote(pv: Float64Array, k: number, t: number): void {
-  if (pv[k + PV_PEND_AT]! <= t) {
-    pv[k + PV_VAL] = pv[k + PV_PEND_VAL]!;
-    pv[k + PV_TIME] = pv[k + PV_PEND_TIME]!;
-    pv[k + PV_PEND_AT] = Infinity;
+  if (pv[k + PV.PendAt]! <= t) {
+    pv[k + PV.Val] = pv[k + PV.PendVal]!;
+    pv[k + PV.Time] = pv[k + PV.PendTime]!;
+    pv[k + PV.PendAt] = Infinity;
   }
+}
+
+/**
+ * Power of two choices: the second candidate's index in a ring of len > 1 servers, from the draw x (uniform
+ * on [0, len)) whose integer part is the first's. Given the first, the fraction x - (x | 0) is uniform on a
+ * grid of len / 2^32 (ample for rings of up to ~10^5 servers), so one draw gives both; never the first.
+ */
+function secondIndex(x: number, len: number): number {
+  const ia = x | 0;
+  const ib = ia + 1 + (((x - ia) * (len - 1)) | 0);
+  return ib >= len ? ib - len : ib;
 }
 
 type Control =
@@ -334,7 +363,7 @@ export class MeshSim {
   private snapTime = 0;
   // piggybacked views per (client, server)
   /**
-   * Per (client, server), PV values side by side (one cache line): the value in use and its time, and the
+   * Per (client, server), PV.Size values side by side (one cache line): the value in use and its time, and the
    * pending value (riding back on a response), when it arrives, and its time.
    */
   private readonly pv: Float64Array;
@@ -384,9 +413,9 @@ export class MeshSim {
   private readonly halfGroup: number;
   private readonly invMu: number;
   private readonly pollMs: number;
-  private readonly policyCode: number;
-  private readonly choiceCode: number;
-  private readonly signalCode: number;
+  private readonly policyCode: PolicyCode;
+  private readonly choiceCode: ChoiceCode;
+  private readonly signalCode: SignalCode;
   private readonly cpuPerRequest: number;
   private readonly hopMs: number;
   private readonly traceEvery: number;
@@ -437,8 +466,8 @@ export class MeshSim {
     this.alive = new Uint8Array(S).fill(1);
     this.ribAlive = new Uint8Array(S).fill(1);
     this.snap = new Float64Array(S);
-    this.pv = new Float64Array(R * S * PV);
-    for (let k = PV_PEND_AT; k < this.pv.length; k += PV) this.pv[k] = Infinity;
+    this.pv = new Float64Array(R * S * PV.Size);
+    for (let k = PV.PendAt; k < this.pv.length; k += PV.Size) this.pv[k] = Infinity;
 
     // Groups: one for an unsharded service; one per shard otherwise (§5: sharded services).
     const sh = this.cfg.shards;
@@ -606,8 +635,8 @@ export class MeshSim {
   /** The load value client c sees for server s at time t, and its age; NaN when there is no signal. */
   private seenLoad(c: number, s: number, t: number): number {
     const sig = this.signalCode;
-    if (sig === S_PIGGY) return this.piggyLoad(c, s, t);
-    if (sig === S_POLLED) return this.polledLoad(s, t);
+    if (sig === SignalCode.Piggybacked) return this.piggyLoad(c, s, t);
+    if (sig === SignalCode.Polled) return this.polledLoad(s, t);
     return NaN;
   }
 
@@ -615,7 +644,7 @@ export class MeshSim {
     const sig = this.cfg.signal;
     if (sig === 'none') return NaN;
     if (sig === 'polled') return this.cfg.stalenessMs > 0 ? t - this.snapTime : 0;
-    return t - this.pv[(c * this.S + s) * PV + PV_TIME]!;
+    return t - this.pv[(c * this.S + s) * PV.Size + PV.Time]!;
   }
 
   /** Queue a control event at time t with its kind's priority (PRIORITY). */
@@ -851,54 +880,94 @@ export class MeshSim {
 
   /**
    * The n requests of one step, evenly spaced from t0 by dt: per request client, shard, ring, server; then
-   * the server's fluid queue. The hot path: small helpers (inlined by the JIT), no allocation and no closure
-   * per request unless the request is traced.
+   * the server's fluid queue. The hot path: the decision's helpers are small enough for the JIT to inline
+   * them all, and the landing is written out here (with the step's tables in locals) so that it does not
+   * use up the JIT's inlining budget; no allocation and no closure per request unless it is traced.
    */
   private routeStep(n: number, t0: number, dt: number): void {
+    const { R, weight, halfGroup, invMu, out, last, alive, serverRegion, rttMs, winHist } = this;
+    const { S, pv, aliasProb, aliasOf } = this;
+    const mu = this.muPerMs;
     const pc = this.policyCode;
-    const R = this.R;
+    const piggy = this.signalCode === SignalCode.Piggybacked;
     const traceEvery = this.traceEvery;
+    const wr = this.curW * R;
     this.ensureDraws(n * MAX_DRAWS_PER_REQUEST);
     for (let i = 0; i < n; i++) {
       const t = t0 + (i + 0.5) * dt;
-      const c = this.drawClient();
+      // Client region by demand share: Walker's alias table, one draw.
+      const u = this.draw() * R;
+      const column = u | 0;
+      const c = u - column >= aliasProb[column]! ? aliasOf[column]! : column;
       const g = this.G > 1 ? this.drawShard() : 0;
       const tracing = traceEvery > 0 && t >= this.traceNext[c]! && this.res.traces.length < this.traceLimit;
       const steps: RingStep[] | null = tracing ? [] : null;
-      const base = (g * R + c) * RINGS;
-      let ring: number;
       let server: number;
-      if (pc === P_RR_GLOBAL) {
-        server = this.pickGlobal(g, c);
-        ring = server < 0 ? -1 : this.ringOf[c * R + this.serverRegion[server]!]!;
-      } else {
-        ring = pc === P_ENVOY ? this.pickEnvoyRing(base, steps) : this.pickRing(c, base, steps);
-        server = ring < 0 ? -1 : this.pickServer(base + ring, c, t, tracing);
+      if (pc === PolicyCode.RoundRobinGlobal) server = this.pickGlobal(g, c);
+      else {
+        const base = (g * R + c) * RINGS;
+        const ring =
+          pc === PolicyCode.Envoy ? this.pickEnvoyRing(base, steps) : this.pickRing(c, base, steps);
+        server = ring < 0 ? -1 : this.pickServer(base + ring, c, t);
       }
-      if (server < 0) {
-        this.countFailed(this.weight);
-        if (tracing) this.pushTrace(t, c, g, steps, ring, -1, -1, 0, true);
+      if (steps) this.openTrace(t, c, g, steps, server);
+      if (server < 0 || alive[server] === 0) {
+        const latency = server < 0 ? 0 : this.landOnDown(c, server);
+        if (server < 0) this.countFailed(weight);
+        if (steps) this.closeTrace(t, c, latency, true);
         continue;
       }
-      const latency = this.alive[server] === 0 ? this.landOnDown(c, server) : this.land(c, server, t);
-      if (tracing) {
-        const region = this.serverRegion[server]!;
-        this.pushTrace(t, c, g, steps, ring, server, region, latency, this.alive[server] === 0);
+      // The request (group) joins the server's fluid FIFO queue at t.
+      const region = serverRegion[server]!;
+      // Ring use and landed counts are derived from the flows when the window closes.
+      this.flows[(wr + c) * R + region]! += weight;
+      const prev = out[server]!;
+      let o = prev - mu * (t - last[server]!);
+      if (o < 0) o = 0;
+      this.completed += prev - o;
+      const now = o + weight;
+      out[server] = now;
+      last[server] = t;
+      // RTT, a proxy hop each way (SRProxy, §6; its CPU is accounted in finish()), and the mean wait of
+      // the group's requests in the fluid FIFO: (o + (w + 1) / 2) / mu; (o + 1) / mu for w = 1.
+      const latency = rttMs[c * R + region]! + this.hopMs + (o + halfGroup) * invMu;
+      // Into the window's histogram (and the part before `measureFromS`).
+      const b = latency < 1000 ? (latency * 10) | 0 : histBucket(latency);
+      winHist[b]! += weight;
+      if (t < this.measureFromMs) this.recordEarly(b);
+      if (piggy) {
+        // The server's outstanding count `now` rides back on the response: client c can use it once the
+        // response has arrived, i.e. after this request's latency (one pending value per pair).
+        const k = (c * S + server) * PV.Size;
+        promote(pv, k, t);
+        if (pv[k + PV.PendAt] === Infinity) {
+          pv[k + PV.PendVal] = now;
+          pv[k + PV.PendTime] = t;
+          pv[k + PV.PendAt] = t + latency;
+        }
       }
+      if (steps) this.closeTrace(t, c, latency, false);
     }
-    this.sent += n * this.weight;
+    this.sent += n * weight;
     this.decisions += n;
+  }
+
+  /** A latency (bucket b) from before `measureFromS`: the run's histogram leaves it out. */
+  private recordEarly(b: number): void {
+    this.preHist[b]! += this.weight;
+    this.preCount++;
   }
 
   /**
    * The one refill of the draw buffer: make sure `need` draws are buffered ahead (the draws not taken yet
    * move to the front and `rnd` fills the rest in order, so the sequence is the same as drawing one at a
-   * time). Once per step, so a draw in the request loop is one read.
+   * time). Once per step, so a draw in the request loop is one read; the buffer holds several steps' worth,
+   * so the move is rare and short.
    */
   private ensureDraws(need: number): void {
     const left = this.rbuf.length - this.rpos;
     if (left >= need) return;
-    const buf = need > this.rbuf.length ? new Float64Array(Math.max(need, 2 * this.rbuf.length)) : this.rbuf;
+    const buf = 4 * need > this.rbuf.length ? new Float64Array(4 * need) : this.rbuf;
     buf.set(this.rbuf.subarray(this.rpos));
     this.rnd.fill(buf.subarray(left));
     this.rbuf = buf;
@@ -908,13 +977,6 @@ export class MeshSim {
   /** The next uniform draw in [0, 1) (ensureDraws has buffered enough for the step). */
   private draw(): number {
     return this.rbuf[this.rpos++]!;
-  }
-
-  /** Client region by demand share: Walker's alias table, one draw. */
-  private drawClient(): number {
-    const u = this.draw() * this.R;
-    const c = u | 0;
-    return u - c >= this.aliasProb[c]! ? this.aliasOf[c]! : c;
   }
 
   /** Shard by popularity, one draw (a sharded service: G > 1). */
@@ -959,11 +1021,12 @@ export class MeshSim {
    * which case the share above the threshold spills to the next ring. -1: no ring has a server.
    */
   private pickRing(c: number, base: number, steps: RingStep[] | null): number {
-    const loadAware = this.policyCode === P_SR;
+    const loadAware = this.policyCode === PolicyCode.ServiceRouter;
+    const candLen = this.candLen;
     const cr = c * RINGS;
     let lastInBound = -1;
     for (let j = 0; j < RINGS; j++) {
-      if (this.candLen[base + j] === 0) continue;
+      if (candLen[base + j] === 0) continue;
       lastInBound = j;
       const k = loadAware ? this.offer(cr + j) : 1;
       const spill = k < 1 && this.draw() >= k;
@@ -995,55 +1058,60 @@ export class MeshSim {
     else steps.push({ ring: j, servers, seen: 0, keep: 1, spilled: false });
   }
 
-  /** A server of ring `slot` (which has one) by the configured choice; when tracing, the candidates compared. */
-  private pickServer(slot: number, c: number, t: number, tracing: boolean): number {
+  /**
+   * A server of ring `slot` (which has one) by the configured choice. Power of two choices: one draw x,
+   * uniform on [0, len), gives both candidates (secondIndex); the less loaded as this client sees them wins,
+   * and with no load signal the first random pick stands.
+   */
+  private pickServer(slot: number, c: number, t: number): number {
+    if (this.choiceCode === ChoiceCode.RoundRobin) return this.nextInRing(slot);
     const start = this.candStart[slot]!;
     const len = this.candLen[slot]!;
-    if (this.choiceCode === C_RR) {
-      const p = this.rrPtr[slot]! % len;
-      this.rrPtr[slot] = p + 1;
-      return this.cand[start + p]!;
-    }
     const x = this.draw() * len;
-    if (this.choiceCode === C_P2C && len > 1) return this.twoChoices(start, len, x, c, t, tracing);
     const a = this.cand[start + (x | 0)]!;
-    if (tracing) this.traceChoice(c, t, a, this.seenLoad(c, a, t));
+    if (this.choiceCode !== ChoiceCode.PowerOfTwo || len === 1) return a;
+    const b = this.cand[start + secondIndex(x, len)]!;
+    const sig = this.signalCode;
+    if (sig === SignalCode.Piggybacked) {
+      // piggyLoad for both, written out (the JIT inlines promote, not a second layer of helpers).
+      const pv = this.pv;
+      const ka = (c * this.S + a) * PV.Size;
+      const kb = (c * this.S + b) * PV.Size;
+      promote(pv, ka, t);
+      promote(pv, kb, t);
+      return pv[kb + PV.Val]! < pv[ka + PV.Val]! ? b : a;
+    }
+    if (sig === SignalCode.Polled) {
+      // polledLoad for both, written out: the snapshot, or the live value when every decision polls.
+      if (this.pollMs > 0) return this.snap[b]! < this.snap[a]! ? b : a;
+      return this.liveOut(b, t) < this.liveOut(a, t) ? b : a;
+    }
     return a;
+  }
+
+  /** round-robin choice: the next server of ring `slot` (which has one) in its rotation. */
+  private nextInRing(slot: number): number {
+    const p = this.rrPtr[slot]! % this.candLen[slot]!;
+    this.rrPtr[slot] = p + 1;
+    return this.cand[this.candStart[slot]! + p]!;
   }
 
   /**
-   * Power of two choices from the draw x (uniform on [0, len)): the first candidate is cand[x | 0]; the
-   * second, another of the ring's servers, comes from the same 32-bit draw: given the first, the fraction
-   * x - (x | 0) is uniform on a grid of len / 2^32 (ample for rings of up to ~10^5 servers). The less loaded
-   * as this client sees them wins; with no load signal (NaN) the first random pick stands.
+   * The candidates a traced request compared, with the loads the client saw (called after pick, before
+   * landing): rebuilt from the server draw, the decision's last, as pickServer read it. None for the
+   * round-robin policies.
    */
-  private twoChoices(start: number, len: number, x: number, c: number, t: number, tracing: boolean): number {
-    const ia = x | 0;
-    let ib = ia + 1 + (((x - ia) * (len - 1)) | 0);
-    if (ib >= len) ib -= len;
-    const a = this.cand[start + ia]!;
-    const b = this.cand[start + ib]!;
-    const sig = this.signalCode;
-    if (sig === S_PIGGY) {
-      const la = this.piggyLoad(c, a, t);
-      const lb = this.piggyLoad(c, b, t);
-      if (tracing) this.traceChoice(c, t, a, la, b, lb);
-      return lb < la ? b : a;
-    }
-    if (sig === S_POLLED) {
-      const la = this.polledLoad(a, t);
-      const lb = this.polledLoad(b, t);
-      if (tracing) this.traceChoice(c, t, a, la, b, lb);
-      return lb < la ? b : a;
-    }
-    if (tracing) this.traceChoice(c, t, a, NaN, b, NaN);
-    return a;
-  }
-
-  /** The candidates of a traced request, with the loads the client saw (b = -1: a single random pick). */
-  private traceChoice(c: number, t: number, a: number, la: number, b = -1, lb = NaN): void {
-    this.traceCandidates = [this.candidate(c, a, la, t)];
-    if (b >= 0) this.traceCandidates.push(this.candidate(c, b, lb, t));
+  private compared(c: number, g: number, ring: number, t: number): Candidate[] {
+    if (this.policyCode === PolicyCode.RoundRobinGlobal || this.choiceCode === ChoiceCode.RoundRobin)
+      return [];
+    const slot = (g * this.R + c) * RINGS + ring;
+    const start = this.candStart[slot]!;
+    const len = this.candLen[slot]!;
+    const x = this.rbuf[this.rpos - 1]! * len;
+    const out = [this.candidate(c, this.cand[start + (x | 0)]!, t)];
+    if (this.choiceCode === ChoiceCode.PowerOfTwo && len > 1)
+      out.push(this.candidate(c, this.cand[start + secondIndex(x, len)]!, t));
+    return out;
   }
 
   /** Requests that failed (no server, or a server that was down), in the run and the current window. */
@@ -1070,57 +1138,11 @@ export class MeshSim {
     return latency;
   }
 
-  /**
-   * The request (group) joins the server's fluid FIFO queue at t: latency into the window's histogram and
-   * (piggybacked signal) the server's load riding back. Returns the latency in ms.
-   */
-  private land(c: number, server: number, t: number): number {
-    const wgt = this.weight;
-    let latency = this.sendTo(c, server);
-    const prev = this.out[server]!;
-    let o = prev - this.muPerMs * (t - this.last[server]!);
-    if (o < 0) o = 0;
-    this.completed += prev - o;
-    const now = o + wgt;
-    this.out[server] = now;
-    this.last[server] = t;
-    // Mean wait of the group's requests in the fluid FIFO: (o + (w + 1) / 2) / mu; (o + 1) / mu for w = 1.
-    latency += (o + this.halfGroup) * this.invMu;
-    this.record(latency, t);
-    if (this.signalCode === S_PIGGY) this.piggyback(c, server, now, t, latency);
-    return latency;
-  }
-
-  /** A served request's latency into the window's histogram (and the part before `measureFromS`). */
-  private record(latency: number, t: number): void {
-    const b = latency < 1000 ? (latency * 10) | 0 : histBucket(latency);
-    this.winHist[b]! += this.weight;
-    if (t < this.measureFromMs) {
-      this.preHist[b]! += this.weight;
-      this.preCount++;
-    }
-  }
-
-  /**
-   * Piggybacked signal: the server's outstanding count `now` rides back on the response; client c can use
-   * it once the response has arrived, i.e. after this request's latency (one pending value per pair).
-   */
-  private piggyback(c: number, server: number, now: number, t: number, latency: number): void {
-    const k = (c * this.S + server) * PV;
-    const pv = this.pv;
-    promote(pv, k, t);
-    if (pv[k + PV_PEND_AT] === Infinity) {
-      pv[k + PV_PEND_VAL] = now;
-      pv[k + PV_PEND_TIME] = t;
-      pv[k + PV_PEND_AT] = t + latency;
-    }
-  }
-
   /** Piggybacked signal: the value client c holds for server s at t. */
   private piggyLoad(c: number, s: number, t: number): number {
-    const k = (c * this.S + s) * PV;
+    const k = (c * this.S + s) * PV.Size;
     promote(this.pv, k, t);
-    return this.pv[k + PV_VAL]!;
+    return this.pv[k + PV.Val]!;
   }
 
   /** Polled signal: the last snapshot, or the live value when every decision polls (stalenessMs = 0). */
@@ -1145,43 +1167,49 @@ export class MeshSim {
     }
   }
 
-  private pushTrace(
-    t: number,
-    c: number,
-    g: number,
-    steps: RingStep[] | null,
-    ring: number,
-    server: number,
-    region: number,
-    latency: number,
-    failed: boolean,
-  ): void {
-    this.traceNext[c] = t + this.traceEvery;
-    this.res.traces.push({
+  /** A traced request's why-trace, opened once it is routed (before it lands) and closed by closeTrace. */
+  private openTrace(t: number, c: number, g: number, steps: RingStep[], server: number): void {
+    const region = server < 0 ? -1 : this.serverRegion[server]!;
+    // The ring holding the server (for the ring policies, the ring they picked); -1: no server.
+    const ring = server < 0 ? -1 : this.ringOf[c * this.R + region]!;
+    this.trace = {
       timeMs: t,
       client: c,
       shard: g,
       policy: this.cfg.policy,
       threshold: this.cfg.threshold,
-      rings: steps ?? [],
+      rings: steps,
       ring,
-      candidates: this.traceCandidates,
+      // Before landing, so that the loads are the ones the decision compared.
+      candidates: server < 0 ? [] : this.compared(c, g, ring, t),
       chosen: server,
       chosenRegion: region,
-      latencyMs: latency,
-      failed,
-    });
-    this.traceCandidates = [];
+      latencyMs: 0,
+      failed: true,
+    };
   }
+
+  /** The traced request has landed (or failed): its why-trace is recorded; the client's next one is due later. */
+  private closeTrace(t: number, c: number, latency: number, failed: boolean): void {
+    const trace = this.trace!;
+    trace.latencyMs = latency;
+    trace.failed = failed;
+    this.res.traces.push(trace);
+    this.trace = null;
+    this.traceNext[c] = t + this.traceEvery;
+  }
+
+  /** The why-trace of the request being routed (between openTrace and closeTrace). */
+  private trace: WhyTrace | null = null;
 
   /** The servers holding shard g (all servers for an unsharded service). */
   shardServers(g: number): readonly number[] {
     return Array.from(this.groupServers[g] ?? []);
   }
 
-  private traceCandidates: Candidate[] = [];
-
-  private candidate(c: number, s: number, seen: number, t: number): Candidate {
+  /** Server s as a traced request's candidate: the load client c saw for it at t, and that value's age. */
+  private candidate(c: number, s: number, t: number): Candidate {
+    const seen = this.seenLoad(c, s, t);
     return { server: s, region: this.serverRegion[s]!, seenOutstanding: seen, ageMs: this.seenAge(c, s, t) };
   }
 }

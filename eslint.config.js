@@ -142,6 +142,12 @@ export default tseslint.config(
     },
   })),
   {
+    // Short functions (STYLE.md): a long one is a design smell; 150 lines is the hard limit.
+    files: ['core/**/*.ts', 'cli/**/*.{ts,mjs}'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 150 }] },
+  },
+  {
     // Determinism (DESIGN.md rule 2): core draws randomness and time only from its context.
     files: ['core/**/*.ts'],
     ignores: ['core/**/*.test.ts'],

@@ -106,4 +106,12 @@ describe('layer rules', () => {
     const found = await errors(`${line}\nexport const x = 1;\n`, file);
     expect(found.filter((m) => m.includes('Layer rule'))).toEqual([]);
   });
+
+  it('no function in core/ or cli/ is longer than 150 lines', async () => {
+    const body = Array.from({ length: 150 }, (_, i) => `  total += ${i};`).join('\n');
+    const code = `export function long(): number {\n  let total = 0;\n${body}\n  return total;\n}\n`;
+    for (const file of ['core/kv/fixture.ts', 'cli/fixture.ts']) {
+      expect((await errors(code, file)).join('\n')).toMatch(/max-lines-per-function/);
+    }
+  });
 });

@@ -185,4 +185,15 @@ describe('EventQueue', () => {
     q.schedule(2, 'c');
     expect(q.peek()?.seq).toBe(2);
   });
+
+  it('takes an event priority from priorityOf unless schedule names one', () => {
+    const table: Record<string, number> = { fail: 0, finish: 1, arrive: 2 };
+    const priorityOf = (e: string) => table[e] ?? 9;
+    const q = new EventQueue<string>(0, priorityOf);
+    for (const e of ['arrive', 'finish', 'fail', 'other']) q.schedule(5, e);
+    q.schedule(5, 'forced', -1);
+    const order: string[] = [];
+    q.run((e) => void order.push(e));
+    expect(order).toEqual(['forced', 'fail', 'finish', 'arrive', 'other']);
+  });
 });

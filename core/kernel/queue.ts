@@ -45,7 +45,14 @@ export class EventQueue<E> {
   private clock: number;
   private nextSeq = 0;
 
-  constructor(startTime = 0) {
+  /**
+   * `priorityOf` names each kind of event's tie-break once (a simulation's table of priorities), so
+   * `schedule` needs no priority argument; without it every event has priority 0.
+   */
+  constructor(
+    startTime = 0,
+    private readonly priorityOf: (event: E) => number = () => 0,
+  ) {
     if (!Number.isFinite(startTime)) throw new Error(`startTime must be a finite number (got ${startTime})`);
     this.clock = startTime;
   }
@@ -61,7 +68,7 @@ export class EventQueue<E> {
   }
 
   /** Queue `event` at `time` (>= now); among events at the same time, lower `priority` goes first. */
-  schedule(time: number, event: E, priority = 0): void {
+  schedule(time: number, event: E, priority = this.priorityOf(event)): void {
     if (Number.isNaN(time) || time < this.clock) {
       throw new Error(`cannot schedule in the past: t=${time} < now=${this.clock}`);
     }

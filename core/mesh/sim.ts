@@ -405,7 +405,7 @@ export class MeshSim {
   private readonly traceNext: Float64Array;
   private cvN = 0;
   private cvSum = 0;
-  private readonly q = new EventQueue<Control>(0);
+  private readonly q = new EventQueue<Control>(0, (ev) => PRIORITY[ev.kind]);
   // hot-path copies of the configuration (small integers and typed arrays)
   private readonly measureFromMs: number;
   private readonly weight: number;
@@ -567,11 +567,11 @@ export class MeshSim {
     this.rttMs = world.rttMs;
     this.flows = this.res.flows;
     this.deadFlows = new Float64Array(W * R);
-    for (const ev of this.cfg.events ?? []) this.at(ev.atS * 1000, { kind: 'scenario', ev });
+    for (const ev of this.cfg.events ?? []) this.q.schedule(ev.atS * 1000, { kind: 'scenario', ev });
     this.cvNext = this.cfg.cvSampleMs > 0 ? this.cfg.cvSampleMs : Infinity;
-    this.at(windowMs, { kind: 'rib-measure' });
-    this.at(windowMs, { kind: 'window' });
-    if (this.cfg.signal === 'polled' && this.cfg.stalenessMs > 0) this.at(0, { kind: 'poll' });
+    this.q.schedule(windowMs, { kind: 'rib-measure' });
+    this.q.schedule(windowMs, { kind: 'window' });
+    if (this.cfg.signal === 'polled' && this.cfg.stalenessMs > 0) this.q.schedule(0, { kind: 'poll' });
   }
 
   /** Candidate servers per (group, client, ring) from the RIB's health view; Envoy's priority loads. */
@@ -647,11 +647,6 @@ export class MeshSim {
     return t - this.pv[(c * this.S + s) * PV.Size + PV.Time]!;
   }
 
-  /** Queue a control event at time t with its kind's priority (PRIORITY). */
-  private at(t: number, ev: Control): void {
-    this.q.schedule(t, ev, PRIORITY[ev.kind]);
-  }
-
   private handle(ev: Control, t: number): void {
     const { R } = this;
     switch (ev.kind) {
@@ -667,7 +662,7 @@ export class MeshSim {
       case 'poll':
         for (let s = 0; s < this.S; s++) this.snap[s] = this.liveOut(s, t);
         this.snapTime = t;
-        this.at(t + this.cfg.stalenessMs, { kind: 'poll' });
+        this.q.schedule(t + this.cfg.stalenessMs, { kind: 'poll' });
         break;
       case 'rib-measure': {
         // The RIB aggregates what each ring was offered over the last interval (§3, load-aware rings)
@@ -703,8 +698,13 @@ export class MeshSim {
           }
         }
         this.offered.fill(0);
-        this.at(t + this.cfg.ribDelayMs, { kind: 'rib-apply', keep, seen, alive: this.alive.slice() });
-        this.at(t + interval, { kind: 'rib-measure' });
+        this.q.schedule(t + this.cfg.ribDelayMs, {
+          kind: 'rib-apply',
+          keep,
+          seen,
+          alive: this.alive.slice(),
+        });
+        this.q.schedule(t + interval, { kind: 'rib-measure' });
         break;
       }
       case 'rib-apply': {
@@ -721,7 +721,7 @@ export class MeshSim {
       }
       case 'window':
         this.closeWindow(t);
-        this.at(t + this.res.windowMs, { kind: 'window' });
+        this.q.schedule(t + this.res.windowMs, { kind: 'window' });
         break;
     }
   }

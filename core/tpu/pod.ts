@@ -195,7 +195,7 @@ export class PodSim {
   private ocsKnownDown = 0;
   private readonly runs = new Map<number, RunState>();
   private readonly queue = new WaitQueue<RunState>();
-  private readonly q = new EventQueue<Ev>();
+  private readonly q = new EventQueue<Ev>(0, (ev) => PRIORITY[ev.kind]);
   private readonly cables = iciCables();
   readonly stats: PodStats;
   private readonly log: ((e: PodLogEvent) => void) | undefined;
@@ -228,8 +228,9 @@ export class PodSim {
       recoverHoursSum: 0,
       unrecovered: 0,
     };
-    for (const job of jobs) if (job.arrivalH < cfg.horizonH) this.at(job.arrivalH, { kind: 'arrive', job });
-    for (const f of failures) if (f.timeH < cfg.horizonH) this.at(f.timeH, { kind: 'fail', f });
+    for (const job of jobs)
+      if (job.arrivalH < cfg.horizonH) this.q.schedule(job.arrivalH, { kind: 'arrive', job });
+    for (const f of failures) if (f.timeH < cfg.horizonH) this.q.schedule(f.timeH, { kind: 'fail', f });
   }
 
   /** Jobs running now (id → cubes), for tests and the view. */
@@ -255,11 +256,6 @@ export class PodSim {
     }
     this.close(this.cfg.horizonH);
     return this.stats;
-  }
-
-  /** Queue `ev` at time t with its kind's priority (PRIORITY). */
-  private at(t: number, ev: Ev): void {
-    this.q.schedule(t, ev, PRIORITY[ev.kind]);
   }
 
   private emit(e: PodLogEvent): void {
@@ -359,7 +355,7 @@ export class PodSim {
       cube: cubeOfComponent(f.kind, f.target, this.cables),
       forced: f.forced ?? false,
     });
-    this.at(t + this.cfg.detectH, { kind: 'detect', f, failH: t });
+    this.q.schedule(t + this.cfg.detectH, { kind: 'detect', f, failH: t });
   }
 
   /** healthd / libtpunet report the failure: mark it, evict the jobs it broke, reschedule (§5). */
@@ -403,7 +399,7 @@ export class PodSim {
     }
     this.emit({ t, kind: 'detect', component: f.kind, target: f.target, jobs: hit.map((r) => r.job.id) });
     for (const r of hit) this.interrupt(r, failH, t);
-    this.at(t + f.repairH, { kind: 'repair', f });
+    this.q.schedule(t + f.repairH, { kind: 'repair', f });
     if (hit.length > 0) this.schedule(t);
   }
 
@@ -443,7 +439,7 @@ export class PodSim {
     r.rate = rate;
     r.epoch++;
     const left = r.overheadH + r.remainingH - r.bankedH;
-    this.at(t + Math.max(0, left) / rate, { kind: 'finish', job: r.job.id, epoch: r.epoch });
+    this.q.schedule(t + Math.max(0, left) / rate, { kind: 'finish', job: r.job.id, epoch: r.epoch });
   }
 
   /** The job broke at failH (detected at t): keep its checkpointed progress, evict it. */
@@ -599,7 +595,11 @@ export class PodSim {
       this.stats.recoverHoursSum += t + r.overheadH / r.rate - r.pendingFailH;
       r.pendingFailH = null;
     }
-    this.at(t + (r.overheadH + r.remainingH) / r.rate, { kind: 'finish', job: r.job.id, epoch: r.epoch });
+    this.q.schedule(t + (r.overheadH + r.remainingH) / r.rate, {
+      kind: 'finish',
+      job: r.job.id,
+      epoch: r.epoch,
+    });
   }
 
   /** Static pod: a free, known-healthy, cube-aligned block in some orientation (first fit). */

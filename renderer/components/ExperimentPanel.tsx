@@ -52,12 +52,20 @@ function runsOnEnter(target: EventTarget): boolean {
 export function ExperimentPanel(props: Props) {
   const { experiments, experiment, form, check, status } = props;
   const formRef = useRef<HTMLFormElement>(null);
-  const [moreOpen, setMoreOpen] = useState(false);
   const layout = useMemo(() => layoutParams(experiment.params), [experiment]);
   const defaults = useMemo(() => defaultValues(experiment), [experiment]);
   const folded = namesOf(layout.advanced);
   const foldedChanged = folded.filter((n) => form.values[n] !== defaults[n]).length;
   const foldedErrors = folded.filter((n) => check.errors[n]).length;
+  // The fold opens by itself when a folded field gets a value of its own or an error (a link, a loaded
+  // result or file): what decides the run is never hidden. The user may fold it again.
+  const attention = foldedChanged + foldedErrors;
+  const [moreOpen, setMoreOpen] = useState(attention > 0);
+  const [seenAttention, setSeenAttention] = useState(attention);
+  if (attention !== seenAttention) {
+    setSeenAttention(attention);
+    if (attention > seenAttention) setMoreOpen(true);
+  }
 
   // Errors in the order the form shows their fields; a field the schema does not know goes last.
   const order = [...namesOf(layout.primary), 'seed', ...folded];

@@ -19,9 +19,9 @@ describe('layoutParams', () => {
   });
 
   it('folds what follows the first PRIMARY_COUNT parameters of a long schema', () => {
-    const layout = layoutParams(schemaOf(10));
-    expect(namesOf(layout.primary)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
-    expect(namesOf(layout.advanced)).toEqual(['p6', 'p7', 'p8', 'p9']);
+    const layout = layoutParams(schemaOf(PRIMARY_COUNT + 4));
+    expect(namesOf(layout.primary)).toEqual(Object.keys(schemaOf(PRIMARY_COUNT)));
+    expect(namesOf(layout.advanced)).toEqual(Array.from({ length: 4 }, (_, i) => `p${PRIMARY_COUNT + i}`));
   });
 
   it('folds file parameters when nothing is marked', () => {
@@ -31,9 +31,9 @@ describe('layoutParams', () => {
   });
 
   it('follows `advanced` marks when a spec sets one', () => {
-    const layout = layoutParams({ a: int(), b: int({ advanced: true }), trace: file, ...schemaOf(8) });
+    const layout = layoutParams({ a: int(), b: int({ advanced: true }), trace: file, ...schemaOf(12) });
     expect(namesOf(layout.advanced)).toEqual(['b']);
-    expect(namesOf(layout.primary)).toHaveLength(10);
+    expect(namesOf(layout.primary)).toHaveLength(14);
   });
 
   it('gathers parameters by group: ungrouped first, then groups in order of first use', () => {

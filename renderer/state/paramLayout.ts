@@ -3,7 +3,7 @@
 import type { ParamSchema } from '../../core/experiments/types';
 
 /** Parameters shown unfolded when the schema marks none as advanced. */
-export const PRIMARY_COUNT = 6;
+export const PRIMARY_COUNT = 9;
 
 export interface ParamSection {
   /** The group heading; null for parameters without a group. */

@@ -1,4 +1,4 @@
-// The app shell: lab navigator, the current lab's experiment panel and result, banners, status line.
+// The app shell: lab navigator, the current lab's page (LabPage: view, form, result), banners, status line.
 // It owns the state the URL hash mirrors and wires the host (menu, files) to the worker runner.
 import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { LAB_IDS, getLab } from '../core/labs';
@@ -9,6 +9,7 @@ import { AboutDialog } from './components/AboutDialog';
 import { Banner, Notices } from './components/Banner';
 import type { BannerState } from './components/Banner';
 import { ExperimentPanel } from './components/ExperimentPanel';
+import { LabPage } from './components/LabPage';
 import { ResultsPanel } from './components/ResultsPanel';
 import type { CheckStatus } from './components/ResultsPanel';
 import { statusText } from './components/RunControls';
@@ -100,7 +101,8 @@ export function App() {
 
   /** Show a loaded result: switch to its lab and experiment, fill its params and seed. */
   function showResult(loaded: Result, exp: Experiment, toLab: LabId) {
-    runner.cancel();
+    // Quietly: the status line then describes the result shown, not a run that was stopped for it.
+    runner.reset(`Opened ${loaded.experiment}, seed ${loaded.seed}`);
     autoRan.current.add(exp.id);
     const { form: loadedForm, problems } = formFromResult(loaded, exp);
     setResults((r) => ({ ...r, [exp.id]: loaded }));
@@ -188,40 +190,43 @@ export function App() {
       <main className="main">
         {banner && <Banner banner={banner} onDismiss={() => setBanner(null)} />}
         <Notices notices={notices} />
-        <LabView key={lab} />
-        {form && experiment ? (
-          <div className="workspace">
-            <ExperimentPanel
-              experiments={experiments}
-              experiment={experiment}
-              form={form}
-              check={formCheck}
-              status={runner.status}
-              onPick={pick}
-              onParam={(name, value) => setForm({ ...form, values: { ...form.values, [name]: value } })}
-              onSeed={(seed) => setForm({ ...form, seed })}
-              onRun={runNow}
-              onCancel={runner.cancel}
-              onReset={() => setForm(defaultForm(experiment))}
-            />
-            <div className={`results-pane${busy ? ' busy' : ''}`}>
-              {result ? (
-                <ResultsPanel
-                  experiment={experiment}
-                  result={result}
-                  stale={!formMatchesResult(form, experiment, result)}
-                  check={check?.of === result ? check.state : null}
-                  canDownload={host.download !== undefined}
-                  onExport={() => void files.exportReport()}
-                  onDownload={files.download}
-                  onRecheck={() => void recheck()}
-                />
-              ) : (
-                <EmptyResults status={runner.status} />
-              )}
-            </div>
-          </div>
-        ) : null}
+        <LabPage
+          view={<LabView key={lab} />}
+          busy={busy}
+          form={
+            form && experiment ? (
+              <ExperimentPanel
+                experiments={experiments}
+                experiment={experiment}
+                form={form}
+                check={formCheck}
+                status={runner.status}
+                onPick={pick}
+                onParam={(name, value) => setForm({ ...form, values: { ...form.values, [name]: value } })}
+                onSeed={(seed) => setForm({ ...form, seed })}
+                onRun={runNow}
+                onCancel={runner.cancel}
+                onReset={() => setForm(defaultForm(experiment))}
+              />
+            ) : null
+          }
+          results={
+            result && experiment && form ? (
+              <ResultsPanel
+                experiment={experiment}
+                result={result}
+                stale={!formMatchesResult(form, experiment, result)}
+                check={check?.of === result ? check.state : null}
+                canDownload={host.download !== undefined}
+                onExport={() => void files.exportReport()}
+                onDownload={files.download}
+                onRecheck={() => void recheck()}
+              />
+            ) : (
+              <EmptyResults status={runner.status} />
+            )
+          }
+        />
       </main>
       <StatusLine hostKind={host.kind} message={statusText(runner.status)} />
       <AboutDialog

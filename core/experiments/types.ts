@@ -10,6 +10,13 @@ interface ParamBase {
   /** One line shown beside the input and in `describe`. */
   help?: string;
   unit?: string;
+  /**
+   * Presentation only (the app's form; never part of a result): a heading the form shows this parameter
+   * under, e.g. "Workload". Parameters with the same group are shown together, groups in declared order.
+   */
+  group?: string;
+  /** Presentation only: fold this parameter under "More parameters" in the form (rarely changed). */
+  advanced?: boolean;
 }
 export interface IntParam extends ParamBase {
   kind: 'int';

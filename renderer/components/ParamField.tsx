@@ -1,5 +1,6 @@
 // One input generated from a parameter's schema entry: number/select/checkbox/list text, with its
-// label, unit, allowed range and the inline error from core's checkParam.
+// label, unit, allowed range and the inline error from core's checkParam. Label and a one-line hint
+// (the whole hint in its tooltip) beside the input: a field row is ~35 px high.
 import { useId } from 'react';
 import { allowedText, displayParam } from '../../core/experiments/params';
 import type { ParamSpec } from '../../core/experiments/types';
@@ -120,18 +121,27 @@ export function ParamField(props: Props) {
   const id = useId();
   const { name, spec, error } = props;
   const checkbox = spec.kind === 'boolean';
+  const wide = checkbox || spec.kind === 'text';
+  const allowed = allowedText(spec);
+  const hint = `${allowed}${spec.help ? ` · ${spec.help}` : ''}`;
+  // A range already carries the unit ("1..256 tokens"); other kinds show it beside the label.
+  const unit = spec.unit && !allowed.includes(spec.unit) ? spec.unit : undefined;
   return (
-    <div className={`field${checkbox ? ' field-check' : ''}${error ? ' invalid' : ''}`}>
-      <label htmlFor={id} title={spec.help}>
-        {checkbox && <Control {...props} id={id} />}
-        <span className="field-label">{spec.label}</span>
-        {spec.unit && <span className="unit">{spec.unit}</span>}
-      </label>
-      {!checkbox && <Control {...props} id={id} />}
-      <div className="hint" id={`${id}-hint`}>
-        <span className="allowed">{allowedText(spec)}</span>
-        {spec.help && <span className="help"> · {spec.help}</span>}
+    <div
+      className={`field${checkbox ? ' field-check' : ''}${wide ? ' field-wide' : ''}${error ? ' invalid' : ''}`}
+    >
+      <div className="field-text">
+        <label htmlFor={id} title={spec.help}>
+          {checkbox && <Control {...props} id={id} />}
+          <span className="field-label">{spec.label}</span>
+          {unit && <span className="unit">{unit}</span>}
+        </label>
+        <div className="hint" id={`${id}-hint`} title={hint}>
+          <span className="allowed">{allowed}</span>
+          {spec.help && <span className="help"> · {spec.help}</span>}
+        </div>
       </div>
+      {!checkbox && <Control {...props} id={id} />}
       {error && (
         <div className="field-error" role="alert" data-testid={`param-error-${name}`}>
           {error}

@@ -1,9 +1,20 @@
-// Run / Cancel / Reset and the progress bar of the run in the worker (fraction and the core's label).
+// The form's footer: the first invalid field named beside Run, Run / Cancel / Reset, and the progress of
+// the run in the worker (fraction and the core's label). It stays in view while the fields scroll.
 import type { RunStatus } from '../state/useRunner';
+
+/** A field whose value stops Run: its name (for focusing), label and error. */
+export interface FormProblem {
+  name: string;
+  label: string;
+  error: string;
+}
 
 interface Props {
   status: RunStatus;
   canRun: boolean;
+  /** Invalid fields in form order; the first is named, the others counted. */
+  problems: readonly FormProblem[];
+  onShowProblem(name: string): void;
   onCancel(): void;
   onReset(): void;
 }
@@ -12,7 +23,7 @@ interface Props {
 export function statusText(status: RunStatus): string {
   switch (status.phase) {
     case 'idle':
-      return 'Ready';
+      return status.note ?? 'Ready';
     case 'running': {
       const what = status.purpose === 'check' ? 'Re-running' : 'Running';
       const pct = `${Math.floor(status.fraction * 100)}%`;
@@ -32,18 +43,45 @@ function fractionOf(status: RunStatus): number {
   return status.phase === 'done' ? 1 : 0;
 }
 
-export function RunControls({ status, canRun, onCancel, onReset }: Props) {
+function ProblemSummary({
+  problems,
+  onShow,
+}: {
+  problems: readonly FormProblem[];
+  onShow(name: string): void;
+}) {
+  const [first] = problems;
+  if (!first) return null;
+  const others = problems.length - 1;
+  const text = `${first.label}: ${first.error}${others > 0 ? ` (+${others} more)` : ''}`;
+  return (
+    <button
+      type="button"
+      className="form-problem"
+      data-testid="form-error-summary"
+      data-field={first.name}
+      title={`${text} — click to show the field`}
+      onClick={() => onShow(first.name)}
+    >
+      <span aria-hidden="true">⚠</span> Run is off: <strong>{first.label}</strong> — {first.error}
+      {others > 0 && <span className="more"> (+{others} more)</span>}
+    </button>
+  );
+}
+
+export function RunControls({ status, canRun, problems, onShowProblem, onCancel, onReset }: Props) {
   const running = status.phase === 'running';
   const fraction = fractionOf(status);
   return (
-    <div className="run-controls">
+    <div className="run-controls" data-testid="run-controls">
+      <ProblemSummary problems={canRun ? [] : problems} onShow={onShowProblem} />
       <div className="button-row">
         <button
           type="submit"
           className="primary"
           data-testid="run-button"
           disabled={!canRun}
-          title="Run (Enter, Ctrl/Cmd+Enter)"
+          title="Run (Enter in a field, Ctrl/Cmd+Enter anywhere)"
         >
           Run
         </button>
@@ -56,8 +94,21 @@ export function RunControls({ status, canRun, onCancel, onReset }: Props) {
         >
           Cancel
         </button>
-        <button type="button" className="ghost" data-testid="reset-button" onClick={onReset}>
-          Reset to defaults
+        <div
+          className={`progress-text progress-${status.phase}`}
+          data-testid="run-status"
+          title={statusText(status)}
+        >
+          {statusText(status)}
+        </div>
+        <button
+          type="button"
+          className="ghost"
+          data-testid="reset-button"
+          onClick={onReset}
+          title="Reset every parameter and the seed to the experiment's defaults"
+        >
+          Reset
         </button>
       </div>
       <div
@@ -72,9 +123,6 @@ export function RunControls({ status, canRun, onCancel, onReset }: Props) {
       >
         <div className="progress-track">
           <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
-        </div>
-        <div className="progress-text" data-testid="run-status">
-          {statusText(status)}
         </div>
       </div>
     </div>

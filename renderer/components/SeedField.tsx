@@ -12,9 +12,15 @@ export function SeedField({ value, error, onChange }: Props) {
   const id = useId();
   return (
     <div className={`field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>
-        <span className="field-label">Seed</span>
-      </label>
+      <div className="field-text">
+        <label htmlFor={id}>
+          <span className="field-label">Seed</span>
+        </label>
+        <div className="hint" title="same seed and parameters → byte-identical result.json">
+          <span className="allowed">0..{MAX_SEED}</span>
+          <span className="help"> · same seed and parameters → byte-identical result.json</span>
+        </div>
+      </div>
       <input
         id={id}
         type="number"
@@ -26,10 +32,6 @@ export function SeedField({ value, error, onChange }: Props) {
         aria-invalid={error ? true : undefined}
         onChange={(e) => onChange(e.target.value)}
       />
-      <div className="hint">
-        <span className="allowed">0..{MAX_SEED}</span>
-        <span className="help"> · same seed and parameters → byte-identical result.json</span>
-      </div>
       {error && (
         <div className="field-error" role="alert" data-testid="param-error-seed">
           {error}

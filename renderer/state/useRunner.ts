@@ -8,7 +8,8 @@ import type { RunOutcome } from '../worker/protocol';
 export type RunPurpose = 'run' | 'check';
 
 export type RunStatus =
-  | { phase: 'idle' }
+  /** Nothing running; `note` says what is shown instead (e.g. a result opened from a file). */
+  | { phase: 'idle'; note?: string }
   | { phase: 'running'; purpose: RunPurpose; fraction: number; label?: string }
   | { phase: 'done'; purpose: RunPurpose; elapsedMs: number }
   | { phase: 'cancelled'; purpose: RunPurpose }
@@ -28,6 +29,8 @@ export function useRunner(): {
   status: RunStatus;
   start(request: RunRequest): Promise<StartOutcome>;
   cancel(): void;
+  /** Cancel quietly and forget the last run's state (its outcome, if it still arrives, is dropped). */
+  reset(note?: string): void;
 } {
   const [status, setStatus] = useState<RunStatus>({ phase: 'idle' });
   const generation = useRef(0);
@@ -72,5 +75,12 @@ export function useRunner(): {
     if (running.current) labClient().cancel();
   }, []);
 
-  return { status, start, cancel };
+  const reset = useCallback((note?: string) => {
+    if (running.current) labClient().cancel();
+    generation.current++;
+    running.current = false;
+    setStatus(note === undefined ? { phase: 'idle' } : { phase: 'idle', note });
+  }, []);
+
+  return { status, start, cancel, reset };
 }

@@ -79,8 +79,11 @@ describe('the app in Chromium', () => {
       .toMatch(/byte-identical/);
   });
 
-  it('opens the exported report.html and shows its result with its parameters', async () => {
+  it('opens the exported report.html over a running run: its result, its parameters, no stale "Cancelled"', async () => {
     await page.getByTestId('reset-button').click();
+    await page.getByTestId('param-duration').fill('20000');
+    await page.getByTestId('run-button').click();
+    await expect.poll(() => page.getByTestId('progress').getAttribute('data-state')).toBe('running');
     const [chooser] = await Promise.all([
       page.waitForEvent('filechooser'),
       page.getByTestId('open-result').click(),
@@ -89,6 +92,11 @@ describe('the app in Chromium', () => {
     await expect.poll(() => page.getByTestId('param-blocks').inputValue()).toBe('64,256');
     expect(await page.getByTestId('param-seed').inputValue()).toBe('7');
     expect(await page.getByTestId('results').textContent()).toMatch(/seed 7/);
+    // The stopped run's late "cancelled" outcome must not overwrite what the status line says.
+    await page.waitForTimeout(1500);
+    expect(await page.getByTestId('status-line').textContent()).toMatch(/Opened kv-prefix-cache, seed 7/);
+    expect(await page.getByTestId('status-line').textContent()).not.toMatch(/Cancelled/);
+    expect(await page.getByTestId('progress').getAttribute('data-state')).toBe('idle');
   });
 
   it('cancels a long run', async () => {

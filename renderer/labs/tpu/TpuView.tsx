@@ -514,7 +514,7 @@ export function TpuView() {
               <option value="machine">machine</option>
               <option value="cable">ICI cable</option>
               <option value="ocs" disabled={design === 'static'}>
-                OCS{design === 'static' ? ' (none in a static pod)' : ''}
+                OCS{design === 'static' ? ' (none)' : ''}
               </option>
             </select>
           </label>
@@ -627,10 +627,12 @@ export function TpuView() {
             </button>
           </div>
         )}
-        <div className="tpu-help muted">
-          drag: orbit · wheel: zoom · hover a cube or OCS: its fibres · click a chip: inspect · double-click:
-          zoom to its cube
-        </div>
+        {selected < 0 && (
+          <div className="tpu-help muted">
+            drag: orbit · wheel: zoom · hover a cube or OCS: its fibres · click a chip: inspect ·
+            double-click: zoom to its cube
+          </div>
+        )}
       </div>
     </div>
   );

@@ -114,8 +114,6 @@ export function cubeCenter(cube: number, out = new THREE.Vector3()): THREE.Vecto
 
 /** Radius of a sphere around one cube (its chips and outline). */
 const CUBE_RADIUS = (Math.sqrt(3) * (CUBE_DIM + 0.4)) / 2;
-/** Radius of a sphere around the whole exploded pod. */
-const POD_RADIUS = Math.hypot(HALF_X + 0.5, HALF_Z + 0.5, HALF_X + 0.5);
 
 /** Right and up of the home view: the OCS bank stands in that plane, beside the pod, facing the camera. */
 const HOME_RIGHT = new THREE.Vector3().crossVectors(new THREE.Vector3(0, 1, 0), HOME_DIR).normalize();
@@ -227,6 +225,8 @@ interface Ghost {
 interface RecentMove {
   job: number;
   from: number[];
+  /** Cubes the job left (from minus its new cubes). */
+  left: number[];
   arrived: number[];
   ocs: number[];
 }
@@ -242,7 +242,7 @@ interface Flight {
 interface Label {
   el: HTMLDivElement;
   at: THREE.Vector3;
-  left: boolean;
+  align: 'above' | 'left' | 'below';
 }
 
 export interface LabelSpec {
@@ -251,7 +251,7 @@ export interface LabelSpec {
   kind: 'down' | 'move' | 'hover' | 'selected' | 'bank' | 'note';
   color?: string;
   /** Where the label sits relative to its point: centred above it (default) or to its left. */
-  align?: 'above' | 'left';
+  align?: 'above' | 'left' | 'below';
 }
 
 export interface FrameStats {
@@ -640,6 +640,7 @@ export class PodScene {
       .map((e) => ({
         job: e.job,
         from: e.from,
+        left: e.from.filter((c) => !e.cubes.includes(c)),
         arrived: e.cubes.filter((c) => !e.from.includes(c)),
         ocs: this.design === 'ocs' && e.kind === 'rewire' ? ocsOfMove(e.from, e.cubes) : [],
       }))
@@ -832,7 +833,7 @@ export class PodScene {
         this.marks.cubeBox(cube, 0.7, c);
         this.marks.cubeBox(cube, 0.85, c);
         this.marks.cubeBox(cube, 1.0, COLOR_SELECTED);
-        const from = mv.from.filter((f) => !mv.arrived.includes(f));
+        const from = mv.left;
         labels.push({
           text: `job ${mv.job} → cube ${cube}${from.length ? ` (from ${from.join(',')})` : ''}${
             mv.ocs.length ? `; ${mv.ocs.length} OCS re-programmed` : ''
@@ -845,7 +846,12 @@ export class PodScene {
     if (this.hover?.kind === 'cube') {
       const cube = this.hover.index;
       this.marks.cubeBox(cube, 0.6, COLOR_HOVER);
-      labels.push({ text: this.cubeLabel(cube), at: above(cube), kind: 'hover' });
+      labels.push({
+        text: this.cubeLabel(cube),
+        at: cubeCenter(cube, new THREE.Vector3()).add(new THREE.Vector3(0, -3, 0)),
+        kind: 'hover',
+        align: 'below',
+      });
     } else if (this.hover?.kind === 'ocs') {
       const o = this.hover.index;
       labels.push({
@@ -906,13 +912,13 @@ export class PodScene {
     while (this.labels.length < specs.length) {
       const el = document.createElement('div');
       this.labelLayer.appendChild(el);
-      this.labels.push({ el, at: new THREE.Vector3(), left: false });
+      this.labels.push({ el, at: new THREE.Vector3(), align: 'above' });
     }
     while (this.labels.length > specs.length) this.labels.pop()!.el.remove();
     specs.forEach((sp, i) => {
       const l = this.labels[i]!;
       l.at.copy(sp.at);
-      l.left = sp.align === 'left';
+      l.align = sp.align ?? 'above';
       if (l.el.textContent !== sp.text) l.el.textContent = sp.text;
       l.el.className = `tpu-label tpu-label-${sp.kind}`;
       l.el.style.color = sp.color ?? '';
@@ -933,7 +939,7 @@ export class PodScene {
       l.el.style.display = '';
       const x = ((v.x + 1) / 2) * w;
       const y = ((1 - v.y) / 2) * h;
-      l.el.style.transform = `translate(${x.toFixed(1)}px, ${y.toFixed(1)}px) ${l.left ? 'translate(-100%, -50%)' : 'translate(-50%, -100%)'}`;
+      l.el.style.transform = `translate(${x.toFixed(1)}px, ${y.toFixed(1)}px) ${ANCHOR[l.align]}`;
     }
   }
 
@@ -1039,13 +1045,22 @@ export class PodScene {
    */
   frame(cubes: readonly number[], switches: readonly number[] = []): void {
     if (cubes.length === 0 && switches.length === 0) return;
+    // A switch failure touches a link of every cube: the whole pod with the bank is its frame.
+    if (cubes.length === 0) {
+      this.resetCamera();
+      return;
+    }
     this.setFocus(-1);
     const pts: THREE.Vector3[] = [];
     for (const c of cubes) pts.push(cubeCenter(c));
     for (const o of switches) pts.push(ocsPosition(o));
     const sphere = new THREE.Sphere().setFromPoints(pts);
     const r = Math.max(sphere.radius + CUBE_RADIUS * 1.6, 9);
-    const dist = Math.max(this.fitDistance(r) * 1.1, 30);
+    // Far enough to stand outside the pod's bounding sphere along the view direction: no wall of cubes.
+    const t = sphere.center.dot(HOME_DIR);
+    const podR = Math.hypot(HALF_X, HALF_Z, HALF_X) + CUBE_RADIUS;
+    const outside = -t + Math.sqrt(Math.max(0, t * t - sphere.center.lengthSq() + podR * podR));
+    const dist = Math.max(this.fitDistance(r) * 1.1, outside + 4);
     this.flyTo(sphere.center, sphere.center.clone().addScaledVector(HOME_DIR, dist));
   }
 
@@ -1180,6 +1195,12 @@ export class PodScene {
     this.labelLayer.remove();
   }
 }
+
+const ANCHOR = {
+  above: 'translate(-50%, -100%)',
+  left: 'translate(-100%, -50%)',
+  below: 'translate(-50%, 0)',
+} as const;
 
 /** Just left of the bank, on the row of switch `o`: where its labels point from. */
 function bankLeft(o: number): THREE.Vector3 {

@@ -1,6 +1,6 @@
 // The TPU lab in Chromium: open #/tpu, see the 3D pod with the experiments' job mix (sub-cube jobs sharing
-// cubes), inject a failure and watch the job move, inspect a chip, run tpu-availability with few trials and
-// check the exported report against a Node-side run.
+// cubes) and its colour legend, inject a failure and watch the job move, inspect a chip, check that a paused
+// view draws nothing, run tpu-availability with few trials and check the exported report against a Node-side run.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -50,6 +50,10 @@ describe('the TPU lab in Chromium', () => {
     const box = await view.locator('canvas').boundingBox();
     expect(box!.width).toBeGreaterThan(300);
     expect(box!.height).toBeGreaterThan(200);
+    // Every running job is named in the colour legend.
+    await expect
+      .poll(() => page.getByTestId('tpu-legend').locator('[data-job]').count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
   });
 
   it("runs the experiments' mix: sub-cube jobs, and cubes that hold chips of more than one job", async () => {
@@ -69,7 +73,7 @@ describe('the TPU lab in Chromium', () => {
     await expect.poll(() => events.textContent(), { timeout: 60_000 }).toMatch(/INJECTED: cable/);
     await expect
       .poll(() => page.getByTestId('tpu-moves').textContent(), { timeout: 30_000 })
-      .toMatch(/job \d+ moved: cube \d+ → \d+ \(\d+ xconnects\)/);
+      .toMatch(/job \d+ moved: cube \d+ → \d+ \(\d+ xconnects on (all \d+|the) OCS\)/);
     await page.waitForTimeout(400); // mid-flight: the ghost cube is travelling
     await page.screenshot({ path: join(OUT, 'tpu-move.png') });
   });
@@ -90,6 +94,8 @@ describe('the TPU lab in Chromium', () => {
 
   it('clicking a chip shows its machine, cube, job and links', async () => {
     await page.getByTestId('tpu-play').click(); // pause
+    await page.getByTestId('tpu-reset-camera').click(); // the camera followed the move: back to all 64 cubes
+    await page.waitForTimeout(1200);
     const canvas = page.getByTestId('tpu-view').locator('canvas');
     const box = (await canvas.boundingBox())!;
     const info = page.getByTestId('tpu-chip-info');
@@ -98,7 +104,7 @@ describe('the TPU lab in Chromium', () => {
     for (let r = 0; r <= 6; r++)
       for (let a = 0; a < Math.max(1, 8 * r); a++) {
         const th = (a / Math.max(1, 8 * r)) * Math.PI * 2;
-        spots.push([0.31 + 0.03 * r * Math.cos(th), 0.32 + 0.04 * r * Math.sin(th)]);
+        spots.push([0.38 + 0.03 * r * Math.cos(th), 0.3 + 0.04 * r * Math.sin(th)]);
       }
     let found = false;
     for (const [dx, dy] of spots) {
@@ -121,13 +127,57 @@ describe('the TPU lab in Chromium', () => {
     await page.screenshot({ path: shot('tpu') });
   });
 
+  it('draws nothing while paused and idle: no requestAnimationFrame loop, no CSS animation', async () => {
+    const view = page.getByTestId('tpu-view');
+    expect(await view.getAttribute('data-playing')).toBe('false');
+    await page.mouse.move(2, 2); // off the canvas: no hover
+    await page.waitForTimeout(1500); // let a camera flight or damping finish
+    const read = () =>
+      view.evaluate((el) => ({
+        renders: Number(el.dataset.renders),
+        raf: Number(el.dataset.rafCallbacks),
+        animations: el.getAnimations({ subtree: true }).length,
+      }));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const cpu = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+    };
+    // Count every rAF callback in the page, not only the view's own counters.
+    await page.evaluate(() => {
+      const w = window as unknown as { __rafCount: number };
+      w.__rafCount = 0;
+      const raf = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) => raf((t) => (w.__rafCount++, cb(t)));
+    });
+    const before = await read();
+    const cpu0 = await cpu();
+    const t0 = Date.now();
+    await page.waitForTimeout(2000);
+    const after = await read();
+    const cpuS = (await cpu()) - cpu0;
+    const pageRaf = await page.evaluate(() => (window as unknown as { __rafCount: number }).__rafCount);
+    const wallS = (Date.now() - t0) / 1000;
+    console.log(
+      `tpu view paused ${wallS.toFixed(1)} s: ${after.renders - before.renders} renders, ` +
+        `${after.raf - before.raf} view rAF callbacks, ${pageRaf} page rAF callbacks, ` +
+        `${after.animations} CSS animations, main-thread CPU ${(cpuS * 1000).toFixed(0)} ms (${((cpuS / wallS) * 100).toFixed(1)}%)`,
+    );
+    expect(after.renders - before.renders).toBe(0);
+    expect(after.raf - before.raf).toBe(0);
+    expect(after.animations).toBe(0);
+    await cdp.detach();
+  });
+
   it('zooms to a cube shared by sub-cube jobs and names the job of a clicked machine', async () => {
     await page.getByTestId('tpu-zoom-shared').click();
     const canvas = page.getByTestId('tpu-view').locator('canvas');
     const box = (await canvas.boundingBox())!;
     const info = page.getByTestId('tpu-chip-info');
     // The focused cube sits at the projection centre, which is shifted left by half the panel's width.
-    const cx = box.x + box.width / 2 - (box.width > 840 ? 210 : 0);
+    // (420 px of panel on the right, and 200 px of legend on the left when the canvas is wide enough).
+    const cx = box.x + box.width / 2 - (box.width > 980 ? 110 : box.width > 780 ? 210 : 0);
     const cy = box.y + box.height / 2;
     let text = '';
     for (let r = 0; r <= 8 && !/sub-cube slice/.test(text); r++)
@@ -148,6 +198,9 @@ describe('the TPU lab in Chromium', () => {
   it('on the static design a hit job cannot move to spare cubes: it waits for a contiguous block', async () => {
     await page.getByTestId('tpu-design').selectOption('static');
     await expect.poll(() => page.locator('.tpu-title').textContent(), { timeout: 60_000 }).toMatch(/static/);
+    // A static pod is drawn and described without switches or fibres.
+    expect(await page.locator('.tpu-title').textContent()).toMatch(/no OCS \(fixed wiring\)/);
+    expect(await page.getByTestId('tpu-all-fibres').isDisabled()).toBe(true);
     await injectFailure('machine');
     const events = page.getByTestId('tpu-events');
     await expect.poll(() => events.textContent(), { timeout: 60_000 }).toMatch(/INJECTED: machine/);

@@ -1,6 +1,7 @@
 // The TPU lab's live view: builds the pod scenario in the worker (core/tpu/view.ts), replays its timeline
-// in a three.js scene (scene.ts) with play/pause/step/scrub, an event list, failure injection and a chip
-// inspector that names the job of the chip's machine. The UI thread only replays events and draws.
+// in a three.js scene (scene.ts) with play/pause/step/scrub, an event list, failure injection, a job-colour
+// legend and a chip inspector. The UI thread only replays events and draws; while paused nothing runs per
+// frame (the scene renders on demand: camera moves, hover, resize, a new state).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { labClient } from '../../worker/client';
 import type { TpuViewEvent, TpuViewModel } from '../../../core/tpu/view';
@@ -19,7 +20,7 @@ import {
   ocsPortOf,
 } from '../../../core/tpu/topology';
 import type { Dim, Side } from '../../../core/tpu/topology';
-import { PodScene, jobColor } from './scene';
+import { PodScene, jobColorCss } from './scene';
 import './tpu.css';
 
 type ForceKind = 'machine' | 'cable' | 'ocs';
@@ -54,6 +55,7 @@ function cubeText(cube: number, state: PodState | null): string {
 }
 
 function chipInfo(chip: number, state: PodState | null, model: TpuViewModel | null): string[] {
+  const fixed = model?.design === 'static';
   const [x, y, z] = chipCoord(chip);
   const machine = machineOfChip(chip);
   const cube = cubeOfChip(chip);
@@ -63,7 +65,7 @@ function chipInfo(chip: number, state: PodState | null, model: TpuViewModel | nu
   const where = !h
     ? ''
     : h.cubes.length > 0
-      ? `${h.cubes.length} cube${h.cubes.length > 1 ? 's' : ''} via the OCS`
+      ? `${h.cubes.length} cube${h.cubes.length > 1 ? 's' : ''} ${fixed ? 'wired by fixed cables (no OCS)' : 'via the OCS'}`
       : `sub-cube slice on machine${h.machines.length > 1 ? 's' : ''} ${h.machines.join(', ')}`;
   const lines = [
     `chip ${chip} at (${x}, ${y}, ${z})`,
@@ -80,7 +82,8 @@ function chipInfo(chip: number, state: PodState | null, model: TpuViewModel | nu
     for (const side of [0, 1] as Side[]) {
       const atFace = side === 0 ? local[d] === 0 : local[d] === CUBE_DIM - 1;
       const axis = 'xyz'[d]!;
-      if (atFace) {
+      if (atFace && fixed) optical.push(`${side ? '+' : '-'}${axis}`);
+      else if (atFace) {
         const others = [0, 1, 2].filter((o) => o !== d);
         const jx = local[others[0]!]! + CUBE_DIM * local[others[1]!]!;
         const { ocs, port } = ocsPortOf(cube, d as Dim, side, jx);
@@ -91,7 +94,11 @@ function chipInfo(chip: number, state: PodState | null, model: TpuViewModel | nu
     }
   }
   lines.push(`ICI (electrical): ${ici.join(' ') || 'none'}`);
-  lines.push(`optical: ${optical.join('; ') || 'none (inner chip)'}`);
+  lines.push(
+    fixed
+      ? `between cubes: ${optical.length ? `${optical.join(' ')} by fixed cable to the neighbouring cube (static pod: no OCS)` : 'none (inner chip)'}`
+      : `optical: ${optical.join('; ') || 'none (inner chip)'}`,
+  );
   return lines;
 }
 
@@ -114,6 +121,10 @@ export function TpuView() {
   const [state, setState] = useState<PodState | null>(null);
   const [selected, setSelected] = useState(-1);
   const [webglError, setWebglError] = useState<string | null>(null);
+  const [allFibres, setAllFibres] = useState(false);
+  const [follow, setFollow] = useState(true);
+  const followRef = useRef(true);
+  const playRafRef = useRef(0);
   const tRef = useRef(0);
   const playingRef = useRef(true);
   const speedRef = useRef(0.5);
@@ -125,6 +136,7 @@ export function TpuView() {
   playingRef.current = playing;
   speedRef.current = speed;
   selectedRef.current = selected;
+  followRef.current = follow;
 
   // Build (or re-build, after an injection) the scenario in the worker.
   useEffect(() => {
@@ -145,6 +157,8 @@ export function TpuView() {
           const m = outcome.view;
           modelRef.current = m;
           sceneRef.current?.setCableLinks(m.cableLinks);
+          sceneRef.current?.setJobChips(new Map(m.jobs.map((j) => [j.id, j.chips])));
+          sceneRef.current?.setDesign(m.design);
           const start = m.forced && build !== DEFAULT_BUILD ? Math.max(0, m.forced.atH - 0.1) : 0;
           tRef.current = start;
           lastEventRef.current = -2;
@@ -177,13 +191,27 @@ export function TpuView() {
     const s = stateAt(m, t);
     sceneRef.current?.setState(s, selectedRef.current);
     setState(s);
-    // Moving forward over a re-wire: animate the job's move and the OCS re-programming.
+    // Moving forward over a failure or a re-wire: animate the move and frame what happened.
     if (!force && prev >= -1 && idx > prev && idx - prev < 50) {
+      let frame: { cubes: number[]; ocs: number[] } | null = null;
       for (let i = prev + 1; i <= idx; i++) {
         const e: TpuViewEvent = m.events[i]!;
-        if (e.kind === 'rewire' || e.kind === 'migrate')
+        if (e.t < 0) continue;
+        if (e.kind === 'rewire' || e.kind === 'migrate') {
           sceneRef.current?.animateMove(e.job, e.from, e.cubes);
+          frame = {
+            cubes: [
+              ...new Set([
+                ...e.from.filter((c) => !e.cubes.includes(c)),
+                ...e.cubes.filter((c) => !e.from.includes(c)),
+              ]),
+            ],
+            ocs: [],
+          };
+        } else if (e.kind === 'fail')
+          frame = e.component === 'ocs' ? { cubes: [], ocs: [e.target] } : { cubes: [e.cube], ocs: [] };
       }
+      if (frame && followRef.current) sceneRef.current?.frame(frame.cubes, frame.ocs);
     }
   }, []);
 
@@ -199,35 +227,22 @@ export function TpuView() {
       return;
     }
     sceneRef.current = scene;
-    if (modelRef.current) scene.setCableLinks(modelRef.current.cableLinks);
-    let raf = 0;
-    let lastS = performance.now() / 1000;
-    let lastShown = 0;
+    if (modelRef.current) {
+      scene.setCableLinks(modelRef.current.cableLinks);
+      scene.setDesign(modelRef.current.design);
+    }
     let frames = 0;
-    const loop = () => {
-      raf = requestAnimationFrame(loop);
-      const nowS = performance.now() / 1000;
-      const dt = Math.min(0.5, nowS - lastS);
-      lastS = nowS;
-      const m = modelRef.current;
-      if (m && playingRef.current) {
-        tRef.current = Math.min(m.hours, tRef.current + dt * speedRef.current);
-        if (tRef.current >= m.hours) setPlaying(false);
-        refresh(false);
-      } else if (m && lastEventRef.current === -2) refresh(false);
-      const stats = scene.render();
-      if (stats && ++frames % 5 === 0 && rootRef.current) {
-        rootRef.current.dataset.frameMs = stats.frameMs.toFixed(2);
-        rootRef.current.dataset.renderMs = stats.renderMs.toFixed(2);
-        rootRef.current.dataset.drawCalls = String(stats.drawCalls);
-        rootRef.current.dataset.pixelRatio = stats.pixelRatio.toFixed(2);
-      }
-      if (nowS - lastShown > 0.1) {
-        lastShown = nowS;
-        setShownT(tRef.current);
-      }
+    scene.onFrame = (stats) => {
+      const el = rootRef.current;
+      if (!el) return;
+      el.dataset.renders = String(stats.renders);
+      el.dataset.rafCallbacks = String(stats.rafCallbacks + playRafRef.current);
+      if (++frames % 5 !== 0 && frames > 2) return;
+      el.dataset.frameMs = stats.frameMs.toFixed(2);
+      el.dataset.renderMs = stats.renderMs.toFixed(2);
+      el.dataset.drawCalls = String(stats.drawCalls);
+      el.dataset.pixelRatio = stats.pixelRatio.toFixed(2);
     };
-    raf = requestAnimationFrame(loop);
     const onClick = (ev: MouseEvent) => {
       const chip = scene.pick(ev.clientX, ev.clientY);
       setSelected(chip);
@@ -241,13 +256,49 @@ export function TpuView() {
     scene.canvas.addEventListener('click', onClick);
     scene.canvas.addEventListener('dblclick', onDbl);
     return () => {
-      cancelAnimationFrame(raf);
       scene.canvas.removeEventListener('click', onClick);
       scene.canvas.removeEventListener('dblclick', onDbl);
       scene.dispose();
       sceneRef.current = null;
     };
   }, [refresh]);
+
+  // The first state of a new model, drawn once (no loop needed while paused).
+  useEffect(() => {
+    if (model) refresh(false);
+  }, [model, refresh]);
+
+  // Playback: a requestAnimationFrame loop that runs only while playing.
+  useEffect(() => {
+    if (!playing || !model) return;
+    let raf = 0;
+    let lastS = performance.now() / 1000;
+    let lastShown = 0;
+    const loop = () => {
+      playRafRef.current++;
+      const nowS = performance.now() / 1000;
+      const dt = Math.min(0.5, nowS - lastS);
+      lastS = nowS;
+      tRef.current = Math.min(model.hours, tRef.current + dt * speedRef.current);
+      refresh(false);
+      if (nowS - lastShown > 0.1) {
+        lastShown = nowS;
+        setShownT(tRef.current);
+      }
+      if (tRef.current >= model.hours) {
+        setShownT(tRef.current);
+        setPlaying(false);
+        return;
+      }
+      raf = requestAnimationFrame(loop);
+    };
+    raf = requestAnimationFrame(loop);
+    return () => cancelAnimationFrame(raf);
+  }, [playing, model, refresh]);
+
+  useEffect(() => {
+    sceneRef.current?.setAllFibres(allFibres);
+  }, [allFibres]);
 
   const seek = (t: number) => {
     tRef.current = t;
@@ -296,17 +347,62 @@ export function TpuView() {
       state.cableDown.reduce((a, b) => a + b, 0) +
       state.ocsDown.reduce((a, b) => a + b, 0)
     : 0;
+  const isStatic = (model?.design ?? design) === 'static';
+  /** Running jobs for the colour legend, largest first. */
+  const legendJobs = state
+    ? [...state.held.entries()]
+        .map(([id, h]) => ({ id, sub: h.cubes.length === 0, job: model?.jobs.find((j) => j.id === id) }))
+        .sort((x, y) => (y.job?.chips ?? 0) - (x.job?.chips ?? 0) || x.id - y.id)
+    : [];
+  const LEGEND_MAX = 9;
 
   return (
-    <div className="lab-view tpu-view" data-testid="tpu-view" ref={rootRef}>
+    <div
+      className="lab-view tpu-view"
+      data-testid="tpu-view"
+      data-playing={playing ? 'true' : 'false'}
+      data-design={model?.design ?? design}
+      ref={rootRef}
+    >
       <div className="tpu-canvas" ref={hostRef} data-testid="tpu-canvas" />
       {webglError && <p className="tpu-webgl-error">{webglError}</p>}
+      <div className="tpu-legend-box" data-testid="tpu-legend">
+        <div className="tpu-legend-head">chip colour = job of its machine</div>
+        {legendJobs.slice(0, LEGEND_MAX).map(({ id, sub, job }) => (
+          <div key={id} className="tpu-legend-row" data-job={id}>
+            <span className="tpu-swatch" style={{ background: jobColorCss(id) }} /> job {id}
+            {job ? ` · ${job.chips} chips · ${job.shape}` : ''}
+            {sub ? '*' : ''}
+          </div>
+        ))}
+        {legendJobs.length > LEGEND_MAX && (
+          <div className="muted">+ {legendJobs.length - LEGEND_MAX} more jobs</div>
+        )}
+        {legendJobs.some((j) => j.sub) && <div className="muted">* sub-cube slice (outlined block)</div>}
+        <div className="tpu-legend-row">
+          <span className="tpu-swatch" style={{ background: '#5b6a7e' }} /> free (spare)
+          <span className="tpu-swatch tpu-gap" style={{ background: '#ff3b30' }} /> failed
+        </div>
+        <div className="tpu-legend-row">
+          <span className="tpu-swatch tpu-swatch-ring" /> selected chip
+          {!isStatic && (
+            <>
+              <span className="tpu-swatch tpu-gap" style={{ background: '#2bb6a8' }} /> OCS
+            </>
+          )}
+        </div>
+        {!isStatic && (
+          <div className="tpu-legend-row">
+            <span className="tpu-line" /> fibre: hover a cube or OCS
+          </div>
+        )}
+      </div>
       <div className="tpu-panel">
         <div className="tpu-title">
-          TPU v4 pod · {CHIPS} chips · {CUBES} cubes · {OCS_COUNT} OCS{' '}
+          TPU v4 pod · {CHIPS} chips · {CUBES} cubes ·{' '}
+          {isStatic ? 'no OCS (fixed wiring)' : `${OCS_COUNT} OCS`}{' '}
           <span className="muted">
-            ({model?.design === 'static' ? 'static: contiguous blocks, fixed wiring' : 'reconfigurable'}; seed{' '}
-            {SEED})
+            ({isStatic ? 'static: contiguous blocks, fixed wiring' : 'reconfigurable'}; seed {SEED})
           </span>
         </div>
         {status && (
@@ -331,7 +427,7 @@ export function TpuView() {
             title="ocs: a hit job moves to spare cubes, re-wired by the OCS; static: it waits for a contiguous healthy block"
           >
             <option value="ocs">reconfigurable (OCS)</option>
-            <option value="static">static</option>
+            <option value="static">static (no OCS)</option>
           </select>
           <button
             type="button"
@@ -378,6 +474,35 @@ export function TpuView() {
           disabled={!model}
           onChange={(e) => seek(Number(e.target.value))}
         />
+        <div className="tpu-controls">
+          <button
+            type="button"
+            data-testid="tpu-reset-camera"
+            onClick={() => sceneRef.current?.resetCamera()}
+            title="Back to the view of all 64 cubes"
+          >
+            Whole pod
+          </button>
+          <label title="Fly the camera to each failure and to the cube a job moves to">
+            <input
+              type="checkbox"
+              data-testid="tpu-follow"
+              checked={follow}
+              onChange={(e) => setFollow(e.target.checked)}
+            />{' '}
+            follow events
+          </label>
+          <label title={isStatic ? 'a static pod has no optical fibres' : 'all 6,144 fibres (64 cubes x 96)'}>
+            <input
+              type="checkbox"
+              data-testid="tpu-all-fibres"
+              checked={allFibres && !isStatic}
+              disabled={isStatic}
+              onChange={(e) => setAllFibres(e.target.checked)}
+            />{' '}
+            all fibres
+          </label>
+        </div>
         <div className="tpu-inject">
           <label>
             inject
@@ -389,7 +514,7 @@ export function TpuView() {
               <option value="machine">machine</option>
               <option value="cable">ICI cable</option>
               <option value="ocs" disabled={design === 'static'}>
-                OCS{design === 'static' ? ' (none in a static pod)' : ''}
+                OCS{design === 'static' ? ' (none)' : ''}
               </option>
             </select>
           </label>
@@ -448,17 +573,20 @@ export function TpuView() {
         <div className="tpu-moves" data-testid="tpu-moves">
           {moves.length === 0 ? (
             <span className="muted">
-              {model?.design === 'static'
+              {isStatic
                 ? 'static pod: a hit job cannot move to spare cubes; it waits for a contiguous healthy block'
                 : 'no job has moved yet'}
             </span>
           ) : (
-            moves.slice(-4).map((e, i) => (
+            moves.slice(-3).map((e, i) => (
               <div key={i}>
-                <span className="tpu-swatch" style={{ background: `#${jobColor(e.job).getHexString()}` }} />{' '}
-                job {e.job} moved: cube {e.from.filter((c) => !e.cubes.includes(c)).join(',')} →{' '}
+                <span className="tpu-swatch" style={{ background: jobColorCss(e.job) }} /> job {e.job} moved:
+                cube {e.from.filter((c) => !e.cubes.includes(c)).join(',')} →{' '}
                 {e.cubes.filter((c) => !e.from.includes(c)).join(',')}
-                {e.kind === 'rewire' ? ` (${e.xconnects} xconnects)` : ' (migration)'} at {fmtH(e.t)}
+                {e.kind === 'rewire'
+                  ? ` (${e.xconnects} xconnects on ${e.xconnects >= 2 * OCS_COUNT ? `all ${OCS_COUNT}` : 'the'} OCS)`
+                  : ' (migration)'}{' '}
+                at {fmtH(e.t)}
               </div>
             ))
           )}
@@ -469,6 +597,7 @@ export function TpuView() {
               key={`${state?.lastEvent}-${i}`}
               data-kind={e.kind}
               className={`ev-${e.kind}${e.forced ? ' ev-forced' : ''}`}
+              title={e.text}
             >
               {e.text}
             </li>
@@ -479,22 +608,31 @@ export function TpuView() {
             {chipInfo(selected, state, model).map((l) => (
               <div key={l}>{l}</div>
             ))}
-            <button type="button" onClick={() => sceneRef.current?.focusCube(cubeOfChip(selected))}>
+            <button
+              type="button"
+              data-testid="tpu-zoom-cube"
+              onClick={() => sceneRef.current?.focusCube(cubeOfChip(selected))}
+            >
               Zoom to cube
             </button>{' '}
             <button
               type="button"
-              data-testid="tpu-reset-camera"
-              onClick={() => sceneRef.current?.resetCamera()}
+              onClick={() => {
+                setSelected(-1);
+                selectedRef.current = -1;
+                refresh(true);
+              }}
             >
-              Whole pod
+              Clear
             </button>
           </div>
         )}
-        <div className="tpu-legend muted">
-          each machine (2x2 chips) takes its job&apos;s colour; outlined blocks are sub-cube jobs · drag:
-          orbit · wheel: zoom · click a chip: inspect · double-click: zoom to its cube
-        </div>
+        {selected < 0 && (
+          <div className="tpu-help muted">
+            drag: orbit · wheel: zoom · hover a cube or OCS: its fibres · click a chip: inspect ·
+            double-click: zoom to its cube
+          </div>
+        )}
       </div>
     </div>
   );

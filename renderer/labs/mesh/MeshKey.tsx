@@ -3,6 +3,8 @@
 import { RING_COLORS, RING_DASH, UTIL_MAX, UTIL_STOPS, DOWN_FILL } from './geo';
 
 interface Props {
+  /** Which corner of the map it floats in: t/b, l/r. */
+  corner: 'tl' | 'tr' | 'bl' | 'br';
   threshold: number;
   client: string;
   boundsMs: readonly number[];
@@ -11,7 +13,7 @@ interface Props {
 
 const RAMP_W = 150;
 
-export function MeshKey({ threshold, client, boundsMs, ringNames }: Props) {
+export function MeshKey({ corner, threshold, client, boundsMs, ringNames }: Props) {
   const x = (u: number): number => (Math.min(u, UTIL_MAX) / UTIL_MAX) * RAMP_W;
   // The spill threshold is labelled above the ramp, the scale below (they sit too close to share a row).
   const ticks = [
@@ -21,7 +23,7 @@ export function MeshKey({ threshold, client, boundsMs, ringNames }: Props) {
     { u: UTIL_MAX, label: `${Math.round(UTIL_MAX * 100)}%+`, above: false },
   ];
   return (
-    <div className="mesh-key" data-testid="mesh-key">
+    <div className={`mesh-key mesh-key-${corner}`} data-testid="mesh-key">
       <div className="mesh-key-block" data-testid="mesh-key-util">
         <div className="mesh-key-title">Fill: utilisation this second</div>
         <svg width={RAMP_W + 44} height={40} aria-hidden="true">

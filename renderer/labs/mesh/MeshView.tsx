@@ -45,6 +45,9 @@ const PLAY_RATE = 6;
 /** Arc dashes move this many px per simulated second while playing (driven by the clock, not CSS). */
 const DASH_PX_PER_S = 4;
 const MAP_HEIGHT_MIN = 260;
+/** The key's box on the map (px), to keep it off the sites. */
+const KEY_W = 410;
+const KEY_H = 118;
 
 /** The built-in incident regions: the spike hits Prineville, the outage takes out Los Lunas. */
 const DEFAULT_INCIDENT = { spike: 'prn', outage: 'lla' } as const;
@@ -287,6 +290,17 @@ export function MeshView() {
 
   const m = model;
   const R = m.regions.length;
+  // The key floats in the map corner that hides the fewest sites (markers and their labels).
+  const keyCorner = (['tr', 'tl', 'br', 'bl'] as const)
+    .map((corner) => {
+      const x0 = corner.endsWith('r') ? mapW - KEY_W - 6 : 6;
+      const y0 = corner.startsWith('t') ? 6 : mapH - KEY_H - 6;
+      const hidden = layout.at.filter(
+        ([x, y]) => x > x0 - 14 && x < x0 + KEY_W + 14 && y > y0 - 14 && y < y0 + KEY_H + 30,
+      ).length;
+      return { corner, hidden };
+    })
+    .reduce((a, b) => (b.hidden < a.hidden ? b : a)).corner;
   const w = Math.max(0, Math.min(m.windows - 1, Math.floor(timeS / (m.windowMs / 1000))));
   const { sites, at } = layout;
 
@@ -582,6 +596,7 @@ export function MeshView() {
             })}
           </svg>
           <MeshKey
+            corner={keyCorner}
             threshold={m.threshold}
             client={selRegion.id}
             boundsMs={m.boundsMs}

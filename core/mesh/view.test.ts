@@ -2,7 +2,7 @@
 // "why" lines say which ring spilled where.
 import { describe, expect, it } from 'vitest';
 import { buildLabView } from '../labs';
-import { explainRouting } from './view';
+import { explainRouting, routerView } from './view';
 import type { MeshViewModel } from './view';
 
 async function build(raw: Record<string, string>, seed = 1): Promise<MeshViewModel> {
@@ -38,6 +38,22 @@ describe('the mesh view model', () => {
     const spilled = m.traces.find((t) => t.client === c && t.ring > 0);
     expect(spilled?.rings[0]?.spilled).toBe(true);
     expect(spilled?.candidates.length).toBe(2);
+  });
+
+  it('at the spike onset names the stale published load the router acts on next to the true utilisation', async () => {
+    const m = await build({});
+    const c = m.incidentRegion;
+    const R = m.regions.length;
+    const w = m.incidentAtS; // the first second of the spike (incident at 5 s, one-second windows)
+    expect(m.util[w * R + c]).toBeGreaterThan(2);
+    const rv = routerView(m, c, w);
+    // Published 1 s after the interval it measured, so at 5 s the router still acts on 3–4 s: before the spike.
+    expect([rv.measuredFromS, rv.measuredToS, rv.publishedAtS]).toEqual([3, 4, 5]);
+    expect(rv.seen[0]).toBeLessThan(0.75);
+    expect(explainRouting(m, c, w)[0]).toMatch(
+      /^ring 1 \(same region\) not above 75% — the router sees \d+% \(RIB figure for 3–4 s, published at 5 s\)/,
+    );
+    expect(routerView(m, c, 0).published).toBe(false);
   });
 
   it('under latency-rings the spike region keeps everything local, and says why', async () => {

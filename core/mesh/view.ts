@@ -64,10 +64,15 @@ export interface MeshViewModel {
   ringOf: Int32Array;
   /** Share of a client's requests per [window][client][ring]. */
   ringShare: Float32Array;
-  /** Client-side ring load as the RIB published it, per [window][client][ring]. */
+  /**
+   * Client-side ring load as the RIB published it, per [window][client][ring]: the value in force when the
+   * window closed. The router routes window w on the value of window w − 1 (see `routerView`).
+   */
   ringSeen: Float32Array;
   /** Keep probability per [window][client][ring]. */
   ringKeep: Float32Array;
+  /** How long after the end of a measurement interval (one window) the RIB publishes ring loads. */
+  ribDelayMs: number;
   p99Ms: Float32Array;
   errorRps: Float32Array;
   rttMs: Float64Array;
@@ -99,6 +104,7 @@ export const meshView = defineLabView({
       scenario === 'spike'
         ? [{ atS, kind: 'demand', region: incident, rps: p.spikeFactor * cap[incident]! }]
         : [{ atS, kind: 'fail', region: incident }];
+    const ribDelayMs = scenario === 'outage' ? 2000 : 1000;
     const { res } = await runWithProgress(
       {
         world,
@@ -111,7 +117,7 @@ export const meshView = defineLabView({
         traceLimit: R * (p.durationS + 1),
         crashUtil: scenario === 'outage' ? 1 : 0,
         crashWindows: 5,
-        ribDelayMs: scenario === 'outage' ? 2000 : 1000,
+        ribDelayMs,
       },
       ctx.rng.fork('view'),
       ctx,
@@ -155,6 +161,7 @@ export const meshView = defineLabView({
       ringShare,
       ringSeen: Float32Array.from(res.ringSeen),
       ringKeep: Float32Array.from(res.ringKeep),
+      ribDelayMs,
       p99Ms: Float32Array.from(res.p99PerWindow),
       errorRps: Float32Array.from(res.errors, (x) => x * perS),
       rttMs: world.rttMs,
@@ -169,9 +176,64 @@ export const meshView = defineLabView({
   },
 });
 
+/** What client region c's router acts on during window w: the RIB's last published ring loads. */
+export interface RouterView {
+  /** Published load (offered / capacity) per ring; zeros before anything is published. */
+  seen: number[];
+  /** Share of each ring's traffic kept (the rest spills outward); ones before anything is published. */
+  keep: number[];
+  /** The published figure covers [measuredFromS, measuredToS] and reached clients at publishedAtS. */
+  measuredFromS: number;
+  measuredToS: number;
+  publishedAtS: number;
+  /** False until the first publication (the router then treats every ring as empty). */
+  published: boolean;
+}
+
+/**
+ * The ring loads client c routes on during window w. The RIB measures every window and publishes
+ * `ribDelayMs` later (core/mesh/sim.ts `rib-measure`); the value in force while window w runs is the one
+ * stored when window w − 1 closed, so at a spike's onset it still shows the load from before the spike.
+ */
+export function routerView(m: MeshViewModel, c: number, w: number): RouterView {
+  const R = m.regions.length;
+  const ws = m.windowMs / 1000;
+  // Last publication at or before the start of window w: k·window + delay ≤ w·window.
+  const k = Math.floor((w * m.windowMs - m.ribDelayMs) / m.windowMs);
+  const v = w - 1;
+  if (k < 1 || v < 0) {
+    return {
+      seen: Array.from({ length: RINGS }, () => 0),
+      keep: Array.from({ length: RINGS }, () => 1),
+      measuredFromS: 0,
+      measuredToS: 0,
+      publishedAtS: 0,
+      published: false,
+    };
+  }
+  const base = (v * R + c) * RINGS;
+  return {
+    seen: Array.from({ length: RINGS }, (_, j) => m.ringSeen[base + j]!),
+    keep: Array.from({ length: RINGS }, (_, j) => m.ringKeep[base + j]!),
+    measuredFromS: (k - 1) * ws,
+    measuredToS: k * ws,
+    publishedAtS: k * ws + m.ribDelayMs / 1000,
+    published: true,
+  };
+}
+
+/** "the router sees 49% (RIB figure for 13–14 s, published at 15 s)", or that nothing is published yet. */
+export function routerSeesText(rv: RouterView, ring: number): string {
+  if (!rv.published) return 'the router sees no published load yet';
+  const s = (x: number): string => String(Math.round(x * 10) / 10);
+  return `the router sees ${pct(rv.seen[ring]!, 0)} (RIB figure for ${s(rv.measuredFromS)}–${s(rv.measuredToS)} s, published at ${s(rv.publishedAtS)} s)`;
+}
+
 /**
  * Why client region c's requests went where they did in window w: one line per ring, e.g.
- * "ring 1 (same region) above 75% (200% offered) → kept 37%, spilled to ring 2".
+ * "ring 1 (same region) above 75% — the router sees 200% (RIB figure for 23–24 s, published at 25 s) → kept
+ * 37%, spilled to ring 2; got 37% of requests". The load named is the published one the router acts on,
+ * not the true utilisation of this second.
  */
 export function explainRouting(m: MeshViewModel, c: number, w: number): string[] {
   const R = m.regions.length;
@@ -179,6 +241,7 @@ export function explainRouting(m: MeshViewModel, c: number, w: number): string[]
   const inRing = (j: number): string[] =>
     m.regions.filter((_, r) => m.ringOf[c * R + r] === j && m.upRps[w * R + r]! > 0).map((r) => r.id);
   const base = (w * R + c) * RINGS;
+  const rv = routerView(m, c, w);
   let firstUsed = -1;
   for (let j = 0; j < RINGS; j++) {
     const members = inRing(j);
@@ -190,15 +253,15 @@ export function explainRouting(m: MeshViewModel, c: number, w: number): string[]
     }
     const next = j + 1 < RINGS ? `ring ${j + 2}` : 'nowhere';
     if (m.policy === 'servicerouter') {
-      const seen = m.ringSeen[base + j]!;
-      const keep = m.ringKeep[base + j]!;
+      const keep = rv.keep[j]!;
+      const sees = routerSeesText(rv, j);
       if (keep < 1)
         lines.push(
-          `${name} above ${pct(m.threshold, 0)} (${pct(seen, 0)} offered) → kept ${pct(keep, 0)}, spilled to ${next}; got ${pct(share, 0)} of requests`,
+          `${name} above ${pct(m.threshold, 0)} — ${sees} → kept ${pct(keep, 0)}, spilled to ${next}; got ${pct(share, 0)} of requests`,
         );
       else
         lines.push(
-          `${name} at ${pct(seen, 0)} ≤ ${pct(m.threshold, 0)} → keeps its traffic; got ${pct(share, 0)} of requests`,
+          `${name} not above ${pct(m.threshold, 0)} — ${sees} → keeps its traffic; got ${pct(share, 0)} of requests`,
         );
       if (keep >= 1) break;
     } else if (m.policy === 'envoy-priority') {

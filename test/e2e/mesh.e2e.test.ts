@@ -53,6 +53,56 @@ describe('the mesh lab in Chromium', () => {
     await page.screenshot({ path: shot });
   });
 
+  it('while paused nothing animates: no running animation, no re-render, over 2 s (CPU printed)', async () => {
+    if ((await page.getByTestId('mesh-play').textContent()) === 'Pause')
+      await page.getByTestId('mesh-play').click();
+    await expect.poll(() => page.getByTestId('mesh-view').getAttribute('data-playing')).toBe('false');
+    await page.waitForTimeout(300);
+    const running = () =>
+      page.evaluate(() => {
+        const view = document.querySelector('[data-testid="mesh-view"]');
+        const all = document.getAnimations().filter((a) => a.playState === 'running');
+        const inView = all.filter((a) => {
+          const target = (a.effect as KeyframeEffect | null)?.target;
+          return target instanceof Element && view?.contains(target);
+        });
+        return { all: all.length, inView: inView.length };
+      });
+    const renders = async () => Number(await page.getByTestId('mesh-view').getAttribute('data-renders'));
+    // CPU time per Chromium process (browser, renderer, GPU) from the DevTools protocol, where it answers.
+    const cdp = await app.browser.newBrowserCDPSession().catch(() => null);
+    const cpu = async (): Promise<Record<string, number>> => {
+      if (!cdp) return {};
+      const info = (await cdp.send('SystemInfo.getProcessInfo').catch(() => ({ processInfo: [] }))) as {
+        processInfo: { type: string; cpuTime: number }[];
+      };
+      const byType: Record<string, number> = {};
+      for (const p of info.processInfo) byType[p.type] = (byType[p.type] ?? 0) + p.cpuTime;
+      return byType;
+    };
+    const before = { renders: await renders(), cpu: await cpu(), at: Date.now() };
+    const samples: { all: number; inView: number }[] = [];
+    for (let i = 0; i < 4; i++) {
+      samples.push(await running());
+      await page.waitForTimeout(500);
+    }
+    const after = { renders: await renders(), cpu: await cpu(), at: Date.now() };
+    const seconds = (after.at - before.at) / 1000;
+    const cpuPct = Object.fromEntries(
+      Object.keys(after.cpu).map((k) => [
+        k,
+        `${((((after.cpu[k] ?? 0) - (before.cpu[k] ?? 0)) / seconds) * 100).toFixed(1)}%`,
+      ]),
+    );
+    console.log(
+      `mesh paused for ${seconds.toFixed(1)} s: running animations ${JSON.stringify(samples)}, ` +
+        `renders ${after.renders - before.renders}, CPU by process ${JSON.stringify(cpuPct)}`,
+    );
+    await cdp?.detach().catch(() => undefined);
+    expect(samples.every((s) => s.inView === 0)).toBe(true);
+    expect(after.renders - before.renders).toBe(0);
+  });
+
   it('clicking a region shows its rings and why its traffic goes where it goes', async () => {
     await page.getByTestId('mesh-region-lla').click();
     await expect.poll(() => page.getByTestId('mesh-rings').textContent()).toMatch(/ring 2 .*cln, ode/);

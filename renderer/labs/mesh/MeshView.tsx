@@ -1,22 +1,33 @@
 // The mesh lab's live map: regions on a d3-geo world (world-atlas, shipped offline) sized by capacity and
-// coloured by utilisation, the selected client region's latency rings, animated traffic arcs, an incident
-// timeline (play / pause / scrub), the "why" of a region's routing and a sampled request's why-trace.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { geoCircle, geoInterpolate, geoNaturalEarth1, geoPath } from 'd3-geo';
+// filled by utilisation, the selected client region's rings as outlines and latency-bound circles, traffic
+// arcs, an incident timeline (play / pause / scrub), the "why" of a region's routing and a sampled
+// request's why-trace. Paused, nothing animates: no CSS animation and no frame loop; it draws on change.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { geoCircle, geoGraticule, geoPath } from 'd3-geo';
 import type { GeoPermissibleObjects } from 'd3-geo';
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import landTopo from 'world-atlas/land-110m.json';
 import countriesTopo from 'world-atlas/countries-110m.json';
 import { labClient } from '../../worker/client';
-import { useElementWidth } from '../../components/useElementWidth';
-import { RING_NAMES, explainRouting } from '../../../core/mesh/view';
+import { RING_NAMES, explainRouting, routerSeesText, routerView } from '../../../core/mesh/view';
 import type { MeshViewModel } from '../../../core/mesh/view';
 import type { WhyTrace } from '../../../core/mesh/sim';
-import { RINGS } from '../../../core/mesh/sim';
+import { POLICIES, RINGS } from '../../../core/mesh/sim';
 import { DEFAULT_RTT_MODEL } from '../../../core/mesh/world';
-import './mesh.css';
 import { pct } from '../../../core/kernel/numbers';
+import {
+  RING_COLORS,
+  RING_DASH,
+  arcPath,
+  chooseCentre,
+  mapProjection,
+  ringLabelAt,
+  spreadMarkers,
+  utilColor,
+} from './geo';
+import { MeshKey } from './MeshKey';
+import './mesh.css';
 
 const land = feature(
   landTopo as unknown as Topology,
@@ -27,54 +38,19 @@ const borders = mesh(
   (countriesTopo as unknown as Topology).objects.countries as GeometryCollection,
   (a, b) => a !== b,
 );
+const graticule = geoGraticule().step([30, 30])();
 
-const RING_COLORS = ['#6cb0ff', '#3fb968', '#d9a53a', '#c678dd'];
 /** Simulated seconds per real second while playing. */
 const PLAY_RATE = 6;
+/** Arc dashes move this many px per simulated second while playing (driven by the clock, not CSS). */
+const DASH_PX_PER_S = 4;
 const MAP_HEIGHT_MIN = 260;
-/** The part of the world the built-in regions span (Oregon to Singapore, Sweden to the equator). */
-const BUILT_IN_EXTENT: GeoPermissibleObjects = {
-  type: 'MultiPoint',
-  coordinates: [
-    [-128, -2],
-    [112, -2],
-    [-128, 68],
-    [112, 68],
-    [-10, 72],
-  ],
-};
-
-/** The map's extent for a user's world: its regions' points with a margin, so every region is on the map. */
-function regionsExtent(regions: readonly { lat: number; lon: number }[]): GeoPermissibleObjects {
-  const lats = regions.map((r) => r.lat);
-  const lons = regions.map((r) => r.lon);
-  const clampLat = (x: number) => Math.max(-85, Math.min(85, x));
-  const [south, north] = [clampLat(Math.min(...lats) - 12), clampLat(Math.max(...lats) + 12)];
-  const [west, east] = [Math.max(-180, Math.min(...lons) - 20), Math.min(180, Math.max(...lons) + 20)];
-  return {
-    type: 'MultiPoint',
-    coordinates: [
-      [west, south],
-      [east, south],
-      [west, north],
-      [east, north],
-    ],
-  };
-}
+/** The key's box on the map (px), to keep it off the sites. */
+const KEY_W = 410;
+const KEY_H = 118;
 
 /** The built-in incident regions: the spike hits Prineville, the outage takes out Los Lunas. */
 const DEFAULT_INCIDENT = { spike: 'prn', outage: 'lla' } as const;
-
-/** Utilisation → colour: green below the threshold, amber up to 100%, red above. */
-function utilColor(u: number, threshold: number, up: boolean): string {
-  if (!up) return '#4a5060';
-  if (u <= threshold) {
-    const k = Math.max(0, u / threshold);
-    return `hsl(${140 - 60 * k}, 60%, ${38 + 10 * k}%)`;
-  }
-  if (u <= 1) return `hsl(${45 - 25 * ((u - threshold) / (1 - threshold))}, 80%, 52%)`;
-  return `hsl(${Math.max(0, 20 - 20 * Math.min(1, u - 1))}, 85%, 55%)`;
-}
 
 /** The ground distance (km) whose estimated RTT equals `ms` under the default RTT model. */
 function boundKm(ms: number): number {
@@ -88,7 +64,7 @@ function traceText(t: WhyTrace, m: MeshViewModel): string[] {
   for (const s of t.rings) {
     const what =
       t.policy === 'servicerouter'
-        ? `load ${pct(s.seen, 0)} vs threshold ${pct(t.threshold, 0)}, keep ${pct(s.keep, 0)}`
+        ? `published load ${pct(s.seen, 0)} vs threshold ${pct(t.threshold, 0)}, keep ${pct(s.keep, 0)}`
         : t.policy === 'envoy-priority'
           ? `priority load ${pct(s.seen, 0)}`
           : 'in bound';
@@ -122,9 +98,32 @@ function download(name: string, data: unknown): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** An element's content box, kept current with a ResizeObserver. */
+function useElementSize(
+  width: number,
+  height: number,
+): [{ width: number; height: number }, (el: HTMLElement | null) => void] {
+  const [size, setSize] = useState({ width, height });
+  const observer = useRef<ResizeObserver | null>(null);
+  const ref = useCallback((el: HTMLElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
+    if (!el) return;
+    const obs = new ResizeObserver((entries) => {
+      const box = entries[0]?.contentRect;
+      if (!box || box.width <= 0 || box.height <= 0) return;
+      const next = { width: Math.floor(box.width), height: Math.floor(box.height) };
+      setSize((s) => (s.width === next.width && s.height === next.height ? s : next));
+    });
+    obs.observe(el);
+    observer.current = obs;
+  }, []);
+  return [size, ref];
+}
+
 export function MeshView() {
   const [scenario, setScenario] = useState<'spike' | 'outage'>('spike');
-  const [policy, setPolicy] = useState('servicerouter');
+  const [policy, setPolicy] = useState<string>('servicerouter');
   /** The incident region's id; null = the scenario's default (the first region of a user's world). */
   const [incident, setIncident] = useState<string | null>(null);
   /** A user's world file (name and text), or null for the built-in regions. */
@@ -140,20 +139,16 @@ export function MeshView() {
   const [timeS, setTimeS] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
-  const [width, widthRef] = useElementWidth(900);
   const rootRef = useRef<HTMLDivElement | null>(null);
-  const [height, setHeight] = useState(420);
+  /** The map body's box (map + timeline + side panel): the map is sized to it, never the other way round. */
+  const [bodySize, bodyRef] = useElementSize(900, 420);
+  /** Commits of this view, exposed as data-renders: the e2e check counts them while paused. */
+  const renders = useRef(0);
 
   useEffect(() => {
-    const el = rootRef.current;
-    if (!el) return;
-    const obs = new ResizeObserver((entries) => {
-      const h = entries[0]?.contentRect.height;
-      if (h && h > 0) setHeight(Math.floor(h));
-    });
-    obs.observe(el);
-    return () => obs.disconnect();
-  }, []);
+    renders.current += 1;
+    rootRef.current?.setAttribute('data-renders', String(renders.current));
+  });
 
   // Build the scenario in the worker whenever scenario, policy, incident region or world change.
   useEffect(() => {
@@ -215,7 +210,8 @@ export function MeshView() {
     );
   };
 
-  // Playback: advance simulated time with the animation frame clock.
+  // Playback: advance simulated time with the animation frame clock, only while playing (paused, no loop runs
+  // and the view redraws only when its state changes).
   const durationS = model ? (model.windows * model.windowMs) / 1000 : 0;
   useEffect(() => {
     if (!playing || !model) return;
@@ -225,45 +221,66 @@ export function MeshView() {
       // A frame's timestamp can precede the performance.now() read when playback started.
       const dt = Math.max(0, now - last) / 1000;
       last = now;
+      let done = false;
       setTimeS((t) => {
         const next = t + dt * PLAY_RATE;
         if (next >= durationS) {
-          setPlaying(false);
+          done = true;
           return durationS;
         }
         return next;
       });
-      raf = requestAnimationFrame(tick);
+      if (done) setPlaying(false);
+      else raf = requestAnimationFrame(tick);
     };
     raf = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(raf);
   }, [playing, model, durationS]);
 
   const sideWidth = 330;
-  const mapW = Math.max(320, width - sideWidth - 12);
-  const mapH = Math.max(MAP_HEIGHT_MIN, height - 70);
-  const extent = useMemo(
-    () => (shownWorld !== null && model ? regionsExtent(model.regions) : BUILT_IN_EXTENT),
-    [shownWorld, model],
-  );
+  const tlH = 34;
+  const mapW = Math.max(320, bodySize.width - sideWidth - 12);
+  const mapH = Math.max(MAP_HEIGHT_MIN, bodySize.height - tlH - 4);
+  const regions = model?.regions;
+  const centre = useMemo(() => (regions ? chooseCentre(regions) : null), [regions]);
+  const maxCap = regions ? Math.max(...regions.map((r) => r.capacityRps)) : 1;
+  const radius = (cap: number): number => 4 + 8 * Math.sqrt(cap / maxCap);
+  const box = useMemo(() => ({ x0: 6, y0: 6, x1: mapW - 6, y1: mapH - 6 }), [mapW, mapH]);
   const projection = useMemo(
     () =>
-      geoNaturalEarth1().fitExtent(
-        [
-          [10, 14],
-          [mapW - 10, mapH - 8],
-        ],
-        extent,
-      ),
-    [mapW, mapH, extent],
+      centre && regions
+        ? mapProjection(centre, regions, { x0: 40, y0: 40, x1: mapW - 40, y1: mapH - 24 })
+        : null,
+    [centre, regions, mapW, mapH],
   );
-  const path = useMemo(() => geoPath(projection), [projection]);
-  const landPath = useMemo(() => path(land as GeoPermissibleObjects) ?? '', [path]);
-  const borderPath = useMemo(() => path(borders as GeoPermissibleObjects) ?? '', [path]);
+  const path = useMemo(() => (projection ? geoPath(projection) : null), [projection]);
+  const base = useMemo(
+    () =>
+      path
+        ? {
+            sphere: path({ type: 'Sphere' }) ?? '',
+            graticule: path(graticule) ?? '',
+            land: path(land as GeoPermissibleObjects) ?? '',
+            borders: path(borders as GeoPermissibleObjects) ?? '',
+          }
+        : null,
+    [path],
+  );
+  // Sites, and markers spread apart where sites crowd (a leader line joins each moved marker to its site).
+  const layout = useMemo(() => {
+    if (!projection || !regions) return null;
+    const sites = regions.map((r): [number, number] => projection([r.lon, r.lat]) ?? [0, 0]);
+    // Collision radius: the marker with its outline, and room for the label above.
+    const radii = regions.map((r) => radius(r.capacityRps) + 5);
+    const at = spreadMarkers(sites, radii, { ...box, y0: box.y0 + 12 }, 2);
+    return { sites, at };
+    // radius depends only on regions (maxCap).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [projection, regions, box]);
 
-  if (!model) {
+  if (!model || !projection || !path || !base || !layout) {
     return (
-      <div className="lab-view mesh-view" data-testid="mesh-view" ref={rootRef}>
+      <div className="lab-view mesh-view" data-testid="mesh-view" data-playing="false" ref={rootRef}>
         <div className="mesh-status" data-testid="mesh-status">
           {status}
         </div>
@@ -273,45 +290,61 @@ export function MeshView() {
 
   const m = model;
   const R = m.regions.length;
+  // The key floats in the map corner that hides the fewest sites (markers and their labels).
+  const keyCorner = (['tr', 'tl', 'br', 'bl'] as const)
+    .map((corner) => {
+      const x0 = corner.endsWith('r') ? mapW - KEY_W - 6 : 6;
+      const y0 = corner.startsWith('t') ? 6 : mapH - KEY_H - 6;
+      const hidden = layout.at.filter(
+        ([x, y]) => x > x0 - 14 && x < x0 + KEY_W + 14 && y > y0 - 14 && y < y0 + KEY_H + 30,
+      ).length;
+      return { corner, hidden };
+    })
+    .reduce((a, b) => (b.hidden < a.hidden ? b : a)).corner;
   const w = Math.max(0, Math.min(m.windows - 1, Math.floor(timeS / (m.windowMs / 1000))));
-  const maxCap = Math.max(...m.regions.map((r) => r.capacityRps));
-  const radius = (cap: number): number => 5 + 11 * Math.sqrt(cap / maxCap);
-  const xy = (r: number): [number, number] => projection([m.regions[r]!.lon, m.regions[r]!.lat]) ?? [0, 0];
+  const { sites, at } = layout;
 
   // Traffic arcs: cross-region flows in this window, width by rate.
   let maxFlow = 1;
   for (let c = 0; c < R; c++)
     for (let r = 0; r < R; r++) if (c !== r) maxFlow = Math.max(maxFlow, m.flows[(w * R + c) * R + r]!);
-  const arcs: { c: number; r: number; rate: number; d: string }[] = [];
+  const arcs: { c: number; r: number; rate: number; d: string; ring: number }[] = [];
   for (let c = 0; c < R; c++)
     for (let r = 0; r < R; r++) {
       const rate = m.flows[(w * R + c) * R + r]!;
       if (c === r || rate < 1) continue;
-      const a = m.regions[c]!;
-      const b = m.regions[r]!;
-      const interp = geoInterpolate([a.lon, a.lat], [b.lon, b.lat]);
-      const coords = Array.from({ length: 17 }, (_, i) => interp(i / 16));
-      const d = path({ type: 'LineString', coordinates: coords }) ?? '';
-      arcs.push({ c, r, rate, d });
+      const d = arcPath(
+        projection,
+        m.regions[c]!,
+        m.regions[r]!,
+        { site: sites[c]!, at: at[c]!, r: radius(m.regions[c]!.capacityRps) },
+        { site: sites[r]!, at: at[r]!, r: radius(m.regions[r]!.capacityRps) },
+      );
+      arcs.push({ c, r, rate, d, ring: m.ringOf[c * R + r]! });
     }
-  const flowWidth = (rate: number): number => 0.8 + 7 * Math.sqrt(rate / Math.max(maxFlow, 200));
-
+  const flowWidth = (rate: number): number => 0.8 + 6 * Math.sqrt(rate / Math.max(maxFlow, 200));
   const sel = selected ?? m.incidentRegion;
+  // The selected client's arcs on top.
+  arcs.sort((a, b) => Number(a.c === sel) - Number(b.c === sel) || b.rate - a.rate);
+  const dashOffset = -(timeS * DASH_PX_PER_S) % 12;
+
   const selRegion = m.regions[sel]!;
   const ringCircles = m.boundsMs
     .map((b, j) => ({ j, b }))
     .filter(({ b }) => b > 0)
     .map(({ j, b }) => {
       const radiusDeg = (boundKm(b) / 6371) * (180 / Math.PI);
+      // A line, not a polygon: a circle that contains a pole or crosses the clip edge gets no extra edges.
+      const ring = geoCircle().center([selRegion.lon, selRegion.lat]).radius(radiusDeg).precision(2)();
       return {
         j,
         b,
-        d: path(geoCircle().center([selRegion.lon, selRegion.lat]).radius(radiusDeg)()) ?? '',
-        // The label sits on the circle due south of the region (always on the map for these latitudes).
-        label: projection([selRegion.lon, Math.max(-80, selRegion.lat - radiusDeg)]),
+        d: path({ type: 'LineString', coordinates: ring.coordinates[0]! }) ?? '',
+        label: ringLabelAt(projection, selRegion, radiusDeg, box),
       };
     });
   const why = explainRouting(m, sel, w);
+  const rv = routerView(m, sel, w);
   const outOf = (c: number) => {
     const rows: { r: number; rate: number }[] = [];
     let total = 0;
@@ -329,10 +362,12 @@ export function MeshView() {
     (best, t) => (t.timeMs <= timeS * 1000 + 1 && (!best || t.timeMs > best.timeMs) ? t : best),
     null,
   );
+  const selUtil = m.util[w * R + sel]!;
+  const selUp = m.upRps[w * R + sel]! > 0;
+  const p99 = m.p99Ms[w]!;
 
   // Timeline: max utilisation per second.
   const tlW = mapW;
-  const tlH = 34;
   let maxU = 1.2;
   for (let i = 0; i < m.windows * R; i++) maxU = Math.max(maxU, m.util[i]!);
   const tlPoints = Array.from({ length: m.windows }, (_, i) => {
@@ -343,7 +378,12 @@ export function MeshView() {
   const thrY = tlH - (m.threshold / maxU) * (tlH - 4) - 2;
 
   return (
-    <div className="lab-view mesh-view" data-testid="mesh-view" ref={rootRef}>
+    <div
+      className="lab-view mesh-view"
+      data-testid="mesh-view"
+      data-playing={playing ? 'true' : 'false'}
+      ref={rootRef}
+    >
       <div className="mesh-controls">
         <label>
           Incident{' '}
@@ -373,45 +413,49 @@ export function MeshView() {
         <label>
           Policy{' '}
           <select data-testid="mesh-policy" value={policy} onChange={(e) => setPolicy(e.target.value)}>
-            {['servicerouter', 'latency-rings', 'envoy-priority', 'round-robin-global'].map((p) => (
+            {POLICIES.map((p) => (
               <option key={p} value={p}>
                 {p}
               </option>
             ))}
           </select>
         </label>
-        <span className="mesh-world" data-testid="mesh-world">
-          world:{' '}
-          <span data-testid="mesh-world-name" title={shownWorld ?? 'assets/mesh/regions.json'}>
-            {shownWorld ?? 'built-in'}
-          </span>
-          <label className="mesh-world-open" title="Open a world file (JSON: regions, optional RTTs)">
-            open…
-            <input
-              type="file"
-              accept=".json,application/json"
-              data-testid="mesh-world-file"
-              onChange={(e) => {
-                openWorld(e.target.files?.[0]);
-                e.target.value = '';
-              }}
-            />
-          </label>
-          {shownWorld !== null && (
+        <div className="mesh-world" role="group" aria-label="World" data-testid="mesh-world">
+          <span className="mesh-world-label">World</span>
+          <span className="mesh-seg">
             <button
               type="button"
-              className="small ghost"
+              className={shownWorld === null ? 'on' : ''}
+              aria-pressed={shownWorld === null}
               data-testid="mesh-world-builtin"
+              title="The built-in world: assets/mesh/regions.json (12 Meta data-center sites)"
               onClick={() => {
                 setWorldError('');
                 setIncident(null);
                 setWorld(null);
               }}
             >
-              built-in
+              {shownWorld === null ? <span data-testid="mesh-world-name">built-in</span> : 'built-in'}
             </button>
-          )}
-        </span>
+            {shownWorld !== null && (
+              <span className="on" data-testid="mesh-world-name" title={shownWorld}>
+                {shownWorld}
+              </span>
+            )}
+            <label className="mesh-world-open" title="Open a world file (JSON: regions, optional RTTs)">
+              Open file…
+              <input
+                type="file"
+                accept=".json,application/json"
+                data-testid="mesh-world-file"
+                onChange={(e) => {
+                  openWorld(e.target.files?.[0]);
+                  e.target.value = '';
+                }}
+              />
+            </label>
+          </span>
+        </div>
         <button
           type="button"
           className="small"
@@ -426,6 +470,7 @@ export function MeshView() {
         <input
           type="range"
           data-testid="mesh-scrub"
+          aria-label="Simulated time"
           min={0}
           max={durationS}
           step={0.1}
@@ -438,19 +483,38 @@ export function MeshView() {
         <span className="mesh-time" data-testid="mesh-time">
           t = {timeS.toFixed(1)} s / {durationS} s
         </span>
-        <span className="mesh-note">{status || `p99 ${m.p99Ms[w]!.toFixed(0)} ms`}</span>
+        <span
+          className="mesh-note"
+          data-testid="mesh-p99"
+          title="99th-percentile latency of the requests that completed in this simulated second, all regions"
+        >
+          {status || `p99 latency ${p99.toFixed(0)} ms`}
+        </span>
       </div>
-      {worldError && (
-        <div className="mesh-world-error" role="alert" data-testid="mesh-world-error">
-          {worldError}
-        </div>
-      )}
-      <div className="mesh-body" ref={widthRef}>
+      <div className="mesh-body" ref={bodyRef}>
         <div className="mesh-map-col">
           <svg className="mesh-map" data-testid="mesh-map" width={mapW} height={mapH}>
-            <path className="mesh-sphere" d={path({ type: 'Sphere' }) ?? ''} />
-            <path className="mesh-land" d={landPath} />
-            <path className="mesh-borders" d={borderPath} />
+            <defs>
+              {RING_COLORS.map((c, j) => (
+                <marker
+                  key={j}
+                  id={`mesh-arrow-${j}`}
+                  viewBox="0 0 10 10"
+                  refX={8}
+                  refY={5}
+                  markerWidth={7}
+                  markerHeight={7}
+                  markerUnits="userSpaceOnUse"
+                  orient="auto"
+                >
+                  <path d="M0,0 L10,5 L0,10 z" fill={c} />
+                </marker>
+              ))}
+            </defs>
+            <path className="mesh-sphere" d={base.sphere} />
+            <path className="mesh-graticule" d={base.graticule} />
+            <path className="mesh-land" d={base.land} />
+            <path className="mesh-borders" d={base.borders} />
             {ringCircles.map(({ j, b, d, label }) => (
               <g key={j}>
                 <path
@@ -458,14 +522,26 @@ export function MeshView() {
                   data-testid={`mesh-ring-${j + 1}`}
                   d={d}
                   stroke={RING_COLORS[j]}
+                  strokeDasharray={RING_DASH[j] || undefined}
                 />
                 {label && j > 0 && (
-                  <text className="mesh-ring-label" x={label[0]} y={label[1] - 3} fill={RING_COLORS[j]}>
-                    ring {j + 1} · {b} ms
+                  <text className="mesh-ring-label" x={label[0]} y={label[1] - 4} fill={RING_COLORS[j]}>
+                    ring {j + 1} bound · {b} ms
                   </text>
                 )}
               </g>
             ))}
+            {m.regions.map((r, i) => {
+              const [sx, sy] = sites[i]!;
+              const [x, y] = at[i]!;
+              if (Math.hypot(x - sx, y - sy) < 3) return null;
+              return (
+                <g key={r.id} className="mesh-leader">
+                  <line x1={sx} y1={sy} x2={x} y2={y} />
+                  <circle cx={sx} cy={sy} r={1.8} />
+                </g>
+              );
+            })}
             {arcs.map((a) => (
               <path
                 key={`${a.c}-${a.r}`}
@@ -475,48 +551,74 @@ export function MeshView() {
                 data-to={m.regions[a.r]!.id}
                 d={a.d}
                 strokeWidth={flowWidth(a.rate)}
-                stroke={RING_COLORS[m.ringOf[a.c * R + a.r]!]}
+                stroke={RING_COLORS[a.ring]}
+                strokeDashoffset={dashOffset}
+                markerEnd={`url(#mesh-arrow-${a.ring})`}
               >
                 <title>
-                  {m.regions[a.c]!.id} → {m.regions[a.r]!.id}: {a.rate.toFixed(0)} req/s (ring{' '}
-                  {m.ringOf[a.c * R + a.r]! + 1})
+                  {m.regions[a.c]!.id} → {m.regions[a.r]!.id}: {a.rate.toFixed(0)} req/s (ring {a.ring + 1} of{' '}
+                  {m.regions[a.c]!.id})
                 </title>
               </path>
             ))}
             {m.regions.map((r, i) => {
-              const [x, y] = xy(i);
+              const [x, y] = at[i]!;
               const u = m.util[w * R + i]!;
               const up = m.upRps[w * R + i]! > 0;
               const ring = m.ringOf[sel * R + i]!;
+              const rad = radius(r.capacityRps);
               return (
                 <g
                   key={r.id}
-                  className={`mesh-region${i === sel ? ' selected' : ''}`}
+                  className={`mesh-region${i === sel ? ' selected' : ''}${up ? '' : ' down'}`}
                   data-testid={`mesh-region-${r.id}`}
-                  transform={`translate(${x},${y})`}
+                  transform={`translate(${x.toFixed(1)},${y.toFixed(1)})`}
                   onClick={() => setSelected(i)}
                 >
+                  {i === sel && <circle r={rad + 5.5} className="mesh-region-sel" />}
                   <circle
-                    r={radius(r.capacityRps) + 3}
+                    r={rad + 2}
                     className="mesh-region-ring"
                     stroke={RING_COLORS[ring]}
+                    strokeDasharray={RING_DASH[ring] || undefined}
                   />
-                  <circle r={radius(r.capacityRps)} fill={utilColor(u, m.threshold, up)} />
-                  <text y={-radius(r.capacityRps) - 5}>
+                  <circle r={rad} className="mesh-region-fill" fill={utilColor(u, up)} />
+                  <text y={-rad - 5}>
                     {r.id}
                     {!up ? ' down' : i === sel || u > m.threshold + 0.02 ? ` ${pct(u, 0)}` : ''}
                   </text>
                   <title>
-                    {r.name}: {r.servers} servers, {r.capacityRps} req/s capacity, utilisation {pct(u, 0)}
+                    {r.name}: {r.servers} servers, {r.capacityRps} req/s capacity, utilisation {pct(u, 0)};
+                    ring {ring + 1} from {selRegion.id}
                   </title>
                 </g>
               );
             })}
           </svg>
+          <MeshKey
+            corner={keyCorner}
+            threshold={m.threshold}
+            client={selRegion.id}
+            boundsMs={m.boundsMs}
+            ringNames={RING_NAMES}
+          />
+          {worldError && (
+            <div className="mesh-world-error" role="alert">
+              <span data-testid="mesh-world-error">{worldError}</span>
+              <button
+                type="button"
+                className="small ghost"
+                aria-label="Dismiss"
+                onClick={() => setWorldError('')}
+              >
+                ✕
+              </button>
+            </div>
+          )}
           <svg className="mesh-timeline" data-testid="mesh-timeline" width={tlW} height={tlH}>
             <line x1={0} x2={tlW} y1={thrY} y2={thrY} className="mesh-threshold" />
             <text x={4} y={10} className="mesh-tl-label">
-              busiest region's utilisation · threshold {pct(m.threshold, 0)} dashed · incident in red
+              busiest region's utilisation · spill threshold {pct(m.threshold, 0)} dashed · incident in red
             </text>
             <polyline points={tlPoints} className="mesh-tl-line" />
             {m.events.map((e, i) => (
@@ -549,9 +651,23 @@ export function MeshView() {
             {selRegion.name} <span className="mesh-id">({selRegion.id})</span>
           </h3>
           <div className="mesh-sub">
-            {selRegion.servers} servers · {selRegion.capacityRps} req/s · utilisation{' '}
-            {pct(m.util[w * R + sel]!, 0)} · clients send {dest.total.toFixed(0)} req/s
+            {selRegion.servers} servers · {selRegion.capacityRps} req/s capacity · its clients send{' '}
+            {dest.total.toFixed(0)} req/s
           </div>
+          <dl className="mesh-util" data-testid="mesh-util">
+            <dt>utilisation now</dt>
+            <dd>
+              {selUp ? pct(selUtil, 0) : 'down'} <span className="mesh-dim">(true, this second)</span>
+            </dd>
+            <dt>router sees</dt>
+            <dd data-testid="mesh-router-sees">
+              {m.policy !== 'servicerouter'
+                ? `no load figure: ${m.policy} does not route on load`
+                : rv.published
+                  ? `ring 1 at ${routerSeesText(rv, 0).replace('the router sees ', '')}`
+                  : `nothing published yet (first RIB figure at ${(m.windowMs + m.ribDelayMs) / 1000} s)`}
+            </dd>
+          </dl>
           <h4>Rings from {selRegion.id}</h4>
           <ul className="mesh-rings" data-testid="mesh-rings">
             {Array.from({ length: RINGS }, (_, j) => {
@@ -559,7 +675,16 @@ export function MeshView() {
               const bound = m.boundsMs[j]! > 0 ? `≤ ${m.boundsMs[j]} ms` : 'unbounded';
               return (
                 <li key={j}>
-                  <span className="mesh-swatch" style={{ background: RING_COLORS[j] }} />
+                  <svg className="mesh-line-swatch" width={18} height={8} aria-hidden="true">
+                    <line
+                      x1={1}
+                      x2={17}
+                      y1={4}
+                      y2={4}
+                      stroke={RING_COLORS[j]}
+                      strokeDasharray={RING_DASH[j] || undefined}
+                    />
+                  </svg>
                   ring {j + 1} ({RING_NAMES[j]}, {bound}): {members.join(', ') || '—'}
                 </li>
               );

@@ -6,18 +6,16 @@ import { addAvailabilityCounts, gapThresholds } from '../compute/availabilityCou
 import type { Rng } from '../kernel/rng';
 import {
   CUBES,
-  CUBE_GRID,
   MACHINES,
   MACHINES_PER_CUBE,
   MACHINE_GRID_X,
   MACHINE_GRID_Y,
   POD_DIM,
-  cubeIndex,
   cubeOfMachine,
   CHIPS_PER_CUBE,
 } from './topology';
-import type { Shape } from './slices';
-import { cubeExtent } from './slices';
+import type { Shape, StaticOrientation } from './slices';
+import { staticBlocks } from './slices';
 
 /** A set of cubes as a 64-bit mask in two 32-bit halves (cubes 0..31 in lo, 32..63 in hi). */
 export interface CubeMask {
@@ -26,28 +24,22 @@ export interface CubeMask {
 }
 
 /**
- * The cube masks of every placement of `shape` under the static rule: the slice keeps its orientation and
- * starts at offsets that are multiples of 4 chips, without wrap-around. Because offsets are multiples of
- * 4 and machines (2x2x1) never straddle cubes, a placement covers exactly whole cubes: it is available
- * iff all machines of those cubes are healthy (checked against machine-level prefix sums in the tests).
+ * The cube masks of every placement of `shape` under the static rule (slices.ts staticBlocks): offsets that
+ * are multiples of 4 chips, without wrap-around, in the orientations `rule` allows ('fixed' by default: the
+ * slice keeps its orientation). Because offsets are multiples of 4 and machines (2x2x1) never straddle
+ * cubes, a placement covers exactly whole cubes: it is available iff all machines of those cubes are
+ * healthy (checked against machine-level prefix sums in the tests).
  */
-export function staticPlacements(shape: Shape): CubeMask[] {
-  const [ex, ey, ez] = cubeExtent(shape);
-  const out: CubeMask[] = [];
-  for (let oz = 0; oz + ez <= CUBE_GRID; oz++)
-    for (let oy = 0; oy + ey <= CUBE_GRID; oy++)
-      for (let ox = 0; ox + ex <= CUBE_GRID; ox++) {
-        const m = { lo: 0, hi: 0 };
-        for (let z = 0; z < ez; z++)
-          for (let y = 0; y < ey; y++)
-            for (let x = 0; x < ex; x++) {
-              const c = cubeIndex(ox + x, oy + y, oz + z);
-              if (c < 32) m.lo |= 1 << c;
-              else m.hi |= 1 << (c - 32);
-            }
-        out.push({ lo: m.lo | 0, hi: m.hi | 0 });
-      }
-  return out;
+export function staticPlacements(shape: Shape, rule: StaticOrientation = 'fixed'): CubeMask[] {
+  return staticBlocks(shape, rule).map(({ cubes }) => {
+    let lo = 0;
+    let hi = 0;
+    for (const c of cubes) {
+      if (c < 32) lo |= 1 << c;
+      else hi |= 1 << (c - 32);
+    }
+    return { lo: lo | 0, hi: hi | 0 };
+  });
 }
 
 function popcount32(x: number): number {
@@ -153,11 +145,12 @@ export function availabilityProblem(
   hostAvailability: number,
   shapes: readonly Shape[],
   trials: number,
+  rule: StaticOrientation = 'fixed',
 ): AvailabilityProblem {
   const key: [number, number] = [rng.int(0, 0xffffffff), rng.int(0, 0xffffffff)];
   const cubeOf = new Uint32Array(MACHINES);
   for (let m = 0; m < MACHINES; m++) cubeOf[m] = cubeOfMachine(m);
-  const all = shapes.map(staticPlacements);
+  const all = shapes.map((sh) => staticPlacements(sh, rule));
   const placementStart = new Uint32Array(shapes.length + 1);
   all.forEach((ps, s) => (placementStart[s + 1] = placementStart[s]! + ps.length));
   const placements = new Uint32Array(2 * placementStart[shapes.length]!);
@@ -192,8 +185,9 @@ export async function estimateAvailability(
   trials: number,
   onChunk: (fraction: number) => Promise<void> = async () => {},
   compute?: ComputeBackend,
+  rule: StaticOrientation = 'fixed',
 ): Promise<AvailabilityEstimate> {
-  const problem = availabilityProblem(rng, hostAvailability, shapes, trials);
+  const problem = availabilityProblem(rng, hostAvailability, shapes, trials, rule);
   let staticHits: Uint32Array = new Uint32Array(shapes.length);
   let ocsHits: Uint32Array = new Uint32Array(shapes.length);
   let ms: number | undefined;
@@ -247,10 +241,14 @@ export const MAX_EXACT_PLACEMENTS = 16;
  * Σ_{S≠∅} (-1)^{|S|+1} pc^{|∪S|} with pc = p^16 the cube-healthy probability. One-cube slices have
  * disjoint placements: 1 - (1 - pc)^64. Null when there are more than MAX_EXACT_PLACEMENTS placements.
  */
-export function staticAvailabilityExact(hostAvailability: number, shape: Shape): number | null {
+export function staticAvailabilityExact(
+  hostAvailability: number,
+  shape: Shape,
+  rule: StaticOrientation = 'fixed',
+): number | null {
   const pc = cubeHealthy(hostAvailability);
-  const ps = staticPlacements(shape);
-  if (ps.length === CUBES) return 1 - Math.pow(1 - pc, CUBES);
+  const ps = staticPlacements(shape, rule);
+  if (shape[0] * shape[1] * shape[2] === CHIPS_PER_CUBE) return 1 - Math.pow(1 - pc, CUBES);
   if (ps.length > MAX_EXACT_PLACEMENTS) return null;
   let total = 0;
   for (let s = 1; s < 1 << ps.length; s++) {

@@ -8,18 +8,16 @@ import {
   CHIPS,
   CHIPS_PER_CUBE,
   CUBES,
-  CUBE_GRID,
   LINKS_PER_FACE,
   MACHINES,
   OCS_COUNT,
   PortMaps,
-  cubeIndex,
   cubeOfMachine,
   iciCables,
   iciLinks,
 } from './topology';
-import { cubeExtent, orientations, sliceHops, twistable, unwireCubes, wireHops } from './slices';
-import type { CubeHop, Shape } from './slices';
+import { cubeExtent, sliceHops, staticBlocks, twistable, unwireCubes, wireHops } from './slices';
+import type { CubeHop, Shape, StaticBlock, StaticOrientation } from './slices';
 import { cableMachines, subCubeBlocks } from './subcube';
 import type { SubBlock } from './subcube';
 import type { ComponentKind, FailureEvent, SimJob } from './failures';
@@ -48,6 +46,8 @@ export interface PodConfig {
    * until it starts (the pod drains for it). ASSUMPTION: Borg's exact policy is not published here.
    */
   drainAfterH: number;
+  /** Static pods: the orientation rule (slices.ts); 'any' unless given. */
+  staticOrientation?: StaticOrientation;
 }
 
 /**
@@ -199,7 +199,7 @@ export class PodSim {
   private readonly cables = iciCables();
   readonly stats: PodStats;
   private readonly log: ((e: PodLogEvent) => void) | undefined;
-  private readonly placementsByShape = new Map<string, number[][]>();
+  private readonly placementsByShape = new Map<string, StaticBlock[]>();
 
   constructor(
     cfg: PodConfig,
@@ -602,30 +602,19 @@ export class PodSim {
     });
   }
 
-  /** Static pod: a free, known-healthy, cube-aligned block in some orientation (first fit). */
+  /** Static pod: a free, known-healthy, cube-aligned block in an orientation the rule allows (first fit). */
   private staticFit(shape: Shape, usable: (c: number) => boolean): { cubes: number[]; shape: Shape } | null {
-    for (const o of orientations(shape)) {
-      for (const cubes of this.placements(o)) if (cubes.every(usable)) return { cubes, shape: o };
-    }
+    for (const b of this.placements(shape))
+      if (b.cubes.every(usable)) return { cubes: b.cubes, shape: b.shape };
     return null;
   }
 
-  /** Every cube-aligned placement of an oriented shape, cubes in logical order. */
-  private placements(o: Shape): number[][] {
-    const k = o.join('x');
+  /** Every static placement of a shape under the configured rule (slices.ts staticBlocks), cached. */
+  private placements(shape: Shape): StaticBlock[] {
+    const k = shape.join('x');
     let list = this.placementsByShape.get(k);
     if (!list) {
-      const [ex, ey, ez] = cubeExtent(o);
-      list = [];
-      for (let oz = 0; oz + ez <= CUBE_GRID; oz++)
-        for (let oy = 0; oy + ey <= CUBE_GRID; oy++)
-          for (let ox = 0; ox + ex <= CUBE_GRID; ox++) {
-            const cubes: number[] = [];
-            for (let z = 0; z < ez; z++)
-              for (let y = 0; y < ey; y++)
-                for (let x = 0; x < ex; x++) cubes.push(cubeIndex(ox + x, oy + y, oz + z));
-            list.push(cubes);
-          }
+      list = staticBlocks(shape, this.cfg.staticOrientation ?? 'any');
       this.placementsByShape.set(k, list);
     }
     return list;

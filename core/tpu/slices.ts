@@ -1,6 +1,15 @@
 // Slice shapes (AxBxC chips), their validity and twisted-torus rules (REFERENCE.md; TPU v4 ISCA'23 §3),
 // and the OCS wiring of a slice placed on a set of cubes: which cube's '+' face meets which '-' face.
-import { CUBE_DIM, LINKS_PER_FACE, OCS_COUNT, ocsPortOf, CHIPS_PER_CUBE, POD_DIM } from './topology';
+import {
+  CUBE_DIM,
+  CUBE_GRID,
+  LINKS_PER_FACE,
+  OCS_COUNT,
+  ocsPortOf,
+  CHIPS_PER_CUBE,
+  POD_DIM,
+  cubeIndex,
+} from './topology';
 import type { Dim, PortMaps } from './topology';
 
 export type Shape = readonly [number, number, number];
@@ -84,6 +93,48 @@ export function orientations(shape: Shape): Shape[] {
     seen.add(k);
     return true;
   });
+}
+
+/**
+ * The static pod's orientation rule, one for every caller (tpu-availability, the pod simulator, system
+ * availability): 'fixed' lays AxBxC as named (A along x, B along y, C along z); 'any' may lay it along any
+ * axes. DEVIATION: neither reference says which a static pod allows; 'any' is the more generous to the
+ * static design (more placements), 'fixed' the rule tpu-availability has always used.
+ */
+export type StaticOrientation = 'fixed' | 'any';
+export const STATIC_ORIENTATIONS: readonly StaticOrientation[] = ['fixed', 'any'];
+
+/** The axis orders the rule allows for `shape`. */
+export function staticOrientations(shape: Shape, rule: StaticOrientation): Shape[] {
+  return rule === 'any' ? orientations(shape) : [[shape[0], shape[1], shape[2]]];
+}
+
+/** One placement of a static slice: the oriented shape and its cubes in logical order (x fastest). */
+export interface StaticBlock {
+  shape: Shape;
+  cubes: number[];
+}
+
+/**
+ * Every placement of a cube-granular `shape` on a static pod under `rule`: each allowed orientation, at
+ * every cube offset (multiples of 4 chips), without wrap-around; orientations in orientations() order,
+ * offsets x fastest. A placement covers whole cubes, so it is usable iff all of its cubes are.
+ */
+export function staticBlocks(shape: Shape, rule: StaticOrientation): StaticBlock[] {
+  const out: StaticBlock[] = [];
+  for (const o of staticOrientations(shape, rule)) {
+    const [ex, ey, ez] = cubeExtent(o);
+    for (let oz = 0; oz + ez <= CUBE_GRID; oz++)
+      for (let oy = 0; oy + ey <= CUBE_GRID; oy++)
+        for (let ox = 0; ox + ex <= CUBE_GRID; ox++) {
+          const cubes: number[] = [];
+          for (let z = 0; z < ez; z++)
+            for (let y = 0; y < ey; y++)
+              for (let x = 0; x < ex; x++) cubes.push(cubeIndex(ox + x, oy + y, oz + z));
+          out.push({ shape: o, cubes });
+        }
+  }
+  return out;
 }
 
 /** One torus hop between cubes: `from`'s '+' face of `dim` meets `to`'s '-' face (through 16 OCS). */

@@ -4,7 +4,7 @@
 // available when it could be placed on an otherwise empty pod, as in tpu-availability, but here with the
 // failure trace's real up and down times instead of independent per-machine draws.
 import { CUBES, MACHINES, cubeOfMachine, iciCables, iciLinks, CHIPS_PER_CUBE } from './topology';
-import { orientations } from './slices';
+import type { StaticOrientation } from './slices';
 import { staticPlacements } from './availability';
 import type { CubeMask } from './availability';
 import { subCubeBlocks } from './subcube';
@@ -52,7 +52,7 @@ function downIntervals(
  * Sweep the trace: between consecutive failure and repair times the hardware state is constant, and each
  * requested size is available or not for the whole stretch. Reconfigurable pod: a slice of k cubes needs
  * k cubes with no failed machine or cable (the OCS can join any cubes). Static pod: some cube-aligned
- * contiguous block of healthy cubes in some orientation. Sub-cube slices (both designs): some aligned block
+ * contiguous block of healthy cubes in an orientation the rule allows (any, by default). Sub-cube slices (both designs): some aligned block
  * of healthy machines, with healthy cables inside, in some cube.
  */
 export function systemAvailability(
@@ -63,6 +63,8 @@ export function systemAvailability(
     detectH: number;
     sizes: readonly number[];
     weights: readonly number[];
+    /** The static pod's orientation rule (slices.ts); 'any' unless given, as in the pod simulator. */
+    staticOrientation?: StaticOrientation;
   },
 ): SystemAvailability {
   const { design, horizonH, sizes, weights } = opts;
@@ -82,10 +84,7 @@ export function systemAvailability(
   const staticMasks = new Map<number, CubeMask[]>();
   for (const chips of sizes) {
     if (chips >= CHIPS_PER_CUBE && design === 'static')
-      staticMasks.set(
-        chips,
-        orientations(shapeForChips(chips)!).flatMap((o) => staticPlacements(o)),
-      );
+      staticMasks.set(chips, staticPlacements(shapeForChips(chips)!, opts.staticOrientation ?? 'any'));
   }
 
   const availableNow = (chips: number, healthyCubes: number, badLo: number, badHi: number): boolean => {

@@ -8,6 +8,7 @@ import {
   parseShape,
   shapeProblem,
   sliceHops,
+  staticBlocks,
   twistable,
   unwireCubes,
   wireHops,
@@ -83,5 +84,28 @@ describe('slice shapes', () => {
     const twisted = sliceHops([1, 1, 2], [10, 20], true);
     expect(plain.find((h) => h.dim === 0 && h.from === 10)!.to).toBe(10);
     expect(twisted.find((h) => h.dim === 0 && h.from === 10)!.to).toBe(20);
+  });
+
+  it('staticBlocks: fixed keeps the named axes; any is the union over orientations() of fixed, each block whole cubes', () => {
+    for (const shape of [
+      [8, 16, 16],
+      [4, 8, 8],
+      [12, 16, 16],
+      [16, 16, 16],
+    ] as const) {
+      const fixed = staticBlocks(shape, 'fixed');
+      expect(fixed.every((b) => b.shape.join('x') === shape.join('x'))).toBe(true);
+      const any = staticBlocks(shape, 'any');
+      const union = orientations(shape).flatMap((o) => staticBlocks(o, 'fixed'));
+      expect(any).toEqual(union);
+      const [ex, ey, ez] = cubeExtent(shape);
+      for (const b of any) {
+        expect(b.cubes).toHaveLength(ex * ey * ez);
+        expect(new Set(b.cubes).size).toBe(b.cubes.length);
+      }
+    }
+    // Offsets without wrap-around: (4 − extent + 1) per axis.
+    expect(staticBlocks([8, 16, 16], 'fixed')).toHaveLength(3 * 1 * 1);
+    expect(staticBlocks([8, 16, 16], 'any')).toHaveLength(9);
   });
 });

@@ -73,4 +73,16 @@ describe('system availability', () => {
     expect(a.bySize.get(2048)).toBe(1);
     expect(a.bySize.get(4096)).toBeLessThan(0.3);
   });
+
+  it('the static orientation rule: a fixed orientation is never more available than any orientation', () => {
+    const failures = sampleFailures(new Rng(4), { ...defaultRates(), machinePerDay: 0.002 }, 24 * 30);
+    const sizes = [1024, 2048, 3072];
+    const opts = { design: 'static' as const, horizonH: 24 * 30, detectH: 0.1, sizes, weights: [1, 1, 1] };
+    const fixed = systemAvailability(failures, { ...opts, staticOrientation: 'fixed' });
+    const any = systemAvailability(failures, { ...opts, staticOrientation: 'any' });
+    const dflt = systemAvailability(failures, opts);
+    for (const s of sizes) expect(any.bySize.get(s)!).toBeGreaterThanOrEqual(fixed.bySize.get(s)!);
+    expect(any.bySize.get(2048)!).toBeGreaterThan(fixed.bySize.get(2048)!);
+    expect(dflt).toEqual(any);
+  });
 });

@@ -110,6 +110,18 @@ describe('tpu experiments', () => {
     expect(r.tables.bySize!.rows.map((row) => row[0])).toEqual([64, 128, 256, 512, 1024, 2048]);
   });
 
+  it('tpu-failures: the static pod with a fixed orientation is never more available than with any', async () => {
+    const args = { days: 10, machineFailPctPerDay: 1, subCubePct: 0 };
+    const any = await runExperiment('tpu-failures', args, 2);
+    const fixed = await runExperiment('tpu-failures', { ...args, staticOrientation: 'fixed' }, 2);
+    expect(fixed.metrics['system-availability.static']!).toBeLessThanOrEqual(
+      any.metrics['system-availability.static']!,
+    );
+    // The OCS pod does not use the rule.
+    expect(fixed.metrics['system-availability.ocs']).toBe(any.metrics['system-availability.ocs']);
+    expect(fixed.metrics['goodput.ocs']).toBe(any.metrics['goodput.ocs']);
+  });
+
   it('tpu-routing: with frequent OCS failures, fault-tolerant routing beats re-wiring, less so for recommendation models', async () => {
     const r = await runExperiment('tpu-routing', { days: 20, ocsFailPctPerDay: 1 }, 1);
     expect(r.metrics['goodput.ft-routing.dense']).toBeGreaterThan(r.metrics['goodput.rewire.dense']!);

@@ -14,7 +14,8 @@ import {
   shapeForChips,
 } from './failures';
 import { failureParams, jobMixParams, mixOf, ratesOf, subCubeParams } from './simParams';
-import { shapeName } from './slices';
+import { STATIC_ORIENTATIONS, shapeName } from './slices';
+import type { StaticOrientation } from './slices';
 import { systemAvailability } from './systemAvailability';
 import { CHIPS_PER_CUBE } from './topology';
 import { round } from '../kernel/numbers';
@@ -36,6 +37,13 @@ const params = {
     label: 'Defragment the static pod',
     help: 'Repack running jobs (planned migration) when the head job fits nowhere but enough cubes are free.',
     default: true,
+  },
+  staticOrientation: {
+    kind: 'enum',
+    label: 'Static slice orientation',
+    help: "How the static pod may lay a slice: 'any' axis order (default here) or 'fixed' as named (tpu-availability's default). Neither reference says which.",
+    default: 'any',
+    options: STATIC_ORIENTATIONS,
   },
   ...jobMixParams,
   ...subCubeParams,
@@ -81,6 +89,7 @@ async function simulatePods(p: Params, ctx: RunContext): Promise<PodRuns> {
   const detectH = p.detectMinutes / 60;
   const jobs = sampleJobs(ctx.rng.fork('jobs'), mix, horizonH);
   const failures = sampleFailures(ctx.rng.fork('failures'), rates, horizonH);
+  const staticOrientation = p.staticOrientation as StaticOrientation;
   const designs: Design[] = ['static', 'ocs'];
   const stats: Record<Design, PodStats> = {} as Record<Design, PodStats>;
   for (let i = 0; i < designs.length; i++) {
@@ -96,6 +105,7 @@ async function simulatePods(p: Params, ctx: RunContext): Promise<PodRuns> {
         ftSlowdown: p.ftSlowdownPct / 100,
         defrag: p.defrag,
         drainAfterH: p.drainAfterHours,
+        staticOrientation,
       },
       jobs,
       failures,
@@ -112,7 +122,13 @@ async function simulatePods(p: Params, ctx: RunContext): Promise<PodRuns> {
     // The same with no sub-cube jobs: how much of the comparison rests on the assumed sub-cube share.
     expectedCubeOnly: expectedInterruptedFraction(mixOf({ ...p, subCubePct: 0 }), rates, detectH),
     avail: {
-      static: systemAvailability(failures, { design: 'static', horizonH, detectH, ...mix }),
+      static: systemAvailability(failures, {
+        design: 'static',
+        horizonH,
+        detectH,
+        ...mix,
+        staticOrientation,
+      }),
       ocs: systemAvailability(failures, { design: 'ocs', horizonH, detectH, ...mix }),
     },
   };
@@ -250,6 +266,7 @@ export const tpuFailures = defineExperiment({
     'OCS pod: its bad cube is swapped for a spare healthy free cube and only the changed xconnects are re-programmed; static pod: it needs a new contiguous block (queued until one is free); a sub-cube slice moves to any healthy free block. ' +
     'A machine or cable failure makes its whole cube unusable for cube-granular slices until repair; for sub-cube slices only its own machine (or the two machines of the cable). ' +
     'OCS failures: a static pod has none; OCS-pod slices with optical links keep running with fault-tolerant routing, slowed by ftSlowdownPct; sub-cube slices are not touched. ' +
+    'The static pod lays a slice in the orientations staticOrientation allows (any axis order by default; the rule is the one tpu-availability uses, core/tpu/slices.ts staticBlocks). DEVIATION: neither reference says which orientations a static pod allows. ' +
     'Static-pod defragmentation repacks running cube-granular jobs when the queue head fits nowhere (planned migration: restart time only). ' +
     "What each figure is. jobs-interrupted-fraction (compared with the paper's ~1%) = jobs evicted at least once by a hardware failure / jobs started, OCS pod; " +
     'jobs-interrupted-fraction.expected is the same worked out from the mix and the rates alone (a job of s chips running T hours escapes with probability exp(-λ_s·T), λ_s = its machines × machine rate + its cables × cable rate; ' +
@@ -287,7 +304,7 @@ export const tpuFailures = defineExperiment({
           published: 0.01,
           measured: metrics['jobs-interrupted-fraction']!,
           source:
-            `Resiliency at Scale (REFERENCE.md): hardware outages hit about 1% of training jobs. Ours: jobs evicted at least once by a machine or ICI cable failure / jobs started (OCS pod); ` +
+            `Resiliency at Scale, availability claims (docs/reference.md): hardware outages hit about 1% of training jobs. Ours: jobs evicted at least once by a machine or ICI cable failure / jobs started (OCS pod); ` +
             `${round(run.expected.overall * 100, 2)}% expected from the published rates and the assumed mix (table bySize). ` +
             `The figure is set by the mix's cube-hours per job, an assumption, not by the failure handling: with no sub-cube jobs (subCubePct 0) ` +
             `the same rates give ${round(run.expectedCubeOnly.overall * 100, 2)}%, and the sub-cube share (${p.subCubePct}%) is a guess, not a published mix`,

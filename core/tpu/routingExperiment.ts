@@ -14,7 +14,7 @@ const params = {
   slowdownDensePct: {
     kind: 'number',
     label: 'Slowdown, dense models',
-    help: 'Step-time slowdown with fault-tolerant routing; published low end 0.5% (REFERENCE.md).',
+    help: 'Step-time slowdown with fault-tolerant routing; published low end 0.5% (Resiliency at Scale; docs/reference.md).',
     default: 0.5,
     min: 0,
     max: 100,
@@ -23,7 +23,7 @@ const params = {
   slowdownRecsysPct: {
     kind: 'number',
     label: 'Slowdown, recommendation models',
-    help: 'All-to-all-heavy embedding models; published high end 8.6% (REFERENCE.md).',
+    help: 'All-to-all-heavy embedding models; published high end 8.6% (Resiliency at Scale; docs/reference.md).',
     default: 8.6,
     min: 0,
     max: 100,

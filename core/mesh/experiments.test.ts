@@ -17,7 +17,33 @@ describe('mesh experiments', () => {
     for (const p of ['servicerouter', 'latency-rings', 'envoy-priority', 'round-robin-global'])
       for (const m of ['utilization.max', 'cross-region-fraction', 'latency.p50', 'latency.p99'])
         expect(r.metrics[`${m}.${p}`]).toBeTypeOf('number');
-    expect(r.comparisons[0]?.published).toBe(0.75);
+    // The law keeps threshold/load of the spiking region's ring-1 traffic: it spills about 1 − 0.75/2.
+    expect(Math.abs(r.metrics['spill-fraction.servicerouter']! - (1 - 0.75 / 2))).toBeLessThan(0.05);
+    expect(r.metrics['spill-fraction.latency-rings']).toBe(0);
+    expect(r.metrics['time-above-threshold.latency-rings']).toBe(1);
+    // Compared: a share of time the mechanism produces, against the paper's "kept below", never the threshold.
+    expect(r.comparisons.map((c) => [c.metric, c.published])).toEqual([
+      ['time-above-threshold.servicerouter', 0],
+    ]);
+  });
+
+  it('mesh-spike: the compared figure is not the threshold input; while ring 2 stays under it, spill = 1 − threshold/spike', async () => {
+    const args = { durationS: '30', spikeAtS: '10', policies: 'servicerouter' };
+    const low = await runExperiment('mesh-spike', { ...args, threshold: '0.7' }, 4);
+    const high = await runExperiment('mesh-spike', { ...args, threshold: '0.9' }, 4);
+    expect(low.comparisons[0]!.published).toBe(high.comparisons[0]!.published);
+    expect(low.metrics['spill-fraction.servicerouter']!).toBeGreaterThan(
+      high.metrics['spill-fraction.servicerouter']!,
+    );
+    for (const [r, th] of [
+      [low, 0.7],
+      [high, 0.9],
+    ] as const) {
+      expect(Math.abs(r.metrics['spill-fraction.servicerouter']! - (1 - th / 2))).toBeLessThan(0.05);
+      const share = r.metrics['time-above-threshold.servicerouter']!;
+      expect(share).toBeGreaterThanOrEqual(0);
+      expect(share).toBeLessThanOrEqual(1);
+    }
   });
 
   it('mesh-envoy-priority: share.p0 follows the documented table and the simulated mesh agrees', async () => {

@@ -141,9 +141,15 @@ export const meshSpike = defineExperiment({
     'that shard’s replicas (4 servers in each of `shardReplicaRegions` regions) are candidates, so rings ' +
     'are computed per shard. DEVIATION: the RIB publishes ring load per region, not per shard, so a ' +
     "hot shard's replicas can overload while their ring looks fine. " +
-    'DEVIATION: the paper gives no spill control law; "keep threshold/offered load" is ours. ' +
+    'DEVIATION: the paper gives no spill control law; "keep threshold/offered load" is ours. It aims at the threshold, so with a spiking region at spikeFactor × capacity it spills about 1 − threshold/spikeFactor of that region\'s requests (spill-fraction; 0.625 at the defaults) and its load hovers around the threshold rather than below it. ' +
+    "What the mechanism produces, and what is compared: time-above-threshold = share of 1-s windows from the spike on in which the spiking region's load exceeds the threshold (the RIB's reaction delay included), compared with the paper's statement that SR kept load below the 75% threshold in the incident (docs/reference.md), i.e. 0. " +
+    "Where it misses: our law rides at the threshold (measurement noise of 1-s Poisson windows and the RIB delay put the load above it in most windows), while the paper's production law evidently keeps a margin below it; the paper does not publish that law, so we do not fit one. " +
+    "spill-fraction = share of the spiking region's clients' requests sent beyond ring 1 (steady state); the paper publishes no spill fraction or latency for the incident, so these are reported, not compared. " +
     'DEVIATION: requests have a deterministic service time (fluid drain), no retries or timeouts. ' +
     'Assumptions: server counts and capacity are illustrative, not Meta figures.',
+  comparisonNote:
+    "Compared: only time-above-threshold.servicerouter, against the paper's one statement about the incident (load kept below the 75% locality threshold, read as 0). " +
+    'Not compared: utilisation against 75% (the threshold is our input, so that would compare the input with itself), spill-fraction and latency (the paper publishes no number for them).',
   params,
   async run(p, ctx) {
     const {
@@ -200,6 +206,17 @@ export const meshSpike = defineExperiment({
       metrics[`latency.p50.${policy}`] = roundScaled(st.p50Ms, 4);
       metrics[`latency.p99.${policy}`] = roundScaled(st.p99Ms, 4);
       const rings = st.ringShare(spikeIdx);
+      // What the spill mechanism produces (not its input): the share of the spiking region's clients'
+      // requests sent beyond ring 1, and the share of 1-s windows from the spike on in which the spiking
+      // region's load exceeds the threshold (the RIB's reaction delay included).
+      const spill = 1 - rings[0]!;
+      const spikeW = Math.floor((spikeAtS * 1000) / res.windowMs);
+      let above = 0;
+      for (let w = spikeW; w < res.windows; w++)
+        if (res.landed[w * R + spikeIdx]! > (p.threshold * cap[spikeIdx]! * res.windowMs) / 1000) above++;
+      const aboveFraction = res.windows > spikeW ? above / (res.windows - spikeW) : 0;
+      metrics[`spill-fraction.${policy}`] = roundScaled(spill, 4);
+      metrics[`time-above-threshold.${policy}`] = roundScaled(aboveFraction, 4);
       summaryRows.push([
         policy,
         roundScaled(st.maxUtil, 4),
@@ -208,6 +225,8 @@ export const meshSpike = defineExperiment({
         roundScaled(st.crossFraction, 4),
         roundScaled(st.p50Ms, 4),
         roundScaled(st.p99Ms, 4),
+        roundScaled(spill, 4),
+        roundScaled(aboveFraction, 4),
       ]);
       ringRows.push([policy, ...rings.map((x) => roundScaled(x, 4))]);
       st.util.forEach((u, r) => utilRows[r]!.push(roundScaled(u, 4)));
@@ -226,6 +245,8 @@ export const meshSpike = defineExperiment({
           'cross-region',
           'p50 ms',
           'p99 ms',
+          'spill fraction',
+          'time above threshold',
         ],
         rows: summaryRows,
       },
@@ -240,14 +261,15 @@ export const meshSpike = defineExperiment({
       },
       world: worldTable(world, custom, [['spiking region', world.regions[spikeIdx]!.id]]),
     };
+    // Compared: what the spill produces, not the threshold it is given (the paper's 75% is our input).
     const comparisons = policies.includes('servicerouter')
       ? [
           {
-            metric: 'utilization.max.servicerouter',
-            published: p.threshold,
-            measured: metrics['utilization.max.servicerouter']!,
+            metric: 'time-above-threshold.servicerouter',
+            published: 0,
+            measured: metrics['time-above-threshold.servicerouter']!,
             source:
-              "OSDI'23 global load-balancing evaluation: in a production incident traffic spilled cross-region and SR kept load below the 75% locality threshold",
+              "ServiceRouter (OSDI'23) global load-balancing evaluation, the cross-region incident (docs/reference.md): SR kept load below the 75% locality threshold; 0 is that statement as a share of time (the paper gives a figure, no number). Ours: share of 1-s windows from the spike on with the spiking region above the threshold",
           },
         ]
       : [];

@@ -22,7 +22,7 @@ const params = {
   pagedOverhead: overheadParam(),
 } as const;
 
-/** §3 / Fig. 2 and REFERENCE: token-state share 20.4% (Orca Max) … 38.2% (Orca Oracle); vLLM 96.3%. */
+/** §3 / Fig. 2 and docs/reference.md: token-state share 20.4% (Orca Max) … 38.2% (Orca Oracle); vLLM 96.3%. */
 const PUBLISHED: Partial<Record<Policy, number>> = { vllm: 0.963, 'orca-max': 0.204, 'orca-oracle': 0.382 };
 
 export const kvMemoryWaste = defineExperiment({
@@ -101,7 +101,7 @@ export const kvMemoryWaste = defineExperiment({
           published: pub,
           measured: share(m.tokens),
           source:
-            'Fig. 2 (§3): share of KV memory holding token states (REFERENCE: 20.4%–38.2% existing systems, 96.3% vLLM)',
+            'Fig. 2 (§3): share of KV memory holding token states (docs/reference.md: 20.4%–38.2% existing systems, 96.3% vLLM)',
         });
       }
     }

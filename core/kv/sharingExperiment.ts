@@ -29,7 +29,7 @@ const params = {
   pagedOverhead: overheadParam(),
 } as const;
 
-/** §6.3 / REFERENCE: savings on Alpaca 6.1%–9.8% (parallel sampling) and 37.6%–55.2% (beam search). */
+/** §6.3 / docs/reference.md: savings on Alpaca 6.1%–9.8% (parallel sampling) and 37.6%–55.2% (beam search). */
 const PUBLISHED_RANGE = { parallel: [0.061, 0.098], beam: [0.376, 0.552] } as const;
 
 export const kvSharing = defineExperiment({

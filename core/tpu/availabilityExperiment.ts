@@ -68,7 +68,7 @@ const params = {
   },
 } as const;
 
-/** The large slice sizes compared for both designs (REFERENCE: spare cubes cap 2048 and 3072 chips). */
+/** The large slice sizes compared for both designs (docs/reference.md: spare cubes cap 2048 and 3072 chips). */
 const COMPARED_SIZES = [2048, 3072] as const;
 
 const SHAPES = SLICE_SIZES.map((s) => SHAPE_BY_SIZE[s]!);

@@ -1,6 +1,6 @@
 // Inputs of a pod simulation drawn once and replayed for every design (common random numbers): the job mix
 // (sizes, durations, priorities, Poisson arrivals) and failures of machines, ICI cables and OCS at the
-// published daily rates (REFERENCE.md; Resiliency at Scale §6), each with its repair time.
+// published daily rates (docs/reference.md; Resiliency at Scale §6), each with its repair time.
 import { EmpiricalDiscrete, exponential, lognormalFromMean, poissonArrivals } from '../kernel/distributions';
 import type { Rng } from '../kernel/rng';
 import { ParamError } from '../experiments/errors';
@@ -9,7 +9,7 @@ import { SHAPE_BY_SIZE } from './slices';
 import type { Shape } from './slices';
 import { SUB_CUBE_SHAPES, sliceExposure } from './subcube';
 
-/** Published daily failure rates (REFERENCE.md, "Daily failure rates"): fractions failing per day. */
+/** Published daily failure rates (docs/reference.md, "Daily failure rates"): fractions failing per day. */
 export const PUBLISHED_DAILY_RATES = { machine: 0.0008, cable: 0.00005, ocs: 0.0004 } as const;
 
 /** Slice shape used for each cube-granular job size in chips (sub-cube sizes: SUB_CUBE_SHAPES). */
@@ -137,7 +137,7 @@ export function sampleFailures(rng: Rng, rates: FailureRates, horizonH: number):
 /**
  * Failures per hour that interrupt a running slice of `chips` chips: every machine and every ICI cable it
  * depends on (sliceExposure) at its daily rate. A cube-granular slice depends on all 16 machines and 80
- * cables of each of its cubes (a failure anywhere takes the cube out for it, REFERENCE.md); a sub-cube
+ * cables of each of its cubes (a failure anywhere takes the cube out for it, docs/reference.md); a sub-cube
  * slice only on its own machines and the cables between them. OCS failures are not in it: with
  * fault-tolerant routing they slow jobs down but interrupt none.
  */

@@ -328,7 +328,7 @@ export class PodSim {
     return s;
   }
 
-  /** Slices wired through the OCS (every cube-granular one; REFERENCE.md: wrap-around links go through it). */
+  /** Slices wired through the OCS (every cube-granular one; docs/reference.md: wrap-around links go through it). */
   private usesOcs(r: RunState): boolean {
     return !r.sub;
   }
@@ -366,7 +366,7 @@ export class PodSim {
       // Only slices with optical links are touched: a sub-cube slice has none.
       const runningJobs = [...this.runs.values()].filter((r) => r.running && this.usesOcs(r));
       if (this.cfg.ocsHandling === 'ft-routing') {
-        // Keep running: libtpunet routes around the dark links at a step-time cost (REFERENCE.md 0.5–8.6%).
+        // Keep running: libtpunet routes around the dark links at a step-time cost (docs/reference.md 0.5–8.6%).
         for (const r of runningJobs) this.setRate(r, t, 1 / (1 + this.cfg.ftSlowdown));
         this.emit({
           t,

@@ -1,4 +1,4 @@
-// Slice shapes (AxBxC chips), their validity and twisted-torus rules (REFERENCE.md; TPU v4 ISCA'23 §3),
+// Slice shapes (AxBxC chips), their validity and twisted-torus rules (docs/reference.md; TPU v4 ISCA'23 §3),
 // and the OCS wiring of a slice placed on a set of cubes: which cube's '+' face meets which '-' face.
 import {
   CUBE_DIM,
@@ -42,7 +42,7 @@ export function parseShape(text: string): Shape {
 }
 
 /**
- * Why a shape is not a valid TPU v4 slice, or null when it is. Rules (REFERENCE.md): sorted A ≤ B ≤ C,
+ * Why a shape is not a valid TPU v4 slice, or null when it is. Rules (docs/reference.md): sorted A ≤ B ≤ C,
  * each ≤ 4 or a multiple of 4, at most 16; a slice larger than a cube is a whole number of cubes.
  */
 export function shapeProblem(shape: Shape): string | null {
@@ -56,7 +56,7 @@ export function shapeProblem(shape: Shape): string | null {
   return null;
 }
 
-/** The shape sorted ascending (A ≤ B ≤ C), the form REFERENCE.md names slices in. */
+/** The shape sorted ascending (A ≤ B ≤ C), the form docs/reference.md names slices in. */
 export function canonical(shape: Shape): Shape {
   const s = [...shape].sort((a, b) => a - b);
   return [s[0]!, s[1]!, s[2]!];
@@ -146,7 +146,7 @@ export interface CubeHop {
 
 /**
  * The torus of a slice laid on `cubes` (logical position x + ex*(y + ey*z) → physical cube): every cube's
- * '+' face of each dimension meets the '-' face of its successor, wrap-around included (REFERENCE.md:
+ * '+' face of each dimension meets the '-' face of its successor, wrap-around included (docs/reference.md:
  * wrap-around links go through the OCS, so even a one-cube slice is wired). In a twisted torus the wrap
  * of a short dimension also shifts by half the long dimension(s) (ISCA'23 §3: k×k×2k, k×2k×2k).
  * Invariant: for each dimension, `from` and `to` each run over all cubes exactly once.

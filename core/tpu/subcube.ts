@@ -1,5 +1,5 @@
 // Sub-cube slices (fewer than 64 chips): aligned blocks of machines inside one cube. They use only the
-// electrical ICI inside the cube and no optical link (REFERENCE.md: wrap-around links go through the OCS;
+// electrical ICI inside the cube and no optical link (docs/reference.md: wrap-around links go through the OCS;
 // a slice smaller than a cube has none), so an OCS failure does not touch them, and a machine or cable
 // failure touches only the block that holds it.
 import {
@@ -18,7 +18,7 @@ import type { Shape } from './slices';
 /**
  * Sub-cube slice shapes by size in chips: whole machines (2x2x1 chips) stacked first along z, then y.
  * ASSUMPTION: the Cloud TPU v4 topologies 2x2x1, 2x2x2, 2x2x4 and 2x4x4 (1, 2, 4 and 8 machines); they
- * obey REFERENCE.md's rule (every side ≤ 4).
+ * obey docs/reference.md's rule (every side ≤ 4).
  */
 export const SUB_CUBE_SHAPES: Readonly<Record<number, Shape>> = {
   4: [2, 2, 1],

@@ -1,4 +1,4 @@
-// The physical TPU v4 pod (REFERENCE.md "TPU v4 pod"; Resiliency at Scale §2, TPU v4 ISCA'23 §2):
+// The physical TPU v4 pod (docs/reference.md "TPU v4 pod"; Resiliency at Scale §2, TPU v4 ISCA'23 §2):
 // chips on a 16x16x16 grid, machines of 2x2x1 chips, cubes of 4x4x4 chips, electrical ICI links inside
 // cubes, 16 optical links per cube face and the 48 optical circuit switches (OCS) they plug into.
 
@@ -195,7 +195,7 @@ export function chipOfFaceLink(cube: number, dim: Dim, side: Side, j: number): n
 }
 
 /**
- * Which OCS port a face link plugs into. Opposite faces of one dimension share a switch (REFERENCE.md):
+ * Which OCS port a face link plugs into. Opposite faces of one dimension share a switch (docs/reference.md):
  * OCS `dim * 16 + j` takes face link j of the '-' and '+' faces of that dimension of all 64 cubes, on
  * ports `cube * 2 + side`.
  */

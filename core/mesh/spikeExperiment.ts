@@ -10,6 +10,7 @@ import {
   suggestRegions,
   WORLD_PARAM,
   worldAndRegion,
+  meshWork,
   runWithProgress,
   steady,
   worldTable,
@@ -145,6 +146,38 @@ export const meshSpike = defineExperiment({
     'DEVIATION: requests have a deterministic service time (fluid drain), no retries or timeouts. ' +
     'Assumptions: server counts and capacity are illustrative, not Meta figures.',
   params,
+  check(p) {
+    if (p.spikeAtS > p.durationS - 2)
+      return {
+        field: 'spikeAtS',
+        reason: `must be at most durationS − 2 = ${p.durationS - 2} s (got ${p.spikeAtS})`,
+      };
+    return undefined;
+  },
+  work(p) {
+    const { world, cap, region } = worldAndRegion(
+      p.world,
+      'spikeRegion',
+      p.spikeRegion,
+      params.spikeRegion.default,
+    );
+    let demand = 0;
+    for (const c of cap) demand += c * p.baseLoad;
+    demand += p.spikeFactor * cap[region]!;
+    const servers = world.regions.reduce((a, r) => a + r.servers, 0);
+    const polled = p.signal === 'polled' ? p.stalenessMs : 0;
+    const run = {
+      durationS: p.durationS,
+      demandRps: demand,
+      servers,
+      regions: world.regions.length,
+      scanEveryMs: [polled, 1000],
+    };
+    return meshWork(
+      p.policies.map(() => run),
+      "durationS, the world's servers or serverCapacityRps, or policies",
+    );
+  },
   async run(p, ctx) {
     const {
       world,
@@ -153,7 +186,7 @@ export const meshSpike = defineExperiment({
       cap,
       region: spikeIdx,
     } = worldAndRegion(p.world, 'spikeRegion', p.spikeRegion, params.spikeRegion.default);
-    const spikeAtS = Math.min(p.spikeAtS, p.durationS - 2);
+    const spikeAtS = p.spikeAtS; // check: at most durationS − 2
     const fromW = Math.floor((spikeAtS + p.durationS) / 2);
     const policies = p.policies as readonly Policy[];
     const metrics: Record<string, number> = {};

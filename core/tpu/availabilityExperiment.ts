@@ -52,6 +52,9 @@ const params = {
 
 const SHAPES = SLICE_SIZES.map((s) => SHAPE_BY_SIZE[s]!);
 
+/** Microseconds per Monte Carlo machine draw on the CPU path (bench/work.bench.ts: 0.05–0.06). */
+const POD_DRAW_US = 0.07;
+
 export const tpuAvailability = defineExperiment({
   id: 'tpu-availability',
   usesCompute: true,
@@ -70,6 +73,20 @@ export const tpuAvailability = defineExperiment({
     '"Host availability needed" is the lowest host availability at which a slice is placeable with probability >= target (target is our choice: the paper says only "reasonable goodput"). ' +
     'Not modelled here: the spare-cube cap on goodput (REFERENCE.md: 2048 chips → at most 50%, 3072 → 75% of a pod for one job), which concerns share of the pod rather than availability.',
   params,
+  work(p) {
+    // Every trial draws the pod's unhealthy machines (geometric skipping: a step per unhealthy machine,
+    // 1024 × (1 − availability) of them on average) once per host availability level.
+    const levels = [p.hostAvailability, ...p.sweep.map((bp) => bp / 10000)];
+    let perTrial = 0;
+    for (const a of levels) perTrial += 8 + 1024 * (1 - a);
+    return {
+      units: p.trials * perTrial,
+      what: 'machine draws',
+      formula: `${p.trials.toLocaleString('en-US')} trials × ${Math.round(perTrial)} draws over ${levels.length} availability levels`,
+      unitCostUs: POD_DRAW_US,
+      lower: 'trials, sweep or the unavailability',
+    };
+  },
   async run(p, ctx: RunContext) {
     const levels = [p.hostAvailability, ...p.sweep.map((bp) => bp / 10000)];
     const estimates = [];

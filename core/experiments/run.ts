@@ -5,7 +5,7 @@
 import type { ComputeBackend } from '../compute/backend';
 import { Rng } from '../kernel/rng';
 import { LAB_VERSION } from '../version';
-import { ParamError, UserError } from './errors';
+import { ParamError, UserError, printable } from './errors';
 import { resolveParams } from './params';
 import { CancelledError } from './types';
 import type {
@@ -32,9 +32,10 @@ export interface RunHost {
 export const MAX_SEED = 2 ** 31 - 1;
 
 export function checkSeed(seed: unknown): number {
-  const n = typeof seed === 'string' && seed.trim() !== '' ? Number(seed) : seed;
+  const n = typeof seed === 'string' && /^\d+$/.test(seed.trim()) ? Number(seed.trim()) : seed;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_SEED) {
-    throw new ParamError('seed', `must be an integer in 0..${MAX_SEED} (got ${JSON.stringify(seed)})`);
+    const got = printable(JSON.stringify(seed) ?? String(seed), 60);
+    throw new ParamError('seed', `must be an integer in 0..${MAX_SEED}, in decimal (got ${got})`);
   }
   return n;
 }

@@ -186,7 +186,7 @@ describe('lab CLI', () => {
     writeFileSync(join(dir, 'bad.jsonl'), '{"config":{}}\n');
     const r = await lab('kv-replay', join(dir, 'bad.jsonl'));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^error: line 1: config\.blockSize must be a number/);
+    expect(r.err).toMatch(/^error: line 1: config\.blockSize must be an integer in 0\.\.1,024/);
   });
 
   it('reads a text parameter from a file with key=@path (a user trace) and keeps it in the result', async () => {

@@ -10,11 +10,12 @@ import {
   mkdirSync,
   readFileSync,
   rmdirSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../core/experiments/errors';
+import { UserError, printable } from '../core/experiments/errors';
 import { allowedText, formatParam } from '../core/experiments/params';
 import { checkSeed, resolveExperimentParams } from '../core/experiments/run';
 import { getExperiment, labOf, listExperiments, runExperiment } from '../core/labs';
@@ -45,12 +46,21 @@ const defaultIo: Io = {
   tty: Boolean(process.stderr.isTTY),
 };
 
+/** The largest file a command reads (a trace of 8 M characters is the largest text parameter). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 function readUserFile(path: string): string {
   if (!existsSync(path)) throw new UserError(`${path}: no such file`);
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_FILE_BYTES)
+      throw new UserError(
+        `${path}: ${size.toLocaleString('en-US')} bytes is over the ${MAX_FILE_BYTES / 2 ** 20} MiB a file may have`,
+      );
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(
       `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
@@ -298,7 +308,11 @@ function program(io: Io, state: { exitCode: number }): Command {
     )
     .version(LAB_VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      // Commander echoes what was typed (an unknown option or command): one printable line.
+      writeErr: (s) => io.err(printable(s.trim(), 300)),
+    })
     .showSuggestionAfterError();
 
   cmd
@@ -410,11 +424,17 @@ function program(io: Io, state: { exitCode: number }): Command {
     .action(async (file: string) => {
       const { replayTrace } = await import('../core/kv/trace');
       const report = replayTrace(readUserFile(file));
-      io.out(`${basename(file)}: ${report.opsChecked} ops checked, ${report.mismatches} mismatches`);
+      io.out(
+        `${printable(basename(file))}: ${report.opsChecked} ops checked, ${report.mismatches} mismatches`,
+      );
       const m = report.firstMismatch;
       if (m) {
+        // Request ids and values come from the trace: escaped, so a crafted id cannot drive the terminal.
         io.out(
-          `first mismatch at line ${m.line} (${m.op} ${m.req}): ${m.field} expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`,
+          printable(
+            `first mismatch at line ${m.line} (${m.op} ${m.req}): ${m.field} expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`,
+            500,
+          ),
         );
         state.exitCode = 1;
       }
@@ -440,7 +460,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       return 2;
     }
     io.err(
-      `internal error: ${(e as Error).message ?? String(e)}${process.env.LAB_DEBUG ? `\n${(e as Error).stack}` : ' (set LAB_DEBUG=1 for details)'}`,
+      `internal error: ${printable(String((e as Error).message ?? e), 300)}${process.env.LAB_DEBUG ? `\n${(e as Error).stack}` : ' (set LAB_DEBUG=1 for details)'}`,
     );
     return 1;
   }

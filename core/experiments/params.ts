@@ -1,7 +1,7 @@
 // Parameter resolution: raw values (typed, or strings from the CLI, URL hash and form inputs) are
 // checked against an experiment's declared schema with zod and filled with defaults.
 import { z } from 'zod';
-import { ParamError } from './errors';
+import { ParamError, printable } from './errors';
 import type { ParamSchema, ParamSpec, ParamValue } from './types';
 
 function rangeText(spec: { min: number; max: number; unit?: string }): string {
@@ -14,7 +14,14 @@ function splitList(raw: unknown): unknown {
   return items.length === 1 && items[0] === '' ? [] : items;
 }
 
-const numeric = (raw: unknown): unknown => (typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw);
+/** Decimal notation only (as documented): no 0x/0b/0o, no empty text, no Infinity. */
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A typed number stays; text converts only when it is a decimal number (anything else fails the schema). */
+const numeric = (raw: unknown): unknown =>
+  typeof raw === 'string' && DECIMAL.test(raw.trim()) ? Number(raw.trim()) : raw;
+
+const unique = (items: readonly unknown[]): boolean => new Set(items).size === items.length;
 
 /** The zod schema of one parameter; its error message names the allowed values. */
 function zodFor(spec: ParamSpec): z.ZodType<ParamValue> {
@@ -46,11 +53,11 @@ function zodFor(spec: ParamSpec): z.ZodType<ParamValue> {
       );
     }
     case 'int-list': {
-      const message = `must be a comma list of 1..${spec.maxItems} integers, each in ${rangeText(spec)}`;
+      const message = `must be a comma list of 1..${spec.maxItems} integers, each in ${rangeText(spec)} and given once`;
       const item = z.preprocess(numeric, z.number().int().min(spec.min).max(spec.max));
       return z.preprocess(
         splitList,
-        z.array(item, { error: message }).min(1).max(spec.maxItems),
+        z.array(item, { error: message }).min(1).max(spec.maxItems).refine(unique, { error: message }),
       ) as z.ZodType<ParamValue>;
     }
     case 'text': {
@@ -58,9 +65,12 @@ function zodFor(spec: ParamSpec): z.ZodType<ParamValue> {
       return z.string({ error: message }).max(spec.maxLength, { error: message });
     }
     case 'enum-list': {
-      const message = `must be a comma list of one or more of ${spec.options.join(', ')}`;
+      const message = `must be a comma list of one or more of ${spec.options.join(', ')}, each once`;
       const item = z.enum(spec.options as [string, ...string[]]);
-      return z.preprocess(splitList, z.array(item, { error: message }).min(1)) as z.ZodType<ParamValue>;
+      return z.preprocess(
+        splitList,
+        z.array(item, { error: message }).min(1).refine(unique, { error: message }),
+      ) as z.ZodType<ParamValue>;
     }
   }
 }
@@ -79,7 +89,7 @@ export function checkParam(
 ): { ok: true; value: ParamValue } | { ok: false; error: string } {
   const parsed = zodFor(spec).safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const text = typeof raw === 'string' ? `"${raw}"` : JSON.stringify(raw);
+  const text = printable(typeof raw === 'string' ? `"${raw}"` : (JSON.stringify(raw) ?? String(raw)));
   const got = text && text.length > 60 ? `${text.slice(0, 57)}…` : text;
   return { ok: false, error: `${describeRule(spec)} (got ${got})` };
 }

@@ -5,10 +5,19 @@
 import type { ComputeBackend } from '../compute/backend';
 import { Rng } from '../kernel/rng';
 import { LAB_VERSION } from '../version';
-import { ParamError, UserError } from './errors';
+import { ParamError, UserError, printable } from './errors';
 import { resolveParams } from './params';
 import { CancelledError } from './types';
-import type { Experiment, LabView, ParamSchema, ParamValue, ParamsOf, Result, RunContext } from './types';
+import type {
+  Experiment,
+  LabView,
+  ParamSchema,
+  ParamValue,
+  ParamsOf,
+  Result,
+  RunContext,
+  WorkEstimate,
+} from './types';
 
 /** How a host lets a run report progress, yield, and be cancelled. */
 export interface RunHost {
@@ -23,14 +32,42 @@ export interface RunHost {
 export const MAX_SEED = 2 ** 31 - 1;
 
 export function checkSeed(seed: unknown): number {
-  const n = typeof seed === 'string' && seed.trim() !== '' ? Number(seed) : seed;
+  const n = typeof seed === 'string' && /^\d+$/.test(seed.trim()) ? Number(seed.trim()) : seed;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_SEED) {
-    throw new ParamError('seed', `must be an integer in 0..${MAX_SEED} (got ${JSON.stringify(seed)})`);
+    const got = printable(JSON.stringify(seed) ?? String(seed), 60);
+    throw new ParamError('seed', `must be an integer in 0..${MAX_SEED}, in decimal (got ${got})`);
   }
   return n;
 }
 
-/** An experiment's params resolved and validated, per field and across fields (ParamError otherwise). */
+/**
+ * The one work limit every run is held to, in microseconds of the reference machine (2 cores): about a
+ * minute. Each experiment declares its work (`Experiment.work`) in its own unit and what a unit costs.
+ */
+export const WORK_LIMIT_US = 60_000_000;
+
+/** A count for a one-line message: grouped digits up to a million, then 7.2e9. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Math.abs(n) < 1e6) return Math.round(n).toLocaleString('en-US');
+  const [m, e] = n.toExponential(2).split('e');
+  return `${Number(m)}e${Number(e)}`;
+}
+
+/** Refuse work over WORK_LIMIT_US with one line: the estimate, the limit in the same unit, what to lower. */
+export function checkWork(estimate: WorkEstimate): void {
+  const { units, what, formula, unitCostUs, lower } = estimate;
+  const limit = WORK_LIMIT_US / unitCostUs;
+  if (Number.isFinite(units) && units <= limit) return;
+  throw new UserError(
+    `${formula} = ${formatCount(units)} ${what} exceeds the ${formatCount(limit)} limit; lower ${lower}`,
+  );
+}
+
+/**
+ * An experiment's params resolved and validated, per field and across fields (ParamError otherwise), and
+ * its declared work within the limit (UserError otherwise).
+ */
 export function resolveExperimentParams(
   experiment: Experiment,
   raw: Readonly<Record<string, unknown>>,
@@ -38,6 +75,7 @@ export function resolveExperimentParams(
   const params = resolveParams(experiment.params, raw);
   const problem = experiment.check?.(params as ParamsOf<ParamSchema>);
   if (problem) throw new ParamError(problem.field, problem.reason);
+  if (experiment.work) checkWork(experiment.work(params as ParamsOf<ParamSchema>));
   return params;
 }
 

@@ -182,6 +182,22 @@ export interface WallClockComparison {
   onlyOn?: 'gpu';
 }
 
+/**
+ * An experiment's declared work for one set of params. `units` counts its natural unit (`what`, plural: e.g.
+ * "routing decisions"); `unitCostUs` is what one unit costs on the reference machine (measured in
+ * bench/work.bench.ts), so every experiment is held to the same limit in microseconds.
+ */
+export interface WorkEstimate {
+  units: number;
+  what: string;
+  /** How `units` is formed, with the values: "3600 s × 2,000 servers × … req/s". */
+  formula: string;
+  /** Microseconds one unit takes on the reference machine (2 cores). */
+  unitCostUs: number;
+  /** The parameters to lower, e.g. "durationS or servers". */
+  lower: string;
+}
+
 /** `out`: an experiment of a specific schema is an `Experiment` of any schema (what a lab lists). */
 export interface Experiment<out S extends ParamSchema = ParamSchema> {
   id: string;
@@ -210,6 +226,13 @@ export interface Experiment<out S extends ParamSchema = ParamSchema> {
    * `field` and what it must be, or nothing when the combination is valid.
    */
   check?(params: ParamsOf<S>): { field: string; reason: string } | undefined;
+  /**
+   * The work `run` will do with these (valid) params, counted from what its loops really iterate over, the
+   * user's inputs (trace requests, world sizes) included. The host refuses a run over the one work limit
+   * (core/experiments/run.ts) before any work, with a line naming `lower`. Every registered experiment
+   * declares it (core/labs.test.ts); only toy experiments in tests leave it out.
+   */
+  work?(params: ParamsOf<S>): WorkEstimate;
   run(params: ParamsOf<S>, ctx: RunContext): Promise<ResultBody>;
   charts?(result: Result): ChartSpec[];
 }

@@ -11,6 +11,8 @@ import {
   overheadParam,
   preemptionParam,
   runOne,
+  servingInput,
+  servingWork,
   workloadParams,
 } from './servingParams';
 
@@ -40,6 +42,11 @@ export const kvBlockSize = defineExperiment({
   check(p) {
     return checkRequests(p.rate, p.duration) as
       { field: keyof typeof params & string; reason: string } | undefined;
+  },
+  work(p) {
+    const input = servingInput(p.workload, p.rate, p.duration, p.trace);
+    const n = p.blockSizes.length;
+    return servingWork(input, n, `${n} block sizes`, 'duration, rate or blockSizes');
   },
   async run(p, ctx) {
     const requests = makeRequests(ctx, p.workload, p.rate, p.duration, p.trace);

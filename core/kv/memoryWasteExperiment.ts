@@ -11,6 +11,8 @@ import {
   overheadParam,
   policiesParam,
   runOne,
+  servingInput,
+  servingWork,
   workloadParams,
 } from './servingParams';
 import type { Policy } from './serving/simulator';
@@ -56,6 +58,11 @@ export const kvMemoryWaste = defineExperiment({
   check(p) {
     return checkRequests(p.rate, p.duration) as
       { field: keyof typeof params & string; reason: string } | undefined;
+  },
+  work(p) {
+    const input = servingInput(p.workload, p.rate, p.duration, p.trace);
+    const n = p.policies.length;
+    return servingWork(input, n, `${n} policies`, 'duration, rate or policies');
   },
   async run(p, ctx) {
     const requests = makeRequests(ctx, p.workload, p.rate, p.duration, p.trace);

@@ -7,6 +7,9 @@ import { timed } from '../compute/cpuBackend';
 import { blocksRead, buildProblem } from './attentionProblem';
 
 /** fp32 agreement required between a backend's kernels and the CPU reference. */
+/** Microseconds per multiply-add of the CPU reference kernels (bench/work.bench.ts). */
+const MULTIPLY_ADD_US = 0.001;
+
 export const TOLERANCE = 1e-4;
 
 const params = {
@@ -102,6 +105,19 @@ export const gpuPagedAttention = defineExperiment({
         reason: `sequences × meanContext × heads × headDim × (1 + slack) must be at most 16,777,216 KV values (got ${Math.round(floats).toLocaleString('en-US')})`,
       };
     return undefined;
+  },
+  work(p) {
+    // Both CPU references, the timed backend's launches (the CPU path when no GPU: 2 kernels × reps) and up
+    // to 3 CPU timings: each reads every context token of every head twice (q·k, then p·v).
+    const context = Math.min(p.meanContext, p.maxContext);
+    const passes = 2 + 2 * p.reps + 3;
+    return {
+      units: p.sequences * p.heads * context * p.headDim * 2 * passes,
+      what: 'multiply-adds',
+      formula: `${p.sequences} sequences × ${p.heads} heads × ${context} tokens × ${p.headDim} dims × 2 × ${passes} passes`,
+      unitCostUs: MULTIPLY_ADD_US,
+      lower: 'sequences, meanContext, heads or reps',
+    };
   },
   async run(p, ctx) {
     const problem = buildProblem(

@@ -12,6 +12,8 @@ import {
   overheadParam,
   PAPER,
   runOne,
+  servingInput,
+  servingWork,
   workloadParams,
 } from './servingParams';
 
@@ -56,6 +58,11 @@ export const kvPreemption = defineExperiment({
   check(p) {
     return checkRequests(p.rate, p.duration) as
       { field: keyof typeof params & string; reason: string } | undefined;
+  },
+  work(p) {
+    const input = servingInput(p.workload, p.rate, p.duration, p.trace);
+    const n = p.blockSizes.length * 2;
+    return servingWork(input, n, `${n} runs (block sizes × swap, recompute)`, 'duration, rate or blockSizes');
   },
   async run(p, ctx) {
     const setup = SETUPS[p.model as SetupId];

@@ -262,6 +262,9 @@ async function simulatePool(
   };
 }
 
+/** Microseconds per token step of the prefix-caching simulation (bench/work.bench.ts). */
+const PREFIX_TOKEN_US = 0.5;
+
 export const kvPrefixCache = defineExperiment({
   id: 'kv-prefix-cache',
   title: 'Prefix caching in vLLM V1: hit rate vs KV cache size',
@@ -291,6 +294,18 @@ export const kvPrefixCache = defineExperiment({
       };
     }
     return undefined;
+  },
+  work(p) {
+    // Per pool size, every request's prompt tokens are hashed into blocks and its output decoded.
+    const sizes = new Set(p.blocks).size;
+    const perRequest = p.prefixTokens + p.suffixTokens + p.outputTokens;
+    return {
+      units: p.rate * p.duration * perRequest * sizes,
+      what: 'token steps',
+      formula: `${p.rate} req/s × ${p.duration} s × ${perRequest} tokens × ${sizes} pool sizes`,
+      unitCostUs: PREFIX_TOKEN_US,
+      lower: 'duration, rate, blocks or the token lengths',
+    };
   },
   async run(p, ctx: RunContext) {
     const workload = await makeWorkload(p, ctx.rng.fork('workload'), (f) =>

@@ -11,6 +11,8 @@ import {
   overheadParam,
   preemptionParam,
   runOne,
+  servingInput,
+  servingWork,
   workloadParams,
 } from './servingParams';
 
@@ -55,6 +57,16 @@ export const kvSharing = defineExperiment({
   check(p) {
     return checkRequests(p.rate, p.duration) as
       { field: keyof typeof params & string; reason: string } | undefined;
+  },
+  work(p) {
+    const input = servingInput(p.workload, p.rate, p.duration, p.trace);
+    const seqs = 2 * p.widths.reduce((a, w) => a + w, 0);
+    return servingWork(
+      input,
+      seqs,
+      `${seqs} sequences (parallel and beam, widths ${p.widths.join('+')})`,
+      'duration, rate or widths',
+    );
   },
   async run(p, ctx) {
     const requests = makeRequests(ctx, p.workload, p.rate, p.duration, p.trace);

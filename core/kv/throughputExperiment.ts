@@ -11,6 +11,8 @@ import {
   overheadParam,
   policiesParam,
   runOne,
+  servingInput,
+  servingWork,
   workloadParams,
 } from './servingParams';
 import type { Policy } from './serving/simulator';
@@ -94,6 +96,22 @@ export const kvThroughput = defineExperiment({
       p.duration,
       p.rateMax >= p.rate ? 'rateMax' : 'rate',
     ) as { field: keyof typeof params & string; reason: string } | undefined;
+  },
+  work(p) {
+    const n = p.policies.length;
+    if (p.workload === 'trace') {
+      const input = servingInput(p.workload, p.rate, p.duration, p.trace);
+      return servingWork(
+        input,
+        n * (p.points + 1),
+        `${n} policies × ${p.points + 1} rates`,
+        'points or policies, or use a shorter trace',
+      );
+    }
+    // The sweep's rates rateMax·i/points (i = 1..points) and rate itself, each for `duration`.
+    const rates = (p.rateMax * (p.points + 1)) / 2 + p.rate;
+    const input = servingInput(p.workload, rates, p.duration, '');
+    return servingWork(input, n, `${n} policies`, 'duration, rateMax, points or policies');
   },
   async run(p, ctx) {
     const policies = [...p.policies] as Policy[];

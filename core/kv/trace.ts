@@ -1,6 +1,6 @@
 // Conformance traces of vLLM V1's KVCacheManager (JSON lines; see test/data/conformance/SOURCE.md):
 // parsing with line-numbered validation errors, and replay against the BlockManager model.
-import { UserError } from '../experiments/errors';
+import { UserError, printable } from '../experiments/errors';
 import { BlockManager, checkKVCacheConfig } from './memory/v1BlockManager';
 import type { FreeReason, KVCacheConfig } from './memory/v1BlockManager';
 
@@ -73,9 +73,7 @@ type Json = Record<string, unknown>;
 
 /** A malformed trace is the user's input: one printable line naming the line number and the problem. */
 function fail(line: number, problem: string): never {
-  // eslint-disable-next-line no-control-regex
-  const printable = problem.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  throw new UserError(`line ${line}: ${printable.length > 200 ? `${printable.slice(0, 197)}…` : printable}`);
+  throw new UserError(`line ${line}: ${printable(problem, 200)}`);
 }
 
 /** The fields each op may carry (conformance README); recorded results are required, anything else is an error. */
@@ -160,14 +158,30 @@ function optionalNewBlocks(o: Json, line: number): number[] | null | undefined {
   return intArray(v, 'newBlocks', line, 'block');
 }
 
+/**
+ * Physical ranges of a recorded config: the replay allocates per-block tables (six Int32Arrays of
+ * numGpuBlocks), so a pool past 2^20 blocks (vLLM's largest H200 pools are ~10^5) is refused, not allocated.
+ */
+const CONFIG_MAX: Readonly<Record<string, number>> = {
+  blockSize: 1024,
+  numGpuBlocks: 2 ** 20,
+  maxModelLen: 2 ** 21,
+  numPreallocateTokens: 2 ** 16,
+};
+
 function parseConfig(value: Json, line: number): KVCacheConfig {
   const c = value.config;
   if (c === null || typeof c !== 'object' || Array.isArray(c)) {
     fail(line, `missing config (the first line must be {"config":{...}})`);
   }
   const o = c as Json;
-  for (const key of ['blockSize', 'numGpuBlocks', 'maxModelLen', 'numPreallocateTokens']) {
-    if (typeof o[key] !== 'number') fail(line, `config.${key} must be a number (got ${describe(o[key])})`);
+  for (const [key, max] of Object.entries(CONFIG_MAX)) {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
+      fail(
+        line,
+        `config.${key} must be an integer in 0..${max.toLocaleString('en-US')} (got ${describe(v)})`,
+      );
   }
   if (typeof o.enableCaching !== 'boolean') {
     fail(line, `config.enableCaching must be a boolean (got ${describe(o.enableCaching)})`);

@@ -225,10 +225,13 @@ export function generateWorkload(
   return out;
 }
 
+/** The latest arrival a trace may have: a day, beyond the longest run (7200 s) the lab simulates. */
+export const MAX_ARRIVAL_S = 86_400;
+
 const traceLine = z.strictObject({
-  arrival: z.number().finite().nonnegative(),
-  input: z.number().int().min(1),
-  output: z.number().int().min(1),
+  arrival: z.number().finite().nonnegative().max(MAX_ARRIVAL_S),
+  input: z.number().int().min(1).max(MAX_MODEL_LEN),
+  output: z.number().int().min(1).max(MAX_MODEL_LEN),
 });
 
 /**

@@ -3,7 +3,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
 import { CHOICES } from './sim';
-import { runWithProgress } from './scenario';
+import { meshWork, runWithProgress } from './scenario';
 import { SERVICE_ROUTER_PAPER } from './spikeExperiment';
 import { parseWorld } from './world';
 import { roundScaled } from '../kernel/numbers';
@@ -62,6 +62,19 @@ export const meshBalance = defineExperiment({
   comparisonNote:
     'The paper reports low CVs for same-region unsharded services without giving a number we could read off the review; the sweep shows the mechanism.',
   params,
+  work(p) {
+    const run = {
+      durationS: p.durationS,
+      demandRps: p.servers * p.serverCapacityRps * p.load,
+      servers: p.servers,
+      regions: 1,
+      stepMs: 1,
+    };
+    const runs = [...p.stalenessMs].flatMap((s) =>
+      CHOICES.map(() => ({ ...run, scanEveryMs: [s, 10, 1000] })),
+    );
+    return meshWork(runs, 'durationS, servers, serverCapacityRps or stalenessMs');
+  },
   async run(p, ctx) {
     const world = parseWorld({
       name: 'one region',

@@ -3,7 +3,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
 import { priorityShares } from './envoy';
-import { runWithProgress } from './scenario';
+import { meshWork, runWithProgress } from './scenario';
 import { parseWorld } from './world';
 import { roundScaled } from '../kernel/numbers';
 
@@ -71,6 +71,18 @@ export const meshEnvoyPriority = defineExperiment({
     'away) with the same healthy counts and measures the share that lands at P0. DEVIATION: panic mode ' +
     '(below 50% total health Envoy spreads over all hosts) is not modelled.',
   params,
+  work(p) {
+    const total = p.hostsPerLevel;
+    const healthy = Math.round(p.healthyFraction * total) + Math.round(p.p1HealthyFraction * total);
+    const run = {
+      durationS: p.simulateS + 1,
+      demandRps: p.simulateS > 0 ? Math.max(1, healthy * 30) : 0,
+      servers: 2 * total,
+      regions: 2,
+      scanEveryMs: [1000],
+    };
+    return meshWork([run], 'simulateS or hostsPerLevel');
+  },
   async run(p, ctx) {
     const total = p.hostsPerLevel;
     const h0 = Math.round(p.healthyFraction * total);

@@ -10,6 +10,7 @@ import {
   suggestRegions,
   WORLD_PARAM,
   worldAndRegion,
+  meshWork,
   runWithProgress,
   steady,
   worldTable,
@@ -77,6 +78,31 @@ export const meshOutage = defineExperiment({
   comparisonNote:
     'ServiceRouter publishes no regional-outage experiment; the run shows the mechanism, and the domino count is a model outcome.',
   params,
+  check(p) {
+    if (p.failAtS > p.durationS - 5)
+      return {
+        field: 'failAtS',
+        reason: `must be at most durationS − 5 = ${p.durationS - 5} s (got ${p.failAtS})`,
+      };
+    return undefined;
+  },
+  work(p) {
+    const { world, cap } = worldAndRegion(p.world, 'failRegion', p.failRegion, params.failRegion.default);
+    let demand = 0;
+    for (const c of cap) demand += c * p.baseLoad;
+    const servers = world.regions.reduce((a, r) => a + r.servers, 0);
+    const run = {
+      durationS: p.durationS,
+      demandRps: demand,
+      servers,
+      regions: world.regions.length,
+      scanEveryMs: [1000],
+    };
+    return meshWork(
+      p.policies.map(() => run),
+      "durationS, the world's servers or serverCapacityRps, or policies",
+    );
+  },
   async run(p, ctx) {
     const {
       world,
@@ -85,7 +111,7 @@ export const meshOutage = defineExperiment({
       cap,
       region: failIdx,
     } = worldAndRegion(p.world, 'failRegion', p.failRegion, params.failRegion.default);
-    const failAtS = Math.min(p.failAtS, p.durationS - 5);
+    const failAtS = p.failAtS; // check: at most durationS − 5
     const fromW = Math.floor((failAtS + p.durationS) / 2);
     const policies = p.policies as readonly Policy[];
     const metrics: Record<string, number> = {};

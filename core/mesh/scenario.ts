@@ -1,6 +1,7 @@
 // Shared pieces of the mesh experiments and view: the default world's region options, running a
 // simulation in chunks with progress, and steady-state summaries of a run's per-window record.
-import type { Result, RunContext } from '../experiments/types';
+import { formatCount } from '../experiments/run';
+import type { Result, RunContext, WorkEstimate } from '../experiments/types';
 import { MeshSim, RINGS, histPercentile } from './sim';
 import type { SimConfig, SimResult } from './sim';
 import { UserError } from '../experiments/errors';
@@ -106,6 +107,9 @@ export function capacityRps(world: World): number[] {
   return world.regions.map((r) => r.servers * world.serverCapacityRps);
 }
 
+/** Routing decisions between two progress calls: about 100 ms of work. */
+const DECISIONS_PER_CHUNK = 500_000;
+
 /** Run `config` in `chunks` pieces, reporting progress in [from, to] between them. */
 export async function runWithProgress(
   config: SimConfig,
@@ -118,6 +122,14 @@ export async function runWithProgress(
 ): Promise<{ sim: MeshSim; res: SimResult }> {
   const sim = new MeshSim(config, rng);
   const endMs = config.durationS * 1000;
+  // Progress (and cancellation) at least every ~100 ms of work: one chunk per DECISIONS_PER_CHUNK decisions
+  // (the steps a chunk covers do not change what is simulated).
+  let demand = 0;
+  for (const d of config.demandRps) demand += d;
+  for (const e of config.events ?? []) if (e.kind === 'demand') demand += e.rps;
+  const steps = Math.ceil(endMs / (config.stepMs ?? 10));
+  chunks = Math.min(steps, Math.max(chunks, Math.ceil((demand * config.durationS) / DECISIONS_PER_CHUNK)));
+  await ctx.progress(from, label);
   for (let i = 1; i <= chunks; i++) {
     sim.advance((endMs * i) / chunks);
     await ctx.progress(from + ((to - from) * i) / chunks, label);
@@ -198,4 +210,44 @@ export function steady(res: SimResult, fromW: number, toW: number): Steady {
 export function worldValue(result: Result, property: string, fallback: unknown): string {
   const row = result.tables.world?.rows.find((r) => r[0] === property);
   return String(row ? row[1] : fallback);
+}
+
+/** Microseconds per routing decision of the mesh simulator (bench/work.bench.ts); scans cost as much per server. */
+export const DECISION_US = 0.25;
+
+/** What one mesh simulation does, for its work estimate. */
+export interface MeshRunShape {
+  durationS: number;
+  /** Aggregate requests per second (routing decisions at request weight 1). */
+  demandRps: number;
+  servers: number;
+  regions: number;
+  stepMs?: number;
+  /** Periods (ms) of the passes over every server: polls, CV samples, RIB measurements; 0 = none. */
+  scanEveryMs: readonly number[];
+}
+
+/**
+ * The work of `runs` mesh simulations: every routing decision, every step, every pass over the servers
+ * (polls, CV samples, RIB rounds) and each client's view of every server (the piggybacked table).
+ */
+export function meshWork(runs: readonly MeshRunShape[], lower: string): WorkEstimate {
+  let units = 0;
+  let decisions = 0;
+  for (const r of runs) {
+    const ms = r.durationS * 1000;
+    let scans = 0;
+    for (const every of r.scanEveryMs) if (every > 0) scans += Math.ceil(ms / every);
+    decisions += r.durationS * r.demandRps;
+    units += r.durationS * r.demandRps + ms / (r.stepMs ?? 10) + scans * r.servers + r.regions * r.servers;
+  }
+  const r0 = runs[0]!;
+  const extra = units > decisions * 1.01 ? ' (+ steps and server scans)' : '';
+  return {
+    units,
+    what: 'routing decisions',
+    formula: `${runs.length} run${runs.length === 1 ? '' : 's'} × ${r0.durationS} s × ${formatCount(r0.demandRps)} req/s${extra}`,
+    unitCostUs: DECISION_US,
+    lower,
+  };
 }

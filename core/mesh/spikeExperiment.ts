@@ -10,6 +10,7 @@ import {
   suggestRegions,
   WORLD_PARAM,
   worldAndRegion,
+  meshWork,
   runWithProgress,
   steady,
   worldTable,
@@ -151,6 +152,38 @@ export const meshSpike = defineExperiment({
     "Compared: only time-above-threshold.servicerouter, against the paper's one statement about the incident (load kept below the 75% locality threshold, read as 0). " +
     'Not compared: utilisation against 75% (the threshold is our input, so that would compare the input with itself), spill-fraction and latency (the paper publishes no number for them).',
   params,
+  check(p) {
+    if (p.spikeAtS > p.durationS - 2)
+      return {
+        field: 'spikeAtS',
+        reason: `must be at most durationS − 2 = ${p.durationS - 2} s (got ${p.spikeAtS})`,
+      };
+    return undefined;
+  },
+  work(p) {
+    const { world, cap, region } = worldAndRegion(
+      p.world,
+      'spikeRegion',
+      p.spikeRegion,
+      params.spikeRegion.default,
+    );
+    let demand = 0;
+    for (const c of cap) demand += c * p.baseLoad;
+    demand += p.spikeFactor * cap[region]!;
+    const servers = world.regions.reduce((a, r) => a + r.servers, 0);
+    const polled = p.signal === 'polled' ? p.stalenessMs : 0;
+    const run = {
+      durationS: p.durationS,
+      demandRps: demand,
+      servers,
+      regions: world.regions.length,
+      scanEveryMs: [polled, 1000],
+    };
+    return meshWork(
+      p.policies.map(() => run),
+      "durationS, the world's servers or serverCapacityRps, or policies",
+    );
+  },
   async run(p, ctx) {
     const {
       world,
@@ -159,7 +192,7 @@ export const meshSpike = defineExperiment({
       cap,
       region: spikeIdx,
     } = worldAndRegion(p.world, 'spikeRegion', p.spikeRegion, params.spikeRegion.default);
-    const spikeAtS = Math.min(p.spikeAtS, p.durationS - 2);
+    const spikeAtS = p.spikeAtS; // check: at most durationS − 2
     const fromW = Math.floor((spikeAtS + p.durationS) / 2);
     const policies = p.policies as readonly Policy[];
     const metrics: Record<string, number> = {};

@@ -31,6 +31,9 @@ export interface RttModel {
   intraRegionMs: number;
 }
 
+/** The most (client region, server) pairs a world may have: 64 regions × 31,250 servers. */
+export const MAX_REGION_SERVER_PAIRS = 2_000_000;
+
 /** 2/3 c in km/ms, the usual speed of light in fibre. */
 export const FIBER_KM_PER_MS = (299_792.458 * 2) / 3 / 1000;
 export const DEFAULT_RTT_MODEL: RttModel = {
@@ -74,7 +77,8 @@ const worldSchema = z.object({
   serverCapacityRps: z.number().positive().max(1e7).default(100),
   rttModel: z
     .object({
-      fiberSpeedKmPerMs: z.number().positive().max(300),
+      // Light in fibre runs at ~200 km/ms; 10..300 (c) keeps estimates physical.
+      fiberSpeedKmPerMs: z.number().min(10).max(300),
       routeInflation: z.number().min(1).max(10),
       intraRegionMs: z.number().min(0).max(100),
     })
@@ -113,6 +117,13 @@ export function parseWorld(raw: unknown, label = 'world'): World {
     index.set(id, i);
   });
   const R = ids.length;
+  let servers = 0;
+  for (const r of w.regions) servers += r.servers;
+  // Each client region keeps a view of every server (MeshSim's piggybacked table: 40 bytes a pair).
+  if (R * servers > MAX_REGION_SERVER_PAIRS)
+    throw new UserError(
+      `${label}: regions × servers = ${R} × ${servers.toLocaleString('en-US')} exceeds ${MAX_REGION_SERVER_PAIRS.toLocaleString('en-US')}; use fewer servers or regions`,
+    );
   const model = w.rttModel ?? DEFAULT_RTT_MODEL;
   const rttMs = new Float64Array(R * R);
   const measured = new Uint8Array(R * R);
@@ -125,6 +136,11 @@ export function parseWorld(raw: unknown, label = 'world'): World {
   };
   if (w.rtt) {
     const m = w.rtt;
+    const seen = new Set<string>();
+    m.ids.forEach((id, i) => {
+      if (seen.has(id)) throw new UserError(`${label}: rtt.ids.${i}: duplicate region "${id}"`);
+      seen.add(id);
+    });
     if (m.ms.length !== m.ids.length)
       throw new UserError(`${label}: rtt.ms: needs ${m.ids.length} rows (got ${m.ms.length})`);
     m.ids.forEach((a, i) => {
@@ -134,6 +150,10 @@ export function parseWorld(raw: unknown, label = 'world'): World {
       const ia = lookup(a, `rtt.ids.${i}`);
       m.ids.forEach((b, j) => {
         const ib = lookup(b, `rtt.ids.${j}`);
+        if (row[j] !== m.ms[j]![i])
+          throw new UserError(
+            `${label}: rtt.ms.${i}.${j}: ${row[j]} ms differs from rtt.ms.${j}.${i} (${m.ms[j]![i]} ms); RTTs are symmetric`,
+          );
         rttMs[ia * R + ib] = row[j]!;
         measured[ia * R + ib] = m.kind === 'measured' ? 1 : 0;
       });
@@ -142,6 +162,10 @@ export function parseWorld(raw: unknown, label = 'world'): World {
   (w.measuredPairs ?? []).forEach((p, k) => {
     const a = lookup(p.a, `measuredPairs.${k}.a`);
     const b = lookup(p.b, `measuredPairs.${k}.b`);
+    if (a === b)
+      throw new UserError(
+        `${label}: measuredPairs.${k}: a pair of "${p.a}" with itself (set rttModel.intraRegionMs)`,
+      );
     rttMs[a * R + b] = rttMs[b * R + a] = p.ms;
     measured[a * R + b] = measured[b * R + a] = 1;
   });

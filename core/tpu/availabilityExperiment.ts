@@ -93,6 +93,9 @@ function hostNeeded(
   };
 }
 
+/** Microseconds per Monte Carlo machine draw on the CPU path (bench/work.bench.ts: 0.05–0.06). */
+const POD_DRAW_US = 0.07;
+
 export const tpuAvailability = defineExperiment({
   id: 'tpu-availability',
   usesCompute: true,
@@ -116,6 +119,20 @@ export const tpuAvailability = defineExperiment({
     'The paper speaks of goodput, we of the chance that an idle pod can place the slice: an upper bound on what a job would get, with no queueing, repair times or checkpoint loss. ' +
     'Not modelled here: the spare-cube cap on goodput (Resiliency at Scale, docs/reference.md: 2048 chips → at most 50%, 3072 → 75% of a pod for one job), which concerns share of the pod rather than availability.',
   params,
+  work(p) {
+    // Every trial draws the pod's unhealthy machines (geometric skipping: a step per unhealthy machine,
+    // 1024 × (1 − availability) of them on average) once per host availability level.
+    const levels = [p.hostAvailability, ...p.sweep.map((bp) => bp / 10000)];
+    let perTrial = 0;
+    for (const a of levels) perTrial += 8 + 1024 * (1 - a);
+    return {
+      units: p.trials * perTrial,
+      what: 'machine draws',
+      formula: `${p.trials.toLocaleString('en-US')} trials × ${Math.round(perTrial)} draws over ${levels.length} availability levels`,
+      unitCostUs: POD_DRAW_US,
+      lower: 'trials, sweep or the unavailability',
+    };
+  },
   async run(p, ctx: RunContext) {
     const rule = p.staticOrientation as StaticOrientation;
     const levels = [p.hostAvailability, ...p.sweep.map((bp) => bp / 10000)];

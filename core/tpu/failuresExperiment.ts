@@ -2,7 +2,7 @@
 // static pod and once as a reconfigurable (OCS) pod on the same arrivals and failures; goodput, interrupted
 // jobs (measured and worked out from the mix), system availability, xconnects per job and time to recover.
 import { defineExperiment } from '../experiments/types';
-import type { ChartSpec, ParamsOf, Result, RunContext } from '../experiments/types';
+import type { ChartSpec, ParamsOf, Result, RunContext, WorkEstimate } from '../experiments/types';
 import { PodSim, interruptedAmong } from './pod';
 import type { Design, PodStats } from './pod';
 import type { FailureEvent } from './failures';
@@ -17,7 +17,7 @@ import { failureParams, jobMixParams, mixOf, ratesOf, subCubeParams } from './si
 import { STATIC_ORIENTATIONS, shapeName } from './slices';
 import type { StaticOrientation } from './slices';
 import { systemAvailability } from './systemAvailability';
-import { CHIPS_PER_CUBE } from './topology';
+import { CHIPS, CHIPS_PER_CUBE, MACHINES, OCS_COUNT, iciCables } from './topology';
 import { round } from '../kernel/numbers';
 
 const params = {
@@ -252,6 +252,37 @@ function sizeRows({ mix, rates, stats, expected, avail }: PodRuns): (string | nu
   });
 }
 
+/** Microseconds per pod event (a job arriving or ending, a failure or repair) of PodSim (bench/work.bench.ts). */
+const POD_EVENT_US = 5;
+const ICI_CABLES = iciCables().length;
+
+/**
+ * The work of `runs` pod simulations over the same jobs and failures: every job arrives and ends, every
+ * component failure is detected and repaired (expected counts from the mix and the daily rates).
+ */
+export function podWork(p: Params, runs: number): WorkEstimate {
+  const mix = mixOf(p);
+  let weight = 0;
+  let chips = 0;
+  mix.sizes.forEach((s, i) => {
+    weight += mix.weights[i]!;
+    chips += s * mix.weights[i]!;
+  });
+  const jobsPerH = weight > 0 && chips > 0 ? (p.load * CHIPS * weight) / (chips * p.meanJobHours) : 0;
+  const rates = ratesOf(p);
+  const failuresPerDay =
+    MACHINES * rates.machinePerDay + ICI_CABLES * rates.cablePerDay + OCS_COUNT * rates.ocsPerDay;
+  const events = p.days * (24 * jobsPerH * 2 + failuresPerDay * 2);
+  return {
+    // The fixed part (pod set-up, the analytic availability) costs about 40,000 events.
+    units: events * runs + 40_000,
+    what: 'pod events',
+    formula: `${p.days} days × ${Math.round(events / p.days).toLocaleString('en-US')} events/day × ${runs} pods`,
+    unitCostUs: POD_EVENT_US,
+    lower: 'days, load, or the failure rates',
+  };
+}
+
 export const tpuFailures = defineExperiment({
   id: 'tpu-failures',
   title: 'Failures over time: goodput of a static vs a reconfigurable TPU v4 pod',
@@ -285,6 +316,9 @@ export const tpuFailures = defineExperiment({
     'reflects software, control-plane and maintenance outages that we do not model, and gives no formula in our ' +
     'references. system-availability.static (a contiguous healthy block) is in the metrics for the contrast.',
   params,
+  work(p) {
+    return podWork(p, 2);
+  },
   async run(p, ctx: RunContext) {
     const run = await simulatePods(p, ctx);
     const metrics = failureMetrics(run);

@@ -2,6 +2,7 @@
 // jobs, or keep them running with fault-tolerant routing at the published 0.5–8.6% step-time slowdown.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result, RunContext } from '../experiments/types';
+import { podWork } from './failuresExperiment';
 import { PodSim } from './pod';
 import type { OcsHandling, PodStats } from './pod';
 import { sampleFailures, sampleJobs } from './failures';
@@ -60,6 +61,12 @@ export const tpuRouting = defineExperiment({
   comparisonNote:
     'the paper publishes the slowdown range (an input here) and a qualitative ranking, not a goodput figure for either strategy.',
   params,
+  work(p) {
+    return podWork(
+      { ...p, ftSlowdownPct: 0, defrag: true, staticOrientation: 'any' },
+      FAMILIES.length * HANDLINGS.length,
+    );
+  },
   async run(p, ctx: RunContext) {
     const horizonH = p.days * 24;
     const mix = mixOf(p);

@@ -227,6 +227,10 @@ export class ServingScheduler {
         this.stops.maxBatchedTokens++;
         break;
       }
+      if (this.neverFits(g)) {
+        this.reject(g);
+        continue;
+      }
       const computed = this.policy.admit(g, this.work);
       if (computed < 0) {
         // A group that cannot fit even in an empty pool would wait forever: reject it.
@@ -243,6 +247,35 @@ export class ServingScheduler {
       used += allTokens ? computed : len;
       this.prefills.push(g);
     }
+  }
+
+  /**
+   * vLLM's admission check ("exceeds the KV cache"): a group whose sequences, at full length, need more
+   * blocks than the whole GPU pool even with the prompt's full blocks shared can never finish, so it is
+   * rejected now instead of being preempted and retried forever. Beams may share more than the prompt, so
+   * a beam group is held to one full-length sequence; `reserveDecode` catches one that still cannot fit.
+   * Orca reserves its slots at admission and refuses such a group there; vLLM V1 (mixed batches) rejects
+   * a request that cannot fit an empty pool at admission itself.
+   */
+  private neverFits(g: Group): boolean {
+    const p = this.policy;
+    if (!p.pagedKernel || p.mixedBatches) return false;
+    const bs = p.blockSize;
+    const poolBlocks = Math.floor(p.capacitySlots / bs);
+    const prompt = g.req.inputLen;
+    const full = Math.ceil((prompt + g.req.outputLen - 1) / bs);
+    const shared = Math.floor(prompt / bs);
+    const seqs = g.scores ? 1 : g.width;
+    return shared + seqs * (full - shared) > poolBlocks;
+  }
+
+  /** A running group that cannot grow even with the whole pool to itself (vLLM 0.1): it can never finish. */
+  private rejectRunning(g: Group): void {
+    g.state = 'rejected';
+    this.rejected++;
+    this.runningSeqs -= g.seqs.length;
+    this.policy.release(g);
+    g.seqs = [];
   }
 
   private reject(g: Group): void {
@@ -297,6 +330,11 @@ export class ServingScheduler {
       done = this.policy.reserveDecode(g, done, this.work);
       if (done === g.seqs.length) return true;
       const victim = this.running.pop()!;
+      // DEVIATION: vLLM preempts such a group and retries it forever; alone in the pool, it can never fit.
+      if (victim === g && this.running.length === 0 && !this.policy.mixedBatches) {
+        this.rejectRunning(g);
+        return false;
+      }
       this.preempt(victim);
       if (victim === g) return false;
     }

@@ -3,6 +3,7 @@
 import type { Experiment, Result } from '../core/experiments/types';
 import { displayParam } from '../core/experiments/params';
 import { comparisonRows } from '../core/experiments/result';
+import { Prose } from './Prose';
 import { formatValue } from './charts/format';
 
 export function ParamsTable({ result, experiment }: { result: Result; experiment: Experiment }) {
@@ -40,7 +41,8 @@ export function ComparisonTable({ result, experiment }: { result: Result; experi
   if (rows.length === 0) {
     return (
       <p className="no-comparison" data-testid="no-comparison">
-        No published comparison: {note ?? 'the paper reports no number for this experiment.'}
+        No published comparison:{' '}
+        {note ? <Prose text={note} /> : 'the paper reports no number for this experiment.'}
       </p>
     );
   }
@@ -75,7 +77,7 @@ export function ComparisonTable({ result, experiment }: { result: Result; experi
       </table>
       {note ? (
         <p className="comparison-note" data-testid="comparison-note">
-          {note}
+          <Prose text={note} />
         </p>
       ) : null}
     </>

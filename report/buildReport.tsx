@@ -6,6 +6,7 @@ import { EMBED_ID, escapeForEmbed, serializeResult, tableToCsv } from '../core/e
 import type { ReportFiles } from '../core/experiments/result';
 import type { Result } from '../core/experiments/types';
 import { Chart } from './charts/Chart';
+import { Prose } from './Prose';
 import { ComparisonTable, MetricsList, ParamsTable, ResultTables } from './ResultView';
 
 const REPORT_CSS = `
@@ -37,7 +38,9 @@ function Report({ result }: { result: Result }) {
         <p className="paper">
           {result.paper} — reproduces: {experiment.figure}
         </p>
-        <p>{experiment.description}</p>
+        <p>
+          <Prose text={experiment.description} />
+        </p>
         <h2>Parameters</h2>
         <ParamsTable result={result} experiment={experiment} />
         <h2>Published vs measured</h2>

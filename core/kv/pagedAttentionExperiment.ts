@@ -33,7 +33,15 @@ const params = {
     max: 8192,
     unit: 'tokens',
   },
-  maxContext: { kind: 'int', label: 'Max context length', default: 2048, min: 2, max: 32768, unit: 'tokens' },
+  maxContext: {
+    advanced: true,
+    kind: 'int',
+    label: 'Max context length',
+    default: 2048,
+    min: 2,
+    max: 32768,
+    unit: 'tokens',
+  },
   samples: {
     kind: 'int',
     label: 'Parallel samples per prompt',
@@ -43,6 +51,7 @@ const params = {
     max: 8,
   },
   slack: {
+    advanced: true,
     kind: 'number',
     label: 'Free pool fraction',
     help: 'Unused blocks in the pool, relative to the blocks in use; ids are shuffled over the whole pool.',
@@ -51,6 +60,7 @@ const params = {
     max: 4,
   },
   reps: {
+    advanced: true,
     kind: 'int',
     label: 'Timed launches',
     help: 'Kernel launches per timing (median reported). Timings go to measurements only.',

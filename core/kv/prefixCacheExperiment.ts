@@ -74,8 +74,9 @@ const params = {
     max: 86400,
     unit: 's (simulated)',
   },
-  maxRunning: { kind: 'int', label: 'Max running requests', default: 64, min: 1, max: 1024 },
+  maxRunning: { advanced: true, kind: 'int', label: 'Max running requests', default: 64, min: 1, max: 1024 },
   maxBatchTokens: {
+    advanced: true,
     kind: 'int',
     label: 'Token budget per iteration',
     help: 'Without chunked prefill, a prompt that does not fit the remaining budget waits for the next iteration.',
@@ -85,6 +86,7 @@ const params = {
     unit: 'tokens',
   },
   iterationMs: {
+    advanced: true,
     kind: 'number',
     label: 'Iteration time',
     help: 'DEVIATION: a fixed time per engine iteration (no cost model yet).',
@@ -94,6 +96,7 @@ const params = {
     unit: 'ms',
   },
   maxModelLen: {
+    advanced: true,
     kind: 'int',
     label: 'Max model length',
     default: 2048,
@@ -102,6 +105,7 @@ const params = {
     unit: 'tokens',
   },
   preallocateTokens: {
+    advanced: true,
     kind: 'int',
     label: 'Preallocated tokens',
     help: 'vLLM V1 num_preallocate_tokens: extra slots taken with each allocation.',

@@ -54,6 +54,7 @@ export function traceParam(): TextParam {
   return {
     kind: 'text',
     label: 'Trace file (workload=trace)',
+    advanced: true,
     help: 'JSON lines {"arrival": seconds, "input": tokens, "output": tokens}, arrivals non-decreasing.',
     default: '',
     maxLength: 8_000_000,
@@ -115,6 +116,7 @@ export function overheadParam(): NumberParam {
   return {
     kind: 'number',
     label: 'Paged kernel overhead',
+    advanced: true,
     help: 'Extra attention latency of the paged kernel at block size 16 (§5, Fig. 18a: 20–26%).',
     default: DEFAULT_PAGED_OVERHEAD,
     min: 0,

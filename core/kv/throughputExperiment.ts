@@ -33,6 +33,7 @@ const params = {
   },
   points: { kind: 'int', label: 'Rates swept', default: 8, min: 2, max: 24 },
   threshold: {
+    advanced: true,
     kind: 'number',
     label: 'Latency threshold',
     help: 'max-rate.<p> is the highest rate whose mean normalized latency stays under this (linear interpolation between swept rates).',

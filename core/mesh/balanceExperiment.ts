@@ -29,6 +29,7 @@ const params = {
     max: 0.99,
   },
   serverCapacityRps: {
+    advanced: true,
     kind: 'int',
     label: 'Server capacity',
     default: 100,

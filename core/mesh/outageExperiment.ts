@@ -47,8 +47,17 @@ const params = {
     min: 0,
     max: 10,
   },
-  crashWindows: { kind: 'int', label: 'Overload tolerated for', default: 5, min: 1, max: 600, unit: 's' },
+  crashWindows: {
+    advanced: true,
+    kind: 'int',
+    label: 'Overload tolerated for',
+    default: 5,
+    min: 1,
+    max: 600,
+    unit: 's',
+  },
   ribDelayMs: {
+    advanced: true,
     kind: 'int',
     label: 'Failure detection + RIB delay',
     help: 'Until the RIB marks the failed servers down, requests sent to them fail.',

@@ -31,6 +31,7 @@ export function suggestRegions(values: Readonly<Record<string, string>>): readon
 export const WORLD_PARAM = {
   kind: 'text',
   label: 'World file',
+  advanced: true,
   help:
     'Your own regions and RTTs as JSON (the format of assets/mesh/regions.json: regions with id, name, lat, ' +
     'lon, continent, servers; optional rtt matrix or measuredPairs, missing pairs estimated by great circle). ' +

@@ -65,6 +65,7 @@ const params = {
   durationS: { kind: 'int', label: 'Duration', default: 120, min: 10, max: 3600, unit: 's (simulated)' },
   spikeAtS: { kind: 'int', label: 'Spike starts at', default: 30, min: 1, max: 3000, unit: 's' },
   signal: {
+    advanced: true,
     kind: 'enum',
     label: 'Load signal',
     help: 'How clients learn servers’ outstanding requests for the two-choice pick.',
@@ -72,6 +73,7 @@ const params = {
     options: SIGNALS,
   },
   stalenessMs: {
+    advanced: true,
     kind: 'int',
     label: 'Poll interval',
     help: 'Polled signal only: the age of the load values (0 = live).',
@@ -81,6 +83,7 @@ const params = {
     unit: 'ms',
   },
   ribDelayMs: {
+    advanced: true,
     kind: 'int',
     label: 'RIB update delay',
     help: 'Time from the RIB measuring ring loads and health to clients acting on them.',
@@ -90,6 +93,7 @@ const params = {
     unit: 'ms',
   },
   shards: {
+    advanced: true,
     kind: 'int',
     label: 'Shards',
     help: 'A sharded service (§5): each request targets one shard, served only by its replicas (0 = unsharded).',
@@ -98,6 +102,7 @@ const params = {
     max: 2000,
   },
   shardReplicaRegions: {
+    advanced: true,
     kind: 'int',
     label: 'Regions per shard',
     help: 'Each shard has replicas in this many regions, chosen at random.',
@@ -106,6 +111,7 @@ const params = {
     max: 12,
   },
   shardZipf: {
+    advanced: true,
     kind: 'number',
     label: 'Shard popularity skew',
     help: 'Zipf exponent of shard popularity: hot shards (0 = uniform).',
@@ -114,6 +120,7 @@ const params = {
     max: 3,
   },
   deployment: {
+    advanced: true,
     kind: 'enum',
     label: 'Deployment',
     help: 'SRLib (in the client) or SRProxy (an extra hop and > 2× CPU per request).',

@@ -42,6 +42,7 @@ const params = {
     unit: 'bp',
   },
   target: {
+    advanced: true,
     kind: 'number',
     label: 'Slice availability target',
     help: 'For "host availability needed": the lowest host availability at which a slice is placeable with at least this probability (our choice; the paper names none).',

@@ -24,6 +24,7 @@ const params = {
   days: { kind: 'number', label: 'Simulated time', default: 30, min: 0.1, max: 3650, unit: 'days' },
   ...failureParams,
   ftSlowdownPct: {
+    advanced: true,
     kind: 'number',
     label: 'Slowdown with fault-tolerant routing',
     help: 'While an OCS is down, OCS-pod slices with optical links (a cube or more) keep running this much slower (published range 0.5–8.6%; midpoint by default).',

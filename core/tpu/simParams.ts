@@ -34,6 +34,7 @@ export const failureParams = {
     unit: '%/day',
   },
   detectMinutes: {
+    advanced: true,
     kind: 'number',
     label: 'Detection delay',
     help: 'healthd/libtpunet to Pod Manager. ASSUMPTION: minutes; no figure in the paper summary we have.',
@@ -43,6 +44,7 @@ export const failureParams = {
     unit: 'min',
   },
   machineRepairHours: {
+    advanced: true,
     kind: 'number',
     label: 'Machine repair time (mean)',
     help: 'ASSUMPTION: two days for a hardware swap; exponential.',
@@ -52,6 +54,7 @@ export const failureParams = {
     unit: 'h',
   },
   cableRepairHours: {
+    advanced: true,
     kind: 'number',
     label: 'ICI cable repair time (mean)',
     help: 'ASSUMPTION: one day; exponential.',
@@ -61,6 +64,7 @@ export const failureParams = {
     unit: 'h',
   },
   ocsRepairHours: {
+    advanced: true,
     kind: 'number',
     label: 'OCS repair time (mean)',
     help: 'ASSUMPTION: one day to replace a switch module; exponential.',
@@ -70,6 +74,7 @@ export const failureParams = {
     unit: 'h',
   },
   restartMinutes: {
+    advanced: true,
     kind: 'number',
     label: 'Restart time',
     help: 'Restore from checkpoint and re-initialise after a (re)start. ASSUMPTION.',
@@ -101,6 +106,7 @@ export const jobMixParams = {
     unit: 'chips',
   },
   sliceWeights: {
+    advanced: true,
     kind: 'int-list',
     label: 'Job size weights',
     help: 'Relative frequency of each size in sliceChips (same order), among the jobs that are not sub-cube. ASSUMPTION: mostly small jobs.',
@@ -128,6 +134,7 @@ export const jobMixParams = {
     unit: '%',
   },
   drainAfterHours: {
+    advanced: true,
     kind: 'number',
     label: 'Drain for a waiting head job after',
     help: 'Once the first job in the queue has waited this long, nothing behind it is backfilled until it starts. ASSUMPTION.',
@@ -163,6 +170,7 @@ export const subCubeParams = {
     unit: '%',
   },
   subCubeChips: {
+    advanced: true,
     kind: 'int-list',
     label: 'Sub-cube slice sizes',
     help: 'Sizes of the sub-cube jobs, equally likely: 4 (2x2x1), 8 (2x2x2), 16 (2x2x4), 32 (2x4x4 chips).',

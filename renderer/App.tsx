@@ -83,10 +83,13 @@ export function App() {
   const viewKey = JSON.stringify([resolved.params, resolved.seed, resolved.followed]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const viewInput = useMemo(() => resolved, [viewKey]);
-  const setView = (next: ViewState) => {
-    setViews((v) => ({ ...v, [lab]: next }));
+  /** A user edit of the view's state (functional, so several edits in one event all land). */
+  const editView = (edit: (view: ViewState) => ViewState) => {
+    setViews((v) => ({ ...v, [lab]: edit(v[lab] ?? defaultViewState()) }));
     setNotices([]);
   };
+  const setViewParam = (name: string, value: string) =>
+    editView((v) => ({ ...v, values: { ...v.values, [name]: value } }));
   const hrefs = Object.fromEntries(
     LAB_IDS.map((l) => [l, hashFor(l, forms[l] ?? null, views[l] ?? defaultViewState())]),
   ) as Record<LabId, string>;
@@ -223,9 +226,7 @@ export function App() {
               params={viewInput.params}
               seed={viewInput.seed}
               followed={viewInput.followed}
-              onParam={(name, value) =>
-                setView({ ...viewState, values: { ...viewState.values, [name]: value } })
-              }
+              onParam={setViewParam}
               controls={
                 <ViewParamBar
                   params={viewSpec}
@@ -238,11 +239,9 @@ export function App() {
                   canFollow={form !== null}
                   note={resolved.note}
                   skip={viewEntry.ownControls}
-                  onParam={(name, value) =>
-                    setView({ ...viewState, values: { ...viewState.values, [name]: value } })
-                  }
-                  onSeed={(seed) => setView({ ...viewState, seed })}
-                  onFollow={(follow) => setView({ ...viewState, follow })}
+                  onParam={setViewParam}
+                  onSeed={(seed) => editView((v) => ({ ...v, seed }))}
+                  onFollow={(follow) => editView((v) => ({ ...v, follow }))}
                 />
               }
             />

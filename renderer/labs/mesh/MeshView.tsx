@@ -14,7 +14,9 @@ import { useElementSize } from '../../components/useElementSize';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
 import { RING_NAMES, explainRouting, routerSeesText, routerView } from '../../../core/mesh/view';
+import { meshView } from '../../../core/mesh/view';
 import type { MeshViewModel } from '../../../core/mesh/view';
+import { formatParam } from '../../../core/experiments/params';
 import type { WhyTrace } from '../../../core/mesh/sim';
 import { RINGS } from '../../../core/mesh/sim';
 import { DEFAULT_RTT_MODEL } from '../../../core/mesh/world';
@@ -118,9 +120,8 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
   const playback = usePlayback({ end: durationS, rate: PLAY_RATE, initialSpeed: 1 });
   const { playing, time: timeS, setPlaying, seek } = playback;
   const worldFollowed = followed.includes('world');
-  /** The world's name as shown: null for the built-in one. */
-  const shownWorld =
-    world === '' ? null : worldFollowed ? 'the experiment’s file' : (worldName ?? 'world file');
+  /** The name of the world on the map (the last that built): null for the built-in one. */
+  const [shownWorld, setShownWorld] = useState<string | null>(null);
 
   useEffect(() => {
     renders.current += 1;
@@ -146,6 +147,9 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
       if (outcome.kind === 'done') {
         const m = outcome.view;
         lastGoodWorld.current = { name: worldName, text: world };
+        setShownWorld(
+          world === '' ? null : worldFollowed ? 'the experiment’s file' : (worldName ?? 'world file'),
+        );
         setModel(m);
         setSelected(m.incidentRegion);
         seek(0);
@@ -167,6 +171,13 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [runKey, setPlaying, seek]);
 
+  /** Another world: the incident regions go back to their defaults (the old ids may not exist there). */
+  const setWorld = (text: string) => {
+    for (const name of ['spikeRegion', 'failRegion'] as const)
+      onParam(name, formatParam(meshView.params[name].default));
+    onParam('world', text);
+  };
+
   const openWorld = (file: File | undefined) => {
     if (!file) return;
     void file.text().then(
@@ -178,7 +189,7 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
         }
         setWorldError('');
         setWorldName(file.name);
-        onParam('world', text);
+        setWorld(text);
       },
       (e: unknown) => setWorldError(`${file.name}: could not be read (${String(e)})`),
     );
@@ -347,7 +358,7 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
               onClick={() => {
                 setWorldError('');
                 setWorldName(null);
-                onParam('world', '');
+                setWorld('');
               }}
             >
               {shownWorld === null ? <span data-testid="mesh-world-name">built-in</span> : 'built-in'}

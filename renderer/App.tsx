@@ -17,6 +17,9 @@ import { Sidebar } from './components/Sidebar';
 import { StatusLine } from './components/StatusLine';
 import { pickHost } from './host/host';
 import { LAB_VIEWS } from './labs/views';
+import { ViewParamBar } from './components/ViewParamBar';
+import { defaultViewState, resolveView } from './state/viewParams';
+import type { ViewState } from './state/viewParams';
 import { compareReproducible } from '../core/experiments/result';
 import { defaultForm, formFromResult, formMatchesResult, validateForm } from './state/form';
 import type { FormState } from './state/form';
@@ -26,6 +29,7 @@ import { useRunner } from './state/useRunner';
 import type { RunStatus } from './state/useRunner';
 
 type Forms = Partial<Record<LabId, FormState>>;
+type Views = Partial<Record<LabId, ViewState>>;
 
 function EmptyResults({ status }: { status: RunStatus }) {
   const running = status.phase === 'running';
@@ -44,6 +48,7 @@ export function App() {
   const [initial] = useState(() => routeFromHash(window.location.hash));
   const [lab, setLab] = useState<LabId>(initial.lab);
   const [forms, setForms] = useState<Forms>(() => (initial.form ? { [initial.lab]: initial.form } : {}));
+  const [views, setViews] = useState<Views>(() => ({ [initial.lab]: initial.view }));
   const [notices, setNotices] = useState<string[]>(initial.notices);
   const [results, setResults] = useState<Record<string, Result>>({});
   const [check, setCheck] = useState<{ of: Result; state: CheckStatus } | null>(null);
@@ -60,11 +65,34 @@ export function App() {
     [form, experiment],
   );
   const result = experiment ? results[experiment.id] : undefined;
-  const LabView = LAB_VIEWS[lab];
-  const hrefs = Object.fromEntries(LAB_IDS.map((l) => [l, hashFor(l, forms[l] ?? null)])) as Record<
-    LabId,
-    string
-  >;
+  const viewEntry = LAB_VIEWS[lab];
+  const LabView = viewEntry.component;
+  const viewSpec = getLab(lab).view.params;
+  const viewState = views[lab] ?? defaultViewState();
+  const resolved = useMemo(
+    () =>
+      resolveView(
+        viewSpec,
+        viewState,
+        form && experiment ? { experiment, values: form.values, seed: form.seed } : null,
+        viewEntry.follow,
+      ),
+    [viewSpec, viewState, form, experiment, viewEntry],
+  );
+  /** Stable while the view's inputs are unchanged, so a form edit on an unshared parameter rebuilds nothing. */
+  const viewKey = JSON.stringify([resolved.params, resolved.seed, resolved.followed]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const viewInput = useMemo(() => resolved, [viewKey]);
+  /** A user edit of the view's state (functional, so several edits in one event all land). */
+  const editView = (edit: (view: ViewState) => ViewState) => {
+    setViews((v) => ({ ...v, [lab]: edit(v[lab] ?? defaultViewState()) }));
+    setNotices([]);
+  };
+  const setViewParam = (name: string, value: string) =>
+    editView((v) => ({ ...v, values: { ...v.values, [name]: value } }));
+  const hrefs = Object.fromEntries(
+    LAB_IDS.map((l) => [l, hashFor(l, forms[l] ?? null, views[l] ?? defaultViewState())]),
+  ) as Record<LabId, string>;
 
   /** A user edit: the link's notices no longer describe what is shown. */
   const setForm = (next: FormState) => {
@@ -129,15 +157,16 @@ export function App() {
 
   // The hash mirrors the state (replaceState: typing does not add history entries).
   useEffect(() => {
-    const hash = hashFor(lab, form);
+    const hash = hashFor(lab, form, viewState);
     if (window.location.hash !== hash) window.history.replaceState(window.history.state, '', hash);
-  }, [lab, form]);
+  }, [lab, form, viewState]);
 
   // A hash typed, pasted, or reached through a link or Back restores that state.
   const onHashChange = useEffectEvent(() => {
     const next = routeFromHash(window.location.hash);
     setLab(next.lab);
     if (next.form) setForms((f) => ({ ...f, [next.lab]: next.form }));
+    setViews((v) => ({ ...v, [next.lab]: next.view }));
     setNotices(next.notices);
   });
   useEffect(() => {
@@ -191,7 +220,32 @@ export function App() {
         {banner && <Banner banner={banner} onDismiss={() => setBanner(null)} />}
         <Notices notices={notices} />
         <LabPage
-          view={<LabView key={lab} />}
+          view={
+            <LabView
+              key={lab}
+              params={viewInput.params}
+              seed={viewInput.seed}
+              followed={viewInput.followed}
+              onParam={setViewParam}
+              controls={
+                <ViewParamBar
+                  params={viewSpec}
+                  values={resolved.params}
+                  typed={viewState.values}
+                  seed={resolved.seed}
+                  typedSeed={viewState.seed}
+                  followed={resolved.followed}
+                  follow={viewState.follow}
+                  canFollow={form !== null}
+                  note={resolved.note}
+                  skip={viewEntry.ownControls}
+                  onParam={setViewParam}
+                  onSeed={(seed) => editView((v) => ({ ...v, seed }))}
+                  onFollow={(follow) => editView((v) => ({ ...v, follow }))}
+                />
+              }
+            />
+          }
           busy={busy}
           form={
             form && experiment ? (

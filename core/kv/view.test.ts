@@ -19,7 +19,7 @@ import {
 } from './view';
 import type { KvViewMessage, KvViewModel, KvViewParams } from './view';
 
-const small = { blocks: 256, cpuBlocks: 64, frames: 120, rate: 40 };
+const small = { blocks: 256, cpuBlocks: 64, frames: 120, burstRate: 40 };
 
 type Numbers = ArrayLike<number> & ArrayBufferView;
 
@@ -155,7 +155,7 @@ describe('the streamed kv view', () => {
       blocks: 64,
       cpuBlocks: 16,
       frames: 2000,
-      rate: 0.2,
+      burstRate: 0.2,
       workload: 'alpaca',
       sampling: 'single',
     };

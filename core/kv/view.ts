@@ -4,13 +4,16 @@
 // recording streams in chunks of iterations as the simulation produces them; KvRecording puts them together.
 import { defineStreamingLabView } from '../experiments/types';
 import type { ParamsOf, RunContext } from '../experiments/types';
-import { SETUPS } from './cost';
+import { SETUPS, SETUP_IDS } from './cost';
+import type { SetupId } from './cost';
 import type { PagedBlockManager } from './memory/pagedBlockManager';
 import { simulate } from './serving/simulator';
 import type { Sampling, SimState } from './serving/simulator';
 import { generateWorkload } from './workloads';
 import type { Request, WorkloadId } from './workloads';
 
+// Names match the experiments' where the meaning is the same (workload, model, blockSize, preemption), so the
+// app's view follows the experiment form on them; the rest are the view's own (a small pool, a busy burst).
 const params = {
   workload: {
     kind: 'enum',
@@ -19,13 +22,52 @@ const params = {
     options: ['sharegpt', 'shared-prefix', 'alpaca', 'chat'],
   },
   sampling: { kind: 'enum', label: 'Decoding', default: 'parallel', options: ['single', 'parallel', 'beam'] },
-  width: { kind: 'int', label: 'Samples n / beam width k', default: 2, min: 2, max: 8 },
-  blocks: { kind: 'int', label: 'GPU KV blocks', default: 2048, min: 16, max: 8192, unit: 'blocks' },
-  cpuBlocks: { kind: 'int', label: 'CPU swap blocks', default: 512, min: 0, max: 8192, unit: 'blocks' },
+  model: {
+    kind: 'enum',
+    label: 'Model and GPUs',
+    help: 'Sets the iteration time of the recorded run (§6.1, Table 1).',
+    default: 'opt-13b',
+    options: SETUP_IDS,
+  },
+  width: { kind: 'int', label: 'Samples n / beam width k', default: 2, min: 2, max: 8, advanced: true },
+  blocks: {
+    kind: 'int',
+    label: 'GPU KV blocks',
+    default: 2048,
+    min: 16,
+    max: 8192,
+    unit: 'blocks',
+    advanced: true,
+  },
+  cpuBlocks: {
+    kind: 'int',
+    label: 'CPU swap blocks',
+    default: 512,
+    min: 0,
+    max: 8192,
+    unit: 'blocks',
+    advanced: true,
+  },
   blockSize: { kind: 'int', label: 'Block size', default: 16, min: 1, max: 256, unit: 'tokens' },
-  rate: { kind: 'number', label: 'Request rate', default: 30, min: 0.1, max: 500, unit: 'req/s' },
-  preemption: { kind: 'enum', label: 'Preemption', default: 'swap', options: ['swap', 'recompute'] },
-  frames: { kind: 'int', label: 'Iterations recorded', default: 400, min: 10, max: 2000 },
+  // Not the experiments' `rate`: the view records a few seconds, so it needs a burst to fill the pool.
+  burstRate: {
+    kind: 'number',
+    label: 'Burst rate',
+    help: 'Arrivals during the few recorded seconds (the experiments’ rate spreads over minutes).',
+    default: 30,
+    min: 0.1,
+    max: 500,
+    unit: 'req/s',
+    advanced: true,
+  },
+  preemption: {
+    kind: 'enum',
+    label: 'Preemption',
+    default: 'swap',
+    options: ['swap', 'recompute'],
+    advanced: true,
+  },
+  frames: { kind: 'int', label: 'Iterations recorded', default: 400, min: 10, max: 2000, advanced: true },
 } as const;
 
 export type KvViewParams = ParamsOf<typeof params>;
@@ -505,7 +547,7 @@ export async function recordKvView(
   const requests = generateWorkload(
     ctx.rng.fork('view-workload'),
     p.workload as WorkloadId,
-    p.rate,
+    p.burstRate,
     duration,
   );
   emit(viewHeader(p, requests));
@@ -514,7 +556,7 @@ export async function recordKvView(
     emit,
   );
   const result = await simulate(requests, {
-    setup: SETUPS['opt-13b'],
+    setup: SETUPS[p.model as SetupId],
     blockSize: p.blockSize,
     policy: 'vllm',
     preemption: p.preemption as 'swap' | 'recompute',

@@ -6,7 +6,11 @@ import { explainRouting, routerView } from './view';
 import type { MeshViewModel } from './view';
 
 async function build(raw: Record<string, string>, seed = 1): Promise<MeshViewModel> {
-  return (await buildLabView('mesh', { durationS: '30', incidentAtS: '5', ...raw }, seed)) as MeshViewModel;
+  return (await buildLabView(
+    'mesh',
+    { durationS: '30', spikeAtS: '5', failAtS: '5', ...raw },
+    seed,
+  )) as MeshViewModel;
 }
 
 describe('the mesh view model', () => {
@@ -70,8 +74,8 @@ describe('the mesh view model', () => {
   });
 
   it('is structured-cloneable and deterministic', async () => {
-    const a = await build({ scenario: 'outage', region: 'lla' }, 3);
-    const b = await build({ scenario: 'outage', region: 'lla' }, 3);
+    const a = await build({ scenario: 'outage', failRegion: 'lla' }, 3);
+    const b = await build({ scenario: 'outage', failRegion: 'lla' }, 3);
     const clone = structuredClone(a);
     expect(Array.from(clone.util)).toEqual(Array.from(b.util));
     expect(a.events[0]?.label).toMatch(/lla servers fail/);

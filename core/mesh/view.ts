@@ -5,20 +5,34 @@ import { defineLabView } from '../experiments/types';
 import type { ParamsOf } from '../experiments/types';
 import { DEFAULT_BOUNDS_MS, POLICIES, RINGS } from './sim';
 import type { Policy, ScenarioEvent, WhyTrace } from './sim';
-import { REGION_IDS, REGION_OPEN, WORLD_PARAM, runWithProgress, worldAndRegion } from './scenario';
+import {
+  REGION_IDS,
+  REGION_OPEN,
+  WORLD_PARAM,
+  runWithProgress,
+  suggestRegions,
+  worldAndRegion,
+} from './scenario';
 import { pct } from '../kernel/numbers';
 
+// Names match the experiments' (mesh-spike: spikeRegion, spikeFactor, spikeAtS; mesh-outage: failRegion,
+// failAtS; both: baseLoad, threshold, durationS, world), so the app's view follows the experiment form on
+// them. `scenario` and `policy` are the view's: which incident, and the one policy the map animates
+// (meshViewFollow derives both from an experiment).
+const region = (label: string, def: string) =>
+  ({
+    kind: 'enum',
+    label,
+    default: def,
+    options: REGION_IDS,
+    open: REGION_OPEN,
+    suggest: suggestRegions,
+  }) as const;
 const params = {
   scenario: { kind: 'enum', label: 'Incident', default: 'spike', options: ['spike', 'outage'] },
   policy: { kind: 'enum', label: 'Policy', default: 'servicerouter', options: POLICIES },
-  region: {
-    kind: 'enum',
-    label: 'Incident region',
-    help: 'The region whose demand spikes, or whose servers fail.',
-    default: 'prn',
-    options: REGION_IDS,
-    open: REGION_OPEN,
-  },
+  spikeRegion: region('Spiking region', 'prn'),
+  failRegion: region('Failing region', 'lla'),
   spikeFactor: {
     kind: 'number',
     label: 'Spike demand',
@@ -26,11 +40,29 @@ const params = {
     min: 0.1,
     max: 10,
     unit: '× local capacity',
+    advanced: true,
   },
-  baseLoad: { kind: 'number', label: 'Base demand', default: 0.5, min: 0, max: 1.5 },
-  threshold: { kind: 'number', label: 'Spill threshold', default: 0.75, min: 0.1, max: 1 },
-  durationS: { kind: 'int', label: 'Duration', default: 90, min: 10, max: 600, unit: 's (simulated)' },
-  incidentAtS: { kind: 'int', label: 'Incident at', default: 15, min: 1, max: 500, unit: 's' },
+  baseLoad: { kind: 'number', label: 'Base demand', default: 0.5, min: 0, max: 1.5, advanced: true },
+  threshold: { kind: 'number', label: 'Spill threshold', default: 0.75, min: 0.1, max: 1, advanced: true },
+  durationS: {
+    kind: 'int',
+    label: 'Duration',
+    default: 90,
+    min: 10,
+    max: 600,
+    unit: 's (simulated)',
+    advanced: true,
+  },
+  spikeAtS: {
+    kind: 'int',
+    label: 'Spike starts at',
+    default: 15,
+    min: 1,
+    max: 500,
+    unit: 's',
+    advanced: true,
+  },
+  failAtS: { kind: 'int', label: 'Failure at', default: 15, min: 1, max: 500, unit: 's', advanced: true },
   world: WORLD_PARAM,
 } as const;
 
@@ -83,6 +115,22 @@ export interface MeshViewModel {
   events: { atS: number; label: string }[];
 }
 
+/**
+ * What an experiment of this lab implies for the view beyond the parameters it shares by name: the incident
+ * of mesh-spike or mesh-outage, and the first of its `policies` as the one policy the map animates.
+ */
+export function meshViewFollow(
+  experimentId: string,
+  values: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (experimentId === 'mesh-spike') out.scenario = 'spike';
+  if (experimentId === 'mesh-outage') out.scenario = 'outage';
+  const first = values.policies?.split(',')[0]?.trim();
+  if (first) out.policy = first;
+  return out;
+}
+
 export const RING_NAMES = ['same region', 'neighbours', 'continent', 'global'] as const;
 
 export const meshView = defineLabView({
@@ -92,14 +140,16 @@ export const meshView = defineLabView({
     'the map shows per-second utilisation, traffic between regions, and why a client region routes as it does.',
   params,
   async build(p: ParamsOf<typeof params>, ctx): Promise<MeshViewModel> {
+    const scenario = p.scenario === 'outage' ? 'outage' : 'spike';
+    const regionParam = scenario === 'spike' ? 'spikeRegion' : 'failRegion';
+    const regionId = p[regionParam];
     const {
       world,
       R,
       cap,
       region: incident,
-    } = worldAndRegion(p.world, 'region', p.region, params.region.default);
-    const atS = Math.min(p.incidentAtS, p.durationS - 2);
-    const scenario = p.scenario === 'outage' ? 'outage' : 'spike';
+    } = worldAndRegion(p.world, regionParam, regionId, params[regionParam].default);
+    const atS = Math.min(scenario === 'spike' ? p.spikeAtS : p.failAtS, p.durationS - 2);
     const events: ScenarioEvent[] =
       scenario === 'spike'
         ? [{ atS, kind: 'demand', region: incident, rps: p.spikeFactor * cap[incident]! }]
@@ -143,7 +193,7 @@ export const meshView = defineLabView({
           ringShare[(w * R + c) * RINGS + j] = sum > 0 ? res.ringUse[(w * R + c) * RINGS + j]! / sum : 0;
       }
     const label =
-      scenario === 'spike' ? `${p.region} demand → ${p.spikeFactor}× capacity` : `${p.region} servers fail`;
+      scenario === 'spike' ? `${regionId} demand → ${p.spikeFactor}× capacity` : `${regionId} servers fail`;
     return {
       scenario,
       policy: p.policy as Policy,

@@ -33,6 +33,7 @@ const params = {
     default: 1,
     min: 0,
     max: 1000,
+    advanced: true,
   },
   forceKind: {
     kind: 'enum',
@@ -48,11 +49,14 @@ const params = {
     default: -1,
     min: -1,
     max: 5119,
+    advanced: true,
   },
   forceAtHour: { kind: 'number', label: 'Forced failure at', default: 2, min: 0, max: 720, unit: 'h' },
-  load: { ...jobMixParams.load, default: 0.85 },
-  // The experiments' sub-cube share and sizes, with their defaults: the view shows the same mix.
-  ...subCubeParams,
+  // The experiments' names (load, sub-cube share and sizes; design and seed too), so the app's view follows
+  // the experiment form on them; the defaults are the experiments' but for a busier load.
+  load: { ...jobMixParams.load, default: 0.85, advanced: true },
+  subCubePct: { ...subCubeParams.subCubePct, advanced: true },
+  subCubeChips: { ...subCubeParams.subCubeChips, advanced: true },
 } as const;
 
 /** Hours simulated before the shown window, so the view opens on a busy pod. */

@@ -13,15 +13,33 @@ interface Props {
   values: Readonly<Record<string, string>>;
   error?: string;
   onChange(name: string, value: string): void;
+  /**
+   * The one-line variant a lab view's bar uses: label and input inline, range, help and error in the
+   * tooltip. Its test ids start `view-param-`, so they never clash with the experiment form's.
+   */
+  compact?: boolean;
+  /** Shown but not editable (a view parameter that follows the experiment form). */
+  disabled?: boolean;
 }
 
-function Control({ name, spec, value, values, error, onChange, id }: Props & { id: string }) {
+function Control({
+  name,
+  spec,
+  value,
+  values,
+  error,
+  onChange,
+  id,
+  compact,
+  disabled,
+}: Props & { id: string }) {
   const common = {
     id,
     name,
-    'data-testid': `param-${name}`,
+    disabled,
+    'data-testid': `${compact ? 'view-param' : 'param'}-${name}`,
     'aria-invalid': error ? true : undefined,
-    'aria-describedby': `${id}-hint`,
+    'aria-describedby': compact ? undefined : `${id}-hint`,
   };
   switch (spec.kind) {
     case 'int':
@@ -117,8 +135,28 @@ function Control({ name, spec, value, values, error, onChange, id }: Props & { i
   }
 }
 
+/** The compact field of a lab view's bar: label and input on one line, everything else in the tooltip. */
+function CompactField(props: Props & { id: string }) {
+  const { spec, error, id } = props;
+  const allowed = allowedText(spec);
+  const tip = [spec.label, allowed, spec.help, props.disabled ? 'following the experiment form' : '', error]
+    .filter(Boolean)
+    .join(' · ');
+  return (
+    <label
+      className={`field-compact${error ? ' invalid' : ''}${props.disabled ? ' following' : ''}`}
+      htmlFor={id}
+      title={tip}
+    >
+      <span className="field-label">{spec.label}</span>
+      <Control {...props} />
+    </label>
+  );
+}
+
 export function ParamField(props: Props) {
   const id = useId();
+  if (props.compact) return <CompactField {...props} id={id} />;
   const { name, spec, error } = props;
   const checkbox = spec.kind === 'boolean';
   const wide = checkbox || spec.kind === 'text';

@@ -5,7 +5,7 @@ import type { Experiment, Result } from '../../core/experiments/types';
 import { Chart } from '../../report/charts/Chart';
 import { ComparisonTable, MetricsList, ParamsTable, ResultTables } from '../../report/ResultView';
 import { ErrorBoundary } from './ErrorBoundary';
-import { useElementWidth } from './useElementWidth';
+import { useElementSize } from './useElementSize';
 
 export type CheckStatus =
   | { status: 'running' }
@@ -30,7 +30,7 @@ const CHART_GAP = 12;
 
 function Charts({ experiment, result }: { experiment: Experiment; result: Result }) {
   const specs = useMemo(() => experiment.charts?.(result) ?? [], [experiment, result]);
-  const [width, ref] = useElementWidth(800);
+  const [{ width }, ref] = useElementSize({ width: 800, height: 0 });
   if (specs.length === 0) return null;
   const perRow = width >= 760 ? 2 : 1;
   const chartWidth = Math.floor((width - CHART_GAP * (perRow - 1)) / perRow) - 2;

@@ -1,13 +1,36 @@
-// The live view each lab page shows above its experiments: one line per lab of core/labs.ts (a missing
-// or extra lab is a type error). The view gets its lab's model typed by core/labs.ts's ViewModels.
-import type { ComponentType } from 'react';
+// The live view each lab page shows above its experiments: one entry per lab of core/labs.ts (a missing or
+// extra lab is a type error). A view gets the parameters it runs on (its declared ones, some following the
+// experiment form: renderer/state/viewParams.ts) and its parameter bar, drawn from core's ParamSpecs.
+import type { ComponentType, ReactNode } from 'react';
 import type { LabId } from '../../core/labs';
+import { meshViewFollow } from '../../core/mesh/view';
+import type { FollowRule } from '../state/viewParams';
 import { KvView } from './kv/KvView';
 import { MeshView } from './mesh/MeshView';
 import { TpuView } from './tpu/TpuView';
 
-export const LAB_VIEWS: Readonly<Record<LabId, ComponentType>> = {
-  kv: KvView,
-  tpu: TpuView,
-  mesh: MeshView,
+export interface LabViewProps {
+  /** Every declared view parameter as text: the view's own values and those following the form. */
+  params: Readonly<Record<string, string>>;
+  seed: string;
+  /** Names (and 'seed') that follow the experiment form. */
+  followed: readonly string[];
+  /** The view's parameter bar (ViewParamBar), placed in the view's own control row. */
+  controls: ReactNode;
+  /** Set one of the view's own parameters from a control the view draws itself (`ownControls`). */
+  onParam(name: string, value: string): void;
+}
+
+export interface LabViewEntry {
+  component: ComponentType<LabViewProps>;
+  /** What an experiment implies beyond the parameters it shares with the view by name. */
+  follow?: FollowRule;
+  /** Parameters the view draws its own control for (left out of the bar). */
+  ownControls?: readonly string[];
+}
+
+export const LAB_VIEWS: Readonly<Record<LabId, LabViewEntry>> = {
+  kv: { component: KvView },
+  tpu: { component: TpuView },
+  mesh: { component: MeshView, follow: meshViewFollow, ownControls: ['world'] },
 };

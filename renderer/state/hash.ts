@@ -1,4 +1,5 @@
-// The URL hash as shareable state: `#/<lab>?exp=<id>&seed=<n>&<param>=<text>…`. Pure parse/format;
+// The URL hash as shareable state: `#/<lab>?exp=<id>&seed=<n>&<param>=<text>…&v.<view param>=<text>…`
+// (view keys: renderer/state/viewParams.ts). Pure parse/format;
 // values stay text (formatParam's form) so invalid ones survive a reload and show as field errors.
 
 export interface HashRoute {

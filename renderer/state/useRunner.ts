@@ -2,6 +2,7 @@
 // coalesced to one update per animation frame, and the outcome handed back to the caller.
 import { useCallback, useRef, useState } from 'react';
 import { labClient } from '../worker/client';
+import type { Job } from '../worker/client';
 import type { ParamValue } from '../../core/experiments/types';
 import type { RunOutcome } from '../worker/protocol';
 
@@ -34,13 +35,13 @@ export function useRunner(): {
 } {
   const [status, setStatus] = useState<RunStatus>({ phase: 'idle' });
   const generation = useRef(0);
-  const running = useRef(false);
+  /** The run in progress: cancelling it never touches the views' jobs. */
+  const current = useRef<Job<RunOutcome> | null>(null);
 
   const start = useCallback(async (request: RunRequest): Promise<StartOutcome> => {
     const client = labClient();
-    if (running.current) client.cancel();
+    current.current?.cancel();
     const mine = ++generation.current;
-    running.current = true;
     const { purpose } = request;
     setStatus({ phase: 'running', purpose, fraction: 0, label: 'starting' });
 
@@ -60,10 +61,12 @@ export function useRunner(): {
     };
 
     const startedMs = performance.now();
-    const outcome = await client.run(request.expId, request.params, request.seed, onProgress);
+    const job = client.run(request.expId, request.params, request.seed, onProgress);
+    current.current = job;
+    const outcome = await job.done;
     finished = true;
     if (generation.current !== mine) return { kind: 'superseded' };
-    running.current = false;
+    current.current = null;
     if (outcome.kind === 'done')
       setStatus({ phase: 'done', purpose, elapsedMs: performance.now() - startedMs });
     else if (outcome.kind === 'cancelled') setStatus({ phase: 'cancelled', purpose });
@@ -72,13 +75,13 @@ export function useRunner(): {
   }, []);
 
   const cancel = useCallback(() => {
-    if (running.current) labClient().cancel();
+    current.current?.cancel();
   }, []);
 
   const reset = useCallback((note?: string) => {
-    if (running.current) labClient().cancel();
+    current.current?.cancel();
+    current.current = null;
     generation.current++;
-    running.current = false;
     setStatus(note === undefined ? { phase: 'idle' } : { phase: 'idle', note });
   }, []);
 

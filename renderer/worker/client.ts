@@ -14,12 +14,15 @@ import type {
 } from './protocol';
 
 /**
- * A view stream in progress: `done` settles when the worker has finished with it (chunks travel on their
- * own port, so the last may land after `done`: a stream's own end marker says it is complete).
+ * One job in the worker (an experiment run, a view build or a view stream) with its own id: `cancel` stops
+ * this job only, so cancelling a run never cancels the view being built beside it, nor the other way round.
+ * For a stream, `done` settles when the worker has finished with it (chunks travel on their own port, so the
+ * last may land after `done`: a stream's own end marker says it is complete).
  */
-export interface ViewStream {
-  done: Promise<StreamOutcome>;
-  /** Stop this stream only: no chunk reaches the listener afterwards, and the worker stops at its next check. */
+export interface Job<Outcome> {
+  readonly id: number;
+  done: Promise<Outcome>;
+  /** Stop this job only (idempotent); a stream's listener gets no chunk afterwards. */
   cancel(): void;
 }
 
@@ -27,7 +30,7 @@ export class LabClient {
   private readonly worker: Worker;
   private readonly remote: Comlink.Remote<LabWorkerApi>;
   private readonly failed: Promise<{ kind: 'error'; message: string }>;
-  private lastStreamId = 0;
+  private lastJobId = 0;
 
   constructor() {
     this.worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
@@ -42,41 +45,61 @@ export class LabClient {
     });
   }
 
-  async run(
-    id: string,
+  /** Start a job: `start` gets its id; errors (a worker that failed, a rejected call) come back as one line. */
+  private job<Outcome extends { kind: string }>(
+    start: (id: number) => Promise<Outcome>,
+    onCancel: () => void = () => {},
+  ): Job<Outcome> {
+    const id = ++this.lastJobId;
+    let settled = false;
+    let cancelled = false;
+    // Every outcome type has an error case of this shape.
+    const done = (Promise.race([start(id), this.failed]) as Promise<Outcome>)
+      .catch((e: unknown) => ({ kind: 'error', message: oneLine(e) }) as unknown as Outcome)
+      .finally(() => {
+        settled = true;
+      });
+    return {
+      id,
+      done,
+      cancel: () => {
+        if (cancelled || settled) return;
+        cancelled = true;
+        onCancel();
+        void this.remote.cancel(id);
+      },
+    };
+  }
+
+  /** Run one experiment in the worker; progress arrives through `onProgress`. */
+  run(
+    expId: string,
     rawParams: Record<string, ParamValue>,
     seed: string | number,
     onProgress: ProgressListener,
-  ): Promise<RunOutcome> {
-    try {
-      return await Promise.race([
-        this.remote.run(id, rawParams, seed, Comlink.proxy(onProgress)),
-        this.failed,
-      ]);
-    } catch (e) {
-      return { kind: 'error', message: oneLine(e) };
-    }
+  ): Job<RunOutcome> {
+    return this.job<RunOutcome>((id) =>
+      this.remote.run(expId, rawParams, seed, id, Comlink.proxy(onProgress)),
+    );
   }
 
   /**
    * Build a lab's whole live view in the worker (core BuiltLabView; the tpu and mesh views use this path);
    * errors come back as one line.
    */
-  async view<L extends LabId>(
+  view<L extends LabId>(
     lab: L,
     rawParams: Record<string, ParamValue>,
     seed: string | number,
     onProgress: ProgressListener = () => {},
-  ): Promise<ViewOutcome<ViewModels[L]>> {
-    try {
-      // The worker built lab L's view (core/labs.ts buildLabView); comlink's types lose the correlation.
-      const outcome = this.remote.view(lab, rawParams, seed, Comlink.proxy(onProgress)) as Promise<
-        ViewOutcome<ViewModels[L]>
-      >;
-      return await Promise.race([outcome, this.failed]);
-    } catch (e) {
-      return { kind: 'error', message: oneLine(e) };
-    }
+  ): Job<ViewOutcome<ViewModels[L]>> {
+    // The worker built lab L's view (core/labs.ts buildLabView); comlink's types lose the correlation.
+    return this.job(
+      (id) =>
+        this.remote.view(lab, rawParams, seed, id, Comlink.proxy(onProgress)) as Promise<
+          ViewOutcome<ViewModels[L]>
+        >,
+    );
   }
 
   /**
@@ -88,30 +111,18 @@ export class LabClient {
     rawParams: Record<string, ParamValue>,
     seed: string | number,
     onChunk: ChunkListener<ViewModels[L]>,
-  ): ViewStream {
-    const id = ++this.lastStreamId;
+  ): Job<StreamOutcome> {
     let live = true;
     // Chunks of lab L's view (core/labs.ts streamLabView); comlink's types lose the correlation.
     const listener = Comlink.proxy((chunk: ViewModels[LabId]) => {
       if (live) onChunk(chunk as ViewModels[L]);
     });
-    const done = Promise.race([
-      this.remote.viewStream(lab, rawParams, seed, id, listener),
-      this.failed,
-    ]).catch((e: unknown): StreamOutcome => ({ kind: 'error', message: oneLine(e) }));
-    return {
-      done,
-      cancel: () => {
-        if (!live) return;
+    return this.job<StreamOutcome>(
+      (id) => this.remote.viewStream(lab, rawParams, seed, id, listener),
+      () => {
         live = false;
-        void this.remote.cancelStream(id);
       },
-    };
-  }
-
-  /** Cancel every experiment run and whole-view build in progress (streams have their own `cancel`). */
-  cancel(): void {
-    void this.remote.cancel();
+    );
   }
 }
 

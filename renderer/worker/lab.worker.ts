@@ -30,24 +30,24 @@ function macrotask(): Promise<void> {
 interface Token {
   cancelled: boolean;
 }
-/** One flag per active run or whole-view build, so a cancel never leaks into the run that replaces it. */
-const activeRuns = new Set<Token>();
-/** One flag per view stream, by the id its client gave it: streams are cancelled one by one. */
-const streams = new Map<number, Token>();
+/**
+ * One flag per job (run, view build, view stream), by the id its client gave it: jobs are cancelled one by
+ * one, so cancelling an experiment run never stops the view being built beside it.
+ */
+const jobs = new Map<number, Token>();
 
 /**
  * Run `work` with a host that throttles progress messages, yields a macrotask every few ms (so
- * `cancel()` can arrive) and honours cancellation; outcomes are values, never thrown Errors. A
- * `streamId` files the run's cancel flag under that stream instead of among the runs.
+ * `cancel(jobId)` can arrive) and honours cancellation; outcomes are values, never thrown Errors.
  */
 async function hosted<T>(
+  jobId: number,
   onProgress: ProgressListener | null,
   work: (host: RunHost, token: Token) => Promise<T>,
-  streamId?: number,
 ): Promise<{ kind: 'done'; value: T } | { kind: 'cancelled' } | { kind: 'error'; message: string }> {
-  const token: Token = { cancelled: false };
-  if (streamId === undefined) activeRuns.add(token);
-  else streams.set(streamId, token);
+  // A cancel that arrived before the job started (the client cancels at once) leaves a cancelled token.
+  const token: Token = jobs.get(jobId) ?? { cancelled: false };
+  jobs.set(jobId, token);
   let lastYield = performance.now();
   let lastSent = -Infinity;
   let lastLabel: string | undefined;
@@ -75,8 +75,7 @@ async function hosted<T>(
     if (e instanceof CancelledError) return { kind: 'cancelled' };
     return { kind: 'error', message: oneLine(e) };
   } finally {
-    if (streamId === undefined) activeRuns.delete(token);
-    else streams.delete(streamId);
+    jobs.delete(jobId);
     // The listener arrived as a comlink proxy; release its port once the work is over.
     if (onProgress) (onProgress as unknown as Comlink.Remote<ProgressListener>)[Comlink.releaseProxy]();
   }
@@ -105,47 +104,43 @@ function computeBackend(): Promise<ComputeBackend> {
 }
 
 const api: LabWorkerApi = {
-  async run(id, rawParams, seed, onProgress) {
+  async run(id, rawParams, seed, jobId, onProgress) {
     const usesCompute = listExperiments().some((e) => e.id === id && e.usesCompute);
     const backend = usesCompute ? await computeBackend() : undefined;
-    const outcome = await hosted(onProgress, (host) =>
+    const outcome = await hosted(jobId, onProgress, (host) =>
       runExperiment(id, rawParams, seed, backend ? { ...host, compute: backend } : host),
     );
     return outcome.kind === 'done' ? { kind: 'done', result: outcome.value } : outcome;
   },
-  async view(lab, rawParams, seed, onProgress) {
-    const outcome = await hosted(onProgress, (host) => buildLabView(lab, rawParams, seed, host));
+  async view(lab, rawParams, seed, jobId, onProgress) {
+    const outcome = await hosted(jobId, onProgress, (host) => buildLabView(lab, rawParams, seed, host));
     return outcome.kind === 'done' ? { kind: 'done', view: outcome.value } : outcome;
   },
-  // The kv recording awaits its host once per chunk (`progressEvery`), so `cancelStream` stops the old
+  // The kv recording awaits its host once per chunk (`progressEvery`), so `cancel` stops the old
   // simulation within a chunk; any chunk already posted is dropped by the client.
-  async viewStream(lab, rawParams, seed, streamId, onChunk) {
+  async viewStream(lab, rawParams, seed, jobId, onChunk) {
     const remote = onChunk as unknown as Comlink.Remote<ChunkListener>;
-    const outcome = await hosted(
-      null,
-      (host, token) =>
-        streamLabView(
-          lab,
-          rawParams,
-          seed,
-          (chunk) => {
-            // Posted at once, even mid-simulation; the typed arrays move to the UI thread without a copy.
-            if (!token.cancelled) remote(Comlink.transfer(chunk, buffersOf(chunk))).catch(() => {});
-          },
-          host,
-        ),
-      streamId,
+    const outcome = await hosted(jobId, null, (host, token) =>
+      streamLabView(
+        lab,
+        rawParams,
+        seed,
+        (chunk) => {
+          // Posted at once, even mid-simulation; the typed arrays move to the UI thread without a copy.
+          if (!token.cancelled) remote(Comlink.transfer(chunk, buffersOf(chunk))).catch(() => {});
+        },
+        host,
+      ),
     );
     // Sent on the listener's own port after its last chunk, so no chunk is lost to the release.
     remote[Comlink.releaseProxy]();
     return outcome.kind === 'done' ? { kind: 'done' } : outcome;
   },
-  cancelStream(streamId) {
-    const token = streams.get(streamId);
+  cancel(jobId) {
+    const token = jobs.get(jobId);
     if (token) token.cancelled = true;
-  },
-  cancel() {
-    for (const token of activeRuns) token.cancelled = true;
+    // Not started yet (its start message is still queued behind this one): it starts cancelled.
+    else jobs.set(jobId, { cancelled: true });
   },
 };
 

@@ -27,36 +27,36 @@ export interface LabWorkerApi {
     id: string,
     rawParams: Record<string, ParamValue>,
     seed: string | number,
+    jobId: number,
     onProgress: ProgressListener,
   ): Promise<RunOutcome>;
   /**
-   * Build a lab's whole live view (core BuiltLabView: the tpu and mesh views) from raw params; cancelled by
-   * `cancel()` like a run.
+   * Build a lab's whole live view (core BuiltLabView: the tpu and mesh views) from raw params; `jobId`
+   * names it for `cancel`, like a run's.
    */
   view(
     lab: LabId,
     rawParams: Record<string, ParamValue>,
     seed: string | number,
+    jobId: number,
     onProgress: ProgressListener,
   ): Promise<ViewOutcome>;
   /**
    * Stream a lab's live view (core StreamingLabView: the kv view): chunks reach `onChunk` as the simulation
-   * produces them. `streamId` names the stream for `cancelStream`; `cancel()` leaves streams alone.
+   * produces them. `jobId` names the stream for `cancel`.
    */
   viewStream(
     lab: LabId,
     rawParams: Record<string, ParamValue>,
     seed: string | number,
-    streamId: number,
+    jobId: number,
     onChunk: ChunkListener,
   ): Promise<StreamOutcome>;
-  /** Cancel one view stream; it emits nothing more and ends with `{ kind: 'cancelled' }`. */
-  cancelStream(streamId: number): void;
   /**
-   * Cancel every run and whole-view build in progress; each ends with `{ kind: 'cancelled' }` at its next
-   * progress point.
+   * Cancel one job (a run, a view build or a view stream) by the id its client gave it: it ends with
+   * `{ kind: 'cancelled' }` at its next progress point and (a stream) emits nothing more. Other jobs go on.
    */
-  cancel(): void;
+  cancel(jobId: number): void;
 }
 
 /** One line of an error, for banners and the status line. */

@@ -163,7 +163,7 @@ describe('the kv block-table view', () => {
     const before = (await samples()).length;
     // Ask for a chat run and, in the same task, for a shared-prefix run: the chat stream starts in the worker
     // and posts its chunks after the switch, and none of them may show.
-    await page.getByTestId('kv-workload').evaluate((select: HTMLSelectElement) => {
+    await page.getByTestId('view-param-workload').evaluate((select: HTMLSelectElement) => {
       for (const value of ['chat', 'shared-prefix']) {
         select.value = value;
         select.dispatchEvent(new Event('change', { bubbles: true }));

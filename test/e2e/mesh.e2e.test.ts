@@ -140,6 +140,9 @@ describe('the mesh lab in Chromium', () => {
       mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify(data)),
     });
+    // The view's own world: it stops following the experiment (whose world is the built-in one).
+    await page.getByTestId('view-follow').uncheck();
+    await expect.poll(() => page.getByTestId('view-note').textContent()).toMatch(/^own scenario/);
     await page.getByTestId('mesh-world-file').setInputFiles(file('oceania.json', { regions }));
     await expect
       .poll(() => page.getByTestId('mesh-world-name').textContent(), { timeout: 60_000 })
@@ -154,7 +157,7 @@ describe('the mesh lab in Chromium', () => {
       expect(b.y + b.height / 2).toBeLessThanOrEqual(box.y + box.height);
     }
     // The incident moves to the region picked (the spike's region shows the highest utilisation).
-    await page.getByTestId('mesh-incident-region').selectOption('akl');
+    await page.getByTestId('view-param-spikeRegion').fill('akl');
     await expect
       .poll(() => page.getByTestId('mesh-detail').locator('h3').textContent(), { timeout: 60_000 })
       .toMatch(/Auckland/);
@@ -184,6 +187,8 @@ describe('the mesh lab in Chromium', () => {
       .toBe(12);
     expect(await page.getByTestId('mesh-world-name').textContent()).toBe('built-in');
     await expect.poll(() => page.getByTestId('mesh-world-error').count()).toBe(0);
+    await page.getByTestId('view-param-spikeRegion').fill('prn');
+    await page.getByTestId('view-follow').check();
   });
 
   it('loads a world file from the panel: a bad one is named in one line, a good one runs on its regions', async () => {

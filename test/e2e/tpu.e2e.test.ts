@@ -30,12 +30,13 @@ afterAll(async () => {
 const shot = (name: string) =>
   process.env.UPDATE_SCREENSHOT && name === 'tpu' ? join(ROOT, 'docs/tpu.png') : join(OUT, `${name}.png`);
 
-/** Inject a failure of `kind` into the largest running job at hour 1, from the view's controls. */
+/**
+ * Inject a failure of `kind` into the largest running job (forceTarget −1, the default) at hour 1, from the
+ * view's parameter bar (its forced-failure ParamFields).
+ */
 async function injectFailure(kind: 'machine' | 'cable' | 'ocs'): Promise<void> {
-  await page.getByTestId('tpu-inject-kind').selectOption(kind);
-  await page.getByTestId('tpu-inject-target').fill('-1');
-  await page.getByTestId('tpu-inject-hour').fill('1');
-  await page.getByTestId('tpu-inject').click();
+  await page.getByTestId('view-param-forceKind').selectOption(kind);
+  await page.getByTestId('view-param-forceAtHour').fill('1');
 }
 
 describe('the TPU lab in Chromium', () => {
@@ -196,7 +197,7 @@ describe('the TPU lab in Chromium', () => {
   });
 
   it('on the static design a hit job cannot move to spare cubes: it waits for a contiguous block', async () => {
-    await page.getByTestId('tpu-design').selectOption('static');
+    await page.getByTestId('view-param-design').selectOption('static');
     await expect.poll(() => page.locator('.tpu-title').textContent(), { timeout: 60_000 }).toMatch(/static/);
     // A static pod is drawn and described without switches or fibres.
     expect(await page.locator('.tpu-title').textContent()).toMatch(/no OCS \(fixed wiring\)/);
@@ -212,7 +213,7 @@ describe('the TPU lab in Chromium', () => {
       /\d+ evictions, \d+ waits for a block/,
     );
     await page.screenshot({ path: join(OUT, 'tpu-static.png') });
-    await page.getByTestId('tpu-design').selectOption('ocs');
+    await page.getByTestId('view-param-design').selectOption('ocs');
     await expect
       .poll(() => page.locator('.tpu-title').textContent(), { timeout: 60_000 })
       .toMatch(/reconfigurable/);

@@ -4,11 +4,13 @@
 // arrive and a hover card (owners, ref count, hash chain). d3-timer drives playback; d3-ease fades the outlines.
 import { easeCubicOut } from 'd3-ease';
 import { timer } from 'd3-timer';
-import type { Timer } from 'd3-timer';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { KvRecording } from '../../../core/kv/view';
 import type { KvViewModel } from '../../../core/kv/view';
 import { labClient } from '../../worker/client';
+import { useElementSize } from '../../components/useElementSize';
+import { usePlayback } from '../../components/usePlayback';
+import type { LabViewProps } from '../views';
 import {
   FLAG_PREFIX,
   cellAt,
@@ -23,7 +25,7 @@ import {
 } from './draw';
 import type { GridLayout } from './draw';
 import { KernelPanel } from './KernelPanel';
-import { nextFrame, totalFrames } from './playback';
+import { totalFrames } from './playback';
 import './kv.css';
 
 /** Milliseconds from asking for the recording to its first frame and to its end (null until then). */
@@ -40,21 +42,6 @@ type Load =
 const SPEEDS = [1, 2, 4, 8, 16] as const;
 /** Frames per second at speed 1×. */
 const BASE_FPS = 6;
-
-function useSize(): [{ w: number; h: number }, (el: HTMLElement | null) => void] {
-  const [size, setSize] = useState({ w: 600, h: 300 });
-  const observer = useRef<ResizeObserver | null>(null);
-  const ref = useCallback((el: HTMLElement | null) => {
-    observer.current?.disconnect();
-    if (!el) return;
-    observer.current = new ResizeObserver((entries) => {
-      const r = entries[0]?.contentRect;
-      if (r && r.width > 0 && r.height > 0) setSize({ w: Math.floor(r.width), h: Math.floor(r.height) });
-    });
-    observer.current.observe(el);
-  }, []);
-  return [size, ref];
-}
 
 interface Owner {
   group: number;
@@ -90,15 +77,11 @@ function tableOf(v: KvViewModel, frame: number, slot: number): number[] {
   return [];
 }
 
-export function KvView() {
-  const [workload, setWorkload] = useState('sharegpt');
-  const [sampling, setSampling] = useState('parallel');
+export function KvView({ params, seed, controls }: LabViewProps) {
   const [load, setLoad] = useState<Load>({ phase: 'loading' });
-  const [frame, setFrame] = useState(0);
-  const [playing, setPlaying] = useState(false);
-  const [speed, setSpeed] = useState<number>(2);
   const [hover, setHover] = useState<{ block: number; x: number; y: number } | null>(null);
-  const [gridSize, gridRef] = useSize();
+  const [{ width: gridW, height: gridH }, gridRef] = useElementSize({ width: 600, height: 300 });
+  const gridSize = useMemo(() => ({ w: gridW, h: gridH }), [gridW, gridH]);
   const gridCanvas = useRef<HTMLCanvasElement>(null);
   const swapCanvas = useRef<HTMLCanvasElement>(null);
   const freeCanvas = useRef<HTMLCanvasElement>(null);
@@ -106,20 +89,30 @@ export function KvView() {
   /** The frame whose change outlines are fading and when its fade began. */
   const fade = useRef({ frame: -1, startMs: 0 });
   const view = load.phase === 'ready' ? load.view : null;
-  /** What the playback timer reads: how much is recorded and whether the recording has ended. */
-  const recorded = useRef({ frames: 0, complete: false });
+  // Playback over the recorded frames: wait at the recording's edge, loop once it is complete.
+  const playback = usePlayback({
+    end: view?.frames ?? 0,
+    rate: BASE_FPS,
+    initialSpeed: 2,
+    atEnd: view?.complete ? 'loop' : 'hold',
+    whole: true,
+  });
+  const { playing, speed } = playback;
+  const frame = Math.floor(playback.time);
+  const { setPlaying, seek } = playback;
 
-  // Stream the recording: play from the first chunk. Each stream fills its own KvRecording; a new workload or
-  // decoding cancels the old stream, and the client drops whatever of it is still on its way.
+  // Stream the recording: play from the first chunk. Each stream fills its own KvRecording; new parameters
+  // cancel the old stream, and the client drops whatever of it is still on its way.
+  const runKey = JSON.stringify([params, seed]);
   useEffect(() => {
     let live = true;
     setLoad({ phase: 'loading' });
     setPlaying(false);
-    setFrame(0);
+    seek(0);
     const startedMs = performance.now();
     const timing: Timing = { firstFrameMs: null, completeMs: null };
     let recording: KvRecording | null = null;
-    const stream = labClient().viewStream('kv', { workload, sampling }, 1, (chunk) => {
+    const stream = labClient().viewStream('kv', { ...params }, seed, (chunk) => {
       const message = chunk;
       if (message.part === 'header') {
         recording = new KvRecording(message);
@@ -154,27 +147,9 @@ export function KvView() {
       live = false;
       stream.cancel();
     };
-  }, [workload, sampling]);
-
-  useEffect(() => {
-    recorded.current = { frames: view?.frames ?? 0, complete: view?.complete ?? false };
-  }, [view]);
-
-  // Playback: advance frames at BASE_FPS × speed; wait at the recording's edge, loop once it is complete.
-  const canPlay = (view?.frames ?? 0) > 0;
-  useEffect(() => {
-    if (!playing || !canPlay) return;
-    let last = 0;
-    const t: Timer = timer((elapsed) => {
-      const step = Math.floor((elapsed - last) / (1000 / (BASE_FPS * speed)));
-      if (step > 0) {
-        last += step * (1000 / (BASE_FPS * speed));
-        const { frames, complete } = recorded.current;
-        setFrame((f) => nextFrame(f, step, frames, complete));
-      }
-    });
-    return () => t.stop();
-  }, [playing, speed, canPlay]);
+    // runKey stands for params and seed (a new object with the same values rebuilds nothing).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runKey, setPlaying, seek]);
 
   const numBlocks = view?.numBlocks ?? 0;
   const layout: GridLayout | null = useMemo(
@@ -217,6 +192,7 @@ export function KvView() {
   if (load.phase === 'loading') {
     return (
       <section className="lab-view kv-view" data-testid="kv-view">
+        <header className="kv-bar">{controls}</header>
         <p className="kv-status">Recording a seeded run of the block manager…</p>
       </section>
     );
@@ -224,6 +200,7 @@ export function KvView() {
   if (load.phase === 'error') {
     return (
       <section className="lab-view kv-view" data-testid="kv-view">
+        <header className="kv-bar">{controls}</header>
         <p className="kv-status kv-error">The block-table view could not be built: {load.message}</p>
       </section>
     );
@@ -232,6 +209,7 @@ export function KvView() {
   if (v.frames === 0) {
     return (
       <section className="lab-view kv-view" data-testid="kv-view">
+        <header className="kv-bar">{controls}</header>
         <p className="kv-status">The run ended before its first iteration: no requests arrived.</p>
       </section>
     );
@@ -264,26 +242,10 @@ export function KvView() {
       data-first-frame-ms={timing.firstFrameMs?.toFixed(0)}
       data-complete-ms={timing.completeMs?.toFixed(0)}
     >
-      <header className="kv-bar">
+      <header className="kv-bar">{controls}</header>
+      <div className="kv-bar kv-playbar">
         <strong className="kv-title">Block table · vllm on {v.numBlocks} GPU blocks</strong>
-        <label>
-          workload{' '}
-          <select data-testid="kv-workload" value={workload} onChange={(e) => setWorkload(e.target.value)}>
-            <option value="sharegpt">ShareGPT</option>
-            <option value="shared-prefix">shared prefix</option>
-            <option value="alpaca">Alpaca</option>
-            <option value="chat">chat</option>
-          </select>
-        </label>
-        <label>
-          decoding{' '}
-          <select data-testid="kv-sampling" value={sampling} onChange={(e) => setSampling(e.target.value)}>
-            <option value="single">single</option>
-            <option value="parallel">parallel n=2</option>
-            <option value="beam">beam k=2</option>
-          </select>
-        </label>
-        <button type="button" className="small" data-testid="kv-play" onClick={() => setPlaying((p) => !p)}>
+        <button type="button" className="small" data-testid="kv-play" onClick={playback.toggle}>
           {playing ? 'Pause' : 'Play'}
         </button>
         <button
@@ -291,8 +253,7 @@ export function KvView() {
           className="small"
           data-testid="kv-step"
           onClick={() => {
-            setPlaying(false);
-            setFrame((x) => Math.min(v.frames - 1, x + 1));
+            playback.step(Math.min(v.frames - 1, f + 1));
           }}
         >
           Step
@@ -300,7 +261,7 @@ export function KvView() {
         <select
           data-testid="kv-speed"
           value={speed}
-          onChange={(e) => setSpeed(Number(e.target.value))}
+          onChange={(e) => playback.setSpeed(Number(e.target.value))}
           aria-label="speed"
         >
           {SPEEDS.map((s) => (
@@ -318,9 +279,8 @@ export function KvView() {
             value={f}
             aria-label="iteration"
             onChange={(e) => {
-              setPlaying(false);
               // Only recorded iterations can be reached; the rest of the track fills as frames arrive.
-              setFrame(Math.min(Number(e.target.value), v.frames - 1));
+              playback.step(Math.min(Number(e.target.value), v.frames - 1));
             }}
           />
           <span className="kv-scrub-recorded" style={{ width: `${(100 * v.frames) / total}%` }} />
@@ -337,6 +297,7 @@ export function KvView() {
           data-complete={v.complete}
           data-workload={String(v.params.workload)}
           data-sampling={String(v.params.sampling)}
+          data-seed={seed}
           title={
             timing.firstFrameMs === null
               ? undefined
@@ -346,7 +307,7 @@ export function KvView() {
         >
           {v.complete ? `recorded ${v.frames}` : `recording ${v.frames}/${total}…`}
         </span>
-      </header>
+      </div>
       <div className="kv-body">
         <div className="kv-grid-wrap" ref={gridRef}>
           <canvas

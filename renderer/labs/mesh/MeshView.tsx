@@ -2,7 +2,7 @@
 // filled by utilisation, the selected client region's rings as outlines and latency-bound circles, traffic
 // arcs, an incident timeline (play / pause / scrub), the "why" of a region's routing and a sampled
 // request's why-trace. Paused, nothing animates: no CSS animation and no frame loop; it draws on change.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { geoCircle, geoGraticule, geoPath } from 'd3-geo';
 import type { GeoPermissibleObjects } from 'd3-geo';
 import { feature, mesh } from 'topojson-client';
@@ -10,10 +10,15 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import landTopo from 'world-atlas/land-110m.json';
 import countriesTopo from 'world-atlas/countries-110m.json';
 import { labClient } from '../../worker/client';
+import { useElementSize } from '../../components/useElementSize';
+import { usePlayback } from '../../components/usePlayback';
+import type { LabViewProps } from '../views';
 import { RING_NAMES, explainRouting, routerSeesText, routerView } from '../../../core/mesh/view';
+import { meshView } from '../../../core/mesh/view';
 import type { MeshViewModel } from '../../../core/mesh/view';
+import { formatParam } from '../../../core/experiments/params';
 import type { WhyTrace } from '../../../core/mesh/sim';
-import { POLICIES, RINGS } from '../../../core/mesh/sim';
+import { RINGS } from '../../../core/mesh/sim';
 import { DEFAULT_RTT_MODEL } from '../../../core/mesh/world';
 import { pct } from '../../../core/kernel/numbers';
 import {
@@ -48,9 +53,6 @@ const MAP_HEIGHT_MIN = 260;
 /** The key's box on the map (px), to keep it off the sites. */
 const KEY_W = 410;
 const KEY_H = 118;
-
-/** The built-in incident regions: the spike hits Prineville, the outage takes out Los Lunas. */
-const DEFAULT_INCIDENT = { spike: 'prn', outage: 'lla' } as const;
 
 /** The ground distance (km) whose estimated RTT equals `ms` under the default RTT model. */
 function boundKm(ms: number): number {
@@ -98,100 +100,83 @@ function download(name: string, data: unknown): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** An element's content box, kept current with a ResizeObserver. */
-function useElementSize(
-  width: number,
-  height: number,
-): [{ width: number; height: number }, (el: HTMLElement | null) => void] {
-  const [size, setSize] = useState({ width, height });
-  const observer = useRef<ResizeObserver | null>(null);
-  const ref = useCallback((el: HTMLElement | null) => {
-    observer.current?.disconnect();
-    observer.current = null;
-    if (!el) return;
-    const obs = new ResizeObserver((entries) => {
-      const box = entries[0]?.contentRect;
-      if (!box || box.width <= 0 || box.height <= 0) return;
-      const next = { width: Math.floor(box.width), height: Math.floor(box.height) };
-      setSize((s) => (s.width === next.width && s.height === next.height ? s : next));
-    });
-    obs.observe(el);
-    observer.current = obs;
-  }, []);
-  return [size, ref];
-}
-
-export function MeshView() {
-  const [scenario, setScenario] = useState<'spike' | 'outage'>('spike');
-  const [policy, setPolicy] = useState<string>('servicerouter');
-  /** The incident region's id; null = the scenario's default (the first region of a user's world). */
-  const [incident, setIncident] = useState<string | null>(null);
-  /** A user's world file (name and text), or null for the built-in regions. */
-  const [world, setWorld] = useState<{ name: string; text: string } | null>(null);
+export function MeshView({ params, seed, followed, controls, onParam }: LabViewProps) {
+  const world = params.world ?? '';
+  /** The name of the world file loaded here (null: the built-in world, or the experiment's). */
+  const [worldName, setWorldName] = useState<string | null>(null);
   /** A world file that failed to load, and why: the map keeps the world it had. */
   const [worldError, setWorldError] = useState('');
-  /** The world on the map now (the last that built): the effect goes back to it when a file fails. */
-  const lastGoodWorld = useRef<{ name: string; text: string } | null>(null);
-  const lastGoodIncident = useRef<string | null>(null);
-  const [shownWorld, setShownWorld] = useState<string | null>(null);
+  /** The world on the map now (the last that built): the view goes back to it when a file fails. */
+  const lastGoodWorld = useRef<{ name: string | null; text: string }>({ name: null, text: '' });
   const [model, setModel] = useState<MeshViewModel | null>(null);
   const [status, setStatus] = useState('Simulating…');
-  const [timeS, setTimeS] = useState(0);
-  const [playing, setPlaying] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
   const rootRef = useRef<HTMLDivElement | null>(null);
   /** The map body's box (map + timeline + side panel): the map is sized to it, never the other way round. */
-  const [bodySize, bodyRef] = useElementSize(900, 420);
+  const [bodySize, bodyRef] = useElementSize({ width: 900, height: 420 });
   /** Commits of this view, exposed as data-renders: the e2e check counts them while paused. */
   const renders = useRef(0);
+  const durationS = model ? (model.windows * model.windowMs) / 1000 : 0;
+  const playback = usePlayback({ end: durationS, rate: PLAY_RATE, initialSpeed: 1 });
+  const { playing, time: timeS, setPlaying, seek } = playback;
+  const worldFollowed = followed.includes('world');
+  /** The name of the world on the map (the last that built): null for the built-in one. */
+  const [shownWorld, setShownWorld] = useState<string | null>(null);
 
   useEffect(() => {
     renders.current += 1;
     rootRef.current?.setAttribute('data-renders', String(renders.current));
   });
 
-  // Build the scenario in the worker whenever scenario, policy, incident region or world change.
+  // Build the scenario in the worker whenever its parameters or seed change (its own job: an experiment
+  // run being cancelled never cancels it).
+  const runKey = JSON.stringify([params, seed]);
   useEffect(() => {
     let stale = false;
+    let done = false;
     setStatus('Simulating…');
     setPlaying(false);
     setSelected(null);
-    // In a user's world the view's default region id stands for its first region (core/mesh/scenario.ts).
-    const region = incident ?? (world ? 'prn' : DEFAULT_INCIDENT[scenario]);
-    void labClient()
-      // The outage runs hotter (70% base load, as mesh-outage) so that overload can cascade.
-      .view(
-        'mesh',
-        { scenario, policy, region, baseLoad: scenario === 'spike' ? 0.5 : 0.7, world: world?.text ?? '' },
-        1,
-        (f) => {
-          if (!stale) setStatus(`Simulating… ${Math.floor(f * 100)}%`);
-        },
-      )
-      .then((outcome) => {
-        if (stale) return;
-        if (outcome.kind === 'done') {
-          const m = outcome.view;
-          lastGoodWorld.current = world;
-          lastGoodIncident.current = incident;
-          setShownWorld(world?.name ?? null);
-          setModel(m);
-          setSelected(m.incidentRegion);
-          setTimeS(0);
-          setStatus('');
-          setPlaying(true);
-        } else if (outcome.kind === 'error' && world !== lastGoodWorld.current) {
-          // A world file that does not load: say why in one line and go back to the world the map had.
-          setWorldError(`${world?.name ?? 'world'}: ${outcome.message}`);
-          setIncident(lastGoodIncident.current);
-          setWorld(lastGoodWorld.current);
-        } else if (outcome.kind === 'error') setStatus(`Could not simulate: ${outcome.message}`);
-        else setStatus('Cancelled');
-      });
+    const job = labClient().view('mesh', { ...params }, seed, (f) => {
+      // Progress arrives on its own port and can land after the outcome: drop it then.
+      if (!stale && !done) setStatus(`Simulating… ${Math.floor(f * 100)}%`);
+    });
+    void job.done.then((outcome) => {
+      done = true;
+      if (stale) return;
+      if (outcome.kind === 'done') {
+        const m = outcome.view;
+        lastGoodWorld.current = { name: worldName, text: world };
+        setShownWorld(
+          world === '' ? null : worldFollowed ? 'the experiment’s file' : (worldName ?? 'world file'),
+        );
+        setModel(m);
+        setSelected(m.incidentRegion);
+        seek(0);
+        setStatus('');
+        setPlaying(true);
+      } else if (outcome.kind === 'error' && world !== lastGoodWorld.current.text && !worldFollowed) {
+        // A world file that does not load: say why in one line and go back to the world the map had.
+        setWorldError(`${worldName ?? 'world'}: ${outcome.message}`);
+        setWorldName(lastGoodWorld.current.name);
+        onParam('world', lastGoodWorld.current.text);
+      } else if (outcome.kind === 'error') setStatus(`Could not simulate: ${outcome.message}`);
+      else setStatus('Cancelled');
+    });
     return () => {
       stale = true;
+      job.cancel();
     };
-  }, [scenario, policy, incident, world]);
+    // runKey stands for params and seed; the world's name and onParam are read when the build ends.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runKey, setPlaying, seek]);
+
+  /** Another world: the incident regions go back to their defaults (the old ids may not exist there). */
+  const setWorld = (text: string) => {
+    for (const name of ['spikeRegion', 'failRegion'] as const)
+      onParam(name, formatParam(meshView.params[name].default));
+    onParam('world', text);
+  };
 
   const openWorld = (file: File | undefined) => {
     if (!file) return;
@@ -203,39 +188,12 @@ export function MeshView() {
           return;
         }
         setWorldError('');
-        setIncident(null);
-        setWorld({ name: file.name, text });
+        setWorldName(file.name);
+        setWorld(text);
       },
       (e: unknown) => setWorldError(`${file.name}: could not be read (${String(e)})`),
     );
   };
-
-  // Playback: advance simulated time with the animation frame clock, only while playing (paused, no loop runs
-  // and the view redraws only when its state changes).
-  const durationS = model ? (model.windows * model.windowMs) / 1000 : 0;
-  useEffect(() => {
-    if (!playing || !model) return;
-    let last = performance.now();
-    let raf = 0;
-    const tick = (now: number) => {
-      // A frame's timestamp can precede the performance.now() read when playback started.
-      const dt = Math.max(0, now - last) / 1000;
-      last = now;
-      let done = false;
-      setTimeS((t) => {
-        const next = t + dt * PLAY_RATE;
-        if (next >= durationS) {
-          done = true;
-          return durationS;
-        }
-        return next;
-      });
-      if (done) setPlaying(false);
-      else raf = requestAnimationFrame(tick);
-    };
-    raf = requestAnimationFrame(tick);
-    return () => cancelAnimationFrame(raf);
-  }, [playing, model, durationS]);
 
   const sideWidth = 330;
   const tlH = 34;
@@ -281,6 +239,7 @@ export function MeshView() {
   if (!model || !projection || !path || !base || !layout) {
     return (
       <div className="lab-view mesh-view" data-testid="mesh-view" data-playing="false" ref={rootRef}>
+        <div className="mesh-controls">{controls}</div>
         <div className="mesh-status" data-testid="mesh-status">
           {status}
         </div>
@@ -384,42 +343,8 @@ export function MeshView() {
       data-playing={playing ? 'true' : 'false'}
       ref={rootRef}
     >
-      <div className="mesh-controls">
-        <label>
-          Incident{' '}
-          <select
-            data-testid="mesh-scenario"
-            value={scenario}
-            onChange={(e) => setScenario(e.target.value as 'spike' | 'outage')}
-          >
-            <option value="spike">demand spike (2.5× capacity)</option>
-            <option value="outage">region outage (70% base load)</option>
-          </select>
-        </label>
-        <label>
-          in{' '}
-          <select
-            data-testid="mesh-incident-region"
-            value={m.regions[m.incidentRegion]?.id}
-            onChange={(e) => setIncident(e.target.value)}
-          >
-            {m.regions.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.id} · {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Policy{' '}
-          <select data-testid="mesh-policy" value={policy} onChange={(e) => setPolicy(e.target.value)}>
-            {POLICIES.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+      <div className="mesh-controls">{controls}</div>
+      <div className="mesh-controls mesh-playbar">
         <div className="mesh-world" role="group" aria-label="World" data-testid="mesh-world">
           <span className="mesh-world-label">World</span>
           <span className="mesh-seg">
@@ -429,10 +354,11 @@ export function MeshView() {
               aria-pressed={shownWorld === null}
               data-testid="mesh-world-builtin"
               title="The built-in world: assets/mesh/regions.json (12 Meta data-center sites)"
+              disabled={worldFollowed}
               onClick={() => {
                 setWorldError('');
-                setIncident(null);
-                setWorld(null);
+                setWorldName(null);
+                setWorld('');
               }}
             >
               {shownWorld === null ? <span data-testid="mesh-world-name">built-in</span> : 'built-in'}
@@ -442,10 +368,18 @@ export function MeshView() {
                 {shownWorld}
               </span>
             )}
-            <label className="mesh-world-open" title="Open a world file (JSON: regions, optional RTTs)">
+            <label
+              className={`mesh-world-open${worldFollowed ? ' disabled' : ''}`}
+              title={
+                worldFollowed
+                  ? 'Following the experiment: load a world file in its form, or untick “follow the experiment”'
+                  : 'Open a world file (JSON: regions, optional RTTs)'
+              }
+            >
               Open file…
               <input
                 type="file"
+                disabled={worldFollowed}
                 accept=".json,application/json"
                 data-testid="mesh-world-file"
                 onChange={(e) => {
@@ -456,15 +390,7 @@ export function MeshView() {
             </label>
           </span>
         </div>
-        <button
-          type="button"
-          className="small"
-          data-testid="mesh-play"
-          onClick={() => {
-            if (!playing && timeS >= durationS) setTimeS(0);
-            setPlaying(!playing);
-          }}
-        >
+        <button type="button" className="small" data-testid="mesh-play" onClick={playback.toggle}>
           {playing ? 'Pause' : 'Play'}
         </button>
         <input
@@ -475,10 +401,7 @@ export function MeshView() {
           max={durationS}
           step={0.1}
           value={timeS}
-          onChange={(e) => {
-            setPlaying(false);
-            setTimeS(Number(e.target.value));
-          }}
+          onChange={(e) => playback.step(Number(e.target.value))}
         />
         <span className="mesh-time" data-testid="mesh-time">
           t = {timeS.toFixed(1)} s / {durationS} s
@@ -708,7 +631,7 @@ export function MeshView() {
                   schema: 'hyperscale-lab/mesh-why-trace@1',
                   scenario: m.scenario,
                   policy: m.policy,
-                  seed: 1,
+                  seed: Number(seed),
                   client: selRegion.id,
                   regions: m.regions.map((r) => r.id),
                   shown: trace,

@@ -4,6 +4,8 @@
 // frame (the scene renders on demand: camera moves, hover, resize, a new state).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { labClient } from '../../worker/client';
+import { usePlayback } from '../../components/usePlayback';
+import type { LabViewProps } from '../views';
 import type { TpuViewEvent, TpuViewModel } from '../../../core/tpu/view';
 import { nextEventAfter, occupancy, stateAt } from '../../../core/tpu/viewState';
 import type { PodState } from '../../../core/tpu/viewState';
@@ -21,18 +23,12 @@ import {
 } from '../../../core/tpu/topology';
 import type { Dim, Side } from '../../../core/tpu/topology';
 import { PodScene, jobColorCss } from './scene';
+import { formatParam } from '../../../core/experiments/params';
+import { tpuView } from '../../../core/tpu/view';
 import './tpu.css';
 
-type ForceKind = 'machine' | 'cable' | 'ocs';
-interface BuildParams {
-  forceKind: ForceKind | 'none';
-  forceTarget: number;
-  forceAtHour: number;
-  rateScale: number;
-}
-
-const SEED = 1;
-const DEFAULT_BUILD: BuildParams = { forceKind: 'machine', forceTarget: -1, forceAtHour: 2, rateScale: 1 };
+/** The forced failure's parameters: when any differs from its default, the view opens just before it. */
+const FORCE_PARAMS = ['forceKind', 'forceTarget', 'forceAtHour'] as const;
 
 function fmtH(h: number): string {
   const m = Math.round(Math.max(0, h) * 60);
@@ -102,118 +98,122 @@ function chipInfo(chip: number, state: PodState | null, model: TpuViewModel | nu
   return lines;
 }
 
-export function TpuView() {
+export function TpuView({ params, seed, controls }: LabViewProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   const sceneRef = useRef<PodScene | null>(null);
   const [model, setModel] = useState<TpuViewModel | null>(null);
   const [status, setStatus] = useState<string>('building the pod scenario…');
-  const [build, setBuild] = useState<BuildParams>(DEFAULT_BUILD);
-  const [design, setDesign] = useState<'ocs' | 'static'>('ocs');
-  const [form, setForm] = useState<{ kind: ForceKind; target: string; hour: string }>({
-    kind: 'machine',
-    target: '-1',
-    hour: '1',
-  });
-  const [playing, setPlaying] = useState(true);
-  const [speed, setSpeed] = useState(0.5);
-  const [shownT, setShownT] = useState(0);
+  const [buildState, setBuildState] = useState<'building' | 'ready' | 'cancelled' | 'error'>('building');
   const [state, setState] = useState<PodState | null>(null);
   const [selected, setSelected] = useState(-1);
   const [webglError, setWebglError] = useState<string | null>(null);
   const [allFibres, setAllFibres] = useState(false);
   const [follow, setFollow] = useState(true);
   const followRef = useRef(true);
-  const playRafRef = useRef(0);
-  const tRef = useRef(0);
-  const playingRef = useRef(true);
-  const speedRef = useRef(0.5);
   const modelRef = useRef<TpuViewModel | null>(null);
   const lastEventRef = useRef(-2);
   const selectedRef = useRef(-1);
   const sharedFocusRef = useRef(-1);
+  const refreshRef = useRef<(force: boolean) => void>(() => {});
+  const playback = usePlayback({
+    end: model?.hours ?? 0,
+    rate: 1,
+    initialSpeed: 0.5,
+    // The scene follows every frame (onFrame); the time readout a few times a second.
+    publishEveryMs: 100,
+    onFrame: () => refreshRef.current(false),
+  });
+  const { playing, time: shownT, timeRef: tRef, setPlaying, seek: seekTo, frames: playFrames } = playback;
 
-  playingRef.current = playing;
-  speedRef.current = speed;
   selectedRef.current = selected;
   followRef.current = follow;
 
-  // Build (or re-build, after an injection) the scenario in the worker.
+  // Build the scenario in the worker whenever its parameters or seed change. It is its own job: cancelling
+  // an experiment run never cancels it, and a newer build cancels this one.
+  const runKey = JSON.stringify([params, seed]);
   useEffect(() => {
     let live = true;
-    setStatus('building the pod scenario…');
-    const params: Record<string, string | number> = { ...build, design, hours: 24 };
     let done = false;
-    void (async () => {
-      for (let attempt = 0; attempt < 5 && live; attempt++) {
-        const outcome = await labClient().view('tpu', params, SEED, (f, label) => {
-          // Progress arrives on its own port and can land after the outcome: drop it then.
-          if (live && !done)
-            setStatus(`building the pod scenario… ${Math.round(f * 100)}%${label ? ` (${label})` : ''}`);
-        });
-        if (!live) return;
-        if (outcome.kind !== 'cancelled') done = true;
-        if (outcome.kind === 'done') {
-          const m = outcome.view;
-          modelRef.current = m;
-          sceneRef.current?.setCableLinks(m.cableLinks);
-          sceneRef.current?.setJobChips(new Map(m.jobs.map((j) => [j.id, j.chips])));
-          sceneRef.current?.setDesign(m.design);
-          const start = m.forced && build !== DEFAULT_BUILD ? Math.max(0, m.forced.atH - 0.1) : 0;
-          tRef.current = start;
-          lastEventRef.current = -2;
-          setModel(m);
-          setStatus('');
-          setPlaying(true);
-          return;
-        }
-        if (outcome.kind === 'error') {
-          setStatus(`could not build the scenario: ${outcome.message}`);
-          return;
-        }
-        // Cancelled (an experiment run cancels whatever the worker is doing): try again.
+    setStatus('building the pod scenario…');
+    setBuildState('building');
+    const injected = FORCE_PARAMS.some((name) => params[name] !== formatParam(tpuView.params[name].default));
+    const job = labClient().view('tpu', { ...params }, seed, (f, label) => {
+      // Progress arrives on its own port and can land after the outcome: drop it then.
+      if (live && !done)
+        setStatus(`building the pod scenario… ${Math.round(f * 100)}%${label ? ` (${label})` : ''}`);
+    });
+    void job.done.then((outcome) => {
+      done = true;
+      if (!live) return;
+      if (outcome.kind === 'done') {
+        const m = outcome.view;
+        modelRef.current = m;
+        sceneRef.current?.setCableLinks(m.cableLinks);
+        sceneRef.current?.setJobChips(new Map(m.jobs.map((j) => [j.id, j.chips])));
+        sceneRef.current?.setDesign(m.design);
+        lastEventRef.current = -2;
+        tRef.current = m.forced && injected ? Math.max(0, m.forced.atH - 0.1) : 0;
+        setModel(m);
+        setStatus('');
+        setBuildState('ready');
+        setPlaying(true);
+      } else if (outcome.kind === 'error') {
+        setStatus(`could not build the scenario: ${outcome.message}`);
+        setBuildState('error');
+      } else {
+        setStatus('the scenario build was cancelled');
+        setBuildState('cancelled');
       }
-    })();
+    });
     return () => {
       live = false;
+      job.cancel();
     };
-  }, [build, design]);
+    // runKey stands for params and seed (a new object with the same values rebuilds nothing).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runKey, setPlaying]);
 
   /** Recompute the replayed state when time crosses an event (or the selection changes). */
-  const refresh = useCallback((force: boolean) => {
-    const m = modelRef.current;
-    if (!m) return;
-    const t = tRef.current;
-    const idx = nextEventAfter(m, t) - 1;
-    if (!force && idx === lastEventRef.current) return;
-    const prev = lastEventRef.current;
-    lastEventRef.current = idx;
-    const s = stateAt(m, t);
-    sceneRef.current?.setState(s, selectedRef.current);
-    setState(s);
-    // Moving forward over a failure or a re-wire: animate the move and frame what happened.
-    if (!force && prev >= -1 && idx > prev && idx - prev < 50) {
-      let frame: { cubes: number[]; ocs: number[] } | null = null;
-      for (let i = prev + 1; i <= idx; i++) {
-        const e: TpuViewEvent = m.events[i]!;
-        if (e.t < 0) continue;
-        if (e.kind === 'rewire' || e.kind === 'migrate') {
-          sceneRef.current?.animateMove(e.job, e.from, e.cubes);
-          frame = {
-            cubes: [
-              ...new Set([
-                ...e.from.filter((c) => !e.cubes.includes(c)),
-                ...e.cubes.filter((c) => !e.from.includes(c)),
-              ]),
-            ],
-            ocs: [],
-          };
-        } else if (e.kind === 'fail')
-          frame = e.component === 'ocs' ? { cubes: [], ocs: [e.target] } : { cubes: [e.cube], ocs: [] };
+  const refresh = useCallback(
+    (force: boolean) => {
+      const m = modelRef.current;
+      if (!m) return;
+      const t = tRef.current;
+      const idx = nextEventAfter(m, t) - 1;
+      if (!force && idx === lastEventRef.current) return;
+      const prev = lastEventRef.current;
+      lastEventRef.current = idx;
+      const s = stateAt(m, t);
+      sceneRef.current?.setState(s, selectedRef.current);
+      setState(s);
+      // Moving forward over a failure or a re-wire: animate the move and frame what happened.
+      if (!force && prev >= -1 && idx > prev && idx - prev < 50) {
+        let frame: { cubes: number[]; ocs: number[] } | null = null;
+        for (let i = prev + 1; i <= idx; i++) {
+          const e: TpuViewEvent = m.events[i]!;
+          if (e.t < 0) continue;
+          if (e.kind === 'rewire' || e.kind === 'migrate') {
+            sceneRef.current?.animateMove(e.job, e.from, e.cubes);
+            frame = {
+              cubes: [
+                ...new Set([
+                  ...e.from.filter((c) => !e.cubes.includes(c)),
+                  ...e.cubes.filter((c) => !e.from.includes(c)),
+                ]),
+              ],
+              ocs: [],
+            };
+          } else if (e.kind === 'fail')
+            frame = e.component === 'ocs' ? { cubes: [], ocs: [e.target] } : { cubes: [e.cube], ocs: [] };
+        }
+        if (frame && followRef.current) sceneRef.current?.frame(frame.cubes, frame.ocs);
       }
-      if (frame && followRef.current) sceneRef.current?.frame(frame.cubes, frame.ocs);
-    }
-  }, []);
+    },
+    [tRef],
+  );
+
+  refreshRef.current = refresh;
 
   // The three.js scene: created once, disposed on unmount.
   useEffect(() => {
@@ -236,7 +236,7 @@ export function TpuView() {
       const el = rootRef.current;
       if (!el) return;
       el.dataset.renders = String(stats.renders);
-      el.dataset.rafCallbacks = String(stats.rafCallbacks + playRafRef.current);
+      el.dataset.rafCallbacks = String(stats.rafCallbacks + playFrames.current);
       if (++frames % 5 !== 0 && frames > 2) return;
       el.dataset.frameMs = stats.frameMs.toFixed(2);
       el.dataset.renderMs = stats.renderMs.toFixed(2);
@@ -261,69 +261,29 @@ export function TpuView() {
       scene.dispose();
       sceneRef.current = null;
     };
-  }, [refresh]);
+  }, [refresh, playFrames]);
 
   // The first state of a new model, drawn once (no loop needed while paused).
   useEffect(() => {
     if (model) refresh(false);
   }, [model, refresh]);
 
-  // Playback: a requestAnimationFrame loop that runs only while playing.
-  useEffect(() => {
-    if (!playing || !model) return;
-    let raf = 0;
-    let lastS = performance.now() / 1000;
-    let lastShown = 0;
-    const loop = () => {
-      playRafRef.current++;
-      const nowS = performance.now() / 1000;
-      const dt = Math.min(0.5, nowS - lastS);
-      lastS = nowS;
-      tRef.current = Math.min(model.hours, tRef.current + dt * speedRef.current);
-      refresh(false);
-      if (nowS - lastShown > 0.1) {
-        lastShown = nowS;
-        setShownT(tRef.current);
-      }
-      if (tRef.current >= model.hours) {
-        setShownT(tRef.current);
-        setPlaying(false);
-        return;
-      }
-      raf = requestAnimationFrame(loop);
-    };
-    raf = requestAnimationFrame(loop);
-    return () => cancelAnimationFrame(raf);
-  }, [playing, model, refresh]);
-
   useEffect(() => {
     sceneRef.current?.setAllFibres(allFibres);
   }, [allFibres]);
 
   const seek = (t: number) => {
-    tRef.current = t;
-    setShownT(t);
+    seekTo(t);
     refresh(true);
   };
   const step = () => {
     const m = modelRef.current;
     if (!m) return;
-    setPlaying(false);
     const i = nextEventAfter(m, tRef.current);
     if (i < m.events.length) {
-      tRef.current = Math.max(0, m.events[i]!.t);
+      playback.step(Math.max(0, m.events[i]!.t));
       refresh(false);
-      setShownT(tRef.current);
     }
-  };
-  const inject = () => {
-    const target = Number(form.target);
-    const hour = Number(form.hour);
-    if (!Number.isInteger(target) || !Number.isFinite(hour) || hour < 0 || hour > 24) {
-      setStatus('inject: target must be an integer (-1 = in the largest job) and the hour in 0..24');
-      return;
-    }
-    setBuild({ forceKind: form.kind, forceTarget: target, forceAtHour: hour, rateScale: 1 });
   };
 
   const shown =
@@ -347,7 +307,7 @@ export function TpuView() {
       state.cableDown.reduce((a, b) => a + b, 0) +
       state.ocsDown.reduce((a, b) => a + b, 0)
     : 0;
-  const isStatic = (model?.design ?? design) === 'static';
+  const isStatic = (model?.design ?? params.design) === 'static';
   /** Running jobs for the colour legend, largest first. */
   const legendJobs = state
     ? [...state.held.entries()]
@@ -361,7 +321,9 @@ export function TpuView() {
       className="lab-view tpu-view"
       data-testid="tpu-view"
       data-playing={playing ? 'true' : 'false'}
-      data-design={model?.design ?? design}
+      data-design={model?.design ?? params.design}
+      data-view-state={buildState}
+      data-seed={seed}
       ref={rootRef}
     >
       <div className="tpu-canvas" ref={hostRef} data-testid="tpu-canvas" />
@@ -402,39 +364,17 @@ export function TpuView() {
           TPU v4 pod · {CHIPS} chips · {CUBES} cubes ·{' '}
           {isStatic ? 'no OCS (fixed wiring)' : `${OCS_COUNT} OCS`}{' '}
           <span className="muted">
-            ({isStatic ? 'static: contiguous blocks, fixed wiring' : 'reconfigurable'}; seed {SEED})
+            ({isStatic ? 'static: contiguous blocks, fixed wiring' : 'reconfigurable'}; seed {seed})
           </span>
         </div>
+        <div className="tpu-params">{controls}</div>
         {status && (
           <div className="tpu-status" data-testid="tpu-status">
             {status}
           </div>
         )}
         <div className="tpu-controls">
-          <select
-            data-testid="tpu-design"
-            value={design}
-            onChange={(e) => {
-              const next = e.target.value === 'static' ? 'static' : 'ocs';
-              // A static pod has no OCS to fail: an OCS injection becomes a machine failure.
-              if (next === 'static') {
-                if (form.kind === 'ocs') setForm({ ...form, kind: 'machine' });
-                if (build.forceKind === 'ocs') setBuild({ ...build, forceKind: 'machine' });
-              }
-              setDesign(next);
-            }}
-            aria-label="pod design"
-            title="ocs: a hit job moves to spare cubes, re-wired by the OCS; static: it waits for a contiguous healthy block"
-          >
-            <option value="ocs">reconfigurable (OCS)</option>
-            <option value="static">static (no OCS)</option>
-          </select>
-          <button
-            type="button"
-            data-testid="tpu-play"
-            onClick={() => setPlaying((p) => !p)}
-            disabled={!model}
-          >
+          <button type="button" data-testid="tpu-play" onClick={playback.toggle} disabled={!model}>
             {playing ? 'Pause' : 'Play'}
           </button>
           <button
@@ -448,8 +388,8 @@ export function TpuView() {
           </button>
           <select
             data-testid="tpu-speed"
-            value={speed}
-            onChange={(e) => setSpeed(Number(e.target.value))}
+            value={playback.speed}
+            onChange={(e) => playback.setSpeed(Number(e.target.value))}
             aria-label="speed"
           >
             {[0.1, 0.25, 0.5, 1, 2, 4].map((s) => (
@@ -502,45 +442,6 @@ export function TpuView() {
             />{' '}
             all fibres
           </label>
-        </div>
-        <div className="tpu-inject">
-          <label>
-            inject
-            <select
-              data-testid="tpu-inject-kind"
-              value={form.kind}
-              onChange={(e) => setForm({ ...form, kind: e.target.value as ForceKind })}
-            >
-              <option value="machine">machine</option>
-              <option value="cable">ICI cable</option>
-              <option value="ocs" disabled={design === 'static'}>
-                OCS{design === 'static' ? ' (none)' : ''}
-              </option>
-            </select>
-          </label>
-          <label>
-            #
-            <input
-              data-testid="tpu-inject-target"
-              value={form.target}
-              size={5}
-              onChange={(e) => setForm({ ...form, target: e.target.value })}
-              title="-1 = a component of the largest running job"
-            />
-          </label>
-          <label>
-            at
-            <input
-              data-testid="tpu-inject-hour"
-              value={form.hour}
-              size={3}
-              onChange={(e) => setForm({ ...form, hour: e.target.value })}
-            />
-            h
-          </label>
-          <button type="button" data-testid="tpu-inject" onClick={inject}>
-            Inject failure
-          </button>
         </div>
         <div className="tpu-summary muted" data-testid="tpu-summary">
           <span

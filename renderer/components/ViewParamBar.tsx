@@ -1,0 +1,119 @@
+// A lab view's parameter controls, drawn from its core ParamSpecs by the compact ParamField: the main ones
+// inline, the advanced ones under "more", those that follow the experiment form shown but disabled, a
+// "follow the experiment" switch and the one line that says what the view shows. No view builds its own.
+import { useState } from 'react';
+import { checkParam } from '../../core/experiments/params';
+import type { ParamSchema } from '../../core/experiments/types';
+import { checkSeedText } from '../state/form';
+import { ParamField } from './ParamField';
+
+interface Props {
+  params: ParamSchema;
+  /** What the view runs on (resolved: own values and those followed). */
+  values: Readonly<Record<string, string>>;
+  /** The view's own typed values (shown, with their errors, where not followed). */
+  typed: Readonly<Record<string, string>>;
+  seed: string;
+  typedSeed: string;
+  followed: readonly string[];
+  follow: boolean;
+  /** Whether there is an experiment form to follow. */
+  canFollow: boolean;
+  note: string;
+  /** Parameters the view draws its own control for (a file, e.g. the mesh world). */
+  skip?: readonly string[];
+  onParam(name: string, value: string): void;
+  onSeed(seed: string): void;
+  onFollow(follow: boolean): void;
+}
+
+export function ViewParamBar(props: Props) {
+  const { params, values, typed, followed, skip = [] } = props;
+  const [more, setMore] = useState(false);
+  const field = (name: string) => {
+    const spec = params[name]!;
+    const isFollowed = followed.includes(name);
+    const value = isFollowed ? values[name]! : (typed[name] ?? values[name]!);
+    const checked = checkParam(name, spec, value);
+    return (
+      <ParamField
+        key={name}
+        compact
+        name={name}
+        spec={spec}
+        value={value}
+        values={values}
+        error={checked.ok ? undefined : checked.error}
+        disabled={isFollowed}
+        onChange={props.onParam}
+      />
+    );
+  };
+  const names = Object.keys(params).filter((n) => !skip.includes(n));
+  const main = names.filter((n) => !params[n]!.advanced);
+  const advanced = names.filter((n) => params[n]!.advanced);
+  const seedFollowed = followed.includes('seed');
+  const seedError = seedFollowed ? null : checkSeedText(props.typedSeed);
+  return (
+    <div className="view-params" data-testid="view-params">
+      <div className="view-params-row">
+        {main.map(field)}
+        <label
+          className={`field-compact${seedError ? ' invalid' : ''}${seedFollowed ? ' following' : ''}`}
+          title={
+            seedFollowed
+              ? 'seed · following the experiment form'
+              : `seed${seedError ? ` · ${seedError}` : ''}`
+          }
+        >
+          <span className="field-label">Seed</span>
+          <input
+            data-testid="view-param-seed"
+            className="view-seed"
+            value={seedFollowed ? props.seed : props.typedSeed}
+            disabled={seedFollowed}
+            aria-invalid={seedError ? true : undefined}
+            onChange={(e) => props.onSeed(e.target.value)}
+          />
+        </label>
+        {advanced.length > 0 && (
+          <button
+            type="button"
+            className="small ghost"
+            data-testid="view-params-more"
+            aria-expanded={more}
+            onClick={() => setMore(!more)}
+          >
+            {more ? 'less ▴' : `more (${advanced.length}) ▾`}
+          </button>
+        )}
+        <label
+          className="view-follow"
+          title="Run the view on the experiment form's parameters where the two share one (same name), and its seed"
+        >
+          <input
+            type="checkbox"
+            data-testid="view-follow"
+            checked={props.follow}
+            disabled={!props.canFollow}
+            onChange={(e) => props.onFollow(e.target.checked)}
+          />{' '}
+          follow the experiment
+        </label>
+      </div>
+      {more && advanced.length > 0 && (
+        <div className="view-params-more" data-testid="view-params-advanced">
+          {advanced.map(field)}
+        </div>
+      )}
+      <div
+        className="view-note"
+        data-testid="view-note"
+        data-following={followed.length > 0}
+        title={props.note}
+      >
+        {props.note}
+      </div>
+    </div>
+  );
+}

@@ -116,10 +116,12 @@ export function isPdfRequestAllowed(url: string, tempDir: string): boolean {
     return false;
   }
   const folder = dirname(path);
+  // Windows paths compare without case (Chromium may spell the drive letter differently).
+  const fold = (p: string): string => (process.platform === 'win32' ? p.toLowerCase() : p);
   return (
     basename(path) === REPORT_FILE &&
     basename(folder).startsWith(PDF_TEMP_PREFIX) &&
-    dirname(folder) === resolve(tempDir)
+    fold(dirname(folder)) === fold(resolve(tempDir))
   );
 }
 

@@ -1,15 +1,15 @@
 // Electron main process, kept thin (DESIGN.md rule 4): app lifecycle, the one window, its menu, and the
 // IPC wiring. Security settings live in window.ts / security.ts, handlers in ipc.ts; no simulation here.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session, shell } from 'electron';
-import type { IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { CHANNELS } from '../bridge';
-import { createHandlers } from './ipc';
+import { createHandlers, registerIpcHandlers } from './ipc';
 import { buildMenuTemplate } from './menu';
-import { APP_SCHEME, createUrlPolicy, resolveAppFile } from './security';
-import { startUrl, windowOptions } from './window';
+import { PDF_PARTITION, guardPdfSession, printHtmlToPdf } from './pdf';
+import { FALLBACK_CSP, createAppProtocolHandler, cspFromIndexHtml } from './protocol';
+import { APP_SCHEME, createUrlPolicy, denyAllPermissions } from './security';
+import { openAppWindow } from './window';
 
 // Built layout: out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
@@ -24,70 +24,38 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
-function serveAppFiles(): void {
-  protocol.handle(APP_SCHEME, (request) => {
-    const file = resolveAppFile(rendererDir, request.url);
-    return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
-  });
+/**
+ * Serve out/renderer on app://, sending the built index.html's CSP (its meta tag is the one definition) as a
+ * header on every response, so the module worker is under the same policy as the page.
+ */
+async function serveAppFiles(): Promise<void> {
+  const indexHtml = await readFile(join(rendererDir, 'index.html'), 'utf8').catch(() => '');
+  const csp = cspFromIndexHtml(indexHtml);
+  if (!csp)
+    console.error(`no Content-Security-Policy in ${rendererDir}/index.html; serving "${FALLBACK_CSP}"`);
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({ rendererDir, csp: csp ?? FALLBACK_CSP, readFile: (path) => readFile(path) }),
+  );
 }
 
 let mainWindow: BrowserWindow | null = null;
 
 app.enableSandbox();
 
-function openExternally(url: string): void {
-  const safe = urls.externalUrl(url);
-  if (safe) void shell.openExternal(safe);
-}
-
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(
-    windowOptions(preloadPath, { labVersion: app.getVersion(), devTools: isDev }),
-  );
-  const contents = win.webContents;
-
-  // No new windows; https links open in the user's browser.
-  contents.setWindowOpenHandler(({ url }) => {
-    openExternally(url);
-    return { action: 'deny' };
+  const win = openAppWindow({
+    create: (options) => new BrowserWindow(options),
+    preloadPath,
+    settings: { labVersion: app.getVersion(), devTools: isDev },
+    urls,
+    openExternal: (url) => void shell.openExternal(url),
+    devServerUrl,
   });
-  // No navigation away from the app's own page.
-  contents.on('will-navigate', (event, url) => {
-    if (urls.isAppUrl(url)) return;
-    event.preventDefault();
-    openExternally(url);
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-
-  win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
-  void win.loadURL(startUrl({ devServerUrl }));
   return win;
-}
-
-/**
- * Print a self-contained report to PDF in a hidden window with scripts off and no preload, so the PDF is
- * the light report with its title and citation, not the dark app.
- */
-async function printHtmlToPdf(html: string): Promise<Uint8Array> {
-  const printer = new BrowserWindow({
-    show: false,
-    webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false },
-  });
-  try {
-    await printer.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
-    return await printer.webContents.printToPDF({ printBackground: true });
-  } finally {
-    printer.destroy();
-  }
-}
-
-/** The sender's URL, or '' (untrusted) unless the message comes from a window's main frame. */
-function senderUrl(event: IpcMainInvokeEvent): string {
-  const frame = event.senderFrame;
-  return frame && frame === event.sender.mainFrame ? frame.url : '';
 }
 
 function registerIpc(): void {
@@ -95,6 +63,8 @@ function registerIpc(): void {
     if (!mainWindow || mainWindow.isDestroyed()) throw new Error('the app window is closed');
     return mainWindow;
   };
+  const tempDir = app.getPath('temp');
+  guardPdfSession(session.fromPartition(PDF_PARTITION), tempDir);
   const handlers = createHandlers({
     showSaveDialog: (request) => dialog.showSaveDialog(windowOrThrow(), request),
     showOpenDialog: (request) => dialog.showOpenDialog(windowOrThrow(), request),
@@ -104,13 +74,20 @@ function registerIpc(): void {
       readFile: (path, encoding) => readFile(path, encoding),
       stat: (path) => stat(path),
     },
-    printToPDF: (html) => printHtmlToPdf(html),
+    printToPDF: (html) =>
+      printHtmlToPdf(html, {
+        tempDir,
+        fs: {
+          mkdtemp: (prefix) => mkdtemp(prefix),
+          writeFile: (path, data, options) => writeFile(path, data, options),
+          rm: (path, options) => rm(path, options),
+        },
+        createWindow: (options) => new BrowserWindow(options),
+      }),
     isTrustedSender: urls.isTrustedSender,
     defaultDirectory: app.getPath('documents'),
   });
-  ipcMain.handle(CHANNELS.saveReport, (event, payload) => handlers.saveReport(senderUrl(event), payload));
-  ipcMain.handle(CHANNELS.openResult, (event, payload) => handlers.openResult(senderUrl(event), payload));
-  ipcMain.handle(CHANNELS.exportPdf, (event, payload) => handlers.exportPdf(senderUrl(event), payload));
+  registerIpcHandlers(ipcMain, handlers);
 }
 
 function installMenu(): void {
@@ -134,11 +111,10 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
 
-  // The built index.html carries the Content-Security-Policy as a meta tag; the dev server needs inline
-  // HMR code, so no header is added in either case.
-  void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-    serveAppFiles();
+  // The dev server needs inline HMR code, so only app:// (the built app) sends a CSP header.
+  void app.whenReady().then(async () => {
+    denyAllPermissions(session.defaultSession);
+    await serveAppFiles();
     registerIpc();
     installMenu();
     mainWindow = createWindow();

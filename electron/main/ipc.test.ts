@@ -4,8 +4,10 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LIMITS, createHandlers } from './ipc';
-import type { IpcDeps } from './ipc';
+import { CHANNELS } from '../bridge';
+import { FileName, LIMITS, REPORT_FILE_EXTENSIONS, createHandlers, registerIpcHandlers } from './ipc';
+import type { IpcDeps, IpcHandlers, IpcMainPort } from './ipc';
+import type { SenderEvent } from './security';
 
 const APP_URL = 'app://lab/index.html#/kv';
 
@@ -260,5 +262,96 @@ describe('exportPdf', () => {
     const { deps, handlers } = setup();
     await expect(handlers.exportPdf('https://example.com/', pdf('x'))).rejects.toThrow(/not the app window/);
     expect(deps.printToPDF).not.toHaveBeenCalled();
+  });
+});
+
+describe('FileName (saved report files)', () => {
+  it.each(['report.html', 'result.json', 'utilization.csv', 'kv-seed1.pdf', 'waste.by.kind.csv'])(
+    'accepts %s',
+    (name) => {
+      expect(FileName.safeParse(name).success).toBe(true);
+    },
+  );
+
+  it.each([
+    'run.exe',
+    'app.desktop',
+    'open.command',
+    'x.lnk',
+    'script.sh',
+    'x.bat',
+    'macro.docm',
+    'report.html.exe',
+    'report.html.desktop',
+    'README',
+    'report.HTML',
+    'report.htm',
+    'a.svg',
+  ])('refuses %s, naming the allowed extensions', (name) => {
+    const parsed = FileName.safeParse(name);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => i.message)).toContain(
+      `must end with ${REPORT_FILE_EXTENSIONS.join(', ')}`,
+    );
+  });
+
+  it('keeps a report with an executable file from reaching the file system', async () => {
+    const { deps, fs, handlers } = setup();
+    const outcome = await handlers.saveReport(APP_URL, {
+      suggestedName: 'x',
+      files: { 'report.html': '<html></html>', 'run.desktop': '[Desktop Entry]\nExec=sh' },
+    });
+    expect(outcome).toEqual({
+      saved: false,
+      error: 'invalid report: files."run.desktop": must end with .html, .json, .csv, .pdf',
+    });
+    expect(deps.showSaveDialog).not.toHaveBeenCalled();
+    expect(fs.writeFile).not.toHaveBeenCalled();
+  });
+});
+
+describe('registerIpcHandlers', () => {
+  function wire() {
+    const listeners = new Map<string, (event: SenderEvent, payload?: unknown) => Promise<unknown>>();
+    const ipc: IpcMainPort = { handle: (channel, listener) => void listeners.set(channel, listener) };
+    const handlers: IpcHandlers = {
+      saveReport: vi.fn(async () => ({ saved: false as const })),
+      openResult: vi.fn(async () => null),
+      exportPdf: vi.fn(async () => ({ saved: false as const })),
+    };
+    registerIpcHandlers(ipc, handlers);
+    return { listeners, handlers };
+  }
+  const mainFrame = { url: APP_URL };
+  const fromApp: SenderEvent = { senderFrame: mainFrame, sender: { mainFrame } };
+  const fromSubframe: SenderEvent = { senderFrame: { url: APP_URL }, sender: { mainFrame } };
+
+  it('handles exactly the three invoke channels', () => {
+    const { listeners } = wire();
+    expect([...listeners.keys()].sort()).toEqual(
+      [CHANNELS.saveReport, CHANNELS.openResult, CHANNELS.exportPdf].sort(),
+    );
+  });
+
+  it.each([
+    [CHANNELS.saveReport, 'saveReport'],
+    [CHANNELS.openResult, 'openResult'],
+    [CHANNELS.exportPdf, 'exportPdf'],
+  ] as const)('%s passes the main frame URL and the payload to %s', async (channel, name) => {
+    const { listeners, handlers } = wire();
+    await listeners.get(channel)?.(fromApp, { p: 1 });
+    expect(handlers[name]).toHaveBeenCalledWith(APP_URL, { p: 1 });
+    await listeners.get(channel)?.(fromSubframe, { p: 2 });
+    expect(handlers[name]).toHaveBeenLastCalledWith('', { p: 2 });
+  });
+
+  it('so a subframe is refused by the real handlers before any dialog', async () => {
+    const { deps, handlers } = setup();
+    const listeners = new Map<string, (event: SenderEvent, payload?: unknown) => Promise<unknown>>();
+    registerIpcHandlers({ handle: (channel, listener) => void listeners.set(channel, listener) }, handlers);
+    await expect(listeners.get(CHANNELS.saveReport)?.(fromSubframe, goodReport)).rejects.toThrow(
+      /not the app window/,
+    );
+    expect(deps.showSaveDialog).not.toHaveBeenCalled();
   });
 });

@@ -3,7 +3,10 @@
 // zod and every sender checked; a bad payload or sender never reaches the file system.
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
+import { CHANNELS } from '../bridge';
 import type { OpenedFile, ReportFiles, SaveOutcome } from '../bridge';
+import { senderUrl } from './security';
+import type { SenderEvent } from './security';
 
 export const LIMITS = {
   maxFiles: 50,
@@ -28,6 +31,12 @@ export const SuggestedName = z
   .refine((s) => !/[ .]$/.test(s), 'must not end with a space or "."')
   .refine((s) => !WINDOWS_RESERVED.test(s), 'is a reserved device name');
 
+/**
+ * What a saved report may contain: its HTML, result.json, one CSV per table, a PDF. Nothing that a file
+ * manager would run or open as a program (`.exe`, `.desktop`, `.command`, `.lnk`, …).
+ */
+export const REPORT_FILE_EXTENSIONS = ['.html', '.json', '.csv', '.pdf'] as const;
+
 /** A plain file name inside the report folder (starting alphanumeric also rules out `__proto__`). */
 export const FileName = z
   .string()
@@ -35,7 +44,11 @@ export const FileName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must match [A-Za-z0-9._-], starting alphanumeric')
   .refine((s) => !s.includes('..'), 'must not contain ".."')
   .refine((s) => !s.endsWith('.'), 'must not end with "."')
-  .refine((s) => !WINDOWS_RESERVED.test(s), 'is a reserved device name');
+  .refine((s) => !WINDOWS_RESERVED.test(s), 'is a reserved device name')
+  .refine(
+    (s) => (REPORT_FILE_EXTENSIONS as readonly string[]).includes(extname(s)),
+    `must end with ${REPORT_FILE_EXTENSIONS.join(', ')}`,
+  );
 
 export const ReportFilesSchema = z
   .strictObject({
@@ -138,8 +151,7 @@ export interface IpcDeps {
     readFile(path: string, encoding: 'utf8'): Promise<string>;
     stat(path: string): Promise<{ size: number; isFile(): boolean }>;
   };
-  /** Prints the app window (the one trusted sender) to PDF. */
-  /** Render self-contained HTML (scripts off) in a hidden window and print it to PDF. */
+  /** Render self-contained HTML (scripts off) in a hidden window and print it to PDF (see pdf.ts). */
   printToPDF(html: string): Promise<Uint8Array>;
   isTrustedSender(frameUrl: string): boolean;
   /** Folder the save dialogs start in (e.g. Documents); the dialog's last folder when absent. */
@@ -260,4 +272,16 @@ export function createHandlers(deps: IpcDeps): IpcHandlers {
       return { saved: true, path };
     },
   };
+}
+
+/** The slice of Electron's ipcMain that registerIpcHandlers uses. */
+export interface IpcMainPort {
+  handle(channel: string, listener: (event: SenderEvent, payload?: unknown) => Promise<unknown>): void;
+}
+
+/** Route each invoke channel to its handler with the sender's URL (main frame only; '' otherwise). */
+export function registerIpcHandlers(ipc: IpcMainPort, handlers: IpcHandlers): void {
+  ipc.handle(CHANNELS.saveReport, (event, payload) => handlers.saveReport(senderUrl(event), payload));
+  ipc.handle(CHANNELS.openResult, (event, payload) => handlers.openResult(senderUrl(event), payload));
+  ipc.handle(CHANNELS.exportPdf, (event, payload) => handlers.exportPdf(senderUrl(event), payload));
 }

@@ -1,7 +1,8 @@
-// Tests for the URL policy: which senders are trusted, which navigations stay, which links open outside,
-// and which files the app:// scheme may serve.
+// Tests for the URL policy (trusted senders, navigations, external links), the files app:// may serve,
+// senderUrl on fake IPC events, and the deny-all permission handlers on a fake Session.
 import { describe, expect, it } from 'vitest';
-import { APP_INDEX_URL, createUrlPolicy, resolveAppFile } from './security';
+import { FakeSession } from './fakes';
+import { APP_INDEX_URL, createUrlPolicy, denyAllPermissions, resolveAppFile, senderUrl } from './security';
 
 describe('createUrlPolicy (built app)', () => {
   const policy = createUrlPolicy({});
@@ -89,5 +90,74 @@ describe('resolveAppFile', () => {
     'app://lab/%E0%A4%A',
   ])('refuses %j', (url) => {
     expect(resolveAppFile(dir, url)).toBeNull();
+  });
+});
+
+describe('senderUrl', () => {
+  const mainFrame = { url: 'app://lab/index.html#/kv' };
+  const sender = { mainFrame };
+
+  it("is the main frame's URL when the main frame sent the message", () => {
+    expect(senderUrl({ senderFrame: mainFrame, sender })).toBe('app://lab/index.html#/kv');
+  });
+
+  it('is empty for a subframe, even one showing the app URL', () => {
+    expect(senderUrl({ senderFrame: { url: 'app://lab/index.html' }, sender })).toBe('');
+  });
+
+  it('is empty when the frame has gone (senderFrame null)', () => {
+    expect(senderUrl({ senderFrame: null, sender })).toBe('');
+  });
+
+  it('is empty when reading the frame throws (a destroyed frame)', () => {
+    const destroyed = {
+      get url(): string {
+        throw new Error('Render frame was disposed before WebFrameMain could be accessed');
+      },
+    };
+    expect(senderUrl({ senderFrame: destroyed, sender: { mainFrame: destroyed } })).toBe('');
+  });
+
+  it('feeds isTrustedSender: only the app page in the main frame is trusted', () => {
+    const policy = createUrlPolicy({});
+    const evil = { url: 'https://evil.example/' };
+    expect(policy.isTrustedSender(senderUrl({ senderFrame: mainFrame, sender }))).toBe(true);
+    expect(policy.isTrustedSender(senderUrl({ senderFrame: evil, sender: { mainFrame: evil } }))).toBe(false);
+  });
+});
+
+describe('denyAllPermissions', () => {
+  const permissions = [
+    'media',
+    'geolocation',
+    'notifications',
+    'clipboard-read',
+    'clipboard-sanitized-write',
+    'fullscreen',
+    'openExternal',
+    'hid',
+    'serial',
+    'usb',
+    'fileSystem',
+    'storage-access',
+  ];
+
+  it('installs both a request and a check handler', () => {
+    const session = new FakeSession();
+    denyAllPermissions(session);
+    expect(session.requestHandler).toBeTypeOf('function');
+    expect(session.checkHandler).toBeTypeOf('function');
+  });
+
+  it.each(permissions)('refuses a request for %s', (permission) => {
+    const session = new FakeSession();
+    denyAllPermissions(session);
+    expect(session.request(permission)).toBe(false);
+  });
+
+  it.each(permissions)('answers false to a check for %s', (permission) => {
+    const session = new FakeSession();
+    denyAllPermissions(session);
+    expect(session.checkHandler?.(null, permission)).toBe(false);
   });
 });

@@ -66,3 +66,40 @@ export function resolveAppFile(rendererDir: string, requestUrl: string): string 
   if (segments.some((s) => s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) return null;
   return [rendererDir.replace(/[/\\]+$/, ''), ...segments].join('/');
 }
+
+/** The slice of an IPC event that says who sent it (Electron's IpcMainInvokeEvent has these fields). */
+export interface SenderEvent {
+  readonly senderFrame: { readonly url: string } | null;
+  readonly sender: { readonly mainFrame: unknown };
+}
+
+/**
+ * The sender's URL, or '' (untrusted) unless the message comes from a window's main frame: a subframe,
+ * a frame that has gone (null), or one whose URL cannot be read is never trusted.
+ */
+export function senderUrl(event: SenderEvent): string {
+  try {
+    const frame = event.senderFrame;
+    if (!frame || frame !== event.sender.mainFrame) return '';
+    return typeof frame.url === 'string' ? frame.url : '';
+  } catch {
+    return ''; // a destroyed frame throws on access
+  }
+}
+
+/** The slice of Electron's Session whose permission handlers main sets. */
+export interface PermissionSession {
+  setPermissionRequestHandler(
+    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+  ): void;
+  setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void;
+}
+
+/**
+ * Deny every permission, both when a page asks (request: camera, notifications, …) and when Chromium
+ * checks one synchronously (check: clipboard, fullscreen, HID, serial, USB, …). The app needs none.
+ */
+export function denyAllPermissions(session: PermissionSession): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}

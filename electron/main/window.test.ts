@@ -1,9 +1,10 @@
-// Tests for the window's security settings: windowOptions' values, and a static check of index.ts's
-// source (Electron cannot launch here, so the wiring is checked by reading it).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { startUrl, windowOptions } from './window';
+// Tests for the app window: windowOptions' security settings, the start URL, and the navigation, new-window
+// and webview guards, run on a fake BrowserWindow and WebContents (Electron cannot launch here).
+import type { BrowserWindowConstructorOptions } from 'electron';
+import { describe, expect, it, vi } from 'vitest';
+import { FakeContents } from './fakes';
+import { createUrlPolicy } from './security';
+import { guardWebContents, openAppWindow, startUrl, windowOptions } from './window';
 
 describe('windowOptions', () => {
   const options = windowOptions('/app/out/preload/index.cjs', { labVersion: '1.2.3', devTools: false });
@@ -46,40 +47,97 @@ describe('startUrl', () => {
   });
 });
 
-describe('security settings in the source (static check)', () => {
-  const read = (file: string) => readFileSync(join(import.meta.dirname, file), 'utf8');
-  const windowSource = read('window.ts');
-  const mainSource = read('index.ts');
+describe('guardWebContents', () => {
+  function guarded(isAppUrl: (url: string) => boolean) {
+    const contents = new FakeContents();
+    const refused: string[] = [];
+    guardWebContents(contents, { isAppUrl, onRefused: (url) => refused.push(url) });
+    return { contents, refused };
+  }
 
-  it('window.ts writes the webPreferences literally', () => {
-    for (const setting of [
-      'contextIsolation: true',
-      'sandbox: true',
-      'nodeIntegration: false',
-      'webSecurity: true',
-    ]) {
-      expect(windowSource).toContain(setting);
-    }
+  it('lets a navigation inside the app through and refuses one away from it', () => {
+    const { contents, refused } = guarded((url) => url.startsWith('app://lab/index.html'));
+    expect(contents.navigate('will-navigate', 'app://lab/index.html#/tpu')).toBe(false);
+    expect(contents.navigate('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(contents.navigate('will-redirect', 'file:///etc/passwd')).toBe(true);
+    expect(refused).toEqual(['https://evil.example/', 'file:///etc/passwd']);
   });
 
-  it('index.ts builds the window from windowOptions and enables the sandbox for every renderer', () => {
-    expect(mainSource).toMatch(/new BrowserWindow\(\s*windowOptions\(/);
-    expect(mainSource).toContain('app.enableSandbox()');
-    expect(mainSource).not.toMatch(/nodeIntegration:\s*true|contextIsolation:\s*false|sandbox:\s*false/);
+  it('denies every new window and every webview', () => {
+    const { contents, refused } = guarded(() => true);
+    expect(contents.openWindow('app://lab/index.html')).toEqual({ action: 'deny' });
+    expect(contents.openWindow('https://www.usenix.org/')).toEqual({ action: 'deny' });
+    expect(contents.attachWebview()).toBe(true);
+    expect(refused).toEqual(['app://lab/index.html', 'https://www.usenix.org/']);
+  });
+});
+
+describe('openAppWindow', () => {
+  function open() {
+    const contents = new FakeContents();
+    let readyToShow: (() => void) | undefined;
+    const win = {
+      webContents: contents,
+      options: undefined as BrowserWindowConstructorOptions | undefined,
+      shown: false,
+      loaded: [] as string[],
+      once(event: 'ready-to-show', listener: () => void) {
+        if (event === 'ready-to-show') readyToShow = listener;
+        return this;
+      },
+      show() {
+        this.shown = true;
+      },
+      loadURL(url: string) {
+        this.loaded.push(url);
+        return Promise.resolve();
+      },
+    };
+    const openExternal = vi.fn<(url: string) => void>();
+    const created = openAppWindow({
+      create: (options) => {
+        win.options = options;
+        return win;
+      },
+      preloadPath: '/app/out/preload/index.cjs',
+      settings: { labVersion: '1.2.3', devTools: false },
+      urls: createUrlPolicy({}),
+      openExternal,
+    });
+    return { win: created, contents, openExternal, readyToShow: () => readyToShow?.() };
+  }
+
+  it('builds the window from windowOptions and loads the app on app://', () => {
+    const { win } = open();
+    expect(win.options).toEqual(
+      windowOptions('/app/out/preload/index.cjs', { labVersion: '1.2.3', devTools: false }),
+    );
+    expect(win.options?.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    });
+    expect(win.loaded).toEqual(['app://lab/index.html#/kv']);
   });
 
-  it('index.ts denies new windows and guards navigation and permissions', () => {
-    expect(mainSource).toMatch(/setWindowOpenHandler\([\s\S]*?return \{ action: 'deny' \}/);
-    expect(mainSource).not.toMatch(/action: 'allow'/);
-    expect(mainSource).toMatch(/on\('will-navigate', \(event, url\) => \{[\s\S]*?event\.preventDefault\(\)/);
-    expect(mainSource).toMatch(/setPermissionRequestHandler\([^)]*\) => callback\(false\)\)/);
+  it('shows the window only when it is ready', () => {
+    const { win, readyToShow } = open();
+    expect(win.shown).toBe(false);
+    readyToShow();
+    expect(win.shown).toBe(true);
   });
 
-  it('index.ts hands every IPC channel to the validating handlers with the sender URL', () => {
-    for (const channel of ['saveReport', 'openResult', 'exportPdf']) {
-      expect(mainSource).toContain(
-        `ipcMain.handle(CHANNELS.${channel}, (event, payload) => handlers.${channel}(senderUrl(event), payload))`,
-      );
-    }
+  it('keeps navigation in the app, and sends only https links to the OS browser', () => {
+    const { contents, openExternal } = open();
+    expect(contents.navigate('will-navigate', 'app://lab/index.html#/mesh')).toBe(false);
+    expect(contents.navigate('will-navigate', 'https://www.usenix.org/conference/osdi23')).toBe(true);
+    expect(contents.navigate('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(contents.openWindow('javascript:alert(1)')).toEqual({ action: 'deny' });
+    expect(contents.openWindow('https://arxiv.org/abs/2309.06180')).toEqual({ action: 'deny' });
+    expect(openExternal.mock.calls).toEqual([
+      ['https://www.usenix.org/conference/osdi23'],
+      ['https://arxiv.org/abs/2309.06180'],
+    ]);
+    expect(contents.attachWebview()).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 // Result pieces shared by the app's results pane and the exported report.html (rendered to static
 // markup there): parameters, metrics, the published-vs-measured table, and the result's tables.
+import type { ReactNode } from 'react';
 import type { Experiment, Result } from '../core/experiments/types';
 import { displayParam } from '../core/experiments/params';
 import { comparisonRows } from '../core/experiments/result';
@@ -34,6 +35,11 @@ export function ParamsTable({ result, experiment }: { result: Result; experiment
   );
 }
 
+/** A dotted or dashed metric name with line-break opportunities after each `.` and `-` (<wbr>, not text). */
+function breakable(name: string): ReactNode[] {
+  return name.split(/(?<=[.-])/).flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, part]));
+}
+
 export function ComparisonTable({ result, experiment }: { result: Result; experiment: Experiment }) {
   const ran = result.environment?.adapter;
   const rows = comparisonRows(result, experiment);
@@ -61,7 +67,7 @@ export function ComparisonTable({ result, experiment }: { result: Result; experi
         <tbody>
           {rows.map((c) => (
             <tr key={`${c.metric}|${c.source}`} data-wall-clock={c.wallClock || undefined}>
-              <td>{c.metric}</td>
+              <td>{breakable(c.metric)}</td>
               <td className="num">{formatValue(c.published)}</td>
               <td className="num">{formatValue(c.measured)}</td>
               <td className="num">{c.published === 0 ? '—' : `${formatValue(c.measured / c.published)}×`}</td>

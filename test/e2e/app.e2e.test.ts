@@ -81,7 +81,7 @@ describe('the app in Chromium', () => {
 
   it('opens the exported report.html over a running run: its result, its parameters, no stale "Cancelled"', async () => {
     await page.getByTestId('reset-button').click();
-    await page.getByTestId('param-duration').fill('20000');
+    await page.getByTestId('param-duration').fill('8000');
     await page.getByTestId('run-button').click();
     await expect.poll(() => page.getByTestId('progress').getAttribute('data-state')).toBe('running');
     const [chooser] = await Promise.all([
@@ -101,7 +101,7 @@ describe('the app in Chromium', () => {
 
   it('cancels a long run', async () => {
     await page.getByTestId('param-blocks').fill('64,128,256,512,1024,2048,4096,8192');
-    await page.getByTestId('param-duration').fill('20000');
+    await page.getByTestId('param-duration').fill('5000');
     await page.getByTestId('run-button').click();
     await expect.poll(() => page.getByTestId('progress').getAttribute('data-state')).toBe('running');
     await page.getByTestId('cancel-button').click();

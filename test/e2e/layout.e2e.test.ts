@@ -95,7 +95,7 @@ describe('the form from the keyboard', () => {
       .poll(() => page.getByTestId('progress').getAttribute('data-state'), { timeout: 60_000 })
       .toBe('done');
     await page.getByTestId('param-blocks').fill('64,128,256,512,1024,2048,4096,8192');
-    await page.getByTestId('param-duration').fill('20000');
+    await page.getByTestId('param-duration').fill('5000');
     await page.getByTestId('param-duration').press('Enter');
     await expect.poll(() => page.getByTestId('progress').getAttribute('data-state')).toBe('running');
     await page.getByTestId('param-duration').press('Escape');

@@ -13,6 +13,7 @@ import { ParamField } from './ParamField';
 import { RunControls } from './RunControls';
 import type { FormProblem } from './RunControls';
 import { SeedField } from './SeedField';
+import { Prose } from '../../report/Prose';
 
 interface Props {
   experiments: readonly Experiment[];
@@ -33,7 +34,9 @@ function Description({ text }: { text: string }) {
   const long = text.length > 160;
   return (
     <div className="description">
-      <p className={long && !open ? 'clamped' : undefined}>{text}</p>
+      <p className={long && !open ? 'clamped' : undefined}>
+        <Prose text={text} />
+      </p>
       {long && (
         <button type="button" className="link" onClick={() => setOpen(!open)}>
           {open ? 'less' : 'more'}

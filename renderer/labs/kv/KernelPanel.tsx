@@ -33,8 +33,14 @@ export function frameSequences(v: KvViewModel, frame: number): Seq[] {
 
 /** Blocks read per second of animation. */
 const BLOCKS_PER_S = 6;
+/** The pool map's height when its wrap has none to give (it takes the panel's spare height, up to 120 px). */
 const MAP_H = 120;
-const STRIP_MAX = 64;
+/** Blocks the strip shows: a window that follows the kernel, so the current block is always in view. */
+const STRIP_WINDOW = 10;
+
+const KERNEL_NOTE =
+  'one workgroup per (sequence, head) gathers K/V block by block through the table into an online softmax; ' +
+  'run it as experiment gpu-paged-attention';
 
 export function KernelPanel({ view, frame }: { view: KvViewModel; frame: number }) {
   const seqs = useMemo(() => frameSequences(view, frame), [view, frame]);
@@ -61,15 +67,16 @@ export function KernelPanel({ view, frame }: { view: KvViewModel; frame: number 
   useEffect(() => {
     const c = mapRef.current;
     const w = c?.parentElement?.clientWidth ?? 220;
-    const ctx = c ? prepCanvas(c, w, MAP_H) : null;
+    const h = Math.max(16, Math.min(MAP_H, c?.parentElement?.clientHeight ?? MAP_H));
+    const ctx = c ? prepCanvas(c, w, h) : null;
     if (!ctx || !seq) return;
     const nb = view.numBlocks;
-    const cols = Math.max(1, Math.ceil(Math.sqrt((nb * w) / MAP_H)));
-    const cell = Math.max(1, Math.min(w / cols, MAP_H / Math.ceil(nb / cols)));
+    const cols = Math.max(1, Math.ceil(Math.sqrt((nb * w) / h)));
+    const cell = Math.max(1, Math.min(w / cols, h / Math.ceil(nb / cols)));
     const gap = cell > 3 ? 1 : 0;
     const x = (b: number) => (b % cols) * cell;
     const y = (b: number) => Math.floor(b / cols) * cell;
-    ctx.clearRect(0, 0, w, MAP_H);
+    ctx.clearRect(0, 0, w, h);
     ctx.fillStyle = '#1b2230';
     for (let b = 0; b < nb; b++) ctx.fillRect(x(b), y(b), cell - gap, cell - gap);
     const upto = done ? n - 1 : at;
@@ -105,6 +112,7 @@ export function KernelPanel({ view, frame }: { view: KvViewModel; frame: number 
   }
   const block = seq.blocks[at]!;
   const ref = view.blockRef[frame * view.numBlocks + block] ?? 0;
+  const stripFrom = Math.max(0, Math.min(at - 3, n - STRIP_WINDOW));
   const t0 = at * view.blockSize;
   const t1 = Math.min(seq.tokens, t0 + view.blockSize) - 1;
   return (
@@ -118,39 +126,55 @@ export function KernelPanel({ view, frame }: { view: KvViewModel; frame: number 
       >
         {seqs.map((s) => (
           <option key={s.slot} value={s.slot}>
-            request {s.group} · seq {s.slot} · {s.tokens} tokens
+            req {s.group} · seq {s.slot} · {s.tokens} tok
           </option>
         ))}
       </select>
       <div className="kv-kernel-now" data-testid="kv-kernel-step">
+        {/* Two lines that never wrap further, so the text cannot run into the labels below. */}
         {done ? (
-          <>read {n} blocks in table order → softmax normalised, output written</>
+          <>
+            <div>read {n} blocks in table order</div>
+            <div>→ softmax normalised, output written</div>
+          </>
         ) : (
           <>
-            reads physical #{block} (logical {at} of {n}) · tokens {t0}–{t1}
-            {ref > 1 ? ` · shared, ref ${ref}` : ''}
+            <div>
+              reads #{block} (logical {at} of {n})
+            </div>
+            <div>
+              tokens {t0}–{t1}
+              {ref > 1 ? ` · shared, ref ${ref}` : ''}
+            </div>
           </>
         )}
       </div>
       <div className="kv-kernel-strip" data-testid="kv-kernel-blocks">
-        {seq.blocks.slice(0, STRIP_MAX).map((b, i) => (
-          <span
-            key={i}
-            className={i === at && !done ? 'kv-k-cur' : i < at || done ? 'kv-k-read' : ''}
-            title={`logical ${i} → physical ${b}`}
-          >
-            {b}
+        {stripFrom > 0 && (
+          <span className="muted" title={`${stripFrom} blocks read before these`}>
+            …
           </span>
-        ))}
-        {n > STRIP_MAX && <span className="muted">+{n - STRIP_MAX}</span>}
+        )}
+        {seq.blocks.slice(stripFrom, stripFrom + STRIP_WINDOW).map((b, k) => {
+          const i = stripFrom + k;
+          return (
+            <span
+              key={i}
+              className={i === at && !done ? 'kv-k-cur' : i < at || done ? 'kv-k-read' : ''}
+              title={`logical ${i} → physical ${b}`}
+            >
+              {b}
+            </span>
+          );
+        })}
+        {n > stripFrom + STRIP_WINDOW && <span className="muted">+{n - stripFrom - STRIP_WINDOW}</span>}
       </div>
       <div className="kv-label">where they sit in the pool ({view.numBlocks} blocks)</div>
-      <div className="kv-canvas-wrap">
+      <div className="kv-canvas-wrap kv-kernel-map">
         <canvas ref={mapRef} data-testid="kv-kernel-map" />
       </div>
-      <div className="muted kv-kernel-note">
-        one workgroup per (sequence, head) gathers K/V block by block through the table, folding each into an
-        online softmax; run it as experiment gpu-paged-attention below
+      <div className="muted kv-kernel-note" title={KERNEL_NOTE}>
+        {KERNEL_NOTE}
       </div>
     </aside>
   );

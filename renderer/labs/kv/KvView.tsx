@@ -26,6 +26,7 @@ import {
 import type { GridLayout } from './draw';
 import { KernelPanel } from './KernelPanel';
 import { totalFrames } from './playback';
+import { gpuSeqs, waitReason } from './waiting';
 import './kv.css';
 
 /** Milliseconds from asking for the recording to its first frame and to its end (null until then). */
@@ -67,6 +68,16 @@ function ownersOf(v: KvViewModel, frame: number, block: number): Owner[] {
     }
   }
   return out;
+}
+
+/** Every GPU block mapped by the given sequences (slots) in `frame`, each once: what a hover outlines. */
+function blocksOfSeqs(v: KvViewModel, frame: number, slots: ReadonlySet<number>): number[] {
+  const seen = new Set<number>();
+  for (let i = v.seqStart[frame]!; i < v.seqStart[frame + 1]!; i++) {
+    if (v.seqOnCpu[i] || !slots.has(v.seqSlot[i]!)) continue;
+    for (let j = v.tableStart[i]!; j < v.tableStart[i + 1]!; j++) seen.add(v.tableData[j]!);
+  }
+  return [...seen];
 }
 
 function tableOf(v: KvViewModel, frame: number, slot: number): number[] {
@@ -157,6 +168,15 @@ export function KvView({ params, seed, controls }: LabViewProps) {
     [numBlocks, gridSize],
   );
 
+  // The hovered block and every block of the sequences that map it (outlined together in the grid).
+  const hoverBlock = hover?.block ?? -1;
+  const related = useMemo(() => {
+    if (!view || view.frames === 0 || hoverBlock < 0) return [];
+    const f = Math.min(frame, view.frames - 1);
+    const slots = new Set(ownersOf(view, f, hoverBlock).map((o) => o.slot));
+    return blocksOfSeqs(view, f, slots);
+  }, [view, frame, hoverBlock]);
+
   // Redraw on every frame and every new chunk; the change outlines fade out with an eased timer that starts
   // when the frame changes (a chunk arriving or a hover does not restart it).
   useEffect(() => {
@@ -165,29 +185,32 @@ export function KvView({ params, seed, controls }: LabViewProps) {
     const canvas = gridCanvas.current;
     const ctx = canvas ? prepCanvas(canvas, gridSize.w, gridSize.h) : null;
     if (!ctx) return;
-    const hb = hover?.block ?? -1;
     const fadeMs = Math.max(120, 900 / (playing ? speed : 1));
     if (fade.current.frame !== f) fade.current = { frame: f, startMs: performance.now() };
     const flashAt = () => 1 - easeCubicOut(Math.min(1, (performance.now() - fade.current.startMs) / fadeMs));
-    drawGrid(ctx, view, f, layout, flashAt(), hb);
+    drawGrid(ctx, view, f, layout, flashAt(), hoverBlock, related);
     const t = timer(() => {
       const flash = flashAt();
-      drawGrid(ctx, view, f, layout, flash, hb);
+      drawGrid(ctx, view, f, layout, flash, hoverBlock, related);
       if (flash <= 0) t.stop();
     });
     const sc = swapCanvas.current;
-    const sctx = sc ? prepCanvas(sc, sc.parentElement?.clientWidth ?? 200, 70) : null;
-    if (sctx && sc) drawSwap(sctx, view, f, sc.parentElement?.clientWidth ?? 200, 70);
+    // The swap area and memory chart take the side's spare height (their wraps grow between a min and a max).
+    const sw = sc?.parentElement?.clientWidth ?? 200;
+    const sh = Math.max(16, sc?.parentElement?.clientHeight ?? 70);
+    const sctx = sc ? prepCanvas(sc, sw, sh) : null;
+    if (sctx) drawSwap(sctx, view, f, sw, sh);
     const fc = freeCanvas.current;
     const fw = fc?.parentElement?.clientWidth ?? 200;
     const fctx = fc ? prepCanvas(fc, fw, 22) : null;
     if (fctx) drawFreeQueue(fctx, freeQueue(view, f, 40), fw, 22);
     const mc = memCanvas.current;
     const mw = mc?.parentElement?.clientWidth ?? 200;
-    const mctx = mc ? prepCanvas(mc, mw, 80) : null;
-    if (mctx) drawMemory(mctx, view, f, mw, 80, totalFrames(view));
+    const mh = Math.max(16, mc?.parentElement?.clientHeight ?? 80);
+    const mctx = mc ? prepCanvas(mc, mw, mh) : null;
+    if (mctx) drawMemory(mctx, view, f, mw, mh, totalFrames(view));
     return () => t.stop();
-  }, [view, layout, frame, hover, gridSize, playing, speed]);
+  }, [view, layout, frame, hoverBlock, related, gridSize, playing, speed]);
 
   if (load.phase === 'loading') {
     return (
@@ -234,6 +257,7 @@ export function KvView({ params, seed, controls }: LabViewProps) {
       : undefined;
   const chainAt = prefix ? prefix.blocks.indexOf(hb) : -1;
   const shownSeq = owners[0];
+  const waitWhy = waitReason(v, f);
 
   return (
     <section
@@ -309,59 +333,92 @@ export function KvView({ params, seed, controls }: LabViewProps) {
         </span>
       </div>
       <div className="kv-body">
-        <div className="kv-grid-wrap" ref={gridRef}>
-          <canvas
-            ref={gridCanvas}
-            data-testid="kv-grid"
-            onMouseMove={onMove}
-            onMouseLeave={() => setHover(null)}
-          />
-          {hover && hb >= 0 && (
-            <div
-              className="kv-tooltip"
-              data-testid="kv-tooltip"
-              style={{
-                left: Math.min(hover.x + 14, gridSize.w - 260),
-                top: Math.min(hover.y + 14, gridSize.h - 120),
-              }}
-            >
-              <div>
-                <b>block #{hb}</b> · ref count {v.blockRef[base + hb]} · {v.blockFill[base + hb]}/
-                {v.blockSize} slots
-              </div>
-              {owners.length === 0 && !prefix && (
-                <div>free (position {v.freeRank[base + hb]} in the free stack)</div>
-              )}
-              {owners.slice(0, 6).map((o) => (
-                <div key={o.slot}>
-                  <span className="kv-swatch" style={{ background: ownerColor(o.group) }} /> request {o.group}{' '}
-                  · seq {o.slot} · logical block {o.logical} · {o.tokens} tokens
+        <div className="kv-main">
+          <div className="kv-grid-wrap" ref={gridRef}>
+            <canvas
+              ref={gridCanvas}
+              data-testid="kv-grid"
+              data-highlighted={related.length}
+              onMouseMove={onMove}
+              onMouseLeave={() => setHover(null)}
+            />
+            {hover && hb >= 0 && (
+              <div
+                className="kv-tooltip"
+                data-testid="kv-tooltip"
+                style={{
+                  left: Math.min(hover.x + 14, gridSize.w - 260),
+                  top: Math.min(hover.y + 14, gridSize.h - 120),
+                }}
+              >
+                <div>
+                  <b>block #{hb}</b> · ref count {v.blockRef[base + hb]} · {v.blockFill[base + hb]}/
+                  {v.blockSize} slots
                 </div>
-              ))}
-              {owners.length > 6 && <div>… and {owners.length - 6} more sequences</div>}
-              {prefix ? (
-                <div className="kv-chain">
-                  pinned prefix {prefix.id}, block {chainAt}: hash chain{' '}
-                  {prefix.hashes
-                    .slice(0, chainAt + 1)
-                    .slice(-4)
-                    .join(' → ')}
-                </div>
-              ) : (
-                owners.length > 0 && (
-                  <div className="kv-chain">
-                    hash chain: none (private block; the paper’s manager hashes only shared prefixes)
+                {owners.length === 0 && !prefix && (
+                  <div>free (position {v.freeRank[base + hb]} in the free stack)</div>
+                )}
+                {owners.slice(0, 6).map((o) => (
+                  <div key={o.slot}>
+                    <span className="kv-swatch" style={{ background: ownerColor(o.group) }} /> request{' '}
+                    {o.group} · seq {o.slot} · logical block {o.logical} · {o.tokens} tokens
                   </div>
-                )
+                ))}
+                {owners.length > 6 && <div>… and {owners.length - 6} more sequences</div>}
+                {prefix ? (
+                  <div className="kv-chain">
+                    pinned prefix {prefix.id}, block {chainAt}: hash chain{' '}
+                    {prefix.hashes
+                      .slice(0, chainAt + 1)
+                      .slice(-4)
+                      .join(' → ')}
+                  </div>
+                ) : (
+                  owners.length > 0 && (
+                    <div className="kv-chain">
+                      hash chain: none (private block; the paper’s manager hashes only shared prefixes)
+                    </div>
+                  )
+                )}
+              </div>
+            )}
+          </div>
+          <div className="kv-foot">
+            <div className="kv-seq" data-testid="kv-seq-table">
+              <span className="kv-label">block table </span>
+              {shownSeq ? (
+                <>
+                  request {shownSeq.group}, seq {shownSeq.slot}:{' '}
+                  {tableOf(v, f, shownSeq.slot)
+                    .slice(0, 48)
+                    .map((b, i) => `${i}→${b}`)
+                    .join(' ')}
+                </>
+              ) : (
+                <span className="muted">hover a block to see its sequences’ logical → physical tables</span>
               )}
             </div>
-          )}
+            <div className="kv-legend">
+              <span className="kv-l-cow">CoW copy</span> <span className="kv-l-swap">swapped in</span>{' '}
+              <span className="kv-l-prefix">pinned prefix</span> badge = ref count{' '}
+              <span className="kv-l-hover">outline = hovered block’s sequences</span>
+            </div>
+          </div>
         </div>
         <aside className="kv-side">
           <div className="kv-stats" data-testid="kv-stats">
-            <span>running {v.running[f]}</span>
-            <span>waiting {v.waiting[f]}</span>
+            <span title="requests running (their sequences, which max-num-seqs counts)">
+              running {v.running[f]} ({gpuSeqs(v, f)} seqs)
+            </span>
             <span>swapped {v.swapped[f]}</span>
+            <span
+              className="kv-waiting"
+              data-testid="kv-waiting"
+              title={waitWhy ? `requests wait: ${waitWhy}` : undefined}
+            >
+              waiting {v.waiting[f]}
+              {waitWhy ? ` (${waitWhy})` : ''}
+            </span>
             <span>blocks used {used}</span>
             <span className={v.cowCopies[f]! > 0 ? 'kv-hot' : ''}>CoW {v.cowCopies[f]}</span>
             <span className={v.swapOut[f]! + v.swapIn[f]! > 0 ? 'kv-hot' : ''}>
@@ -369,7 +426,7 @@ export function KvView({ params, seed, controls }: LabViewProps) {
             </span>
           </div>
           <div className="kv-label">memory (tokens · unfilled tails · free; CPU swap line)</div>
-          <div className="kv-canvas-wrap">
+          <div className="kv-canvas-wrap kv-grow kv-grow-mem">
             <canvas ref={memCanvas} data-testid="kv-memory-chart" />
           </div>
           <div className="kv-label">free stack, next allocated first</div>
@@ -379,26 +436,8 @@ export function KvView({ params, seed, controls }: LabViewProps) {
           <div className="kv-label">
             CPU swap area ({v.cpuUsed[f]}/{v.numCpuBlocks} blocks)
           </div>
-          <div className="kv-canvas-wrap">
+          <div className="kv-canvas-wrap kv-grow">
             <canvas ref={swapCanvas} data-testid="kv-swap" />
-          </div>
-          <div className="kv-label">block table</div>
-          <div className="kv-seq" data-testid="kv-seq-table">
-            {shownSeq ? (
-              <>
-                request {shownSeq.group}, seq {shownSeq.slot}:{' '}
-                {tableOf(v, f, shownSeq.slot)
-                  .slice(0, 48)
-                  .map((b, i) => `${i}→${b}`)
-                  .join(' ')}
-              </>
-            ) : (
-              <span className="muted">hover a block to see its sequences’ logical → physical tables</span>
-            )}
-          </div>
-          <div className="kv-legend">
-            <span className="kv-l-cow">CoW copy</span> <span className="kv-l-swap">swapped in</span>{' '}
-            <span className="kv-l-prefix">pinned prefix</span> badge = ref count
           </div>
         </aside>
         <KernelPanel view={v} frame={f} />

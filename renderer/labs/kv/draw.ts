@@ -77,6 +77,7 @@ export function prepCanvas(canvas: HTMLCanvasElement, w: number, h: number): Can
  * The GPU grid at `frame`. Each block: its owner's colour, filled from the bottom in proportion to its used
  * slots; pinned prefix blocks pale with a corner mark; ref count > 1 as a badge; this iteration's CoW copies
  * (orange), swap-ins (cyan) and new blocks (white) outlined with strength `flash` (0..1, eased by the caller).
+ * `related` (the blocks of the hovered block's sequences) are outlined, so a sequence's scattered blocks show.
  */
 export function drawGrid(
   ctx: CanvasRenderingContext2D,
@@ -85,6 +86,7 @@ export function drawGrid(
   l: GridLayout,
   flash: number,
   hover: number,
+  related: ArrayLike<number> = [],
 ): void {
   const n = v.numBlocks;
   const base = frame * n;
@@ -95,10 +97,17 @@ export function drawGrid(
   ctx.font = `${Math.max(7, Math.floor(cell * 0.55))}px ui-monospace, monospace`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
+  // While a block is hovered, the rest of the pool dims so its sequences' blocks stand out.
+  let mask: Uint8Array | null = null;
+  if (related.length > 0) {
+    mask = new Uint8Array(n);
+    for (let i = 0; i < related.length; i++) mask[related[i]!] = 1;
+  }
   for (let b = 0; b < n; b++) {
     const x = l.x0 + (b % l.cols) * cell;
     const y = l.y0 + Math.floor(b / l.cols) * cell;
     const owner = v.blockOwner[base + b]!;
+    if (mask) ctx.globalAlpha = mask[b] ? 1 : 0.35;
     const flags = v.blockFlags[base + b]!;
     if (owner === OWNER_FREE) {
       ctx.fillStyle = '#1b2230';
@@ -140,6 +149,21 @@ export function drawGrid(
             : `rgba(255,255,255,${0.6 * flash})`;
       ctx.lineWidth = Math.max(1, Math.min(2, cell / 6));
       ctx.strokeRect(x + 0.5, y + 0.5, s - 1, s - 1);
+    }
+  }
+  ctx.globalAlpha = 1;
+  if (related.length > 0) {
+    ctx.strokeStyle = 'rgba(255, 225, 77, 0.85)';
+    ctx.lineWidth = cell >= 6 ? 1.5 : 1;
+    for (let i = 0; i < related.length; i++) {
+      const b = related[i]!;
+      if (b < 0 || b >= n) continue;
+      ctx.strokeRect(
+        l.x0 + (b % l.cols) * cell + 0.75,
+        l.y0 + Math.floor(b / l.cols) * cell + 0.75,
+        s - 1.5,
+        s - 1.5,
+      );
     }
   }
   if (hover >= 0 && hover < n) {

@@ -143,7 +143,7 @@ describe('the kv block-table view', () => {
     expect(await page.getByTestId('kv-frame').textContent()).toMatch(/t=\d+\.\d+ s/);
   });
 
-  it('hovering a block shows its owners, reference count and hash chain', async () => {
+  it('hovering a block shows its owners, reference count and hash chain, and outlines its sequences’ blocks', async () => {
     const grid = page.getByTestId('kv-grid');
     const box = (await grid.boundingBox())!;
     // Block 0 is the first one allocated from the free stack, so it is in use by iteration 251.
@@ -155,6 +155,14 @@ describe('the kv block-table view', () => {
     expect(text).toMatch(/request \d+ · seq \d+ · logical block \d+/);
     expect(text).toMatch(/hash chain/);
     expect(await page.getByTestId('kv-seq-table').textContent()).toMatch(/\d+→\d+/);
+    // Every block of the hovered block's sequences is outlined: at least as many as one of its tables holds.
+    const shown = (await page.getByTestId('kv-seq-table').textContent())!.match(/\d+→\d+/g)!.length;
+    const outlined = Number(await grid.getAttribute('data-highlighted'));
+    expect(outlined).toBeGreaterThanOrEqual(Math.min(shown, 48));
+    await page.mouse.move(box.x - 20, box.y - 20);
+    await expect.poll(() => grid.getAttribute('data-highlighted')).toBe('0');
+    await page.mouse.move(box.x + 4, box.y + 4);
+    await tip.waitFor();
     const out = process.env.UPDATE_SCREENSHOT ? join(ROOT, 'docs/kv.png') : '/tmp/kv-view.png';
     await page.screenshot({ path: out });
   });
@@ -196,8 +204,34 @@ describe('the kv block-table view', () => {
       expect(stats).toContain(`running ${node.running[f]}`);
       expect(stats).toContain(`waiting ${node.waiting[f]}`);
       expect(stats).toContain(`swap out ${node.swapOut[f]} / in ${node.swapIn[f]}`);
+      // Requests that wait come with the scheduler's reason.
+      const waiting = (await page.getByTestId('kv-waiting').textContent()) ?? '';
+      if (node.waiting[f]! > 0)
+        expect(waiting).toMatch(
+          /^waiting \d+ \((max-num-seqs \d+ reached|no free blocks|too few free blocks for the next prompt|swapped requests go first|this step’s prompt-token budget spent)\)$/,
+        );
+      else expect(waiting).toBe('waiting 0');
     }
     expect(pageErrors).toEqual([]);
+  });
+
+  it('fits the band above the form at 1280x800: one-line bars, the kernel panel inside its column', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.waitForTimeout(300);
+    const bar = (await page.locator('.kv-playbar').boundingBox())!;
+    expect(bar.height).toBeLessThan(48);
+    const panel = (await page.getByTestId('kv-kernel-panel').boundingBox())!;
+    const select = (await page.getByTestId('kv-kernel-seq').boundingBox())!;
+    expect(select.x + select.width).toBeLessThanOrEqual(panel.x + panel.width + 0.5);
+    // The step text and the strip end before the pool label begins (no overlap).
+    const step = (await page.getByTestId('kv-kernel-step').boundingBox())!;
+    const strip = (await page.getByTestId('kv-kernel-blocks').boundingBox())!;
+    expect(step.y + step.height).toBeLessThanOrEqual(strip.y + 0.5);
+    const map = (await page.getByTestId('kv-kernel-map').boundingBox())!;
+    expect(strip.y + strip.height).toBeLessThan(map.y);
+    expect(map.y + map.height).toBeLessThanOrEqual(panel.y + panel.height + 0.5);
+    await page.screenshot({ path: '/tmp/kv-view-1280.png' });
+    await page.setViewportSize({ width: 1400, height: 900 });
   });
 
   it('marks pinned prefix blocks of the shared-prefix workload', async () => {

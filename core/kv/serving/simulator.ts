@@ -25,6 +25,10 @@ export const POLICIES: readonly Policy[] = ['vllm', 'vllm-v1', 'orca-max', 'orca
 /** How many sequences a request decodes: one, n parallel samples, or a beam of width k (§4.4). */
 export type Sampling = { kind: 'single' } | { kind: 'parallel'; n: number } | { kind: 'beam'; k: number };
 
+/** vLLM 0.1's scheduler defaults (SchedulerConfig): max_num_seqs, and the BlockSpaceManager's admission watermark. */
+export const VLLM_MAX_NUM_SEQS = 256;
+export const VLLM_WATERMARK = 0.01;
+
 export interface SimOptions {
   setup: Setup;
   blockSize: number;
@@ -125,7 +129,7 @@ function memoryPolicy(o: SimOptions): MemoryPolicy {
   const bs = o.blockSize;
   const maxLen = MAX_MODEL_LEN;
   const nGpu = o.gpuBlocks ?? gpuBlocks(o.setup, bs);
-  const watermarkBlocks = Math.floor((o.watermark ?? 0.01) * nGpu);
+  const watermarkBlocks = Math.floor((o.watermark ?? VLLM_WATERMARK) * nGpu);
   const beam = o.sampling.kind === 'beam';
   if (beam && o.policy === 'vllm-v1')
     throw new Error('vllm-v1 has no beam search (vLLM V1 dropped it from the engine)');
@@ -163,7 +167,7 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
   const policy = memoryPolicy(o);
   const cost = costModel(o.setup, o.blockSize, o.pagedOverhead);
   const config: SchedulerConfig = {
-    maxNumSeqs: o.maxNumSeqs ?? 256,
+    maxNumSeqs: o.maxNumSeqs ?? VLLM_MAX_NUM_SEQS,
     maxBatchedTokens: Math.max(o.maxBatchedTokens ?? 2560, MAX_MODEL_LEN),
     // DEVIATION: vllm-v1 keeps vLLM 0.1's scheduler limits (prompt-token budget, running list by arrival).
     tokenBudget: 'prompt-tokens',

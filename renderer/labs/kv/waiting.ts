@@ -1,14 +1,14 @@
 // Why requests wait in a recorded iteration of the kv view, worded from what the view model holds (the frame's
 // counters, its sequences and free blocks), so the counters line can say "waiting 377 (max-num-seqs 256 reached)".
+import { VLLM_MAX_NUM_SEQS, VLLM_WATERMARK } from '../../../core/kv/serving/simulator';
 import type { KvViewModel } from '../../../core/kv/view';
 
 /**
- * vLLM 0.1's max_num_seqs. core/kv/view.ts does not pass `maxNumSeqs`, so its run uses the simulator's default
- * (core/kv/serving/simulator.ts); a `maxNumSeqs` in the recording's params, if one is ever added, wins.
+ * The recording runs with the simulator's defaults (core/kv/view.ts passes no `maxNumSeqs` or watermark); a
+ * `maxNumSeqs` in the recording's params, if one is ever added, wins.
  */
-export const DEFAULT_MAX_NUM_SEQS = 256;
-/** vLLM 0.1 BlockSpaceManager watermark: admission keeps 1% of GPU blocks free (simulator default). */
-const WATERMARK = 0.01;
+export const DEFAULT_MAX_NUM_SEQS = VLLM_MAX_NUM_SEQS;
+const WATERMARK = VLLM_WATERMARK;
 
 /** The max_num_seqs cap the recorded run was scheduled under. */
 export function maxNumSeqs(v: Pick<KvViewModel, 'params'>): number {

@@ -117,6 +117,22 @@ describe('the app in Chromium', () => {
     await page.getByTestId('experiment-panel').waitFor();
   });
 
+  it('refuses a 1 MB link unread: a notice naming the 64 KB limit, the default state, a short hash', async () => {
+    const fresh = await browser.newPage();
+    const huge = `#/tpu?exp=tpu-failures&${'x=1&'.repeat(256 * 1024)}`;
+    const t0 = Date.now();
+    await fresh.goto(`${server.url}index.html${huge}`);
+    await expect
+      .poll(() => fresh.getByTestId('hash-notice').textContent())
+      .toMatch(/over the 64 KB limit for links; it was not read/);
+    await fresh.getByTestId('experiment-panel').waitFor();
+    // Reading it blocked the window 7-15 s; refused, the page is up in about Chromium's ~1.5 s for the URL.
+    expect(Date.now() - t0).toBeLessThan(6000);
+    expect(await fresh.getByTestId('param-blocks').inputValue()).toBe('64,128,256,512,1024,2048');
+    expect((await fresh.evaluate(() => window.location.hash)).length).toBeLessThan(1000);
+    await fresh.close();
+  });
+
   it('opens a shared link on its state and runs it (the README screenshot)', async () => {
     const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await fresh.goto(`${server.url}index.html#/kv?exp=kv-prefix-cache&seed=3&duration=60`);

@@ -133,6 +133,29 @@ describe('the app in Chromium', () => {
     await fresh.close();
   });
 
+  it('a worker stuck in a loop is restarted on cancel: the run fails in one line, the next run works', async () => {
+    const fresh = await browser.newPage();
+    await fresh.goto(`${server.url}index.html#/kv?exp=kv-prefix-cache&duration=15&blocks=64,256`);
+    const progress = fresh.getByTestId('progress');
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => fresh.workers().length).toBeGreaterThan(0);
+    // Hang the simulation worker as a run that never yields would (the evaluation never returns).
+    void fresh
+      .workers()[0]!
+      .evaluate('for (;;) {}')
+      .catch(() => {});
+    await fresh.getByTestId('run-button').click();
+    await expect.poll(() => progress.getAttribute('data-state')).toBe('running');
+    await fresh.getByTestId('cancel-button').click();
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 10_000 }).toBe('error');
+    expect(await progress.getAttribute('aria-valuetext')).toBe(
+      'Failed: the simulation worker stopped answering; restarted it',
+    );
+    await fresh.getByTestId('run-button').click();
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    await fresh.close();
+  });
+
   it('opens a shared link on its state and runs it (the README screenshot)', async () => {
     const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await fresh.goto(`${server.url}index.html#/kv?exp=kv-prefix-cache&seed=3&duration=60`);

@@ -164,6 +164,9 @@ export function App() {
   // A hash typed, pasted, or reached through a link or Back restores that state.
   const onHashChange = useEffectEvent(() => {
     const next = routeFromHash(window.location.hash);
+    // A refused hash does not stay in the address bar (a reload would refuse it again).
+    if (next.refused)
+      window.history.replaceState(window.history.state, '', hashFor(next.lab, next.form, next.view));
     setLab(next.lab);
     if (next.form) setForms((f) => ({ ...f, [next.lab]: next.form }));
     setViews((v) => ({ ...v, [next.lab]: next.view }));

@@ -79,6 +79,16 @@ export function resolveExperimentParams(
   return params;
 }
 
+/** A view's params resolved and validated (ParamError otherwise), and its declared work within the limit. */
+export function resolveViewParams(
+  view: LabView<ParamSchema, unknown>,
+  raw: Readonly<Record<string, unknown>>,
+): Record<string, ParamValue> {
+  const params = resolveParams(view.params, raw);
+  if (view.work) checkWork(view.work(params as ParamsOf<ParamSchema>));
+  return params;
+}
+
 /** The context a run gets from its host: the seeded RNG and progress that yields and honours cancel. */
 function runContext(seed: number, host: RunHost): RunContext {
   return {
@@ -129,7 +139,7 @@ export async function buildView<Model>(
 ): Promise<Model> {
   if (!view.build) throw new UserError(`the ${view.title} view streams its model (use streamLabView)`);
   const seed = checkSeed(rawSeed);
-  const model = await view.build(resolveParams(view.params, rawParams), runContext(seed, host));
+  const model = await view.build(resolveViewParams(view, rawParams), runContext(seed, host));
   host.onProgress?.(1);
   return model;
 }
@@ -144,6 +154,6 @@ export async function streamView<Chunk>(
 ): Promise<void> {
   if (!view.stream) throw new UserError(`the ${view.title} view builds its model whole (use buildLabView)`);
   const seed = checkSeed(rawSeed);
-  await view.stream(resolveParams(view.params, rawParams), runContext(seed, host), emit);
+  await view.stream(resolveViewParams(view, rawParams), runContext(seed, host), emit);
   host.onProgress?.(1);
 }

@@ -261,6 +261,12 @@ interface LabViewBase<S extends ParamSchema> {
   title: string;
   description: string;
   params: S;
+  /**
+   * The work `build` or `stream` will do with these (valid) params, counted like an experiment's
+   * (`Experiment.work`); the host refuses a view over the same one work limit before any work. Every
+   * registered view declares it (core/labs.test.ts).
+   */
+  work?(params: ParamsOf<S>): WorkEstimate;
 }
 
 /** A view whose model arrives whole (the tpu and mesh views still need this path). */

@@ -9,6 +9,7 @@ import {
   REGION_IDS,
   REGION_OPEN,
   WORLD_PARAM,
+  meshWork,
   runWithProgress,
   suggestRegions,
   worldAndRegion,
@@ -139,6 +140,30 @@ export const meshView = defineLabView({
     'A seeded spike or outage through the mesh simulator: every request routed by rings and two choices; ' +
     'the map shows per-second utilisation, traffic between regions, and why a client region routes as it does.',
   params,
+  // One run of the simulator over the whole world (as mesh-spike / mesh-outage count theirs): the base demand
+  // everywhere, plus the spike in the spiking region; RIB rounds every second over every server.
+  work(p) {
+    const spike = p.scenario !== 'outage';
+    const regionParam = spike ? 'spikeRegion' : 'failRegion';
+    const { world, cap, region } = worldAndRegion(
+      p.world,
+      regionParam,
+      p[regionParam],
+      params[regionParam].default,
+    );
+    let demandRps = 0;
+    for (const c of cap) demandRps += c * p.baseLoad;
+    if (spike) demandRps += p.spikeFactor * cap[region]!;
+    const servers = world.regions.reduce((a, r) => a + r.servers, 0);
+    const run = {
+      durationS: p.durationS,
+      demandRps,
+      servers,
+      regions: world.regions.length,
+      scanEveryMs: [1000],
+    };
+    return meshWork([run], "durationS, baseLoad or spikeFactor, or the world's servers or serverCapacityRps");
+  },
   async build(p: ParamsOf<typeof params>, ctx): Promise<MeshViewModel> {
     const scenario = p.scenario === 'outage' ? 'outage' : 'spike';
     const regionParam = scenario === 'spike' ? 'spikeRegion' : 'failRegion';

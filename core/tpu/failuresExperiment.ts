@@ -261,7 +261,11 @@ const ICI_CABLES = iciCables().length;
  * The work of `runs` pod simulations over the same jobs and failures: every job arrives and ends, every
  * component failure is detected and repaired (expected counts from the mix and the daily rates).
  */
-export function podWork(p: Params, runs: number): WorkEstimate {
+export function podWork<
+  P extends ParamsOf<typeof failureParams> &
+    ParamsOf<typeof jobMixParams> &
+    Partial<ParamsOf<typeof subCubeParams>> & { days: number },
+>(p: P, runs: number): WorkEstimate {
   const mix = mixOf(p);
   let weight = 0;
   let chips = 0;

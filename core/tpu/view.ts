@@ -3,7 +3,8 @@
 // swaps and OCS re-wiring) as a timeline of plain event records that the renderer replays in 3D.
 import { ParamError } from '../experiments/errors';
 import { defineLabView } from '../experiments/types';
-import type { RunContext } from '../experiments/types';
+import type { ParamsOf, RunContext } from '../experiments/types';
+import { podWork } from './failuresExperiment';
 import { PodSim } from './pod';
 import type { PodLogEvent } from './pod';
 import { sampleFailures, sampleJobs } from './failures';
@@ -189,6 +190,29 @@ function forcedTarget(
   return Math.max(0, touching);
 }
 
+/** The experiments' failure and job-mix defaults, with the view's load, sub-cube share and rate multiplier. */
+function scenarioOf(p: ParamsOf<typeof params>) {
+  const defaults = Object.fromEntries(Object.entries(failureParams).map(([k, v]) => [k, v.default])) as {
+    [K in keyof typeof failureParams]: number;
+  };
+  const mixDefaults = {
+    sliceChips: jobMixParams.sliceChips.default,
+    sliceWeights: jobMixParams.sliceWeights.default,
+    meanJobHours: jobMixParams.meanJobHours.default,
+    highPriorityPct: jobMixParams.highPriorityPct.default,
+    drainAfterHours: jobMixParams.drainAfterHours.default,
+    load: p.load,
+    subCubePct: p.subCubePct,
+    subCubeChips: p.subCubeChips,
+  };
+  const scaled = {
+    machineFailPctPerDay: defaults.machineFailPctPerDay * p.rateScale,
+    cableFailPctPerDay: defaults.cableFailPctPerDay * p.rateScale,
+    ocsFailPctPerDay: defaults.ocsFailPctPerDay * p.rateScale,
+  };
+  return { defaults, mixDefaults, scaled };
+}
+
 export const tpuView = defineLabView({
   title: 'TPU v4 pod: 64 cubes, 48 OCS, failures and re-wiring',
   description:
@@ -198,27 +222,19 @@ export const tpuView = defineLabView({
     'design = static: there is no OCS (fixed wiring); a hit job waits for a contiguous healthy block. ' +
     'In both designs a hit sub-cube job moves at once to any free healthy block (no OCS involved) or waits for one, and an OCS failure does not slow it. The first 12 h are warm-up.',
   params,
+  // The pod simulation over warm-up + hours, twice when a forced failure needs the first pass (up to it).
+  work(p) {
+    const { defaults, mixDefaults, scaled } = scenarioOf(p);
+    const days = (WARMUP_H + p.hours) / 24;
+    return {
+      ...podWork({ ...defaults, ...scaled, ...mixDefaults, days }, p.forceKind === 'none' ? 1 : 2),
+      lower: 'hours, rateScale or load',
+    };
+  },
   async build(p, ctx: RunContext): Promise<TpuViewModel> {
     const horizonH = WARMUP_H + p.hours;
-    const defaults = Object.fromEntries(Object.entries(failureParams).map(([k, v]) => [k, v.default])) as {
-      [K in keyof typeof failureParams]: number;
-    };
-    const mixDefaults = {
-      sliceChips: jobMixParams.sliceChips.default,
-      sliceWeights: jobMixParams.sliceWeights.default,
-      meanJobHours: jobMixParams.meanJobHours.default,
-      highPriorityPct: jobMixParams.highPriorityPct.default,
-      drainAfterHours: jobMixParams.drainAfterHours.default,
-      load: p.load,
-      subCubePct: p.subCubePct,
-      subCubeChips: p.subCubeChips,
-    };
-    const rates = ratesOf({
-      ...defaults,
-      machineFailPctPerDay: defaults.machineFailPctPerDay * p.rateScale,
-      cableFailPctPerDay: defaults.cableFailPctPerDay * p.rateScale,
-      ocsFailPctPerDay: defaults.ocsFailPctPerDay * p.rateScale,
-    });
+    const { defaults, mixDefaults, scaled } = scenarioOf(p);
+    const rates = ratesOf({ ...defaults, ...scaled });
     const jobs = sampleJobs(ctx.rng.fork('jobs'), mixOf(mixDefaults), horizonH);
     const failures: FailureEvent[] = sampleFailures(ctx.rng.fork('failures'), rates, horizonH);
     const jobById = new Map(jobs.map((j) => [j.id, j]));

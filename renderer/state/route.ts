@@ -18,6 +18,8 @@ export interface RouteState {
   /** The lab view's state (`v.` keys of the hash). */
   view: ViewState;
   notices: string[];
+  /** True when the hash was over MAX_HASH_CHARS and not read (the state is the default). */
+  refused?: boolean;
 }
 
 export function findExperiment(lab: LabId, id: string | undefined): Experiment | undefined {
@@ -25,7 +27,24 @@ export function findExperiment(lab: LabId, id: string | undefined): Experiment |
   return offered.find((e) => e.id === id) ?? offered[0];
 }
 
+/**
+ * The longest hash the app reads (characters). The app's own links are a few hundred characters (text
+ * parameters such as world files stay out of the hash); parsing a 1 MB one blocked the window for seconds.
+ */
+export const MAX_HASH_CHARS = 64 * 1024;
+
+/** "64 KB", "1.2 MB": a hash's size for a notice. */
+function sizeText(chars: number): string {
+  return chars < 1024 * 1024 ? `${Math.ceil(chars / 1024)} KB` : `${(chars / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** The state a hash names; a hash over MAX_HASH_CHARS is refused unread: the default state and a notice. */
 export function routeFromHash(hash: string): RouteState {
+  if (hash.length > MAX_HASH_CHARS) {
+    const route = routeFromHash('');
+    const notice = `this link is ${sizeText(hash.length)}, over the ${sizeText(MAX_HASH_CHARS)} limit for links; it was not read and the default state is shown`;
+    return { ...route, notices: [notice, ...route.notices], refused: true };
+  }
   const route = parseHash(hash);
   const notices = [...route.problems];
   let lab = DEFAULT_LAB;

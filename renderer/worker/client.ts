@@ -1,5 +1,6 @@
-// The UI thread's handle on lab.worker.ts: one module worker for the page's lifetime, wrapped with
-// comlink. A worker that fails to load turns pending runs into one-line errors instead of hanging.
+// The UI thread's handle on lab.worker.ts: one module worker at a time, wrapped with comlink. A worker that
+// fails to load turns pending runs into one-line errors instead of hanging; one that does not answer a
+// cancel within ANSWER_MS is terminated and replaced, its pending jobs ending with one line.
 import * as Comlink from 'comlink';
 import { oneLine } from './protocol';
 import type { LabId, ViewModels } from '../../core/labs';
@@ -26,38 +27,87 @@ export interface Job<Outcome> {
   cancel(): void;
 }
 
-export class LabClient {
-  private readonly worker: Worker;
-  private readonly remote: Comlink.Remote<LabWorkerApi>;
-  private readonly failed: Promise<{ kind: 'error'; message: string }>;
-  private lastJobId = 0;
+/** How long a worker has to answer a cancel before it counts as stuck: terminated and replaced. */
+export const ANSWER_MS = 2000;
 
-  constructor() {
-    this.worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
-    this.remote = Comlink.wrap<LabWorkerApi>(this.worker);
-    this.failed = new Promise((resolve) => {
-      this.worker.addEventListener('error', (event) => {
-        resolve({
-          kind: 'error',
-          message: `the simulation worker failed: ${event.message || 'could not load'}`,
-        });
-      });
-    });
+/** The one line every job pending on a stuck worker ends with. */
+export const RESTARTED_MESSAGE = 'the simulation worker stopped answering; restarted it';
+
+/** What the client needs of a Worker (a fake one in tests). */
+export type WorkerLike = Comlink.Endpoint & { terminate(): void };
+
+type Failure = { kind: 'error'; message: string };
+
+/** One worker and its comlink handle; `failed` settles (once) when its pending jobs must end as errors. */
+interface Instance {
+  worker: WorkerLike;
+  remote: Comlink.Remote<LabWorkerApi>;
+  failed: Promise<Failure>;
+  fail(message: string): void;
+}
+
+function spawn(makeWorker: () => WorkerLike): Instance {
+  const worker = makeWorker();
+  let fail: (message: string) => void = () => {};
+  const failed = new Promise<Failure>((resolve) => {
+    fail = (message) => resolve({ kind: 'error', message });
+  });
+  worker.addEventListener('error', (event) => {
+    fail(`the simulation worker failed: ${(event as ErrorEvent).message || 'could not load'}`);
+  });
+  return { worker, remote: Comlink.wrap<LabWorkerApi>(worker), failed, fail };
+}
+
+function moduleWorker(): WorkerLike {
+  return new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
+}
+
+export class LabClient {
+  private current: Instance;
+  private lastJobId = 0;
+  /** Workers replaced because they stopped answering (for tests and the status line). */
+  restarts = 0;
+
+  constructor(
+    private readonly makeWorker: () => WorkerLike = moduleWorker,
+    private readonly answerMs = ANSWER_MS,
+  ) {
+    this.current = spawn(makeWorker);
+  }
+
+  /**
+   * A worker that has not answered a cancel in `answerMs` is stuck (a loop that never yields): terminate it,
+   * end its pending jobs with RESTARTED_MESSAGE and start a fresh one for later jobs.
+   */
+  private restart(stuck: Instance): void {
+    if (stuck !== this.current) return;
+    this.restarts++;
+    stuck.worker.terminate();
+    this.current = spawn(this.makeWorker);
+    stuck.fail(RESTARTED_MESSAGE);
   }
 
   /** Start a job: `start` gets its id; errors (a worker that failed, a rejected call) come back as one line. */
   private job<Outcome extends { kind: string }>(
-    start: (id: number) => Promise<Outcome>,
+    start: (remote: Comlink.Remote<LabWorkerApi>, id: number) => Promise<Outcome>,
     onCancel: () => void = () => {},
   ): Job<Outcome> {
     const id = ++this.lastJobId;
+    const instance = this.current;
     let settled = false;
     let cancelled = false;
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
     // Every outcome type has an error case of this shape.
-    const done = (Promise.race([start(id), this.failed]) as Promise<Outcome>)
+    // A failed worker ends the job as an error and (a stream) its listener gets nothing more.
+    const failed = instance.failed.then((failure) => {
+      if (!settled) onCancel();
+      return failure;
+    });
+    const done = (Promise.race([start(instance.remote, id), failed]) as Promise<Outcome>)
       .catch((e: unknown) => ({ kind: 'error', message: oneLine(e) }) as unknown as Outcome)
       .finally(() => {
         settled = true;
+        clearTimeout(watchdog);
       });
     return {
       id,
@@ -66,7 +116,11 @@ export class LabClient {
         if (cancelled || settled) return;
         cancelled = true;
         onCancel();
-        void this.remote.cancel(id);
+        watchdog = setTimeout(() => this.restart(instance), this.answerMs);
+        instance.remote.cancel(id).then(
+          () => clearTimeout(watchdog),
+          () => {},
+        );
       },
     };
   }
@@ -78,8 +132,8 @@ export class LabClient {
     seed: string | number,
     onProgress: ProgressListener,
   ): Job<RunOutcome> {
-    return this.job<RunOutcome>((id) =>
-      this.remote.run(expId, rawParams, seed, id, Comlink.proxy(onProgress)),
+    return this.job<RunOutcome>((remote, id) =>
+      remote.run(expId, rawParams, seed, id, Comlink.proxy(onProgress)),
     );
   }
 
@@ -95,8 +149,8 @@ export class LabClient {
   ): Job<ViewOutcome<ViewModels[L]>> {
     // The worker built lab L's view (core/labs.ts buildLabView); comlink's types lose the correlation.
     return this.job(
-      (id) =>
-        this.remote.view(lab, rawParams, seed, id, Comlink.proxy(onProgress)) as Promise<
+      (remote, id) =>
+        remote.view(lab, rawParams, seed, id, Comlink.proxy(onProgress)) as Promise<
           ViewOutcome<ViewModels[L]>
         >,
     );
@@ -118,7 +172,7 @@ export class LabClient {
       if (live) onChunk(chunk as ViewModels[L]);
     });
     return this.job<StreamOutcome>(
-      (id) => this.remote.viewStream(lab, rawParams, seed, id, listener),
+      (remote, id) => remote.viewStream(lab, rawParams, seed, id, listener),
       () => {
         live = false;
       },

@@ -117,6 +117,45 @@ describe('the app in Chromium', () => {
     await page.getByTestId('experiment-panel').waitFor();
   });
 
+  it('refuses a 1 MB link unread: a notice naming the 64 KB limit, the default state, a short hash', async () => {
+    const fresh = await browser.newPage();
+    const huge = `#/tpu?exp=tpu-failures&${'x=1&'.repeat(256 * 1024)}`;
+    const t0 = Date.now();
+    await fresh.goto(`${server.url}index.html${huge}`);
+    await expect
+      .poll(() => fresh.getByTestId('hash-notice').textContent())
+      .toMatch(/over the 64 KB limit for links; it was not read/);
+    await fresh.getByTestId('experiment-panel').waitFor();
+    // Reading it blocked the window 7-15 s; refused, the page is up in about Chromium's ~1.5 s for the URL.
+    expect(Date.now() - t0).toBeLessThan(6000);
+    expect(await fresh.getByTestId('param-blocks').inputValue()).toBe('64,128,256,512,1024,2048');
+    expect((await fresh.evaluate(() => window.location.hash)).length).toBeLessThan(1000);
+    await fresh.close();
+  });
+
+  it('a worker stuck in a loop is restarted on cancel: the run fails in one line, the next run works', async () => {
+    const fresh = await browser.newPage();
+    await fresh.goto(`${server.url}index.html#/kv?exp=kv-prefix-cache&duration=15&blocks=64,256`);
+    const progress = fresh.getByTestId('progress');
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => fresh.workers().length).toBeGreaterThan(0);
+    // Hang the simulation worker as a run that never yields would (the evaluation never returns).
+    void fresh
+      .workers()[0]!
+      .evaluate('for (;;) {}')
+      .catch(() => {});
+    await fresh.getByTestId('run-button').click();
+    await expect.poll(() => progress.getAttribute('data-state')).toBe('running');
+    await fresh.getByTestId('cancel-button').click();
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 10_000 }).toBe('error');
+    expect(await progress.getAttribute('aria-valuetext')).toBe(
+      'Failed: the simulation worker stopped answering; restarted it',
+    );
+    await fresh.getByTestId('run-button').click();
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    await fresh.close();
+  });
+
   it('opens a shared link on its state and runs it (the README screenshot)', async () => {
     const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await fresh.goto(`${server.url}index.html#/kv?exp=kv-prefix-cache&seed=3&duration=60`);

@@ -4,6 +4,7 @@ import {
   A100_40GB,
   DEFAULT_PAGED_OVERHEAD,
   FLOPS_EFFICIENCY,
+  MEMCPY_LAUNCH_S,
   PCIE_BYTES_PER_S,
   SETUPS,
   costModel,
@@ -72,6 +73,16 @@ describe('cost model: iteration latency', () => {
     expect(costModel(SETUPS['opt-13b'], 1).iterationS(w1, true)).toBeGreaterThan(
       c.iterationS(decode(64, 1024), true),
     );
+  });
+
+  it('a swapped block is layers × 2 cudaMemcpyAsync calls, each its per-call cost plus its bytes (vLLM 0.1)', () => {
+    for (const id of ['opt-13b', 'opt-175b'] as const) {
+      const s = SETUPS[id];
+      const copies = s.model.layers * 2;
+      const bytesPerCopy = (kvBytesPerToken(s.model) * 16) / copies / s.numGpus;
+      const perCopy = MEMCPY_LAUNCH_S + bytesPerCopy / PCIE_BYTES_PER_S;
+      expect(costModel(s, 16).swapS(10)).toBeCloseTo(10 * copies * perCopy, 9);
+    }
   });
 
   it('swapping many small blocks costs more than the same bytes in large blocks', () => {

@@ -134,18 +134,28 @@ export const ITERATION_OVERHEAD_S = 2e-3;
 /** ASSUMPTION: per-layer tensor-parallel all-reduce latency (2 per layer, Megatron-LM) over NVLink, seconds. */
 export const ALLREDUCE_S = 15e-6;
 /**
- * Achieved GPU↔host bandwidth when swapping KV blocks, per GPU. Calibrated to a published measurement: vLLM PR
- * #11531 (github.com/vllm-project/vllm/pull/11531) swapped 1250 KV blocks between an A100-40GB-SXM and pinned host
- * memory at 12.5 GB/s out and 12.6 GB/s in with one batched copy kernel (3.1 GB/s with one cudaMemcpyAsync per
- * block, the path vLLM 0.1 used). The link's nominal rate (PCIe 4.0 x16: 32 GB/s raw, ~25 GB/s for large pinned
- * copies) is not what KV swapping gets. DEVIATION: we charge vLLM 0.1's path (one copy per block per layer, each
- * MEMCPY_LAUNCH_S, an assumption) on top of this batched-kernel rate; that gives ~9.5 GB/s effective at block size 16
- * on OPT-13B, faster than the 3.1 GB/s the PR measured per block (block size not stated), so small-block swaps may
- * be cheaper here than in vLLM 0.1, which would favour recomputation further.
+ * Host-link bandwidth one cudaMemcpyAsync of a KV block reaches once its per-copy cost is paid: the measured peak of
+ * PCIe 4.0 x16 on an A100, 25 GB/s (Qureshi et al., "GPU-Initiated On-Demand High-Throughput Storage Access in the BaM
+ * System Architecture", ASPLOS 2023; the authors confirm it is measured, not nominal: github.com/ZaidQureshi/bam
+ * issue #54). vLLM 0.1 swapped with the DMA engine, block by block (below), not with a copy kernel.
+ * Not used: the 12.5 GB/s of vLLM PR #11531 (github.com/vllm-project/vllm/pull/11531), which is a later batched copy
+ * kernel (one launch for all blocks); the same PR measured vLLM's per-block cudaMemcpyAsync path at 3.11 GB/s in and
+ * 3.12 GB/s out for 1250 pages on an A100-40GB-SXM (page shape not stated).
  */
-export const PCIE_BYTES_PER_S = 12.5e9;
-/** ASSUMPTION: CUDA launch/driver cost of one cudaMemcpyAsync, seconds (one per block per layer for K and V). */
-export const MEMCPY_LAUNCH_S = 4e-6;
+export const PCIE_BYTES_PER_S = 25e9;
+/**
+ * Cost of one cudaMemcpyAsync beyond its bytes, seconds. vLLM 0.1 swaps a block with one cudaMemcpyAsync per layer for
+ * K and for V (csrc/cache_kernels.cu `swap_blocks` loops over the block mapping, one copy per pair; it is called per
+ * layer, key and value, by vllm/worker/cache_engine.py `_swap`), so a swap of n blocks issues n × layers × 2 copies.
+ * Measured: a loop of cudaMemcpyAsync costs 3.55 µs per call at 1 B and 3.45 µs at 128 B (bytes negligible) on an
+ * x86 H100 host, CUDA 12.8 (meta-pytorch/torchcomms PR #2195); FlexKV measured ~2.3 µs per call on an H20
+ * (taco-project/FlexKV PR #193). ASSUMPTION: an A100 host of 2023 pays about the same, 3.5 µs; the copy's issue cost
+ * and its transfer add up (no overlap): time per copy = overhead + bytes / bandwidth.
+ * Cross-check with PR #11531's 3.11 GB/s for the per-block path: 3.5 µs + bytes / 25 GB/s gives 3.11 GB/s for ~12 KB
+ * copies; a 32 KB copy (block 16 of an 8-KV-head, 128-dim model) would need ~9 µs per copy. The per-copy cost on
+ * that host may thus be up to ~2.6× ours; kv-preemption's description gives the ratio at both.
+ */
+export const MEMCPY_LAUNCH_S = 3.5e-6;
 /** vLLM's default CPU swap space: 4 GiB per GPU (`swap_space`, vllm/config.py). */
 export const SWAP_SPACE_BYTES_PER_GPU = 4 * GiB;
 /** §5 / Fig. 18: the paged kernel's attention overhead vs a contiguous kernel is 20–26%; default the low end. */
@@ -254,7 +264,8 @@ export function costModel(
     },
     swapS(blocks) {
       if (blocks <= 0) return 0;
-      // Copies of different GPUs run in parallel; each GPU holds 1/numGpus of every block.
+      // vLLM 0.1's path: blocks × layers × 2 (K, V) cudaMemcpyAsync calls, each paying MEMCPY_LAUNCH_S plus its
+      // bytes at PCIE_BYTES_PER_S. Copies of different GPUs run in parallel; each GPU holds 1/numGpus of every block.
       return (
         (blocks * blockBytes) / (PCIE_BYTES_PER_S * setup.numGpus) + blocks * copiesPerBlock * MEMCPY_LAUNCH_S
       );

@@ -129,8 +129,19 @@ export const GPU_MEMORY_UTILIZATION = 0.9;
 export const FLOPS_EFFICIENCY = 0.6;
 /** ASSUMPTION: achievable fraction of HBM bandwidth for streaming reads (STREAM-like on A100 ≈ 80–90%). */
 export const HBM_EFFICIENCY = 0.8;
-/** ASSUMPTION: fixed per-iteration cost (kernel launches, sampling, scheduler), seconds. */
-export const ITERATION_OVERHEAD_S = 2e-3;
+/**
+ * Per-iteration CPU time the GPU waits for, seconds: vLLM's engine loop is synchronous (schedule, prepare inputs and
+ * block tables in Python, run, copy the sampled tokens to the host, turn them into Python objects), so this adds to
+ * every iteration. Measured: ~4 ms of GPU bubble per decode step in profiler traces of vLLM 0.5.x (Llama-3-8B, H100;
+ * "5–13 ms" over the RFC's runs) — vLLM RFC #6854 (github.com/vllm-project/vllm/issues/6854), the motivation for
+ * multi-step scheduling; the vLLM v0.6.0 blog (blog.vllm.ai/2024/09/05/perf-update.html) puts 29% of v0.5.3's time
+ * in scheduling and input preparation. ASSUMPTION: vLLM 0.1 (the paper's engine: the same synchronous single-step
+ * loop, no CUDA graphs, Python sampling) pays at least that, the low end, 4 ms; its batch-dependent part (per-sequence
+ * sampling and bookkeeping) is not modelled: no per-sequence measurement of vLLM 0.1 is published that we found
+ * (vLLM PR #818, Aug 2023, gives only shares for Llama-70B on 4×A100: sampler 8.5%, detokenizer 1.3%, other
+ * scheduling 1.1% of the run).
+ */
+export const ITERATION_OVERHEAD_S = 4e-3;
 /** ASSUMPTION: per-layer tensor-parallel all-reduce latency (2 per layer, Megatron-LM) over NVLink, seconds. */
 export const ALLREDUCE_S = 15e-6;
 /**

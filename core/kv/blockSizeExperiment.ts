@@ -35,7 +35,7 @@ export const kvBlockSize = defineExperiment({
     'blocks slow attention; and a sequence’s last block is on average half empty, so large blocks hold fewer requests ' +
     'in memory (internal fragmentation, and preemptions). The paper finds 16–128 best on ShareGPT and 16–32 on Alpaca ' +
     '(its default is 16); best-block-size reports the measured optimum. Measured at the defaults (seed 1): 128, with ' +
-    'latency within 5% from 16 to 256 and 12× worse at block size 1 — the paper’s shape (flat 16–128, small blocks ' +
+    'latency within 6% from 16 to 256 and 13× worse at block size 1 — the paper’s shape (flat 16–128, small blocks ' +
     'slow); the exact optimum inside the flat region is not meaningful. Gaps: the gather constant is an assumption, so ' +
     'the left side of the curve is a model; the right side (fragmentation) comes out of the block manager.',
   params,

@@ -129,23 +129,44 @@ export const GPU_MEMORY_UTILIZATION = 0.9;
 export const FLOPS_EFFICIENCY = 0.6;
 /** ASSUMPTION: achievable fraction of HBM bandwidth for streaming reads (STREAM-like on A100 ≈ 80–90%). */
 export const HBM_EFFICIENCY = 0.8;
-/** ASSUMPTION: fixed per-iteration cost (kernel launches, sampling, scheduler), seconds. */
-export const ITERATION_OVERHEAD_S = 2e-3;
+/**
+ * Per-iteration CPU time the GPU waits for, seconds: vLLM's engine loop is synchronous (schedule, prepare inputs and
+ * block tables in Python, run, copy the sampled tokens to the host, turn them into Python objects), so this adds to
+ * every iteration. Measured: ~4 ms of GPU bubble per decode step in profiler traces of vLLM 0.5.x (Llama-3-8B, H100;
+ * "5–13 ms" over the RFC's runs) — vLLM RFC #6854 (github.com/vllm-project/vllm/issues/6854), the motivation for
+ * multi-step scheduling; the vLLM v0.6.0 blog (blog.vllm.ai/2024/09/05/perf-update.html) puts 29% of v0.5.3's time
+ * in scheduling and input preparation. ASSUMPTION: vLLM 0.1 (the paper's engine: the same synchronous single-step
+ * loop, no CUDA graphs, Python sampling) pays at least that, the low end, 4 ms; its batch-dependent part (per-sequence
+ * sampling and bookkeeping) is not modelled: no per-sequence measurement of vLLM 0.1 is published that we found
+ * (vLLM PR #818, Aug 2023, gives only shares for Llama-70B on 4×A100: sampler 8.5%, detokenizer 1.3%, other
+ * scheduling 1.1% of the run).
+ */
+export const ITERATION_OVERHEAD_S = 4e-3;
 /** ASSUMPTION: per-layer tensor-parallel all-reduce latency (2 per layer, Megatron-LM) over NVLink, seconds. */
 export const ALLREDUCE_S = 15e-6;
 /**
- * Achieved GPU↔host bandwidth when swapping KV blocks, per GPU. Calibrated to a published measurement: vLLM PR
- * #11531 (github.com/vllm-project/vllm/pull/11531) swapped 1250 KV blocks between an A100-40GB-SXM and pinned host
- * memory at 12.5 GB/s out and 12.6 GB/s in with one batched copy kernel (3.1 GB/s with one cudaMemcpyAsync per
- * block, the path vLLM 0.1 used). The link's nominal rate (PCIe 4.0 x16: 32 GB/s raw, ~25 GB/s for large pinned
- * copies) is not what KV swapping gets. DEVIATION: we charge vLLM 0.1's path (one copy per block per layer, each
- * MEMCPY_LAUNCH_S, an assumption) on top of this batched-kernel rate; that gives ~9.5 GB/s effective at block size 16
- * on OPT-13B, faster than the 3.1 GB/s the PR measured per block (block size not stated), so small-block swaps may
- * be cheaper here than in vLLM 0.1, which would favour recomputation further.
+ * Host-link bandwidth one cudaMemcpyAsync of a KV block reaches once its per-copy cost is paid: the measured peak of
+ * PCIe 4.0 x16 on an A100, 25 GB/s (Qureshi et al., "GPU-Initiated On-Demand High-Throughput Storage Access in the BaM
+ * System Architecture", ASPLOS 2023; the authors confirm it is measured, not nominal: github.com/ZaidQureshi/bam
+ * issue #54). vLLM 0.1 swapped with the DMA engine, block by block (below), not with a copy kernel.
+ * Not used: the 12.5 GB/s of vLLM PR #11531 (github.com/vllm-project/vllm/pull/11531), which is a later batched copy
+ * kernel (one launch for all blocks); the same PR measured vLLM's per-block cudaMemcpyAsync path at 3.11 GB/s in and
+ * 3.12 GB/s out for 1250 pages on an A100-40GB-SXM (page shape not stated).
  */
-export const PCIE_BYTES_PER_S = 12.5e9;
-/** ASSUMPTION: CUDA launch/driver cost of one cudaMemcpyAsync, seconds (one per block per layer for K and V). */
-export const MEMCPY_LAUNCH_S = 4e-6;
+export const PCIE_BYTES_PER_S = 25e9;
+/**
+ * Cost of one cudaMemcpyAsync beyond its bytes, seconds. vLLM 0.1 swaps a block with one cudaMemcpyAsync per layer for
+ * K and for V (csrc/cache_kernels.cu `swap_blocks` loops over the block mapping, one copy per pair; it is called per
+ * layer, key and value, by vllm/worker/cache_engine.py `_swap`), so a swap of n blocks issues n × layers × 2 copies.
+ * Measured: a loop of cudaMemcpyAsync costs 3.55 µs per call at 1 B and 3.45 µs at 128 B (bytes negligible) on an
+ * x86 H100 host, CUDA 12.8 (meta-pytorch/torchcomms PR #2195); FlexKV measured ~2.3 µs per call on an H20
+ * (taco-project/FlexKV PR #193). ASSUMPTION: an A100 host of 2023 pays about the same, 3.5 µs; the copy's issue cost
+ * and its transfer add up (no overlap): time per copy = overhead + bytes / bandwidth.
+ * Cross-check with PR #11531's 3.11 GB/s for the per-block path: 3.5 µs + bytes / 25 GB/s gives 3.11 GB/s for ~12 KB
+ * copies; a 32 KB copy (block 16 of an 8-KV-head, 128-dim model) would need ~9 µs per copy. The per-copy cost on
+ * that host may thus be up to ~2.6× ours; kv-preemption's description gives the ratio at both.
+ */
+export const MEMCPY_LAUNCH_S = 3.5e-6;
 /** vLLM's default CPU swap space: 4 GiB per GPU (`swap_space`, vllm/config.py). */
 export const SWAP_SPACE_BYTES_PER_GPU = 4 * GiB;
 /** §5 / Fig. 18: the paged kernel's attention overhead vs a contiguous kernel is 20–26%; default the low end. */
@@ -171,7 +192,12 @@ export function kvCacheBytes(s: Setup): number {
   return s.numGpus * s.gpu.memoryBytes * GPU_MEMORY_UTILIZATION - weightBytes(s.model);
 }
 
-/** KV token slots of a setup (§6.1, Table 1: 15.7K, 9.7K, 60.1K). */
+/**
+ * KV token slots of a setup (§6.1, Table 1: 15.7K, 9.7K, 60.1K). Table 1's slots are its KV memory in GiB / bytes per
+ * token (13B: 12 GiB / 800 KiB = 15.7K). OPT-175B here gets 56.9K, 5.3% under 60.1K: we leave 250 GiB (268 GB) for
+ * KV; the published 264 GB is within 2% of ours in decimal GB, but 60.1K = 264 GiB / 4.5 MiB, so that row divides a
+ * decimal figure as if it were GiB. Not corrected here (we model bytes, not the table's units).
+ */
 export function kvSlots(s: Setup): number {
   return Math.floor(kvCacheBytes(s) / kvBytesPerToken(s.model));
 }
@@ -254,7 +280,8 @@ export function costModel(
     },
     swapS(blocks) {
       if (blocks <= 0) return 0;
-      // Copies of different GPUs run in parallel; each GPU holds 1/numGpus of every block.
+      // vLLM 0.1's path: blocks × layers × 2 (K, V) cudaMemcpyAsync calls, each paying MEMCPY_LAUNCH_S plus its
+      // bytes at PCIE_BYTES_PER_S. Copies of different GPUs run in parallel; each GPU holds 1/numGpus of every block.
       return (
         (blocks * blockBytes) / (PCIE_BYTES_PER_S * setup.numGpus) + blocks * copiesPerBlock * MEMCPY_LAUNCH_S
       );

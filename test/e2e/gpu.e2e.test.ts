@@ -117,7 +117,7 @@ describe('with WebGPU (SwiftShader)', () => {
     const step = page.getByTestId('kv-kernel-step');
     // The walk moves on by itself: two readings a moment apart name different logical blocks.
     const logical = async () =>
-      /reads physical #\d+ \(logical (\d+) of \d+\)/.exec((await step.textContent()) ?? '')?.[1];
+      /reads #\d+ \(logical (\d+) of \d+\)/.exec((await step.textContent()) ?? '')?.[1];
     await expect.poll(logical, { timeout: 20_000 }).toMatch(/^\d+$/);
     const first = await logical();
     await expect.poll(logical, { timeout: 20_000 }).not.toBe(first);

@@ -130,6 +130,48 @@ describe('the kv block-table view', () => {
     await page.getByTestId('experiment-panel').waitFor();
   });
 
+  it('draws nothing while paused: no block-table draw, no requestAnimationFrame, no CSS animation', async () => {
+    if ((await page.getByTestId('kv-play').textContent()) === 'Pause')
+      await page.getByTestId('kv-play').click();
+    await page.mouse.move(2, 2); // off the grid: no hover
+    await page.waitForTimeout(1500); // let the change outlines fade out
+    const view = page.getByTestId('kv-view');
+    const read = () =>
+      view.evaluate((el) => ({
+        renders: Number(el.dataset.renders),
+        animations: el.getAnimations({ subtree: true }).length,
+      }));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const cpu = async () =>
+      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+    await page.evaluate(() => {
+      const w = window as unknown as { __rafCount: number };
+      w.__rafCount = 0;
+      const raf = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) => raf((t) => (w.__rafCount++, cb(t)));
+    });
+    const before = await read();
+    const cpu0 = await cpu();
+    const t0 = Date.now();
+    await page.waitForTimeout(2000);
+    const after = await read();
+    const cpuS = (await cpu()) - cpu0;
+    const pageRaf = await page.evaluate(() => (window as unknown as { __rafCount: number }).__rafCount);
+    const wallS = (Date.now() - t0) / 1000;
+    console.log(
+      `kv view paused ${wallS.toFixed(1)} s: ${after.renders - before.renders} block-table draws, ` +
+        `${pageRaf} page rAF callbacks, ${after.animations} CSS animations, ` +
+        `main-thread CPU ${(cpuS * 1000).toFixed(0)} ms (${((cpuS / wallS) * 100).toFixed(1)}%)`,
+    );
+    expect(before.renders).toBeGreaterThan(0);
+    expect(after.renders - before.renders).toBe(0);
+    expect(pageRaf).toBe(0);
+    expect(after.animations).toBe(0);
+    await cdp.detach();
+    await page.getByTestId('kv-play').click(); // playing again, as the next test expects
+  });
+
   it('pauses, steps one iteration and scrubs', async () => {
     await page.getByTestId('kv-play').click();
     expect(await page.getByTestId('kv-play').textContent()).toBe('Play');

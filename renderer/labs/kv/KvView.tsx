@@ -97,6 +97,9 @@ export function KvView({ params, seed, controls }: LabViewProps) {
   const swapCanvas = useRef<HTMLCanvasElement>(null);
   const freeCanvas = useRef<HTMLCanvasElement>(null);
   const memCanvas = useRef<HTMLCanvasElement>(null);
+  const root = useRef<HTMLElement>(null);
+  /** Block-table draws so far, shown as data-renders: a paused view must not draw (e2e). */
+  const renders = useRef(0);
   /** The frame whose change outlines are fading and when its fade began. */
   const fade = useRef({ frame: -1, startMs: 0 });
   const view = load.phase === 'ready' ? load.view : null;
@@ -188,10 +191,15 @@ export function KvView({ params, seed, controls }: LabViewProps) {
     const fadeMs = Math.max(120, 900 / (playing ? speed : 1));
     if (fade.current.frame !== f) fade.current = { frame: f, startMs: performance.now() };
     const flashAt = () => 1 - easeCubicOut(Math.min(1, (performance.now() - fade.current.startMs) / fadeMs));
-    drawGrid(ctx, view, f, layout, flashAt(), hoverBlock, related);
+    const paint = (flash: number) => {
+      drawGrid(ctx, view, f, layout, flash, hoverBlock, related);
+      renders.current++;
+      if (root.current) root.current.dataset.renders = String(renders.current);
+    };
+    paint(flashAt());
     const t = timer(() => {
       const flash = flashAt();
-      drawGrid(ctx, view, f, layout, flash, hoverBlock, related);
+      paint(flash);
       if (flash <= 0) t.stop();
     });
     const sc = swapCanvas.current;
@@ -261,6 +269,7 @@ export function KvView({ params, seed, controls }: LabViewProps) {
 
   return (
     <section
+      ref={root}
       className="lab-view kv-view"
       data-testid="kv-view"
       data-first-frame-ms={timing.firstFrameMs?.toFixed(0)}

@@ -115,12 +115,17 @@ describe('with WebGPU (SwiftShader)', () => {
     await page.getByTestId('kv-scrub').fill('200');
     await panel.waitFor();
     const step = page.getByTestId('kv-kernel-step');
-    // The walk moves on by itself: two readings a moment apart name different logical blocks.
+    // The walk holds while the view is paused, and moves on while it plays: two readings a moment apart
+    // name the same logical block, then (playing) different ones.
     const logical = async () =>
       /reads #\d+ \(logical (\d+) of \d+\)/.exec((await step.textContent()) ?? '')?.[1];
     await expect.poll(logical, { timeout: 20_000 }).toMatch(/^\d+$/);
-    const first = await logical();
-    await expect.poll(logical, { timeout: 20_000 }).not.toBe(first);
+    const held = await logical();
+    await page.waitForTimeout(700);
+    expect(await logical()).toBe(held);
+    await page.getByTestId('kv-play').click();
+    await expect.poll(logical, { timeout: 20_000 }).not.toBe(held);
+    await page.getByTestId('kv-play').click();
     // The strip lists the same physical ids, in table order, as the block table the view recorded.
     const ids = (await page.getByTestId('kv-kernel-blocks').locator('span').allTextContents()).filter((t) =>
       /^\d+$/.test(t),

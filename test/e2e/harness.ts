@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { serveStatic } from './staticServer';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -50,4 +50,63 @@ export async function openApp(extraArgs: string[] = []): Promise<App> {
       await server.close();
     },
   };
+}
+
+export interface IdleActivity {
+  /** The view's own draw counter (its `data-renders`) over the window. */
+  renders: number;
+  /** The view's own requestAnimationFrame callbacks (`data-raf-callbacks`; NaN where it keeps none). */
+  viewRaf: number;
+  /** Every requestAnimationFrame callback of the page over the window. */
+  pageRaf: number;
+  /** CSS animations running in the view at the end. */
+  animations: number;
+  /** Main-thread task time over the window (Chromium's TaskDuration), and the window's length, in seconds. */
+  cpuS: number;
+  wallS: number;
+}
+
+/** What a view does while nothing should move: counters and CPU over `ms` (print them; assert the counts). */
+export async function idleActivity(page: Page, view: Locator, ms = 2000): Promise<IdleActivity> {
+  const read = () =>
+    view.evaluate((el: HTMLElement) => ({
+      renders: Number(el.dataset.renders),
+      raf: Number(el.dataset.rafCallbacks),
+      animations: el.getAnimations({ subtree: true }).length,
+    }));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const cpu = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+  await page.evaluate(() => {
+    const w = window as unknown as { __rafCount: number };
+    w.__rafCount = 0;
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => raf((t) => (w.__rafCount++, cb(t)));
+  });
+  const before = await read();
+  const cpu0 = await cpu();
+  const t0 = Date.now();
+  await page.waitForTimeout(ms);
+  const after = await read();
+  const cpuS = (await cpu()) - cpu0;
+  const pageRaf = await page.evaluate(() => (window as unknown as { __rafCount: number }).__rafCount);
+  await cdp.detach();
+  return {
+    renders: after.renders - before.renders,
+    viewRaf: after.raf - before.raf,
+    pageRaf,
+    animations: after.animations,
+    cpuS,
+    wallS: (Date.now() - t0) / 1000,
+  };
+}
+
+/** One line for the log: the counts and the CPU share of an idle window. */
+export function describeIdle(what: string, a: IdleActivity): string {
+  return (
+    `${what} ${a.wallS.toFixed(1)} s: ${a.renders} renders, ${a.pageRaf} page rAF callbacks, ` +
+    `${a.animations} CSS animations, main-thread CPU ${(a.cpuS * 1000).toFixed(0)} ms ` +
+    `(${((a.cpuS / a.wallS) * 100).toFixed(1)}%)`
+  );
 }

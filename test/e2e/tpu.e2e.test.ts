@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reproducible } from '../../core/experiments/result';
 import { runExperiment } from '../../core/labs';
 import { parseResultFile, serializeResult } from '../../core/experiments/result';
-import { ROOT, openApp } from './harness';
+import { ROOT, describeIdle, idleActivity, openApp } from './harness';
 import type { App } from './harness';
 
 const SMALL = { trials: '2000', sweep: '9900,9990' };
@@ -133,42 +133,11 @@ describe('the TPU lab in Chromium', () => {
     expect(await view.getAttribute('data-playing')).toBe('false');
     await page.mouse.move(2, 2); // off the canvas: no hover
     await page.waitForTimeout(1500); // let a camera flight or damping finish
-    const read = () =>
-      view.evaluate((el) => ({
-        renders: Number(el.dataset.renders),
-        raf: Number(el.dataset.rafCallbacks),
-        animations: el.getAnimations({ subtree: true }).length,
-      }));
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const cpu = async () => {
-      const { metrics } = await cdp.send('Performance.getMetrics');
-      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
-    };
-    // Count every rAF callback in the page, not only the view's own counters.
-    await page.evaluate(() => {
-      const w = window as unknown as { __rafCount: number };
-      w.__rafCount = 0;
-      const raf = window.requestAnimationFrame.bind(window);
-      window.requestAnimationFrame = (cb) => raf((t) => (w.__rafCount++, cb(t)));
-    });
-    const before = await read();
-    const cpu0 = await cpu();
-    const t0 = Date.now();
-    await page.waitForTimeout(2000);
-    const after = await read();
-    const cpuS = (await cpu()) - cpu0;
-    const pageRaf = await page.evaluate(() => (window as unknown as { __rafCount: number }).__rafCount);
-    const wallS = (Date.now() - t0) / 1000;
-    console.log(
-      `tpu view paused ${wallS.toFixed(1)} s: ${after.renders - before.renders} renders, ` +
-        `${after.raf - before.raf} view rAF callbacks, ${pageRaf} page rAF callbacks, ` +
-        `${after.animations} CSS animations, main-thread CPU ${(cpuS * 1000).toFixed(0)} ms (${((cpuS / wallS) * 100).toFixed(1)}%)`,
-    );
-    expect(after.renders - before.renders).toBe(0);
-    expect(after.raf - before.raf).toBe(0);
-    expect(after.animations).toBe(0);
-    await cdp.detach();
+    const idle = await idleActivity(page, view);
+    console.log(`${describeIdle('tpu view paused', idle)}, ${idle.viewRaf} view rAF callbacks`);
+    expect(idle.renders).toBe(0);
+    expect(idle.viewRaf).toBe(0);
+    expect(idle.animations).toBe(0);
   });
 
   it('zooms to a cube shared by sub-cube jobs and names the job of a clicked machine', async () => {

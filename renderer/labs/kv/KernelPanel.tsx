@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { KvViewModel } from '../../../core/kv/view';
 import { ownerColor, prepCanvas } from './draw';
 import './kernelPanel.css';
+import { useElementSize } from '../../components/useElementSize';
 
 interface Seq {
   slot: number;
@@ -42,7 +43,16 @@ const KERNEL_NOTE =
   'one workgroup per (sequence, head) gathers K/V block by block through the table into an online softmax; ' +
   'run it as experiment gpu-paged-attention';
 
-export function KernelPanel({ view, frame }: { view: KvViewModel; frame: number }) {
+/** `playing`: the walk moves only while the view plays; paused, it holds where it is (a paused view draws nothing). */
+export function KernelPanel({
+  view,
+  frame,
+  playing,
+}: {
+  view: KvViewModel;
+  frame: number;
+  playing: boolean;
+}) {
   const seqs = useMemo(() => frameSequences(view, frame), [view, frame]);
   const [chosen, setChosen] = useState<number | null>(null);
   const seq =
@@ -50,24 +60,30 @@ export function KernelPanel({ view, frame }: { view: KvViewModel; frame: number 
     seqs.reduce<Seq | undefined>((a, s) => (!a || s.tokens > a.tokens ? s : a), undefined);
   const [step, setStep] = useState(0);
   const mapRef = useRef<HTMLCanvasElement>(null);
+  // The map takes its box's size, and redraws when the box changes (a resized window while paused).
+  const [mapBox, mapWrap] = useElementSize({ width: 220, height: MAP_H });
   const n = seq?.blocks.length ?? 0;
   const key = seq ? `${seq.slot}:${seq.blocks.join(',')}` : '';
 
-  // The kernel's walk: one logical block after another, then a pause on the finished read, then again.
+  // The kernel's walk: one logical block after another, then a pause on the finished read, then again. A new
+  // sequence starts it over; pausing holds it, and playing on continues from where it held.
+  const held = useRef(0);
+  held.current = step;
+  useEffect(() => setStep(0), [key]);
   useEffect(() => {
-    setStep(0);
-    if (n === 0) return;
-    const t = timer((elapsed) => setStep(Math.floor((elapsed / 1000) * BLOCKS_PER_S) % (n + 3)));
+    if (n === 0 || !playing) return;
+    const from = held.current;
+    const t = timer((elapsed) => setStep((from + Math.floor((elapsed / 1000) * BLOCKS_PER_S)) % (n + 3)));
     return () => t.stop();
-  }, [key, n]);
+  }, [key, n, playing]);
 
   const at = Math.min(step, n - 1);
   const done = step >= n;
 
   useEffect(() => {
     const c = mapRef.current;
-    const w = c?.parentElement?.clientWidth ?? 220;
-    const h = Math.max(16, Math.min(MAP_H, c?.parentElement?.clientHeight ?? MAP_H));
+    const w = mapBox.width;
+    const h = Math.max(16, Math.min(MAP_H, mapBox.height));
     const ctx = c ? prepCanvas(c, w, h) : null;
     if (!ctx || !seq) return;
     const nb = view.numBlocks;
@@ -100,7 +116,7 @@ export function KernelPanel({ view, frame }: { view: KvViewModel; frame: number 
       ctx.lineWidth = 2;
       ctx.strokeRect(x(b) - 2, y(b) - 2, cell + 3, cell + 3);
     }
-  }, [view, seq, at, done, n]);
+  }, [view, seq, at, done, n, mapBox]);
 
   if (!seq) {
     return (
@@ -170,7 +186,7 @@ export function KernelPanel({ view, frame }: { view: KvViewModel; frame: number 
         {n > stripFrom + STRIP_WINDOW && <span className="muted">+{n - stripFrom - STRIP_WINDOW}</span>}
       </div>
       <div className="kv-label">where they sit in the pool ({view.numBlocks} blocks)</div>
-      <div className="kv-canvas-wrap kv-kernel-map">
+      <div className="kv-canvas-wrap kv-kernel-map" ref={mapWrap}>
         <canvas ref={mapRef} data-testid="kv-kernel-map" />
       </div>
       <div className="muted kv-kernel-note" title={KERNEL_NOTE}>

@@ -449,7 +449,7 @@ export function KvView({ params, seed, controls }: LabViewProps) {
             <canvas ref={swapCanvas} data-testid="kv-swap" />
           </div>
         </aside>
-        <KernelPanel view={v} frame={f} />
+        <KernelPanel view={v} frame={f} playing={playing} />
       </div>
     </section>
   );

@@ -1114,7 +1114,7 @@ export class MeshSim {
     return out;
   }
 
-  /** Requests that failed (no server, or a server that was down), in the run and the current window. */
+  /** Requests that failed (no server, or a server that was down), in the run and in the window now open. */
   private countFailed(n: number): void {
     this.failedN += n;
     this.res.errors[this.curW]! += n;

@@ -273,7 +273,7 @@ export interface RouterView {
 export function routerView(m: MeshViewModel, c: number, w: number): RouterView {
   const R = m.regions.length;
   const ws = m.windowMs / 1000;
-  // Last publication at or before the start of window w: k·window + delay ≤ w·window.
+  // Last publication at or before the start of window w: k·window + delay ≤ w·window (windows of equal length).
   const k = Math.floor((w * m.windowMs - m.ribDelayMs) / m.windowMs);
   const v = w - 1;
   if (k < 1 || v < 0) {

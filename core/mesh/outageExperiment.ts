@@ -15,6 +15,7 @@ import {
   steady,
   worldTable,
   worldValue,
+  incidentInRun,
 } from './scenario';
 import { SERVICE_ROUTER_PAPER } from './spikeExperiment';
 import { roundScaled } from '../kernel/numbers';
@@ -88,12 +89,7 @@ export const meshOutage = defineExperiment({
     'ServiceRouter publishes no regional-outage experiment; the run shows the mechanism, and the domino count is a model outcome.',
   params,
   check(p) {
-    if (p.failAtS > p.durationS - 5)
-      return {
-        field: 'failAtS',
-        reason: `must be at most durationS − 5 = ${p.durationS - 5} s (got ${p.failAtS})`,
-      };
-    return undefined;
+    return incidentInRun('failAtS', p.failAtS, p.durationS, 5);
   },
   work(p) {
     const { world, cap } = worldAndRegion(p.world, 'failRegion', p.failRegion, params.failRegion.default);

@@ -214,6 +214,20 @@ export function worldValue(result: Result, property: string, fallback: unknown):
 }
 
 /** Microseconds per routing decision of the mesh simulator (bench/work.bench.ts); scans cost as much per server. */
+/**
+ * An incident time must leave `tailS` seconds of the run after it (it is refused, never clamped): the
+ * `check` of mesh-spike (spikeAtS) and mesh-outage (failAtS).
+ */
+export function incidentInRun<F extends string>(
+  field: F,
+  atS: number,
+  durationS: number,
+  tailS: number,
+): { field: F; reason: string } | undefined {
+  if (atS <= durationS - tailS) return undefined;
+  return { field, reason: `must be at most durationS − ${tailS} = ${durationS - tailS} s (got ${atS})` };
+}
+
 export const DECISION_US = 0.25;
 
 /** What one mesh simulation does, for its work estimate. */

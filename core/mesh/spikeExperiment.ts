@@ -15,6 +15,7 @@ import {
   steady,
   worldTable,
   worldValue,
+  incidentInRun,
 } from './scenario';
 import { roundScaled } from '../kernel/numbers';
 
@@ -160,12 +161,7 @@ export const meshSpike = defineExperiment({
     'Not compared: utilisation against 75% (the threshold is our input, so that would compare the input with itself), spill-fraction and latency (the paper publishes no number for them).',
   params,
   check(p) {
-    if (p.spikeAtS > p.durationS - 2)
-      return {
-        field: 'spikeAtS',
-        reason: `must be at most durationS − 2 = ${p.durationS - 2} s (got ${p.spikeAtS})`,
-      };
-    return undefined;
+    return incidentInRun('spikeAtS', p.spikeAtS, p.durationS, 2);
   },
   work(p) {
     const { world, cap, region } = worldAndRegion(

@@ -77,6 +77,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('PagedBlockManager: invariants under random op sequences', () => {
+  it('counts the blocks allocatePrompt takes when a shorter prompt pinned the prefix', () => {
+    // fast-check's counterexample: prefix 0 pinned by a 1-token prompt holds one block; an 18-token prompt with
+    // the same prefix shares that one block only, so it needs 17 fresh blocks, not 10.
+    const bm = new PagedBlockManager({ blockSize: 1, numGpuBlocks: 40, numCpuBlocks: 24, maxLen: 64 });
+    bm.allocatePrompt(0, 1, 0, 8);
+    const free = bm.nFreeGpu;
+    expect(bm.blocksForPrompt(18, 0, 8)).toBe(17);
+    bm.allocatePrompt(1, 18, 0, 8);
+    expect(free - bm.nFreeGpu).toBe(17);
+  });
+
   it('never leaks, never writes a shared block, and swap conserves blocks and tokens', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 120 }), fc.integer({ min: 1, max: 5 }), (ops, bs) => {

@@ -167,8 +167,11 @@ export class PagedBlockManager {
     const total = Math.ceil(tokens / this.blockSize);
     if (prefixId < 0) return total;
     const shareable = Math.min(Math.floor(prefixLen / this.blockSize), Math.floor(tokens / this.blockSize));
-    // A prefix seen for the first time is loaded (pinned) now; its blocks count once either way.
-    return total - (this.prefixes.has(prefixId) ? shareable : 0);
+    // A prefix seen for the first time is loaded (pinned) now; its blocks count once either way. A pinned
+    // prefix holds only the blocks its first prompt covered, so a longer prompt shares no more than those
+    // (as allocatePrompt maps them).
+    const pinned = this.prefixes.get(prefixId)?.blocks.length ?? 0;
+    return total - Math.min(shareable, pinned);
   }
 
   /**

@@ -15,6 +15,12 @@ const CASES: Record<string, Record<string, string>[]> = {
   'tpu-availability': [{}, { trials: '1000000', sweep: '9900' }, { hostAvailability: '0.5', sweep: '5000' }],
   'tpu-failures': [{}, { days: '300' }],
   'tpu-routing': [{}, { days: '1000' }],
+  'train-recovery-probability': [
+    {},
+    { machines: '1000', failures: '8', trials: '1000000' },
+    { machines: '1000', failures: '400', trials: '1000' },
+  ],
+  'train-wasted-time': [{}, { days: '3650', machines: '1000' }],
   'gpu-paged-attention': [{}, { sequences: '32', meanContext: '1024', heads: '4', reps: '20' }],
 };
 

@@ -3,8 +3,6 @@
 import type { ComputeBackend } from '../compute/backend';
 import type { Rng } from '../kernel/rng';
 
-export type LabId = 'kv' | 'tpu' | 'mesh';
-
 interface ParamBase {
   label: string;
   /** One line shown beside the input and in `describe`. */

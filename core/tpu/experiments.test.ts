@@ -130,3 +130,20 @@ describe('tpu experiments', () => {
     );
   });
 });
+
+describe('tpu-failures with in-memory checkpoints (Gemini-style)', () => {
+  it('replays the same failure trace and loses less per interruption than storage checkpoints', async () => {
+    const args = { days: '10' };
+    const storage = await runExperiment('tpu-failures', args, 1);
+    const memory = await runExperiment('tpu-failures', { ...args, checkpoint: 'in-memory' }, 1);
+    for (const k of ['failures.machine', 'failures.cable', 'failures.ocs'])
+      expect(memory.metrics[k]).toBe(storage.metrics[k]);
+    // Lost progress and restart time shrink, so hardware loses a smaller share of allocated chip-hours.
+    expect(memory.metrics['allocated-goodput.ocs']!).toBeGreaterThan(
+      storage.metrics['allocated-goodput.ocs']!,
+    );
+    expect(memory.metrics['allocated-goodput.static']!).toBeGreaterThan(
+      storage.metrics['allocated-goodput.static']!,
+    );
+  });
+});

@@ -46,9 +46,48 @@ const params = {
     default: 'any',
     options: STATIC_ORIENTATIONS,
   },
+  checkpoint: {
+    kind: 'enum',
+    label: 'Checkpoints',
+    help: "'storage': remote storage every checkpointHours, restored in restartMinutes (the default). 'in-memory': Gemini-style (SOSP'23) checkpoints in other hosts' CPU memory every inMemoryCheckpointMinutes, restored in inMemoryRestartMinutes. Same failure trace either way.",
+    default: 'storage',
+    options: ['storage', 'in-memory'],
+  },
+  inMemoryCheckpointMinutes: {
+    advanced: true,
+    kind: 'number',
+    label: 'In-memory checkpoint interval',
+    help: 'Gemini checkpoints every iteration; ASSUMPTION: one minute covers a TPU job’s many-second steps plus the traffic to peers.',
+    default: 1,
+    min: 0.01,
+    max: 6000,
+    unit: 'min',
+  },
+  inMemoryRestartMinutes: {
+    advanced: true,
+    kind: 'number',
+    label: 'In-memory restore and restart',
+    help: 'Re-initialise and load from a surviving host replica instead of storage. ASSUMPTION: 2 min.',
+    default: 2,
+    min: 0,
+    max: 1440,
+    unit: 'min',
+  },
   ...jobMixParams,
   ...subCubeParams,
 } as const;
+
+/**
+ * What a restart costs and how much progress an interruption keeps under each checkpoint mode. In memory,
+ * a restart restores from another host's CPU memory (Gemini §3.2). DEVIATION: a replica always survives,
+ * since every failure event here takes down one component; two hosts of one replica group failing
+ * together would fall back to storage.
+ */
+function checkpointing(p: Params): { restartH: number; checkpointH: number } {
+  return p.checkpoint === 'in-memory'
+    ? { restartH: p.inMemoryRestartMinutes / 60, checkpointH: p.inMemoryCheckpointMinutes / 60 }
+    : { restartH: p.restartMinutes / 60, checkpointH: p.checkpointHours };
+}
 
 function summary(s: PodStats) {
   return {
@@ -100,8 +139,7 @@ async function simulatePods(p: Params, ctx: RunContext): Promise<PodRuns> {
         design,
         horizonH,
         detectH,
-        restartH: p.restartMinutes / 60,
-        checkpointH: p.checkpointHours,
+        ...checkpointing(p),
         ocsHandling: 'ft-routing',
         ftSlowdown: p.ftSlowdownPct / 100,
         defrag: p.defrag,
@@ -311,6 +349,7 @@ export const tpuFailures = defineExperiment({
     "system-availability (the paper's 99.98% system availability, credited to dynamic reconfiguration, is NOT compared with it: see the comparison note) = share of time in which the healthy hardware could form each requested slice size on an otherwise empty pod, averaged over the mix's sizes by job weight: " +
     'OCS pod: k healthy cubes for a k-cube slice; static pod: a contiguous healthy block; sub-cube: a healthy machine block; a component is down from its failure until detection + repair; jobs and queueing play no part. ' +
     'cube-availability and host-availability = share of cube-hours (no failed machine or cable in the cube) and machine-hours up; they are set by failure rate × repair time (our assumption), and reconfiguration cannot change them. ' +
+    'Checkpoints: `storage` (default) keeps the progress of the last checkpoint every checkpointHours and restarts in restartMinutes; `in-memory` (Gemini, SOSP’23 §3) keeps it every inMemoryCheckpointMinutes and restarts from a surviving host replica in inMemoryRestartMinutes, on the same failure trace (run both with one seed to compare goodput). DEVIATION: in memory a replica always survives, as each failure here takes down one component. ' +
     'goodput = useful chip-hours / pod chip-hours (idle chips count as lost); allocated-goodput = 1 - hardware-lost / allocated chip-hours, where hardware-lost counts the broken time before eviction, the progress since the last checkpoint, the restart and the slowdown: a job-side goodput figure, not an availability. ' +
     'mean-time-to-recover = failure to useful progress again. ' +
     "DEVIATION: no preemption between priorities; a static pod's fixed inter-cube links get no failure rate of their own; the reconfigurable pod needs no defragmentation (any free cubes will do); sub-cube slices are packed best-fit into cubes already split or holding a failed component, and static-pod defragmentation leaves them where they are; the detection delay, repair times and the job mix (sizes, weights, run times, the sub-cube share) are assumptions (no published figures in our references).",

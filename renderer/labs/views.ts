@@ -8,6 +8,7 @@ import type { FollowRule } from '../state/viewParams';
 import { KvView } from './kv/KvView';
 import { MeshView } from './mesh/MeshView';
 import { TpuView } from './tpu/TpuView';
+import { TrainView } from './train/TrainView';
 
 export interface LabViewProps {
   /** Every declared view parameter as text: the view's own values and those following the form. */
@@ -33,4 +34,5 @@ export const LAB_VIEWS: Readonly<Record<LabId, LabViewEntry>> = {
   kv: { component: KvView },
   tpu: { component: TpuView },
   mesh: { component: MeshView, follow: meshViewFollow, ownControls: ['world'] },
+  train: { component: TrainView, ownControls: ['failed'] },
 };

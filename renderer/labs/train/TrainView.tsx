@@ -1,0 +1,204 @@
+// The training-recovery lab's live view: machines with their checkpoint replicas (click to fail them), one
+// iteration's link timeline per checkpoint traffic scheme, and a failure trace played back with each
+// policy's running wasted time. Paused, nothing runs: the playback clock's loop stops and nothing animates.
+import { useEffect, useRef, useState } from 'react';
+import { labClient } from '../../worker/client';
+import { useElementSize } from '../../components/useElementSize';
+import { usePlayback } from '../../components/usePlayback';
+import type { LabViewProps } from '../views';
+import type { TrainViewModel } from '../../../core/train/view';
+import { MachineGrid, restoreLines } from './MachineGrid';
+import { IterationTimeline } from './IterationTimeline';
+import { WastedCounter } from './WastedCounter';
+import { LINK_COLORS, SOURCE_COLORS, SOURCE_TEXT, FAILED_COLOR } from './colors';
+import './train.css';
+
+/** Simulated days per real second while playing. */
+const DAYS_PER_S = 3;
+
+/** The failed-machine list with `machine` toggled, as the view parameter's text. */
+function toggled(failed: string, machine: number): string {
+  const ids = new Set(
+    failed
+      .split(',')
+      .filter((s) => s.trim() !== '')
+      .map(Number),
+  );
+  if (ids.has(machine)) ids.delete(machine);
+  else ids.add(machine);
+  return [...ids].sort((a, b) => a - b).join(',');
+}
+
+export function TrainView({ params, seed, controls, onParam }: LabViewProps) {
+  const [model, setModel] = useState<TrainViewModel | null>(null);
+  const [status, setStatus] = useState('Simulating…');
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const renders = useRef(0);
+  const [size, bodyRef] = useElementSize({ width: 1000, height: 500 });
+  const playback = usePlayback({
+    end: model?.horizonS ?? 0,
+    rate: DAYS_PER_S * 86400,
+    initialSpeed: 1,
+    publishEveryMs: 100,
+    // The clock's frames, for the paused-idle check (a paused view's count stays still).
+    onFrame: () => rootRef.current?.setAttribute('data-raf-callbacks', String(frames.current)),
+  });
+  const { setPlaying, seek, frames } = playback;
+
+  useEffect(() => {
+    renders.current += 1;
+    rootRef.current?.setAttribute('data-renders', String(renders.current));
+    rootRef.current?.setAttribute('data-raf-callbacks', String(frames.current));
+  });
+
+  const runKey = JSON.stringify([params, seed]);
+  useEffect(() => {
+    let stale = false;
+    let done = false;
+    setStatus('Simulating…');
+    const job = labClient().view('train', { ...params }, seed, (f) => {
+      // Progress arrives on its own port and can land after the outcome: drop it then.
+      if (!stale && !done) setStatus(`Simulating… ${Math.floor(f * 100)}%`);
+    });
+    void job.done.then((outcome) => {
+      done = true;
+      if (stale) return;
+      if (outcome.kind === 'done') {
+        setModel(outcome.view);
+        setStatus('');
+      } else setStatus(outcome.kind === 'error' ? `Could not simulate: ${outcome.message}` : 'Cancelled');
+    });
+    return () => {
+      stale = true;
+      job.cancel();
+    };
+    // runKey stands for params and seed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runKey]);
+
+  // A new failure trace starts from day 0, paused until the user plays it.
+  const horizon = model?.horizonS;
+  useEffect(() => {
+    setPlaying(false);
+    seek(0);
+  }, [horizon, setPlaying, seek]);
+
+  // Three columns: machines, the iteration timeline, and the failure trace with its counters.
+  const inner = size.width - 32;
+  const gridW = Math.max(300, Math.floor(inner * 0.38));
+  const tlW = Math.max(300, Math.floor(inner * 0.36));
+  const wastedW = Math.max(220, inner - gridW - tlW);
+  return (
+    <div
+      className="lab-view train-view"
+      data-testid="train-view"
+      data-playing={String(playback.playing)}
+      ref={rootRef}
+    >
+      <div className="train-controls">{controls}</div>
+      {status && (
+        <div
+          className="train-status"
+          data-testid="train-status"
+          role={status.startsWith('Could') ? 'alert' : undefined}
+        >
+          {status}
+        </div>
+      )}
+      {model && (
+        <div className="train-body" ref={bodyRef}>
+          <section className="train-col" style={{ width: gridW }}>
+            <h3>{`${model.machines} machines · ${model.placement} placement · m = ${model.replicas} · shard ${model.shardGB.toFixed(1)} GB`}</h3>
+            <GridKey />
+            <MachineGrid
+              model={model}
+              width={gridW}
+              height={size.height - 64 - 18 * Math.max(1, model.restores.length)}
+              onToggle={(i) => onParam('failed', toggled(params.failed ?? '', i))}
+            />
+            <ul className="train-restores" data-testid="train-restores">
+              {restoreLines(model).map((l) => (
+                <li key={l}>{l}</li>
+              ))}
+            </ul>
+          </section>
+          <section className="train-col" style={{ width: tlW }}>
+            <h3>One iteration on a machine’s 400 Gbps link</h3>
+            <IterationTimeline
+              timelines={model.timelines}
+              spareGB={Number(params.gpuSpareGB ?? 2)}
+              width={tlW}
+            />
+            <TimelineKey />
+          </section>
+          <section className="train-col" style={{ width: wastedW }}>
+            <h3>{`Wasted time over ${(model.horizonS / 86400).toFixed(0)} days of failures`}</h3>
+            <div className="train-playbar">
+              <button type="button" className="small" data-testid="train-play" onClick={playback.toggle}>
+                {playback.playing ? 'Pause' : 'Play'}
+              </button>
+              <input
+                type="range"
+                aria-label="Time in the run"
+                data-testid="train-scrub"
+                min={0}
+                max={model.horizonS}
+                step={model.horizonS / 1000}
+                value={playback.time}
+                onChange={(e) => playback.step(Number(e.target.value))}
+              />
+              <span
+                className="train-time"
+                data-testid="train-time"
+              >{`day ${(playback.time / 86400).toFixed(1)}`}</span>
+            </div>
+            <WastedCounter model={model} timeS={playback.time} width={wastedW} />
+          </section>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function GridKey() {
+  return (
+    <div className="train-key" data-testid="train-key">
+      <span>
+        <i className="train-key-line" />
+        replica
+      </span>
+      <span>
+        <i className="train-key-box" style={{ borderColor: FAILED_COLOR }} />
+        failed
+      </span>
+      <span>restored from:</span>
+      {(['local', 'peer', 'storage'] as const).map((s) => (
+        <span key={s}>
+          <i className="train-key-swatch" style={{ background: SOURCE_COLORS[s] }} />
+          {SOURCE_TEXT[s]}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+function TimelineKey() {
+  return (
+    <div className="train-key">
+      <span>
+        <i className="train-key-swatch" style={{ background: LINK_COLORS.compute }} /> GPU compute
+      </span>
+      <span>
+        <i className="train-key-swatch" style={{ background: LINK_COLORS.train }} /> training collectives
+      </span>
+      <span>
+        <i className="train-key-swatch" style={{ background: LINK_COLORS.checkpoint }} /> checkpoint traffic
+        (and GPU buffer held)
+      </span>
+      <span>
+        <i className="train-key-dash" /> spare GPU memory · <i className="train-key-base" /> no-checkpoint
+        iteration end
+      </span>
+    </div>
+  );
+}

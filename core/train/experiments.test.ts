@@ -129,6 +129,13 @@ describe('train-wasted-time', () => {
     expect(r.metrics['wasted-hours.highfreq']!).toBeGreaterThan(r.metrics['wasted-hours.gemini']!);
   });
 
+  it('refuses replicas whose shards do not fit a machine’s CPU memory', async () => {
+    // 200B params × 12 B = 2.4 TB; 16 replicas of a 150 GB shard = 2.4 TB per machine > 1237 GB.
+    await expect(runExperiment('train-interleaving', { paramsB: '200', replicas: '16' }, 1)).rejects.toThrow(
+      /replicas.*exceeds its 1237 GB of CPU memory/,
+    );
+  });
+
   it('refuses group placement when replicas do not divide machines', async () => {
     await expect(
       runExperiment('train-wasted-time', { machines: '15', replicas: '2', placement: 'group' }, 1),

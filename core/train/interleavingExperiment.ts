@@ -4,7 +4,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
 import { round } from '../kernel/numbers';
-import { bufferParams, checkReplicas, clusterParams, modelParams, setupOf } from './params';
+import { bufferParams, checkHostMemory, checkReplicas, clusterParams, modelParams, setupOf } from './params';
 import { GEMINI_PAPER, shardBytes } from './setup';
 import { SCHEMES, checkpointSendSeconds, iterationPhases, schemeTimeline } from './timeline';
 import type { CheckpointTraffic, SchemeTimeline } from './timeline';
@@ -38,7 +38,7 @@ export const trainInterleaving = defineExperiment({
   comparisonNote:
     'The paper’s claims are qualitative (unchanged iteration time, a checkpoint every iteration, no out-of-memory with interleaving where the naive scheme fails); they are shown as 0, 1 and 1. No per-scheme times are read off its figures.',
   params,
-  check: checkReplicas,
+  check: (p) => checkReplicas(p) ?? checkHostMemory(p),
   work(p) {
     return {
       units: 2 * p.layers + 1,

@@ -1,7 +1,7 @@
 // Parameters the training-recovery experiments and view share, declared once (names match, so the app's
 // view follows the experiment form on them).
 import type { ParamsOf } from '../experiments/types';
-import { MACHINE } from './setup';
+import { MACHINE, shardBytes } from './setup';
 import type { TrainSetup } from './setup';
 
 export const clusterParams = {
@@ -127,4 +127,14 @@ export function checkReplicas(p: {
       reason: `must be at most machines (${p.machines}); lower replicas or raise machines`,
     };
   return undefined;
+}
+
+/** Every machine keeps m shards in CPU memory (its own and m − 1 peers'): they must fit the host's memory. */
+export function checkHostMemory(p: SetupParams): { field: 'replicas'; reason: string } | undefined {
+  const needGB = (p.replicas * shardBytes(setupOf(p))) / 1e9;
+  if (needGB <= MACHINE.cpuMemGB) return undefined;
+  return {
+    field: 'replicas',
+    reason: `${p.replicas} × the ${(shardBytes(setupOf(p)) / 1e9).toFixed(0)} GB shard = ${needGB.toFixed(0)} GB per machine exceeds its ${MACHINE.cpuMemGB.toFixed(0)} GB of CPU memory; lower replicas or paramsB, or raise machines`,
+  };
 }

@@ -3,7 +3,7 @@
 // timeline per checkpoint traffic scheme, and a failure trace with each policy's running wasted time.
 import { defineLabView } from '../experiments/types';
 import type { ParamsOf } from '../experiments/types';
-import { bufferParams, checkReplicas, clusterParams, modelParams, setupOf } from './params';
+import { bufferParams, checkHostMemory, checkReplicas, clusterParams, modelParams, setupOf } from './params';
 import { replicaHolders } from './placement';
 import type { Placement } from './placement';
 import { POLICIES, restoreSource, retrievalSeconds, sampleFailures } from './recovery';
@@ -97,7 +97,7 @@ export const trainView = defineLabView({
     };
   },
   async build(p, ctx): Promise<TrainViewModel> {
-    const bad = checkReplicas(p) ?? checkPlacement(p);
+    const bad = checkReplicas(p) ?? checkPlacement(p) ?? checkHostMemory(p);
     if (bad) throw new Error(`${bad.field} ${bad.reason}`);
     const s = setupOf(p);
     const holders = replicaHolders(p.placement as Placement, p.machines, p.replicas);

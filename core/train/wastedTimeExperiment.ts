@@ -4,7 +4,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, ParamsOf, Result } from '../experiments/types';
 import { round } from '../kernel/numbers';
-import { bufferParams, checkReplicas, clusterParams, modelParams, setupOf } from './params';
+import { bufferParams, checkHostMemory, checkReplicas, clusterParams, modelParams, setupOf } from './params';
 import { PLACEMENTS, placementsFor, replicaHolders } from './placement';
 import type { Placement } from './placement';
 import { POLICIES, replayTrace, retrievalSeconds, sampleFailures, schedules } from './recovery';
@@ -142,7 +142,7 @@ export const trainWastedTime = defineExperiment({
   comparisonNote:
     'The paper’s 13x is its measured failure-recovery speedup over the best remote-storage baseline on its cluster; here the all-in ratio depends on the assumed detection, replacement and restart times that every policy pays, which is why the part the checkpoint policy controls is shown too.',
   params,
-  check: (p) => checkReplicas(p) ?? checkPlacement(p),
+  check: (p) => checkReplicas(p) ?? checkPlacement(p) ?? checkHostMemory(p),
   work(p) {
     const events = p.days * p.machines * (p.hardwarePerMachineDay + p.softwarePerMachineDay);
     return {

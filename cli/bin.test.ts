@@ -44,4 +44,25 @@ describe('cli/bin.mjs', () => {
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(result.measurements['max-abs-error']).toBeLessThan(result.metrics.tolerance);
   });
+
+  it('runs a sweep on worker threads to the same sweep.json as on one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-sweep-bin-'));
+    const args = [
+      'sweep',
+      'train-recovery-probability',
+      '--grid',
+      'failures=1,2,3,4',
+      '--set',
+      'trials=2000',
+      '--seeds',
+      '2',
+    ];
+    const two = bin([...args, '--workers', '2', '--out', join(dir, 'w2')]);
+    expect(two.err).toBe('');
+    expect(two.out).toMatch(/8 of 8 runs on 2 worker\(s\)/);
+    expect(bin([...args, '--workers', '1', '--out', join(dir, 'w1')]).code).toBe(0);
+    expect(readFileSync(join(dir, 'w2', 'sweep.json'), 'utf8')).toBe(
+      readFileSync(join(dir, 'w1', 'sweep.json'), 'utf8'),
+    );
+  });
 });

@@ -1,20 +1,21 @@
-// The command line (DESIGN.md): list, describe, run, rerun, kv-replay. Parsing by commander, progress
+// The command line (DESIGN.md): list, describe, run, rerun, kv-replay, sweep (cli/sweep.ts). Parsing by commander, progress
 // by cli-progress on stderr. What only some commands need (React for reports, the progress bar, the trace
 // replayer, the GPU) is imported when that command runs, so `list` and `describe` start at once.
 // User errors print one line and exit non-zero; never a stack trace.
-import {
-  accessSync,
-  constants,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  rmdirSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import {
+  REPORT_FILES,
+  checkOutDir,
+  defaultIo,
+  outDirOption,
+  parseSets,
+  readUserFile,
+  withOutDir,
+} from './io';
+import type { Io } from './io';
+import { registerSweep } from './sweep';
 import { UserError, printable } from '../core/experiments/errors';
 import { allowedText, formatParam } from '../core/experiments/params';
 import { checkSeed, resolveExperimentParams } from '../core/experiments/run';
@@ -32,58 +33,6 @@ import type { Experiment, Result } from '../core/experiments/types';
 import { isSoftwareAdapter } from '../core/compute/backend';
 import { LAB_VERSION } from '../core/version';
 import { formatValue } from '../report/charts/format';
-
-interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Whether to draw a progress bar (an interactive terminal). */
-  tty: boolean;
-}
-
-const defaultIo: Io = {
-  out: (l) => process.stdout.write(`${l}\n`),
-  err: (l) => process.stderr.write(`${l}\n`),
-  tty: Boolean(process.stderr.isTTY),
-};
-
-/** The largest file a command reads (a trace of 8 M characters is the largest text parameter). */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
-
-function readUserFile(path: string): string {
-  if (!existsSync(path)) throw new UserError(`${path}: no such file`);
-  let text: string;
-  try {
-    const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES)
-      throw new UserError(
-        `${path}: ${size.toLocaleString('en-US')} bytes is over the ${MAX_FILE_BYTES / 2 ** 20} MiB a file may have`,
-      );
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
-  // An empty file must not pass for "no file" (which text parameters read as the built-in default).
-  if (text.trim() === '') throw new UserError(`${path}: the file is empty`);
-  return text;
-}
-
-/**
- * Parse repeated `--set key=value` into raw params (values stay text; the schema converts them).
- * `key=@path` reads the value from a file (for text parameters such as a user's trace).
- */
-function parseSets(sets: string[]): Record<string, string> {
-  const raw: Record<string, string> = {};
-  for (const s of sets) {
-    const eq = s.indexOf('=');
-    if (eq <= 0) throw new UserError(`--set ${s}: expected key=value`);
-    const value = s.slice(eq + 1).trim();
-    raw[s.slice(0, eq).trim()] = value.startsWith('@') ? readUserFile(value.slice(1)) : value;
-  }
-  return raw;
-}
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -182,93 +131,13 @@ async function runWithProgress(io: Io, run: (host: RunHost) => Promise<Result>):
   }
 }
 
-/** Whether anything, even a dangling symbolic link, is at `path` (existsSync follows links). */
-function present(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `--out` as an absolute folder, or `fallback` when it is not given; an empty one is refused. */
-function outDirOption(out: string | undefined, fallback: string): string {
-  if (out !== undefined && out.trim() === '') throw new UserError('--out is empty; name a folder');
-  return resolve(out ?? fallback);
-}
-
-/**
- * Refuse an output folder: it must be a real folder (or absent; never a symbolic link) and hold none of
- * the files a report writes, not even as a link, so nothing already saved is overwritten or written through.
- */
-function checkOutDir(dir: string, tableNames: readonly string[]): void {
-  if (present(dir)) {
-    const stat = lstatSync(dir);
-    if (stat.isSymbolicLink()) throw new UserError(`${dir} is a symbolic link; choose another --out`);
-    if (!stat.isDirectory()) throw new UserError(`${dir} is a file, not a folder; choose another --out`);
-  }
-  const names = ['report.html', 'result.json', ...tableNames.map((t) => `${t}.csv`)];
-  const clash = names.find((name) => present(join(dir, name)));
-  if (clash) throw new UserError(`${join(dir, clash)} already exists; choose another --out`);
-}
-
-/**
- * mkdir -p, one level at a time from the nearest existing folder: Node's recursive mkdir can loop forever
- * where a parent refuses new entries with ENOENT (e.g. under /proc).
- */
-function makeFolders(dir: string, made: string[]): void {
-  const missing: string[] = [];
-  for (let d = dir; !present(d); d = dirname(d)) missing.unshift(d);
-  for (const d of missing) {
-    mkdirSync(d);
-    made.unshift(d);
-  }
-}
-
-/**
- * Check the output folder and create it before any work, so a folder that cannot be written is refused
- * up front; `abandon` removes the folders this call created again when the run ends without writing.
- */
-function claimOutDir(dir: string): { abandon: () => void } {
-  checkOutDir(dir, []);
-  const made: string[] = [];
-  try {
-    makeFolders(dir, made);
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new UserError(`cannot write to ${dir} (${code}); choose another --out`);
-  }
-  return {
-    abandon: () => {
-      try {
-        for (const d of made) rmdirSync(d); // innermost first; only ever empty folders
-      } catch {
-        // something was written after all: keep it
-      }
-    },
-  };
-}
-
 /** Write the report's files into the claimed folder (each created new: 'wx' never follows a link). */
 async function writeReport(dir: string, result: Result): Promise<string[]> {
   const { reportFiles } = await import('../report/buildReport');
   const { files } = reportFiles(result);
-  checkOutDir(dir, Object.keys(result.tables));
+  checkOutDir(dir, [...REPORT_FILES, ...Object.keys(result.tables).map((t) => `${t}.csv`)]);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { flag: 'wx' });
   return Object.keys(files);
-}
-
-/** Run `work` with the output folder claimed; a run that fails or is cancelled leaves no empty folder. */
-async function withOutDir<T>(dir: string, work: () => Promise<T>): Promise<T> {
-  const claim = claimOutDir(dir);
-  try {
-    return await work();
-  } catch (e) {
-    claim.abandon();
-    throw e;
-  }
 }
 
 /**
@@ -440,6 +309,7 @@ function program(io: Io, state: { exitCode: number }): Command {
       }
     });
 
+  registerSweep(cmd, io);
   return cmd;
 }
 

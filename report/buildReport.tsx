@@ -9,7 +9,7 @@ import { Chart } from './charts/Chart';
 import { Prose } from './Prose';
 import { ComparisonTable, MetricsList, ParamsTable, ResultTables } from './ResultView';
 
-const REPORT_CSS = `
+export const REPORT_CSS = `
 :root { color-scheme: light; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 60rem; color: #1d232b; padding: 0 1rem; }
 h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-top: 2rem; border-bottom: 1px solid #dde2e8; padding-bottom: .2rem; }

@@ -29,7 +29,8 @@ const rawImports = {
 export async function buildCli() {
   rmSync(CLI_OUT_DIR, { recursive: true, force: true }); // chunk names change with their content
   await build({
-    entryPoints: { main: `${root}cli/main.ts` },
+    // The sweep's worker threads load sweepWorker.js beside main.js.
+    entryPoints: { main: `${root}cli/main.ts`, sweepWorker: `${root}cli/sweepWorker.ts` },
     outdir: CLI_OUT_DIR,
     bundle: true,
     splitting: true,

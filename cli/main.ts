@@ -15,7 +15,7 @@ import {
   withOutDir,
 } from './io';
 import type { Io } from './io';
-import { registerSweep } from './sweep';
+import { registerSweep, rerunSweep } from './sweep';
 import { UserError, printable } from '../core/experiments/errors';
 import { allowedText, formatParam } from '../core/experiments/params';
 import { checkSeed, resolveExperimentParams } from '../core/experiments/run';
@@ -252,11 +252,15 @@ function program(io: Io, state: { exitCode: number }): Command {
 
   cmd
     .command('rerun')
-    .argument('<file>', 'a result.json or report.html')
-    .description('re-run a saved result and check the new result.json is byte-identical')
+    .argument('<file>', 'a result.json, report.html or sweep.json')
+    .description(
+      're-run a saved result (or sweep) and check the new result.json (sweep.json) is byte-identical',
+    )
     .option('--out <dir>', 'output folder (default: <folder of file>-rerun)')
     .action(async (file: string, opts: { out?: string }) => {
       const text = readUserFile(file);
+      if (text.includes('"schema": "hyperscale-lab/sweep@1"'))
+        return rerunSweep(text, file, outDirOption(opts.out, `${dirname(resolve(file))}-rerun`), io);
       const saved = parseResultFile(text, basename(file));
       const experiment = getExperiment(saved.experiment);
       checkMachinePart(saved, experiment, basename(file));

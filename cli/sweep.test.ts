@@ -1,6 +1,6 @@
 // `sweep` as a user runs it: grid × seeds into sweep.json/csv/report.html, shards merged byte for byte,
 // one-line errors naming the run, and cluster manifests that validate against the Kubernetes Job schema.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -47,6 +47,13 @@ describe('lab sweep', () => {
     const shards = [4, 2, 0, 1, 3].map((i) => join(dir, 's', `shard-${i}`));
     expect((await lab('sweep', 'merge', ...shards, '--out', join(dir, 'merged'))).code).toBe(0);
     expect(readFileSync(join(dir, 'merged', 'sweep.json'), 'utf8')).toBe(json);
+    // rerun re-runs the sweep and checks its bytes; an edited sweep.json is caught.
+    const rerun = await lab('rerun', join(dir, 'merged', 'sweep.json'), '--out', join(dir, 'rerun'));
+    expect(rerun.out).toMatch(/sweep\.json is byte-identical .*\(12 runs\)/);
+    writeFileSync(join(dir, 'edited.json'), json.replace('"seeds": 2', '"seeds": 2 '));
+    expect((await lab('rerun', join(dir, 'edited.json'), '--out', join(dir, 'rerun2'))).err).toMatch(
+      /not as the lab wrote it/,
+    );
     // A missing shard, and a merge into a folder that has a sweep already.
     expect((await lab('sweep', 'merge', ...shards.slice(1), '--out', join(dir, 'm2'))).err).toMatch(
       /^error: shards 4\/5 are missing$/,

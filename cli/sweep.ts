@@ -161,6 +161,47 @@ async function mergeCommand(folders: string[], opts: SweepOptions, io: Io): Prom
   );
 }
 
+/** `rerun sweep.json`: run the saved sweep again (same grid, seeds, fixed parameters) and compare the bytes. */
+export async function rerunSweep(text: string, file: string, out: string, io: Io): Promise<void> {
+  const saved = parseSweepFile(text, file);
+  if (saved.shard)
+    throw new UserError(
+      `${file} is shard ${saved.shard.index}/${saved.shard.count}; merge the shards and rerun the merged sweep.json`,
+    );
+  const experiment = getExperiment(saved.experiment);
+  const specs = saved.grid.map((a) => {
+    const kind = experiment.params[a.name]?.kind;
+    return `${a.name}=${a.values.join(kind === 'int-list' || kind === 'enum-list' ? ';' : ',')}`;
+  });
+  const plan = planSweep(experiment, specs, saved.seeds, saved.fixed);
+  checkRuns(experiment, plan.runs);
+  const doc = await withOutDir(
+    out,
+    async () => {
+      const replies = await runPool(plan, 0, plan.runs.length, availableParallelism(), io);
+      const fresh = sweepDoc(
+        plan,
+        replies.map((r) => sweepRun(r.result!, r.sha256!)),
+        sharedPublished(replies.map((r) => r.result!)),
+      );
+      await writeSweep(out, fresh, []);
+      return fresh;
+    },
+    SWEEP_FILES,
+  );
+  io.out(`wrote ${out}`);
+  const fresh = serializeSweep(doc);
+  if (fresh !== text) {
+    const differs = doc.runs.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(saved.runs[i]));
+    const hint =
+      saved.labVersion !== doc.labVersion ? ` (saved by lab ${saved.labVersion}, now ${doc.labVersion})` : '';
+    throw new UserError(
+      `re-run differs from ${file}${hint}: ${differs >= 0 ? `run ${differs} differs` : 'the file is not as the lab wrote it (edited or reformatted)'}`,
+    );
+  }
+  io.out(`sweep.json is byte-identical to ${file} (${doc.runs.length} runs)`);
+}
+
 async function writeSweep(dir: string, doc: SweepDoc, metrics: string[]): Promise<void> {
   const known = new Set(doc.runs.flatMap((r) => Object.keys(r.metrics)));
   const unknown = metrics.find((m) => !known.has(m));

@@ -11,6 +11,7 @@ import type { BannerState } from './components/Banner';
 import { ExperimentPanel } from './components/ExperimentPanel';
 import { LabPage } from './components/LabPage';
 import { ResultsPanel } from './components/ResultsPanel';
+import { SweepPanel } from './components/SweepPanel';
 import type { CheckStatus } from './components/ResultsPanel';
 import { statusText } from './components/RunControls';
 import { Sidebar } from './components/Sidebar';
@@ -43,6 +44,29 @@ function EmptyResults({ status }: { status: RunStatus }) {
   );
 }
 
+type Pane = 'result' | 'sweep';
+
+/** Result / Sweep: what the results pane shows. */
+function PaneTabs({ pane, onPane }: { pane: Pane; onPane(p: Pane): void }) {
+  return (
+    <div className="pane-tabs" role="tablist" aria-label="Results pane">
+      {(['result', 'sweep'] as const).map((p) => (
+        <button
+          key={p}
+          type="button"
+          role="tab"
+          aria-selected={pane === p}
+          className={pane === p ? 'on' : ''}
+          data-testid={`pane-${p}`}
+          onClick={() => onPane(p)}
+        >
+          {p === 'result' ? 'Result' : 'Sweep'}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function App() {
   const host = useMemo(pickHost, []);
   const [initial] = useState(() => routeFromHash(window.location.hash));
@@ -54,6 +78,8 @@ export function App() {
   const [check, setCheck] = useState<{ of: Result; state: CheckStatus } | null>(null);
   const [banner, setBanner] = useState<BannerState | null>(null);
   const [aboutOpen, setAboutOpen] = useState(false);
+  /** The results pane shows the last result or the sweep panel. */
+  const [pane, setPane] = useState<Pane>('result');
   const runner = useRunner();
   const autoRan = useRef(new Set<string>());
 
@@ -268,19 +294,30 @@ export function App() {
             ) : null
           }
           results={
-            result && experiment && form ? (
-              <ResultsPanel
-                experiment={experiment}
-                result={result}
-                stale={!formMatchesResult(form, experiment, result)}
-                check={check?.of === result ? check.state : null}
-                canDownload={host.download !== undefined}
-                onExport={() => void files.exportReport()}
-                onDownload={files.download}
-                onRecheck={() => void recheck()}
-              />
+            form && experiment && pane === 'sweep' ? (
+              <>
+                <PaneTabs pane={pane} onPane={setPane} />
+                <SweepPanel key={experiment.id} experiment={experiment} values={form.values} host={host} />
+              </>
+            ) : result && experiment && form ? (
+              <>
+                <PaneTabs pane={pane} onPane={setPane} />
+                <ResultsPanel
+                  experiment={experiment}
+                  result={result}
+                  stale={!formMatchesResult(form, experiment, result)}
+                  check={check?.of === result ? check.state : null}
+                  canDownload={host.download !== undefined}
+                  onExport={() => void files.exportReport()}
+                  onDownload={files.download}
+                  onRecheck={() => void recheck()}
+                />
+              </>
             ) : (
-              <EmptyResults status={runner.status} />
+              <>
+                {form && <PaneTabs pane={pane} onPane={setPane} />}
+                <EmptyResults status={runner.status} />
+              </>
             )
           }
         />

@@ -125,6 +125,12 @@ export class LabClient {
     };
   }
 
+  /** Stop this client's worker for good (a sweep's pool closes its workers when it ends). */
+  dispose(): void {
+    this.current.worker.terminate();
+    this.current.fail('the simulation worker was closed');
+  }
+
   /** Run one experiment in the worker; progress arrives through `onProgress`. */
   run(
     expId: string,

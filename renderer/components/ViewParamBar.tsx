@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { checkParam } from '../../core/experiments/params';
 import type { ParamSchema } from '../../core/experiments/types';
 import { checkSeedText } from '../state/form';
+import { FoldToggle } from './FoldToggle';
 import { ParamField } from './ParamField';
 import { useDraft } from './useDraft';
 
@@ -84,15 +85,13 @@ export function ViewParamBar(props: Props) {
           />
         </label>
         {advanced.length > 0 && (
-          <button
-            type="button"
-            className="small ghost"
-            data-testid="view-params-more"
-            aria-expanded={more}
-            onClick={() => setMore(!more)}
-          >
-            {more ? 'less ▴' : `more (${advanced.length}) ▾`}
-          </button>
+          <FoldToggle
+            open={more}
+            onToggle={() => setMore(!more)}
+            closedText={`more (${advanced.length})`}
+            openText="less"
+            testId="view-params-more"
+          />
         )}
         <label
           className="view-follow"

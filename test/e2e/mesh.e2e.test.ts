@@ -45,7 +45,7 @@ describe('the mesh lab in Chromium', () => {
           const b = el.getBoundingClientRect();
           return { x0: b.left, y0: b.top, x1: b.right, y1: b.bottom };
         };
-        const q = (sel: string) => [...document.querySelectorAll(sel)].map(box);
+        const q = (sel: string) => Array.from(document.querySelectorAll(sel)).map(box);
         return {
           labels: q('.mesh-region text, .mesh-ring-label'),
           markers: q('.mesh-region .mesh-region-fill'),

@@ -1,6 +1,7 @@
 // The mesh map's key: one block per visual channel, so each colour, line and size on the map is named.
 // Fill = utilisation (warm ramp); outline, bound circle and arc colour = ring from the selected client.
 import { useState } from 'react';
+import { FoldToggle } from '../../components/FoldToggle';
 import { RING_COLORS, RING_DASH, UTIL_MAX, UTIL_STOPS, DOWN_FILL } from './geo';
 
 interface Props {
@@ -27,15 +28,14 @@ export function MeshKey({ corner, threshold, client, boundsMs, ringNames, folded
     { u: UTIL_MAX, label: `${Math.round(UTIL_MAX * 100)}%+`, above: false },
   ];
   const toggle = folded && (
-    <button
-      type="button"
-      className="small ghost mesh-key-toggle"
-      data-testid="mesh-key-toggle"
-      aria-expanded={open}
-      onClick={() => setOpen(!open)}
-    >
-      {open ? 'key ▴' : 'key ▾'}
-    </button>
+    <FoldToggle
+      open={open}
+      onToggle={() => setOpen(!open)}
+      closedText="key"
+      openText="key"
+      testId="mesh-key-toggle"
+      className="mesh-key-toggle"
+    />
   );
   if (!open)
     return (

@@ -1,7 +1,9 @@
 // Tests for the roofline cost model: KV bytes and slot counts of the paper's setups, and latency behaviour.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   A100_40GB,
+  BLOCK_GATHER_TOKENS,
   DEFAULT_PAGED_OVERHEAD,
   FLOPS_EFFICIENCY,
   MEMCPY_LAUNCH_S,
@@ -57,41 +59,72 @@ describe('cost model: KV capacity of the paper’s setups (§6.1, Table 1)', () 
 
 describe('cost model: iteration latency', () => {
   const c = costModel(SETUPS['opt-13b'], 16);
-  const decode = (batch: number, ctx: number) => ({
+  /** `batch` sequences of `ctx` tokens decoded by the paged kernel with blocks of `bs` tokens. */
+  const paged = (batch: number, ctx: number, bs = 16) => ({
+    batchTokens: batch,
+    kvTokensRead: 0,
+    attentionPairs: 0,
+    blocksRead: batch * Math.ceil(ctx / bs),
+  });
+  /** The same decode by a contiguous kernel (Orca): exactly ctx tokens read per sequence. */
+  const contiguous = (batch: number, ctx: number) => ({
     batchTokens: batch,
     kvTokensRead: batch * ctx,
     attentionPairs: batch * ctx,
-    blocksRead: batch * Math.ceil(ctx / 16),
+    blocksRead: 0,
   });
+  /** Attention seconds of `w` under `cm`: the iteration minus the same iteration without attention. */
+  const attention = (cm: ReturnType<typeof costModel>, w: ReturnType<typeof paged>) =>
+    cm.iterationS(w) - cm.iterationS({ ...w, kvTokensRead: 0, attentionPairs: 0, blocksRead: 0 });
 
   it('a small decode batch of OPT-13B is bound by reading the 26 GB of weights (≈20–30 ms)', () => {
-    const t = c.iterationS(decode(1, 100), true);
+    const t = c.iterationS(paged(1, 100));
     expect(t).toBeGreaterThan(0.018);
     expect(t).toBeLessThan(0.03);
   });
 
   it('latency grows with the batch and with the KV read', () => {
-    expect(c.iterationS(decode(64, 500), true)).toBeGreaterThan(c.iterationS(decode(8, 500), true));
-    expect(c.iterationS(decode(8, 1500), true)).toBeGreaterThan(c.iterationS(decode(8, 500), true));
+    expect(c.iterationS(paged(64, 500))).toBeGreaterThan(c.iterationS(paged(8, 500)));
+    expect(c.iterationS(paged(8, 1500))).toBeGreaterThan(c.iterationS(paged(8, 500)));
   });
 
-  it('the paged kernel adds exactly pagedOverhead to attention at block size 16', () => {
-    const w = decode(64, 1024);
-    const zero = costModel(SETUPS['opt-13b'], 16, 0);
-    const withOverhead = costModel(SETUPS['opt-13b'], 16, DEFAULT_PAGED_OVERHEAD);
-    const attn =
-      zero.iterationS(w, true) -
-      zero.iterationS({ ...w, kvTokensRead: 0, attentionPairs: 0, blocksRead: 0 }, true);
-    const extra = withOverhead.iterationS(w, true) - zero.iterationS(w, true);
-    expect(extra / attn).toBeCloseTo(DEFAULT_PAGED_OVERHEAD, 6);
-    expect(zero.iterationS(w, false)).toBeCloseTo(zero.iterationS(w, true), 9);
+  it('on whole 16-token blocks the paged kernel costs exactly 1 + pagedOverhead times the contiguous one (Fig. 18a)', () => {
+    for (const overhead of [0, DEFAULT_PAGED_OVERHEAD, 0.26]) {
+      const cm = costModel(SETUPS['opt-13b'], 16, overhead);
+      const ratio = attention(cm, paged(64, 1024)) / attention(cm, contiguous(64, 1024));
+      expect(ratio).toBeCloseTo(1 + overhead, 9);
+    }
   });
 
   it('tiny blocks make the paged kernel slower (per-block gather cost)', () => {
-    const w1 = { ...decode(64, 1024), blocksRead: 64 * 1024 };
-    expect(costModel(SETUPS['opt-13b'], 1).iterationS(w1, true)).toBeGreaterThan(
-      c.iterationS(decode(64, 1024), true),
+    expect(costModel(SETUPS['opt-13b'], 1).iterationS(paged(64, 1024, 1))).toBeGreaterThan(
+      c.iterationS(paged(64, 1024)),
     );
+  });
+
+  it('the paged kernel reads blocks whole: n tokens cost as much as ceil(n / B)·B tokens (vLLM 0.1 kernel)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2048 }),
+        fc.constantFrom(1, 2, 4, 8, 16, 32, 64, 128, 256),
+        fc.integer({ min: 1, max: 256 }),
+        (n, bs, batch) => {
+          const cm = costModel(SETUPS['opt-13b'], bs);
+          const padded = Math.ceil(n / bs) * bs;
+          expect(cm.iterationS(paged(batch, n, bs))).toBeCloseTo(cm.iterationS(paged(batch, padded, bs)), 12);
+        },
+      ),
+    );
+  });
+
+  it('a 50-token sequence in one 256-token block reads 256/50 × the KV of the contiguous kernel, times the paged factor', () => {
+    const cm = costModel(SETUPS['opt-13b'], 256);
+    const factor =
+      (1 + DEFAULT_PAGED_OVERHEAD) * ((256 + BLOCK_GATHER_TOKENS) / 256) * (16 / (16 + BLOCK_GATHER_TOKENS));
+    const ratio = attention(cm, paged(100, 50, 256)) / attention(cm, contiguous(100, 50));
+    expect(ratio).toBeCloseTo((256 / 50) * factor, 9);
+    // At block size 16 the same sequence pads to 64 slots: 4× less waste than at 256.
+    expect(attention(cm, paged(100, 50, 256))).toBeGreaterThan(3 * attention(c, paged(100, 50, 16)));
   });
 
   it('a swapped block is layers × 2 cudaMemcpyAsync calls, each its per-call cost plus its bytes (vLLM 0.1)', () => {

@@ -174,7 +174,8 @@ export const DEFAULT_PAGED_OVERHEAD = 0.2;
 /**
  * ASSUMPTION: per-block gather cost of the paged kernel, in token-equivalents of KV read. It makes tiny blocks slow
  * (Fig. 18: block sizes below 16 cannot use the GPU's parallelism when reading and processing KV) and is normalised
- * so the total overhead at block size 16 equals `pagedOverhead`.
+ * so the total overhead at block size 16 equals `pagedOverhead` (Fig. 18a measures 20–26% at context lengths 64–256,
+ * i.e. on whole 16-token blocks, so no padded slot is in that figure).
  */
 export const BLOCK_GATHER_TOKENS = 4;
 
@@ -214,18 +215,24 @@ export function cpuBlocks(s: Setup, blockSize: number): number {
 export interface IterationWork {
   /** Tokens that go through the model this iteration (prompt tokens of prefills + one per decoding sequence). */
   batchTokens: number;
-  /** KV entries (tokens) read by attention, summed over the batch (prefill reads its own prompt). */
+  /**
+   * KV entries (tokens) read by contiguous attention, summed over the batch: a prefill over its own prompt (§4.3: the
+   * prompt phase uses a conventional attention kernel over the fresh K/V, Fig. 6 step 1) and Orca's decode.
+   */
   kvTokensRead: number;
-  /** Attention query×key pairs (for FLOPs): decode ctx per token, prefill n(n+1)/2. */
+  /** Query×key pairs of that contiguous attention (for FLOPs): decode ctx per token, prefill n(n+1)/2. */
   attentionPairs: number;
-  /** Blocks gathered by the paged kernel (0 for contiguous kernels). */
+  /**
+   * Blocks the paged decode kernel reads, summed over the batch's sequences (§4.3, §5). The kernel reads each block
+   * whole, its unfilled tail included (see `costModel`), so this alone fixes the paged attention's bytes and pairs.
+   */
   blocksRead: number;
 }
 
 export interface CostModel {
   readonly setup: Setup;
-  /** Seconds for one iteration. `paged` adds the paged kernel's attention overhead. */
-  iterationS(w: IterationWork, paged: boolean): number;
+  /** Seconds for one iteration: contiguous attention from kvTokensRead, the paged kernel's from blocksRead. */
+  iterationS(w: IterationWork): number;
   /** Seconds to move `blocks` blocks of `blockSize` over PCIe (swap-out or swap-in). */
   swapS(blocks: number): number;
   /**
@@ -238,8 +245,20 @@ export interface CostModel {
 /**
  * Roofline per phase: the dense part (QKV/out projections and MLP, 2 FLOPs per parameter per token) costs
  * max(FLOPs / peak, weight bytes / bandwidth); attention costs max(4·layers·hidden FLOPs per query-key pair,
- * KV bytes / bandwidth), multiplied by the paged kernel's overhead when paged. Tensor parallelism divides both
- * across GPUs and adds two all-reduces per layer. §6.1; the overhead from §5 / Fig. 18.
+ * KV bytes / bandwidth). Tensor parallelism divides both across GPUs and adds two all-reduces per layer. §6.1.
+ *
+ * The paged decode kernel (§5; vLLM 0.1 csrc/attention/attention_kernels.cu, `single_query_cached_kv_attention_
+ * kernel`) gives each block of a sequence to one warp, which loads the keys of all BLOCK_SIZE slots of the block
+ * (`NUM_TOKENS_PER_THREAD_GROUP = ceil(BLOCK_SIZE / WARP_SIZE)` per thread group) and computes their dot products,
+ * masking the slots at or past the context length only when it stores the logits; the value loop reads whole block
+ * rows the same way. So a sequence of n tokens costs ceil(n / B)·B slots of KV reads and pairs: a block's unfilled
+ * tail is read as if full. That is negligible where sequences span many blocks and dominant where a sequence is
+ * shorter than one block (§7.2: on Alpaca "larger block sizes significantly degrade the performance since the
+ * sequences become shorter than the block sizes"). On top, the paged kernel's overhead from §7.1 / Fig. 18a and the
+ * per-block gather cost (BLOCK_GATHER_TOKENS) multiply its time.
+ * Not modelled: the kernel also runs only as many warps of its 4 (NUM_THREADS 128) as the sequence has blocks, so
+ * short sequences in large blocks leave warps idle; how much of the HBM bandwidth that loses depends on occupancy,
+ * for which we have no measurement. It would make large blocks on Alpaca slower still.
  */
 export function costModel(
   setup: Setup,
@@ -253,21 +272,21 @@ export function costModel(
   const kvPerToken = kvBytesPerToken(m);
   const attnFlopsPerPair = 4 * m.layers * m.hidden;
   const tpS = setup.numGpus > 1 ? 2 * m.layers * ALLREDUCE_S : 0;
-  // Normalised so that the factor at block size 16 is exactly 1 + pagedOverhead.
-  const gatherNorm = 16 / (16 + BLOCK_GATHER_TOKENS);
+  // The paged kernel's factor per slot read: (1 + overhead) × (B + gather) / B, exactly 1 + overhead at B = 16.
+  const pagedFactor =
+    (1 + pagedOverhead) * ((blockSize + BLOCK_GATHER_TOKENS) / blockSize) * (16 / (16 + BLOCK_GATHER_TOKENS));
   const blockBytes = kvPerToken * blockSize;
   const copiesPerBlock = 2 * m.layers; // K and V, one copy per layer (vLLM's swap_blocks)
+  const attentionS = (pairs: number, kvTokens: number) =>
+    Math.max((attnFlopsPerPair * pairs) / flops, (kvPerToken * kvTokens) / bw);
   return {
     setup,
-    iterationS(w, paged) {
+    iterationS(w) {
       const dense = Math.max((2 * m.params * w.batchTokens) / flops, wBytes / bw);
-      let attn = Math.max((attnFlopsPerPair * w.attentionPairs) / flops, (kvPerToken * w.kvTokensRead) / bw);
-      if (paged) {
-        const gather =
-          w.kvTokensRead > 0 ? (w.kvTokensRead + BLOCK_GATHER_TOKENS * w.blocksRead) / w.kvTokensRead : 1;
-        attn *= (1 + pagedOverhead) * gather * gatherNorm;
-      }
-      return ITERATION_OVERHEAD_S + tpS + dense + attn;
+      const contiguous = attentionS(w.attentionPairs, w.kvTokensRead);
+      const pagedSlots = w.blocksRead * blockSize;
+      const paged = attentionS(pagedSlots, pagedSlots) * pagedFactor;
+      return ITERATION_OVERHEAD_S + tpS + dense + contiguous + paged;
     },
     recomputeS(tokens) {
       const work = {
@@ -276,7 +295,7 @@ export function costModel(
         attentionPairs: (tokens * (tokens + 1)) / 2,
         blocksRead: 0,
       };
-      return tokens > 0 ? this.iterationS(work, false) : 0;
+      return tokens > 0 ? this.iterationS(work) : 0;
     },
     swapS(blocks) {
       if (blocks <= 0) return 0;

@@ -53,7 +53,7 @@ export const kvMemoryWaste = defineExperiment({
     'Here idle memory is left out of the denominator, so the shares are those of the memory in use, not of the pool. ' +
     'The two agree only when idle memory is near zero, i.e. on a saturated system: at the default 2 req/s (3600 s, ' +
     'seed 1) the Orca variants are past their knees (kv-throughput: max-rate 0.5–1.0 req/s at 3600 s) and idle is ' +
-    '0.3–0.8% of their pool, but vLLM is not (its knee is ≈2.0 req/s) and 18.8% of its pool is idle; with idle in ' +
+    '0.3–0.8% of their pool, but vLLM is not (its knee is ≈2.0 req/s) and 18.4% of its pool is idle; with idle in ' +
     'the denominator its token share would be about 80% instead of 98.5%. For vLLM the ratio excludes free blocks even ' +
     'while requests wait (it never counts external fragmentation), so utilization.vllm = token states / (token states ' +
     '+ unfilled tails of last blocks) at any rate. The rate is left at 2 req/s (Fig. 13a’s ShareGPT rate) rather than ' +

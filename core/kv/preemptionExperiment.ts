@@ -52,10 +52,10 @@ export const kvPreemption = defineExperiment({
     'prompt iteration. ' +
     'Measured at the defaults: recomputation is faster up to 4-token blocks (4.3× at block size 1), swapping from 8 ' +
     'on, and where swapping wins recomputing costs up to 2.14× swapping (published: at most 1.2×). End to end, ' +
-    'recompute wins for tiny blocks, as in Fig. 19b, but for blocks 16–64 swap’s normalized latency is 19% below ' +
-    'recompute’s (published: comparable): at 2.5 req/s this model runs near vLLM’s knee, preempting 320–520 times, ' +
+    'recompute wins for tiny blocks, as in Fig. 19b, but for blocks 16–64 swap’s normalized latency is 20% below ' +
+    'recompute’s (published: comparable): at 2.5 req/s this model runs near vLLM’s knee, preempting 405–555 times, ' +
     'and each swap is cheaper than a recompute (with 2 ms instead of 4 ms per iteration the load is lighter and the ' +
-    'two are within 3%). GAP: for large blocks the ratio tends to (2 × params / achieved FLOP/s) / (2 × KV bytes per token / ' +
+    'two are within 4%). GAP: for large blocks the ratio tends to (2 × params / achieved FLOP/s) / (2 × KV bytes per token / ' +
     'host bandwidth) = 2.1 on OPT-13B; reaching 1.2 at block size 256 would need the 1024-token prompt at ≥330 ' +
     'TFLOP/s, above the A100’s 312 TFLOPS peak, so no compute efficiency explains it. The paper’s swaps must have ' +
     'run at ≤14 GB/s effective even for 2.5 MB copies (at 60% of peak FLOPs): a host-link property of its testbed ' +

@@ -48,7 +48,7 @@ export const kvSharing = defineExperiment({
     'beams share long common ancestries, as in Fig. 9. Saving = 1 − physical blocks in use / blocks the same block tables ' +
     'would need without sharing, time-averaged over iterations (the paper’s measure). ' +
     'ASSUMPTION: all samples/beams of a request run to the request’s output length. The published range is mapped to the ' +
-    'smallest (n or k = 2) and largest (6) widths. Measured at the defaults (seed 1): parallel 7.7% (n=2) and 12.7% ' +
+    'smallest (n or k = 2) and largest (6) widths. Measured at the defaults (seed 1): parallel 7.7% (n=2) and 12.8% ' +
     '(n=6) vs 6.1%–9.8%; beam 39% (k=2) and 64% (k=6) vs 37.6%–55.2% — same ordering and size, slightly high at large ' +
     'widths. Gaps: savings depend on the prompt/output length ratio (synthetic ' +
     'lognormals here) and, for beams, on how peaked the model’s next-token distribution is (our Exp(1) gaps are an ' +

@@ -102,9 +102,9 @@ export const kvThroughput = defineExperiment({
     'runs the same scheduler with a contiguous kernel, so it differs only in memory and in that overhead. ' +
     'DEVIATION: the default trace is 300 s of arrivals (the paper uses 1 hour) so the sweep stays interactive; set ' +
     'duration=3600 for the paper’s length. The curves’ knees move earlier with longer traces because queues build longer. ' +
-    'Measured at the defaults (300 s of arrivals, seed 1, OPT-13B, ShareGPT): max-rate vLLM 2.60, Orca (Oracle) 1.40, ' +
-    'Orca (Pow2) 1.10, Orca (Max) 0.65 req/s, so vLLM sustains 1.86× Oracle and 4.01× Max vs the published ' +
-    '1.7–2.7× and 2.7–8× (§6.2); seeds 2 and 3: 2.11× / 1.99× Oracle, 4.16× / 3.89× Max. With duration=3600 (seed 1): ' +
+    'Measured at the defaults (300 s of arrivals, seed 1, OPT-13B, ShareGPT): max-rate vLLM 2.59, Orca (Oracle) 1.40, ' +
+    'Orca (Pow2) 1.10, Orca (Max) 0.65 req/s, so vLLM sustains 1.85× Oracle and 4.00× Max vs the published ' +
+    '1.7–2.7× and 2.7–8× (§6.2); seeds 2 and 3: 2.09× / 1.99× Oracle, 4.12× / 3.88× Max. With duration=3600 (seed 1): ' +
     'vLLM 2.01, Oracle 1.01, Pow2 0.91, Max 0.51 req/s, i.e. 1.98× Oracle and 3.95× Max. ' +
     'What limits each at its max rate: memory, ' +
     'for every policy — vLLM runs out of free blocks (≈27–29 requests batched; recompute preemptions start near the ' +
@@ -113,7 +113,7 @@ export const kvThroughput = defineExperiment({
     'a bigger batch reads proportionally more KV per iteration and the paged kernel adds 20% to attention, so its ' +
     'iterations are slower and the throughput gain is below the batch gain. The 0.5 req/s steps move the ratio by ' +
     'less than 0.02 here (checked against a 0.1 req/s sweep); the ratio also depends on the threshold and on the ' +
-    'synthetic length distributions. GAP (Fig. 13a): at 2 req/s vLLM batches 19.7 requests here (Orca Oracle 12.4) vs ' +
+    'synthetic length distributions. GAP (Fig. 13a): at 2 req/s vLLM batches 19.8 requests here (Orca Oracle 12.4) vs ' +
     'the published 30.42 (13.62): 2 req/s is below this model’s knee (2.6 req/s) while the paper’s vLLM is near ' +
     'saturation there; by Little’s law 30.42 requests at 2 req/s means ≈15 s per request, ≈44 ms per iteration over ' +
     '338 output tokens, against ≈30 ms here. Still missing: per-sequence CPU costs of vLLM 0.1 (Python sampling and ' +

@@ -2,8 +2,10 @@
 // label, unit, allowed range and the inline error from core's checkParam. Label and a one-line hint
 // (the whole hint in its tooltip) beside the input: a field row is ~35 px high.
 import { useId } from 'react';
+import type { KeyboardEvent } from 'react';
 import { allowedText, displayParam } from '../../core/experiments/params';
 import type { ParamSpec } from '../../core/experiments/types';
+import { useDraft } from './useDraft';
 
 interface Props {
   name: string;
@@ -22,6 +24,15 @@ interface Props {
   disabled?: boolean;
 }
 
+/** Blur and key handlers a compact text field commits its draft with (useDraft). */
+interface Commit {
+  onBlur?(): void;
+  onKeyDown?(e: KeyboardEvent): void;
+}
+
+/** Kinds typed character by character: a view's bar commits them when the user is done (useDraft). */
+const TYPED_KINDS = new Set<ParamSpec['kind']>(['int', 'number', 'int-list', 'enum-list']);
+
 function Control({
   name,
   spec,
@@ -32,11 +43,15 @@ function Control({
   id,
   compact,
   disabled,
-}: Props & { id: string }) {
+  onBlur,
+  onKeyDown,
+}: Props & Commit & { id: string }) {
   const common = {
     id,
     name,
     disabled,
+    onBlur,
+    onKeyDown,
     'data-testid': `${compact ? 'view-param' : 'param'}-${name}`,
     'aria-invalid': error ? true : undefined,
     'aria-describedby': compact ? undefined : `${id}-hint`,
@@ -135,9 +150,15 @@ function Control({
   }
 }
 
-/** The compact field of a lab view's bar: label and input on one line, everything else in the tooltip. */
+/**
+ * The compact field of a lab view's bar: label and input on one line, everything else in the tooltip. A view
+ * rebuilds on each committed value, so typed kinds (numbers, lists, open names) commit on Enter, on blur or
+ * after a pause in typing, never per keystroke.
+ */
 function CompactField(props: Props & { id: string }) {
   const { spec, error, id } = props;
+  const typed = TYPED_KINDS.has(spec.kind) || (spec.kind === 'enum' && spec.open !== undefined);
+  const draft = useDraft(props.value, (v) => props.onChange(props.name, v), typed);
   const allowed = allowedText(spec);
   const tip = [spec.label, allowed, spec.help, props.disabled ? 'following the experiment form' : '', error]
     .filter(Boolean)
@@ -149,7 +170,13 @@ function CompactField(props: Props & { id: string }) {
       title={tip}
     >
       <span className="field-label">{spec.label}</span>
-      <Control {...props} />
+      <Control
+        {...props}
+        value={draft.shown}
+        onChange={(_, v) => draft.change(v)}
+        onBlur={draft.flush}
+        onKeyDown={draft.onKeyDown}
+      />
     </label>
   );
 }

@@ -1,11 +1,15 @@
 // A lab view's parameter controls, drawn from its core ParamSpecs by the compact ParamField: the main ones
 // inline, the advanced ones under "more", those that follow the experiment form shown but disabled, a
 // "follow the experiment" switch and the one line that says what the view shows. No view builds its own.
+// Typed fields (numbers, lists, the seed) commit on Enter, blur or a pause in typing: each committed value
+// rebuilds the view's simulation, so a keystroke must not.
 import { useState } from 'react';
 import { checkParam } from '../../core/experiments/params';
 import type { ParamSchema } from '../../core/experiments/types';
 import { checkSeedText } from '../state/form';
+import { FoldToggle } from './FoldToggle';
 import { ParamField } from './ParamField';
+import { useDraft } from './useDraft';
 
 interface Props {
   params: ParamSchema;
@@ -54,6 +58,8 @@ export function ViewParamBar(props: Props) {
   const advanced = names.filter((n) => params[n]!.advanced);
   const seedFollowed = followed.includes('seed');
   const seedError = seedFollowed ? null : checkSeedText(props.typedSeed);
+  // The seed is typed like a number field: it commits on Enter, blur or a pause (useDraft).
+  const seed = useDraft(props.typedSeed, props.onSeed, true);
   return (
     <div className="view-params" data-testid="view-params">
       <div className="view-params-row">
@@ -70,22 +76,22 @@ export function ViewParamBar(props: Props) {
           <input
             data-testid="view-param-seed"
             className="view-seed"
-            value={seedFollowed ? props.seed : props.typedSeed}
+            value={seedFollowed ? props.seed : seed.shown}
             disabled={seedFollowed}
             aria-invalid={seedError ? true : undefined}
-            onChange={(e) => props.onSeed(e.target.value)}
+            onChange={(e) => seed.change(e.target.value)}
+            onBlur={seed.flush}
+            onKeyDown={seed.onKeyDown}
           />
         </label>
         {advanced.length > 0 && (
-          <button
-            type="button"
-            className="small ghost"
-            data-testid="view-params-more"
-            aria-expanded={more}
-            onClick={() => setMore(!more)}
-          >
-            {more ? 'less ▴' : `more (${advanced.length}) ▾`}
-          </button>
+          <FoldToggle
+            open={more}
+            onToggle={() => setMore(!more)}
+            closedText={`more (${advanced.length})`}
+            openText="less"
+            testId="view-params-more"
+          />
         )}
         <label
           className="view-follow"

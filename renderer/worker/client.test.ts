@@ -1,8 +1,9 @@
-// LabClient against fake workers: a worker that does not answer a cancel is terminated and replaced, its
-// pending jobs end with one line, and later jobs run on the fresh worker; a worker that answers is kept.
+// LabClient against fake workers: a worker that does not answer a cancel, or goes silent while jobs are pending
+// (heartbeat), is terminated and replaced, its pending jobs end with one line, and later jobs run on the fresh
+// worker; a worker that answers is kept, and an idle client sends no heartbeat.
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LabClient, RESTARTED_MESSAGE } from './client';
+import { LabClient, RESTARTED_MESSAGE, silentMessage } from './client';
 import type { WorkerLike } from './client';
 import type { LabWorkerApi, RunOutcome } from './protocol';
 import type { Result } from '../../core/experiments/types';
@@ -41,9 +42,13 @@ class FakeWorker implements WorkerLike {
 const RESULT = { experiment: 'toy' } as unknown as Result;
 
 /** A healthy worker: runs finish at once unless `hold`, then they end cancelled when cancelled. */
-function healthyApi(hold = false): LabWorkerApi {
+function healthyApi(hold = false, pings = { count: 0 }): LabWorkerApi {
   const waiting = new Map<number, (o: RunOutcome) => void>();
   return {
+    ping: () => {
+      pings.count++;
+      return true;
+    },
     run: (_id, _p, _s, jobId) =>
       hold
         ? new Promise((resolve) => waiting.set(jobId, resolve))
@@ -67,8 +72,12 @@ function clientOf(...apis: (LabWorkerApi | null)[]): LabClient {
     const w = new FakeWorker(api);
     workers.push(w);
     return w;
-  }, 50);
+  }, TIMING);
 }
+
+/** Short timings so the tests run in milliseconds: cancel answered within 50 ms, silent after 150 ms. */
+const TIMING = { answerMs: 50, heartbeatMs: 20, silentMs: 150 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('LabClient', () => {
   it('runs a job on a healthy worker', async () => {
@@ -100,5 +109,39 @@ describe('LabClient', () => {
     // Later runs work on the fresh worker.
     expect(await client.run('toy', {}, 1, () => {}).done).toEqual({ kind: 'done', result: RESULT });
     expect(chunks).toEqual([]);
+  });
+
+  it('heartbeat: a worker silent while a job is pending is restarted without any cancel; the job ends with one line', async () => {
+    const client = clientOf(null, healthyApi());
+    const t0 = performance.now();
+    const run = client.run('toy', {}, 1, () => {});
+    const outcome = await run.done;
+    expect(outcome).toEqual({ kind: 'error', message: silentMessage(TIMING.silentMs) });
+    expect(silentMessage(10_000)).toBe(
+      'the simulation worker did not answer for 10 s (stuck in a long loop); restarted it',
+    );
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(TIMING.silentMs);
+    expect(client.restarts).toBe(1);
+    expect(workers[0]!.terminated).toBe(true);
+    expect(await client.run('toy', {}, 1, () => {}).done).toEqual({ kind: 'done', result: RESULT });
+  });
+
+  it('heartbeat: a worker that answers pings keeps a long job alive, and an idle client sends none', async () => {
+    const pings = { count: 0 };
+    const client = clientOf(healthyApi(true, pings));
+    await sleep(5 * TIMING.heartbeatMs);
+    expect(pings.count).toBe(0);
+    const job = client.run('toy', {}, 1, () => {});
+    await sleep(4 * TIMING.silentMs);
+    expect(client.restarts).toBe(0);
+    expect(pings.count).toBeGreaterThan(5);
+    job.cancel();
+    expect(await job.done).toEqual({ kind: 'cancelled' });
+    // Nothing pending: the heartbeat stops.
+    await sleep(2 * TIMING.heartbeatMs);
+    const after = pings.count;
+    await sleep(5 * TIMING.heartbeatMs);
+    expect(pings.count).toBe(after);
+    expect(client.restarts).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 // The UI thread's handle on lab.worker.ts: one module worker at a time, wrapped with comlink. A worker that
 // fails to load turns pending runs into one-line errors instead of hanging; one that does not answer a
-// cancel within ANSWER_MS is terminated and replaced, its pending jobs ending with one line.
+// cancel within ANSWER_MS, or (a heartbeat while jobs are pending) any ping for SILENT_MS, is terminated and
+// replaced, its pending jobs ending with one line that says so.
 import * as Comlink from 'comlink';
 import { oneLine } from './protocol';
 import type { LabId, ViewModels } from '../../core/labs';
@@ -33,6 +34,25 @@ export const ANSWER_MS = 2000;
 /** The one line every job pending on a stuck worker ends with. */
 export const RESTARTED_MESSAGE = 'the simulation worker stopped answering; restarted it';
 
+/** While jobs are pending the client pings the worker this often. */
+export const HEARTBEAT_MS = 1000;
+/**
+ * A worker that has answered no ping for this long is stuck in a loop that never yields (a healthy job yields
+ * every few ms, lab.worker.ts): terminated and replaced even when nobody pressed Cancel.
+ */
+export const SILENT_MS = 10_000;
+
+/** The one line jobs end with when the heartbeat finds their worker silent. */
+export function silentMessage(silentMs: number): string {
+  return `the simulation worker did not answer for ${Math.round(silentMs / 1000)} s (stuck in a long loop); restarted it`;
+}
+
+export interface ClientTiming {
+  answerMs: number;
+  heartbeatMs: number;
+  silentMs: number;
+}
+
 /** What the client needs of a Worker (a fake one in tests). */
 export type WorkerLike = Comlink.Endpoint & { terminate(): void };
 
@@ -44,6 +64,13 @@ interface Instance {
   remote: Comlink.Remote<LabWorkerApi>;
   failed: Promise<Failure>;
   fail(message: string): void;
+  /** Jobs started on it and not settled. */
+  pending: number;
+  /** The heartbeat's timer while jobs are pending. */
+  heartbeat?: ReturnType<typeof setInterval>;
+  /** When it last answered a ping (or the heartbeat started), ms (performance.now). */
+  answeredAt: number;
+  pingInFlight: boolean;
 }
 
 function spawn(makeWorker: () => WorkerLike): Instance {
@@ -55,7 +82,15 @@ function spawn(makeWorker: () => WorkerLike): Instance {
   worker.addEventListener('error', (event) => {
     fail(`the simulation worker failed: ${(event as ErrorEvent).message || 'could not load'}`);
   });
-  return { worker, remote: Comlink.wrap<LabWorkerApi>(worker), failed, fail };
+  return {
+    worker,
+    remote: Comlink.wrap<LabWorkerApi>(worker),
+    failed,
+    fail,
+    pending: 0,
+    answeredAt: 0,
+    pingInFlight: false,
+  };
 }
 
 function moduleWorker(): WorkerLike {
@@ -65,26 +100,64 @@ function moduleWorker(): WorkerLike {
 export class LabClient {
   private current: Instance;
   private lastJobId = 0;
+  private readonly timing: ClientTiming;
   /** Workers replaced because they stopped answering (for tests and the status line). */
   restarts = 0;
 
   constructor(
     private readonly makeWorker: () => WorkerLike = moduleWorker,
-    private readonly answerMs = ANSWER_MS,
+    timing: Partial<ClientTiming> = {},
   ) {
+    this.timing = { answerMs: ANSWER_MS, heartbeatMs: HEARTBEAT_MS, silentMs: SILENT_MS, ...timing };
     this.current = spawn(makeWorker);
   }
 
   /**
-   * A worker that has not answered a cancel in `answerMs` is stuck (a loop that never yields): terminate it,
-   * end its pending jobs with RESTARTED_MESSAGE and start a fresh one for later jobs.
+   * A worker that has not answered a cancel in `answerMs`, or a ping in `silentMs`, is stuck (a loop that never
+   * yields): terminate it, end its pending jobs with `message` and start a fresh one for later jobs.
    */
-  private restart(stuck: Instance): void {
+  private restart(stuck: Instance, message = RESTARTED_MESSAGE): void {
+    this.stopHeartbeat(stuck);
     if (stuck !== this.current) return;
     this.restarts++;
     stuck.worker.terminate();
     this.current = spawn(this.makeWorker);
-    stuck.fail(RESTARTED_MESSAGE);
+    stuck.fail(message);
+  }
+
+  /** A job started on `instance`: the heartbeat runs while any is pending. */
+  private jobStarted(instance: Instance): void {
+    instance.pending++;
+    if (instance.heartbeat !== undefined) return;
+    instance.answeredAt = performance.now();
+    instance.heartbeat = setInterval(() => this.beat(instance), this.timing.heartbeatMs);
+  }
+
+  private jobSettled(instance: Instance): void {
+    instance.pending--;
+    if (instance.pending <= 0) this.stopHeartbeat(instance);
+  }
+
+  private stopHeartbeat(instance: Instance): void {
+    clearInterval(instance.heartbeat);
+    instance.heartbeat = undefined;
+  }
+
+  /** One heartbeat: restart a worker silent for `silentMs`, else ping it (one ping in flight at a time). */
+  private beat(instance: Instance): void {
+    if (performance.now() - instance.answeredAt > this.timing.silentMs) {
+      this.restart(instance, silentMessage(this.timing.silentMs));
+      return;
+    }
+    if (instance.pingInFlight) return;
+    instance.pingInFlight = true;
+    instance.remote.ping().then(
+      () => {
+        instance.pingInFlight = false;
+        instance.answeredAt = performance.now();
+      },
+      () => {},
+    );
   }
 
   /** Start a job: `start` gets its id; errors (a worker that failed, a rejected call) come back as one line. */
@@ -94,6 +167,7 @@ export class LabClient {
   ): Job<Outcome> {
     const id = ++this.lastJobId;
     const instance = this.current;
+    this.jobStarted(instance);
     let settled = false;
     let cancelled = false;
     let watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -108,6 +182,7 @@ export class LabClient {
       .finally(() => {
         settled = true;
         clearTimeout(watchdog);
+        this.jobSettled(instance);
       });
     return {
       id,
@@ -116,7 +191,7 @@ export class LabClient {
         if (cancelled || settled) return;
         cancelled = true;
         onCancel();
-        watchdog = setTimeout(() => this.restart(instance), this.answerMs);
+        watchdog = setTimeout(() => this.restart(instance), this.timing.answerMs);
         instance.remote.cancel(id).then(
           () => clearTimeout(watchdog),
           () => {},

@@ -142,6 +142,7 @@ const api: LabWorkerApi = {
     // Not started yet (its start message is still queued behind this one): it starts cancelled.
     else jobs.set(jobId, { cancelled: true });
   },
+  ping: () => true,
 };
 
 Comlink.expose(api);

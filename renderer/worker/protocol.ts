@@ -57,6 +57,11 @@ export interface LabWorkerApi {
    * `{ kind: 'cancelled' }` at its next progress point and (a stream) emits nothing more. Other jobs go on.
    */
   cancel(jobId: number): void;
+  /**
+   * The client's heartbeat while jobs are pending: answered as soon as the worker's event loop is free, which
+   * a healthy job allows every few ms (it yields between units of work). No answer for long = a stuck worker.
+   */
+  ping(): boolean;
 }
 
 /** One line of an error, for banners and the status line. */

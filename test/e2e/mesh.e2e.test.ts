@@ -37,6 +37,48 @@ describe('the mesh lab in Chromium', () => {
     expect(await page.locator('[data-testid^="mesh-ring-"]').count()).toBe(3);
   });
 
+  it('site and ring labels overlap nothing, and the whole map fits the view, at 1400x900 and 1280x800', async () => {
+    /** Boxes of every site label, ring label and marker circle as drawn. */
+    const boxes = () =>
+      page.evaluate(() => {
+        const box = (el: Element) => {
+          const b = el.getBoundingClientRect();
+          return { x0: b.left, y0: b.top, x1: b.right, y1: b.bottom };
+        };
+        const q = (sel: string) => Array.from(document.querySelectorAll(sel)).map(box);
+        return {
+          labels: q('.mesh-region text, .mesh-ring-label'),
+          markers: q('.mesh-region .mesh-region-fill'),
+          map: box(document.querySelector('[data-testid="mesh-map"]')!.parentElement!),
+        };
+      });
+    const overlap = (a: { x0: number; y0: number; x1: number; y1: number }, b: typeof a) =>
+      Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) *
+      Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
+    for (const [width, height] of [
+      [1400, 900],
+      [1280, 800],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(600);
+      const { labels, markers, map } = await boxes();
+      expect(labels.length).toBeGreaterThanOrEqual(12);
+      for (let i = 0; i < labels.length; i++) {
+        for (let j = i + 1; j < labels.length; j++) expect(overlap(labels[i]!, labels[j]!)).toBe(0);
+        // A label may graze a marker's bounding box corner, never cover a real part of it.
+        for (const m of markers) expect(overlap(labels[i]!, m)).toBeLessThan(12);
+      }
+      // Every marker is inside the visible map (a map taller than its view was cut off below).
+      expect(markers).toHaveLength(12);
+      for (const m of markers) {
+        expect(m.y1).toBeLessThanOrEqual(map.y1);
+        expect(m.x1).toBeLessThanOrEqual(map.x1);
+      }
+      await page.screenshot({ path: `/tmp/mesh-labels-${width}.png` });
+    }
+    await page.setViewportSize({ width: 1400, height: 900 });
+  });
+
   it('plays the spike and shows traffic spilling out of the spiking region', async () => {
     // Rewind and start the spike from the beginning.
     if ((await page.getByTestId('mesh-play').textContent()) === 'Pause')

@@ -77,6 +77,23 @@ describe('the TPU lab in Chromium', () => {
       .toMatch(/job \d+ moved: cube \d+ → \d+ \(\d+ xconnects on (all \d+|the) OCS\)/);
     await page.waitForTimeout(400); // mid-flight: the ghost cube is travelling
     await page.screenshot({ path: join(OUT, 'tpu-move.png') });
+    // The camera frames the move with the switches it re-programmed: the bank stands left of the control
+    // panel, not under it. Its column labels sit centred over the x, y, z columns; a column's switches reach
+    // about 0.45 of the column pitch either side of its centre.
+    await page.waitForTimeout(1200);
+    const panelLeft = (await page.locator('.tpu-panel').boundingBox())!.x;
+    const bank = await page.locator('.tpu-label-bank').evaluateAll((els) =>
+      els.map((el) => {
+        const b = el.getBoundingClientRect();
+        return { text: el.textContent, mid: b.x + b.width / 2, right: b.right };
+      }),
+    );
+    const at = (t: string) => bank.find((l) => l.text === t)!;
+    expect(bank.map((l) => l.text).sort()).toEqual(['48 OCS (x, y, z faces)', 'x', 'y', 'z']);
+    const pitch = at('y').mid - at('x').mid;
+    expect(pitch).toBeGreaterThan(0);
+    expect(at('z').mid + 0.45 * pitch).toBeLessThan(panelLeft);
+    expect(at('48 OCS (x, y, z faces)').right).toBeLessThan(panelLeft);
   });
 
   it('records its frame time and draws the pod in a handful of calls', async () => {

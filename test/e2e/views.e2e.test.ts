@@ -49,6 +49,38 @@ describe('lab views follow declared parameters', () => {
     expect(await page.getByTestId('hash-notice').textContent()).toMatch(/v\.nope/);
   });
 
+  it('a typed view field commits on Enter, on blur or after a pause, not per keystroke (tpu hours)', async () => {
+    await open('#/tpu?v.follow=0');
+    const view = page.getByTestId('tpu-view');
+    await expect.poll(() => view.getAttribute('data-view-state'), { timeout: 60_000 }).toBe('ready');
+    const hours = page.getByTestId('view-param-hours');
+    const hash = () => page.evaluate(() => location.hash);
+    // Each committed value rebuilds the scenario (and lands in the hash); a keystroke does neither.
+    await hours.fill('');
+    await hours.pressSequentially('3');
+    await page.waitForTimeout(300);
+    expect(await hash()).not.toMatch(/v\.hours=/);
+    expect(await view.getAttribute('data-view-state')).toBe('ready');
+    await hours.pressSequentially('6');
+    expect(await hours.inputValue()).toBe('36');
+    await hours.press('Enter');
+    await expect.poll(hash, { timeout: 400 }).toMatch(/v\.hours=36(&|$)/);
+    await expect
+      .poll(() => page.getByTestId('tpu-time').textContent(), { timeout: 60_000 })
+      .toMatch(/\/ 36h00/);
+    // Leaving the field commits at once.
+    await hours.fill('48');
+    await hours.press('Tab');
+    await expect.poll(hash, { timeout: 400 }).toMatch(/v\.hours=48(&|$)/);
+    // A pause in typing commits too.
+    await hours.fill('12');
+    expect(await hash()).toMatch(/v\.hours=48(&|$)/);
+    await expect.poll(hash, { timeout: 3000 }).toMatch(/v\.hours=12(&|$)/);
+    await expect
+      .poll(() => page.getByTestId('tpu-time').textContent(), { timeout: 60_000 })
+      .toMatch(/\/ 12h00/);
+  });
+
   it('changing a shared parameter in the form changes the view and its one-line note (kv workload)', async () => {
     await open('#/kv?exp=kv-memory-waste');
     await expect.poll(note, { timeout: 30_000 }).toMatch(/^following kv-memory-waste: workload sharegpt/);

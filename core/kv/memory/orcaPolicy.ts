@@ -78,7 +78,7 @@ export class OrcaPolicy implements MemoryPolicy {
     this.reservedSlots += n * chunk;
     this.finalCapSlots += n * Math.min(res, final);
     this.storedSlots += n * len;
-    addPrefillWork(work, len, 0, this.blockSize);
+    addPrefillWork(work, len, 0);
     this.promptTokens += len;
     return len;
   }

@@ -66,7 +66,7 @@ export class PagedPolicy implements MemoryPolicy {
     if (bm.nFreeGpu - need < this.watermarkBlocks) return NO_ROOM;
     g.seqs = [bm.allocatePrompt(g.id, len, g.req.prefixId, g.req.prefixLen)];
     if (g.generated > 0 && g.width > 1) throw new Error('multi-sequence groups restart from their prompt');
-    addPrefillWork(work, len, 0, this.blockSize);
+    addPrefillWork(work, len, 0);
     this.promptTokens += len;
     return len;
   }
@@ -95,10 +95,8 @@ export class PagedPolicy implements MemoryPolicy {
     if (this.beam) this.beam.step(g, bm);
     let copies = 0;
     for (const s of g.seqs) {
-      const ctx = bm.seqTokens[s]!;
       copies += bm.appendSlot(s);
-      work.kvTokensRead += ctx + 1;
-      work.attentionPairs += ctx + 1;
+      // The paged kernel reads the sequence's blocks whole (cost.ts), its new token's included.
       work.blocksRead += bm.seqBlocks[s]!;
     }
     work.batchTokens += g.seqs.length;

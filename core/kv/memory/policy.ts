@@ -88,11 +88,11 @@ export interface MemoryPolicy {
 
 /**
  * Adds a prefill of `len` prompt tokens, `cached` of them already in the KV cache, to `work`: the new tokens
- * run through the model, attending to every earlier token of the prompt.
+ * run through the model, attending to every earlier token of the prompt. ASSUMPTION: prefill attention is
+ * contiguous (§4.3: the prompt phase uses conventional self-attention, Fig. 6 step 1), cached tokens included.
  */
-export function addPrefillWork(work: IterationWork, len: number, cached: number, blockSize: number): void {
+export function addPrefillWork(work: IterationWork, len: number, cached: number): void {
   work.batchTokens += len - cached;
   work.kvTokensRead += len;
   work.attentionPairs += ((len - cached) * (len + cached + 1)) / 2;
-  work.blocksRead += Math.ceil(len / blockSize);
 }

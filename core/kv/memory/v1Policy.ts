@@ -123,7 +123,7 @@ export class V1Policy implements MemoryPolicy {
       g.seqs.push(i);
       // DEVIATION: when a later sample of the group fails to allocate, the earlier samples' prefill stays
       // counted (work and prompt tokens), though their blocks are freed and the group waits.
-      addPrefillWork(work, len, hit, bs);
+      addPrefillWork(work, len, hit);
       this.promptTokens += len - hit;
       this.cache.hitTokens += hit;
       this.cache.lookupTokens += len;
@@ -149,8 +149,6 @@ export class V1Policy implements MemoryPolicy {
     const len = promptLen(g);
     for (let j = fromSeq; j < g.seqs.length; j++) {
       if (this.blocks.append(ids[j]!, len - 1, 1) === null) return j;
-      work.kvTokensRead += len;
-      work.attentionPairs += len;
       work.blocksRead += Math.ceil(len / this.blockSize);
       work.batchTokens++;
     }

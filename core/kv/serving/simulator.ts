@@ -173,7 +173,7 @@ export async function simulate(requests: readonly Request[], o: SimOptions): Pro
     tokenBudget: 'prompt-tokens',
     runningOrder: 'arrival',
     preemption: o.preemption,
-    iterationS: (work) => cost.iterationS(work, policy.pagedKernel),
+    iterationS: (work) => cost.iterationS(work),
     swapS: (blocks) => cost.swapS(blocks),
     onIteration: o.onIteration,
     maxIterations: o.maxIterations,

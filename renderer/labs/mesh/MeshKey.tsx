@@ -1,5 +1,7 @@
 // The mesh map's key: one block per visual channel, so each colour, line and size on the map is named.
 // Fill = utilisation (warm ramp); outline, bound circle and arc colour = ring from the selected client.
+import { useState } from 'react';
+import { FoldToggle } from '../../components/FoldToggle';
 import { RING_COLORS, RING_DASH, UTIL_MAX, UTIL_STOPS, DOWN_FILL } from './geo';
 
 interface Props {
@@ -9,11 +11,14 @@ interface Props {
   client: string;
   boundsMs: readonly number[];
   ringNames: readonly string[];
+  /** On a short map the key starts folded to a "key" button (it would cover most sites). */
+  folded?: boolean;
 }
 
 const RAMP_W = 150;
 
-export function MeshKey({ corner, threshold, client, boundsMs, ringNames }: Props) {
+export function MeshKey({ corner, threshold, client, boundsMs, ringNames, folded = false }: Props) {
+  const [open, setOpen] = useState(!folded);
   const x = (u: number): number => (Math.min(u, UTIL_MAX) / UTIL_MAX) * RAMP_W;
   // The spill threshold is labelled above the ramp, the scale below (they sit too close to share a row).
   const ticks = [
@@ -22,8 +27,25 @@ export function MeshKey({ corner, threshold, client, boundsMs, ringNames }: Prop
     { u: 1, label: '100%', above: false },
     { u: UTIL_MAX, label: `${Math.round(UTIL_MAX * 100)}%+`, above: false },
   ];
+  const toggle = folded && (
+    <FoldToggle
+      open={open}
+      onToggle={() => setOpen(!open)}
+      closedText="key"
+      openText="key"
+      testId="mesh-key-toggle"
+      className="mesh-key-toggle"
+    />
+  );
+  if (!open)
+    return (
+      <div className={`mesh-key mesh-key-folded mesh-key-${corner}`} data-testid="mesh-key">
+        {toggle}
+      </div>
+    );
   return (
     <div className={`mesh-key mesh-key-${corner}`} data-testid="mesh-key">
+      {toggle}
       <div className="mesh-key-block" data-testid="mesh-key-util">
         <div className="mesh-key-title">Fill: utilisation this second</div>
         <svg width={RAMP_W + 44} height={40} aria-hidden="true">

@@ -26,11 +26,16 @@ import {
   RING_DASH,
   arcPath,
   chooseCentre,
+  labelSize,
   mapProjection,
+  markerRect,
+  overlapArea,
+  placeLabels,
   ringLabelAt,
   spreadMarkers,
   utilColor,
 } from './geo';
+import type { Rect } from './geo';
 import { MeshKey } from './MeshKey';
 import './mesh.css';
 
@@ -49,10 +54,26 @@ const graticule = geoGraticule().step([30, 30])();
 const PLAY_RATE = 6;
 /** Arc dashes move this many px per simulated second while playing (driven by the clock, not CSS). */
 const DASH_PX_PER_S = 4;
-const MAP_HEIGHT_MIN = 260;
+/** The map never grows past what the view leaves it (a taller map would be cut off below); this is its floor. */
+const MAP_HEIGHT_MIN = 140;
+/** Font size of the map's site and ring labels, px (mesh.css). */
+const LABEL_PX = 10;
+
+/** The box of a ring label drawn centred on `p` with its baseline 4 px above it (as a site label's). */
+function ringLabelRect(p: [number, number], text: string): Rect {
+  const { w, h } = labelSize(text, LABEL_PX);
+  return { x0: p[0] - w / 2, y0: p[1] - h, x1: p[0] + w / 2, y1: p[1] };
+}
 /** The key's box on the map (px), to keep it off the sites. */
 const KEY_W = 410;
 const KEY_H = 118;
+/**
+ * A map shorter than this folds its key to a "key" button (KEY_FOLDED_W × KEY_FOLDED_H) that opens it: the
+ * open key would otherwise cover most of the sites.
+ */
+const KEY_FOLD_BELOW_PX = 2 * KEY_H + 40;
+const KEY_FOLDED_W = 64;
+const KEY_FOLDED_H = 26;
 
 /** The ground distance (km) whose estimated RTT equals `ms` under the default RTT model. */
 function boundKm(ms: number): number {
@@ -224,17 +245,53 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
         : null,
     [path],
   );
-  // Sites, and markers spread apart where sites crowd (a leader line joins each moved marker to its site).
+  // Sites, markers spread apart where sites crowd (a leader line joins each moved marker to its site), the
+  // key in the corner that hides the fewest markers, and each site's label beside its marker where it covers
+  // no other marker, label or the key. Labels are sized for their longest text ("id 100%", "id down") so they
+  // stay put while the utilisation figures change.
   const layout = useMemo(() => {
     if (!projection || !regions) return null;
     const sites = regions.map((r): [number, number] => projection([r.lon, r.lat]) ?? [0, 0]);
     // Collision radius: the marker with its outline, and room for the label above.
     const radii = regions.map((r) => radius(r.capacityRps) + 5);
     const at = spreadMarkers(sites, radii, { ...box, y0: box.y0 + 12 }, 2);
-    return { sites, at };
+    const folded = mapH < KEY_FOLD_BELOW_PX;
+    const kw = folded ? KEY_FOLDED_W : KEY_W;
+    const kh = folded ? KEY_FOLDED_H : KEY_H;
+    const keyCorner = (['tr', 'tl', 'br', 'bl'] as const)
+      .map((corner) => {
+        const x0 = corner.endsWith('r') ? mapW - kw - 6 : 6;
+        const y0 = corner.startsWith('t') ? 6 : mapH - kh - 6;
+        const hidden = at.filter(
+          ([x, y]) => x > x0 - 14 && x < x0 + kw + 14 && y > y0 - 14 && y < y0 + kh + 30,
+        ).length;
+        return { corner, hidden, rect: { x0, y0, x1: x0 + kw, y1: y0 + kh } };
+      })
+      .reduce((a, b) => (b.hidden < a.hidden ? b : a));
+    const outer = regions.map((r) => radius(r.capacityRps) + 4);
+    const placed = placeLabels(
+      at,
+      outer,
+      regions.map((r) => labelSize(`${r.id} 100%`, LABEL_PX)),
+      box,
+      [keyCorner.rect],
+    );
+    const labels = placed.map((l) => l.rect);
+    // A label set off its marker (a crowded spot) gets a line from the marker's edge to the label's nearest edge.
+    const labelLeaders = placed.map((l, i): [number, number, number, number] | null => {
+      if (!l.far) return null;
+      const [x, y] = at[i]!;
+      const nx = Math.max(l.rect.x0, Math.min(l.rect.x1, x));
+      const ny = Math.max(l.rect.y0, Math.min(l.rect.y1, y));
+      const d = Math.hypot(nx - x, ny - y) || 1;
+      const r = outer[i]!;
+      return [x + ((nx - x) / d) * r, y + ((ny - y) / d) * r, nx, ny];
+    });
+    const taken = [...labels, ...at.map((p, i) => markerRect(p, outer[i]!)), keyCorner.rect];
+    return { sites, at, keyCorner: keyCorner.corner, keyFolded: folded, labels, labelLeaders, taken };
     // radius depends only on regions (maxCap).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [projection, regions, box]);
+  }, [projection, regions, box, mapW, mapH]);
 
   if (!model || !projection || !path || !base || !layout) {
     return (
@@ -249,19 +306,8 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
 
   const m = model;
   const R = m.regions.length;
-  // The key floats in the map corner that hides the fewest sites (markers and their labels).
-  const keyCorner = (['tr', 'tl', 'br', 'bl'] as const)
-    .map((corner) => {
-      const x0 = corner.endsWith('r') ? mapW - KEY_W - 6 : 6;
-      const y0 = corner.startsWith('t') ? 6 : mapH - KEY_H - 6;
-      const hidden = layout.at.filter(
-        ([x, y]) => x > x0 - 14 && x < x0 + KEY_W + 14 && y > y0 - 14 && y < y0 + KEY_H + 30,
-      ).length;
-      return { corner, hidden };
-    })
-    .reduce((a, b) => (b.hidden < a.hidden ? b : a)).corner;
   const w = Math.max(0, Math.min(m.windows - 1, Math.floor(timeS / (m.windowMs / 1000))));
-  const { sites, at } = layout;
+  const { sites, at, keyCorner, keyFolded, labels, labelLeaders, taken } = layout;
 
   // Traffic arcs: cross-region flows in this window, width by rate.
   let maxFlow = 1;
@@ -299,7 +345,10 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
         j,
         b,
         d: path({ type: 'LineString', coordinates: ring.coordinates[0]! }) ?? '',
-        label: ringLabelAt(projection, selRegion, radiusDeg, box),
+        label: ringLabelAt(projection, selRegion, radiusDeg, box, (p) => {
+          const r = ringLabelRect(p, `ring ${j + 1} bound · ${b} ms`);
+          return taken.every((t) => overlapArea(r, t) === 0);
+        }),
       };
     });
   const why = explainRouting(m, sel, w);
@@ -448,7 +497,13 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
                   strokeDasharray={RING_DASH[j] || undefined}
                 />
                 {label && j > 0 && (
-                  <text className="mesh-ring-label" x={label[0]} y={label[1] - 4} fill={RING_COLORS[j]}>
+                  <text
+                    className="mesh-ring-label"
+                    data-testid={`mesh-bound-label-${j + 1}`}
+                    x={label[0]}
+                    y={label[1] - 4}
+                    fill={RING_COLORS[j]}
+                  >
                     ring {j + 1} bound · {b} ms
                   </text>
                 )}
@@ -465,6 +520,19 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
                 </g>
               );
             })}
+            {labelLeaders.map(
+              (l, i) =>
+                l && (
+                  <line
+                    key={m.regions[i]!.id}
+                    className="mesh-label-leader"
+                    x1={l[0].toFixed(1)}
+                    y1={l[1].toFixed(1)}
+                    x2={l[2].toFixed(1)}
+                    y2={l[3].toFixed(1)}
+                  />
+                ),
+            )}
             {arcs.map((a) => (
               <path
                 key={`${a.c}-${a.r}`}
@@ -506,7 +574,11 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
                     strokeDasharray={RING_DASH[ring] || undefined}
                   />
                   <circle r={rad} className="mesh-region-fill" fill={utilColor(u, up)} />
-                  <text y={-rad - 5}>
+                  <text
+                    data-testid={`mesh-label-${r.id}`}
+                    x={((labels[i]!.x0 + labels[i]!.x1) / 2 - x).toFixed(1)}
+                    y={(labels[i]!.y1 - 4 - y).toFixed(1)}
+                  >
                     {r.id}
                     {!up ? ' down' : i === sel || u > m.threshold + 0.02 ? ` ${pct(u, 0)}` : ''}
                   </text>
@@ -519,7 +591,9 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
             })}
           </svg>
           <MeshKey
+            key={String(keyFolded)}
             corner={keyCorner}
+            folded={keyFolded}
             threshold={m.threshold}
             client={selRegion.id}
             boundsMs={m.boundsMs}

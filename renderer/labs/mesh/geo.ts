@@ -181,26 +181,139 @@ export function arcPath(
   return 'M' + line.map((p) => `${p[0].toFixed(1)},${p[1].toFixed(1)}`).join('L');
 }
 
-/** A point on a ring's bound circle for its label: due south of the centre if in the box, else the lowest in it. */
+/** An axis-aligned rectangle in map pixels. */
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** Pixels two rectangles share (0 when they only touch or are apart). */
+export function overlapArea(a: Rect, b: Rect): number {
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/**
+ * Size of a map label of `text` at `px` (the map's sans-serif labels): ASSUMPTION 0.62 em per character, the
+ * average advance of digits and lower-case letters in common UI fonts, plus the 3 px outline on each side.
+ */
+export function labelSize(text: string, px = 10): { w: number; h: number } {
+  return { w: text.length * 0.62 * px + 6, h: px + 4 };
+}
+
+export type LabelSide =
+  'above' | 'below' | 'right' | 'left' | 'above-right' | 'above-left' | 'below-right' | 'below-left';
+/** Where a label may go, in order of preference: above its marker first (the map's convention). */
+export const LABEL_SIDES: readonly LabelSide[] = [
+  'above',
+  'below',
+  'right',
+  'left',
+  'above-right',
+  'above-left',
+  'below-right',
+  'below-left',
+];
+
+/** The rectangle of a w×h label on `side` of a marker of radius r at `at`, `gap` px off its edge. */
+export function labelRect(
+  at: readonly [number, number],
+  r: number,
+  size: { w: number; h: number },
+  side: LabelSide,
+  gap = 2,
+): Rect {
+  const [x, y] = at;
+  const { w, h } = size;
+  const d = r + gap;
+  const up = side.startsWith('above') ? -1 : side.startsWith('below') ? 1 : 0;
+  const across = side.endsWith('right') ? 1 : side.endsWith('left') ? -1 : 0;
+  // Diagonals sit off the marker's corner (d / √2 along each axis); straight sides centre on the marker.
+  const k = up !== 0 && across !== 0 ? Math.SQRT1_2 : 1;
+  const cx = across === 0 ? x : x + across * (d * k + w / 2);
+  const cy = up === 0 ? y : y + up * (d * k + h / 2);
+  return { x0: cx - w / 2, y0: cy - h / 2, x1: cx + w / 2, y1: cy + h / 2 };
+}
+
+/** The square around a marker circle. */
+export function markerRect(at: readonly [number, number], r: number): Rect {
+  return { x0: at[0] - r, y0: at[1] - r, x1: at[0] + r, y1: at[1] + r };
+}
+
+/**
+ * How much a label covers a marker circle: 0 when the rectangle misses the circle, else its overlap with
+ * the circle's square (a cost that grows as the label moves onto the marker).
+ */
+export function markerOverlap(rect: Rect, at: readonly [number, number], r: number): number {
+  const dx = Math.max(rect.x0 - at[0], 0, at[0] - rect.x1);
+  const dy = Math.max(rect.y0 - at[1], 0, at[1] - rect.y1);
+  return dx * dx + dy * dy < r * r ? overlapArea(rect, markerRect(at, r)) : 0;
+}
+
+/**
+ * Place each marker's label beside it, greedily, the most crowded markers first: on the first side (LABEL_SIDES, right next to
+ * the marker, then the same sides one and two label heights further out) where it overlaps no label placed before, no
+ * other marker circle, no `avoid` rectangle and stays inside the box; where every place collides, on the one with the
+ * least overlap (area outside the box counts as overlap). A label never covers its own marker (labelRect keeps
+ * it off the circle). `far` marks a label set off its marker (the map joins the two with a line). Deterministic.
+ */
+export function placeLabels(
+  at: readonly (readonly [number, number])[],
+  radii: readonly number[],
+  sizes: readonly { w: number; h: number }[],
+  box: Rect,
+  avoid: readonly Rect[] = [],
+): { rect: Rect; side: LabelSide; far: boolean }[] {
+  // The most crowded markers choose first (ties by index): they have the fewest free places.
+  const crowd = at.map((p) => at.filter((q) => Math.hypot(q[0] - p[0], q[1] - p[1]) < 80).length);
+  const order = at.map((_, i) => i).sort((a, b) => crowd[b]! - crowd[a]! || a - b);
+  const placed: { rect: Rect; side: LabelSide; far: boolean }[] = new Array(at.length);
+  const done: Rect[] = [];
+  for (const i of order) {
+    let best: { rect: Rect; side: LabelSide; cost: number; far: boolean } | null = null;
+    for (const gap of [2, 2 + sizes[i]!.h, 2 + 2 * sizes[i]!.h]) {
+      for (const side of LABEL_SIDES) {
+        const rect = labelRect(at[i]!, radii[i]!, sizes[i]!, side, gap);
+        const area = (rect.x1 - rect.x0) * (rect.y1 - rect.y0);
+        let cost = area - overlapArea(rect, box);
+        for (const o of done) cost += overlapArea(rect, o);
+        for (let j = 0; j < at.length; j++) if (j !== i) cost += markerOverlap(rect, at[j]!, radii[j]!);
+        for (const a of avoid) cost += overlapArea(rect, a);
+        if (!best || cost < best.cost) best = { rect, side, cost, far: gap > 2 };
+        if (cost === 0) break;
+      }
+      if (best!.cost === 0) break;
+    }
+    placed[i] = { rect: best!.rect, side: best!.side, far: best!.far };
+    done.push(best!.rect);
+  }
+  return placed;
+}
+
+/**
+ * A point on a ring's bound circle for its label: due south of the centre if in the box, else the point
+ * nearest south that is, and where `free` holds (the label would cover no site or site label); null when no
+ * point qualifies (the map key still names every ring's bound).
+ */
 export function ringLabelAt(
   projection: GeoProjection,
   centre: LonLat,
   radiusDeg: number,
   box: { x0: number; y0: number; x1: number; y1: number },
+  free: (p: [number, number]) => boolean = () => true,
 ): [number, number] | null {
   const inBox = (p: [number, number] | null): p is [number, number] =>
     p !== null && p[0] > box.x0 + 64 && p[0] < box.x1 - 64 && p[1] > box.y0 + 12 && p[1] < box.y1 - 4;
-  let best: [number, number] | null = null;
   for (let k = 0; k < 36; k++) {
     const bearing = 180 + (k % 2 === 0 ? 1 : -1) * Math.ceil(k / 2) * 10;
     const p = destination(centre, radiusDeg, bearing);
     const xy = projection([p.lon, p.lat]);
-    if (inBox(xy)) {
-      best = xy;
-      break;
-    }
+    if (inBox(xy) && free(xy)) return xy;
   }
-  return best;
+  return null;
 }
 
 /** The point `distDeg` along the great circle from `c` at `bearingDeg` (clockwise from north). */

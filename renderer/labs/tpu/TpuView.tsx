@@ -22,7 +22,7 @@ import {
   ocsPortOf,
 } from '../../../core/tpu/topology';
 import type { Dim, Side } from '../../../core/tpu/topology';
-import { PodScene, jobColorCss } from './scene';
+import { PodScene, jobColorCss, ocsOfMove } from './scene';
 import { formatParam } from '../../../core/experiments/params';
 import { tpuView } from '../../../core/tpu/view';
 import './tpu.css';
@@ -202,7 +202,9 @@ export function TpuView({ params, seed, controls }: LabViewProps) {
                   ...e.cubes.filter((c) => !e.from.includes(c)),
                 ]),
               ],
-              ocs: [],
+              // The switches the move re-programs light up: frame them too, so no lit switch sits under
+              // the panel (the bank stands right of the pod).
+              ocs: m.design === 'ocs' && e.kind === 'rewire' ? ocsOfMove(e.from, e.cubes) : [],
             };
           } else if (e.kind === 'fail')
             frame = e.component === 'ocs' ? { cubes: [], ocs: [e.target] } : { cubes: [e.cube], ocs: [] };

@@ -1051,17 +1051,30 @@ export class PodScene {
       return;
     }
     this.setFocus(-1);
+    // What must show: each cube's silhouette, and each switch with the room its label takes above it.
     const pts: THREE.Vector3[] = [];
-    for (const c of cubes) pts.push(cubeCenter(c));
-    for (const o of switches) pts.push(ocsPosition(o));
-    const sphere = new THREE.Sphere().setFromPoints(pts);
-    const r = Math.max(sphere.radius + CUBE_RADIUS * 1.6, 9);
-    // Far enough to stand outside the pod's bounding sphere along the view direction: no wall of cubes.
-    const t = sphere.center.dot(HOME_DIR);
+    for (const c of cubes)
+      for (const sx of [-1, 1])
+        for (const sy of [-1, 1])
+          pts.push(
+            cubeCenter(c)
+              .addScaledVector(HOME_RIGHT, sx * CUBE_RADIUS)
+              .addScaledVector(HOME_UP, sy * CUBE_RADIUS),
+          );
+    for (const o of switches)
+      for (const sx of [-1.8, 1.8])
+        for (const sy of [-1, 3.5])
+          pts.push(ocsPosition(o).addScaledVector(HOME_RIGHT, sx).addScaledVector(HOME_UP, sy));
+    // Fit them into the part of the canvas the panel and the legend leave (not a sphere: the bank is tall
+    // and narrow, and a sphere around it and the cubes leaves the cubes tiny).
+    const { target, pos } = this.fitPoints(pts, HOME_DIR, 0.9);
+    // Far enough to stand outside the pod's bounding sphere along the view direction (no wall of cubes),
+    // and never closer than a 9-unit sphere needs (one cube is not blown up to fill the view).
+    const t = target.dot(HOME_DIR);
     const podR = Math.hypot(HALF_X, HALF_Z, HALF_X) + CUBE_RADIUS;
-    const outside = -t + Math.sqrt(Math.max(0, t * t - sphere.center.lengthSq() + podR * podR));
-    const dist = Math.max(this.fitDistance(r) * 1.1, outside + 4);
-    this.flyTo(sphere.center, sphere.center.clone().addScaledVector(HOME_DIR, dist));
+    const outside = -t + Math.sqrt(Math.max(0, t * t - target.lengthSq() + podR * podR));
+    const dist = Math.max(pos.distanceTo(target), this.fitDistance(9) * 1.1, outside + 4);
+    this.flyTo(target, target.clone().addScaledVector(HOME_DIR, dist));
   }
 
   private homeView(): { target: THREE.Vector3; pos: THREE.Vector3 } {

@@ -202,6 +202,7 @@ export class LabClient {
 
   /** Stop this client's worker for good (a sweep's pool closes its workers when it ends). */
   dispose(): void {
+    this.stopHeartbeat(this.current);
     this.current.worker.terminate();
     this.current.fail('the simulation worker was closed');
   }

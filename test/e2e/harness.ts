@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { serveStatic } from './staticServer';
 
@@ -109,4 +110,19 @@ export function describeIdle(what: string, a: IdleActivity): string {
     `${a.animations} CSS animations, main-thread CPU ${(a.cpuS * 1000).toFixed(0)} ms ` +
     `(${((a.cpuS / a.wallS) * 100).toFixed(1)}%)`
   );
+}
+
+/**
+ * A paused view, off-hover, must do nothing: no renders, none of its own animation frames, no CSS animation.
+ * Logs the idle window's figures (frame counts and CPU) for the record.
+ */
+export async function expectIdleWhenPaused(page: Page, view: Locator, what: string): Promise<void> {
+  expect(await view.getAttribute('data-playing')).toBe('false');
+  await page.mouse.move(2, 2); // off the view: no hover
+  await page.waitForTimeout(1500); // let a camera flight, damping or fade finish
+  const idle = await idleActivity(page, view);
+  console.log(`${describeIdle(`${what} paused`, idle)}, ${idle.viewRaf} view rAF callbacks`);
+  expect(idle.renders).toBe(0);
+  expect(idle.viewRaf).toBe(0);
+  expect(idle.animations).toBe(0);
 }

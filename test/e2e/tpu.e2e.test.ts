@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reproducible } from '../../core/experiments/result';
 import { runExperiment } from '../../core/labs';
 import { parseResultFile, serializeResult } from '../../core/experiments/result';
-import { ROOT, describeIdle, idleActivity, openApp } from './harness';
+import { ROOT, expectIdleWhenPaused, openApp } from './harness';
 import type { App } from './harness';
 
 const SMALL = { trials: '2000', sweep: '9900,9990' };
@@ -146,15 +146,7 @@ describe('the TPU lab in Chromium', () => {
   });
 
   it('draws nothing while paused and idle: no requestAnimationFrame loop, no CSS animation', async () => {
-    const view = page.getByTestId('tpu-view');
-    expect(await view.getAttribute('data-playing')).toBe('false');
-    await page.mouse.move(2, 2); // off the canvas: no hover
-    await page.waitForTimeout(1500); // let a camera flight or damping finish
-    const idle = await idleActivity(page, view);
-    console.log(`${describeIdle('tpu view paused', idle)}, ${idle.viewRaf} view rAF callbacks`);
-    expect(idle.renders).toBe(0);
-    expect(idle.viewRaf).toBe(0);
-    expect(idle.animations).toBe(0);
+    await expectIdleWhenPaused(page, page.getByTestId('tpu-view'), 'tpu view');
   });
 
   it('zooms to a cube shared by sub-cube jobs and names the job of a clicked machine', async () => {

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResultFile, reproducible, serializeResult } from '../../core/experiments/result';
 import { runExperiment } from '../../core/labs';
-import { ROOT, describeIdle, idleActivity, openApp } from './harness';
+import { ROOT, expectIdleWhenPaused, openApp } from './harness';
 import type { App } from './harness';
 
 const OUT = join(ROOT, 'test-results');
@@ -83,13 +83,7 @@ describe('the training-recovery lab in Chromium', () => {
   });
 
   it('draws nothing while paused and idle', async () => {
-    const view = page.getByTestId('train-view');
-    await page.mouse.move(2, 2);
-    const idle = await idleActivity(page, view);
-    console.log(`${describeIdle('train view paused', idle)}, ${idle.viewRaf} view rAF callbacks`);
-    expect(idle.renders).toBe(0);
-    expect(idle.viewRaf).toBe(0);
-    expect(idle.animations).toBe(0);
+    await expectIdleWhenPaused(page, page.getByTestId('train-view'), 'train view');
   });
 
   it('runs train-recovery-probability and exports a report equal to a Node-side run', async () => {

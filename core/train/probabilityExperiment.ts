@@ -128,8 +128,12 @@ export const trainRecoveryProbability = defineExperiment({
         title: 'Probability of recovering from CPU memory',
         x: { label: 'machines failing at once (k)' },
         y: { label: 'P(every shard keeps a replica)', format: 'percent', min: 0, max: 1 },
+        // Mixed is group when m | N: its line lies on group's, so its name says so.
         series: t.columns.slice(1).map((name, i) => ({
-          name: name.replace('p-recover ', ''),
+          name:
+            name === 'p-recover mixed' && t.columns.includes('p-recover group')
+              ? 'mixed (= group)'
+              : name.replace('p-recover ', ''),
           points: t.rows.map((r) => [Number(r[0]), Number(r[1 + i])] as [number, number]),
         })),
       },

@@ -6,6 +6,7 @@ import { exponential } from '../kernel/distributions';
 import type { Rng } from '../kernel/rng';
 import { localLoadSeconds, peerFetchSeconds, storageSeconds } from './setup';
 import type { TrainSetup } from './setup';
+import type { SchemeTimeline } from './timeline';
 
 export const POLICIES = ['strawman', 'highfreq', 'gemini'] as const;
 export type Policy = (typeof POLICIES)[number];
@@ -27,29 +28,51 @@ export interface RecoveryTimes {
   restartS: number;
 }
 
-/** When checkpoints happen: one every `intervalS` of progress, complete `lagS` after it starts. */
+/**
+ * When checkpoints happen: one every `intervalS` of wall time, complete `lagS` after it starts, each stalling
+ * training for `stallS` (0 when the traffic hides in idle time or the write is asynchronous).
+ */
 export interface Schedule {
   intervalS: number;
   lagS: number;
+  stallS: number;
+}
+
+/**
+ * Gemini's CPU-memory schedule. When interleaving hides the traffic: every `iterationsPerCheckpoint`
+ * iterations, no stall. When it cannot (no idle gap fits a chunk) each checkpoint stalls training, and
+ * Gemini lowers its frequency (§3.2); we take Young's interval sqrt(2 · stall · MTBF) (Young, CACM 1974)
+ * in whole iterations, never rarer than the strawman's 3 h.
+ */
+export function memorySchedule(it: SchemeTimeline, failuresPerS: number): Schedule {
+  const stall = it.iterationS - it.baselineS;
+  const t = it.baselineS;
+  if (stall <= 1e-9) {
+    const every = it.iterationsPerCheckpoint * t;
+    return { intervalS: every, lagS: every, stallS: 0 };
+  }
+  const young = failuresPerS > 0 ? Math.sqrt((2 * stall) / failuresPerS) : Infinity;
+  const k = Math.max(1, Math.min(Math.ceil(STRAWMAN_INTERVAL_S / t), Math.round(young / t)));
+  return { intervalS: k * t + stall, lagS: stall, stallS: stall };
 }
 
 /**
  * Each policy's schedules: remote storage as the strawman (3 h) or as often as its bandwidth allows
- * (highfreq: 1/f = max(t_ckpt, T_iter)); Gemini checkpoints to CPU memory every `iterationsPerCheckpoint`
- * iterations and keeps highfreq's remote checkpoints as the last resort.
+ * (highfreq: 1/f = max(t_ckpt, T_iter)); ASSUMPTION: remote writes are asynchronous (a snapshot in host
+ * memory is written out in the background), so they never stall training. Gemini checkpoints to CPU
+ * memory (memorySchedule) and keeps highfreq's remote checkpoints as the last resort.
  */
 export function schedules(
   s: TrainSetup,
-  iterationS: number,
-  iterationsPerCheckpoint: number,
+  interleaved: SchemeTimeline,
+  failuresPerS: number,
 ): Record<Policy, { memory?: Schedule; storage: Schedule }> {
   const storageS = storageSeconds(s);
-  const highfreq = { intervalS: Math.max(storageS, iterationS), lagS: storageS };
-  const memoryS = iterationsPerCheckpoint * iterationS;
+  const highfreq = { intervalS: Math.max(storageS, interleaved.baselineS), lagS: storageS, stallS: 0 };
   return {
-    strawman: { storage: { intervalS: Math.max(STRAWMAN_INTERVAL_S, storageS), lagS: storageS } },
+    strawman: { storage: { intervalS: Math.max(STRAWMAN_INTERVAL_S, storageS), lagS: storageS, stallS: 0 } },
     highfreq: { storage: highfreq },
-    gemini: { memory: { intervalS: memoryS, lagS: memoryS }, storage: highfreq },
+    gemini: { memory: memorySchedule(interleaved, failuresPerS), storage: highfreq },
   };
 }
 
@@ -125,6 +148,8 @@ export interface FailureCost {
 
 export interface TraceOutcome {
   failures: FailureCost[];
+  /** Training time lost to checkpoint stalls over the run (the schedule's stall × checkpoints taken). */
+  stallS: number;
   /** Failures that struck while the cluster was already down recovering (not counted again). */
   skipped: number;
   wastedS: number;
@@ -141,8 +166,9 @@ export function replayTrace(
   holders: readonly (readonly number[])[],
   sched: { memory?: Schedule; storage: Schedule },
   times: RecoveryTimes,
+  horizonS: number,
 ): TraceOutcome {
-  const out: TraceOutcome = { failures: [], skipped: 0, wastedS: 0 };
+  const out: TraceOutcome = { failures: [], stallS: 0, skipped: 0, wastedS: 0 };
   let resumeAt = 0;
   for (const e of events) {
     if (e.atS < resumeAt) {
@@ -160,5 +186,8 @@ export function replayTrace(
     out.wastedS += lostS + downS;
     resumeAt = e.atS + downS;
   }
+  const main = sched.memory ?? sched.storage;
+  out.stallS = main.stallS > 0 ? (horizonS / main.intervalS) * main.stallS : 0;
+  out.wastedS += out.stallS;
   return out;
 }

@@ -84,7 +84,9 @@ export function checkpointSendSeconds(s: TrainSetup, replicas: number): number {
 export function schemeTimeline(s: TrainSetup, t: CheckpointTraffic, scheme: Scheme): SchemeTimeline {
   const phases = iterationPhases(s);
   const send = checkpointSendSeconds(s, t.replicas);
-  const chunkS = (t.chunkBytesPerGpu * MACHINE.gpus) / (MACHINE.networkGBps * GB);
+  // A chunk never holds more than one checkpoint's worth of data per receiving GPU.
+  const chunkBytes = Math.min(t.chunkBytesPerGpu, ((t.replicas - 1) * shardBytes(s)) / MACHINE.gpus);
+  const chunkS = (chunkBytes * MACHINE.gpus) / (MACHINE.networkGBps * GB);
   const run =
     scheme === 'naive'
       ? shared(phases, send)
@@ -95,12 +97,7 @@ export function schemeTimeline(s: TrainSetup, t: CheckpointTraffic, scheme: Sche
   const tail = scheme === 'blocking' ? send : scheme === 'naive' || perIteration === 0 ? run.left : 0;
   const baselineS = phases.reduce((a, p) => a + Math.max(p.computeS, p.commS), 0);
   if (tail > 0) run.link.push({ start: run.end, end: run.end + tail, kind: 'checkpoint' });
-  const gpuBufferBytes =
-    scheme === 'naive'
-      ? ((t.replicas - 1) * shardBytes(s)) / MACHINE.gpus
-      : t.replicas > 1
-        ? t.chunkBytesPerGpu
-        : 0;
+  const gpuBufferBytes = scheme === 'naive' ? ((t.replicas - 1) * shardBytes(s)) / MACHINE.gpus : chunkBytes;
   return {
     scheme,
     iterationS: run.end + tail,

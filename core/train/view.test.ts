@@ -8,9 +8,12 @@ describe('the training-recovery view model', () => {
     const pair = await buildLabView('train', { failed: '4,5' }, 1);
     expect(pair.restores.map((r) => r.source)).toEqual(['storage', 'storage']);
     const ring = await buildLabView('train', { failed: '4,5', placement: 'ring' }, 1);
-    expect(ring.restores).toEqual([
-      { machine: 4, source: 'storage', from: null },
-      { machine: 5, source: 'peer', from: 6 },
+    // Machine 4's shard lived only on 4 and 5: every machine rolls back to the remote checkpoint.
+    expect(ring.restores.map((r) => r.source)).toEqual(['storage', 'storage']);
+    const ringApart = await buildLabView('train', { failed: '4,6', placement: 'ring' }, 1);
+    expect(ringApart.restores).toEqual([
+      { machine: 4, source: 'peer', from: 5 },
+      { machine: 6, source: 'peer', from: 7 },
     ]);
     const sw = await buildLabView('train', { failed: '4,5', failKind: 'software' }, 1);
     expect(sw.restores.map((r) => r.source)).toEqual(['local', 'local']);

@@ -63,6 +63,8 @@ export interface TrainViewModel {
   /** The run's failure trace replayed per policy, and its length. */
   horizonS: number;
   traces: Record<Policy, FailureCost[]>;
+  /** Seconds each policy's checkpoints stall training over the run (spread evenly in the counters). */
+  stallS: Record<Policy, number>;
 }
 
 /** The failed machines that exist in this cluster (ids beyond it, e.g. after lowering machines, are dropped). */
@@ -70,15 +72,21 @@ function failedIn(p: Params): number[] {
   return [...new Set(p.failed)].filter((m) => m < p.machines).sort((a, b) => a - b);
 }
 
-/** Each failed machine's restore: Gemini's source, and the first surviving holder when it is a peer. */
+/**
+ * Each failed machine's restore, as the trace model decides (recovery.ts restoreSource): after a software
+ * failure every machine reloads its own CPU memory; after a hardware failure the replaced machines fetch
+ * from a surviving peer — unless some shard lost every replica, when all machines roll back to the last
+ * remote checkpoint (every shard must come from the same iteration).
+ */
 function restoresOf(p: Params, holders: number[][]): RestoreLink[] {
   const failed = failedIn(p);
   const event = { atS: 0, kind: p.failKind as 'hardware' | 'software', machines: failed };
-  return failed.map((machine) => {
-    const source = restoreSource('gemini', event, [holders[machine]!]);
-    const from = source === 'peer' ? (holders[machine]!.find((h) => !failed.includes(h)) ?? null) : null;
-    return { machine, source, from };
-  });
+  const source = restoreSource('gemini', event, holders);
+  return failed.map((machine) => ({
+    machine,
+    source,
+    from: source === 'peer' ? (holders[machine]!.find((h) => !failed.includes(h)) ?? null) : null,
+  }));
 }
 
 export const trainView = defineLabView({
@@ -125,6 +133,10 @@ export const trainView = defineLabView({
       traces: Object.fromEntries(POLICIES.map((pol) => [pol, outcomes[pol].failures])) as Record<
         Policy,
         FailureCost[]
+      >,
+      stallS: Object.fromEntries(POLICIES.map((pol) => [pol, outcomes[pol].stallS])) as Record<
+        Policy,
+        number
       >,
     };
   },

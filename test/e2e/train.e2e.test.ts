@@ -44,7 +44,7 @@ describe('the training-recovery lab in Chromium', () => {
     expect(await page.locator('[data-testid^="train-machine-"]').count()).toBe(16);
     expect(await sources()).toEqual(['train-restore-5:peer']);
     expect(await page.getByTestId('train-restores').textContent()).toMatch(
-      /machine 5 \(hardware\): shard from machine 4’s CPU memory/,
+      /1 machine failed \(hardware\): shards fetched from peers’ CPU memory \(1\.5 s\): 5←4/,
     );
     expect(await page.locator('[data-testid^="train-scheme-"]').count()).toBe(3);
     expect(await page.getByTestId('train-scheme-naive').textContent()).toMatch(/out of GPU memory/);
@@ -56,11 +56,19 @@ describe('the training-recovery lab in Chromium', () => {
       .poll(sources, { timeout: 30_000 })
       .toEqual(['train-restore-4:storage', 'train-restore-5:storage']);
     expect(decodeURIComponent(page.url())).toMatch(/v\.failed=4,5/);
-    // Ring placement: machine 5's shard also lives on machine 6, which survives.
+    expect(await page.getByTestId('train-restores').textContent()).toMatch(
+      /all 16 machines roll back to the last remote checkpoint/,
+    );
+    // Ring placement: machine 4's shard lives on 4 and 5 only, so the cluster still rolls back; with 4 and 6
+    // failed instead, each fetches its shard from its ring neighbour.
     await page.getByTestId('view-param-placement').selectOption('ring');
     await expect
-      .poll(sources, { timeout: 30_000 })
-      .toEqual(['train-restore-4:storage', 'train-restore-5:peer']);
+      .poll(() => page.locator('.train-col h3').first().textContent(), { timeout: 30_000 })
+      .toMatch(/ring placement/);
+    expect(await sources()).toEqual(['train-restore-4:storage', 'train-restore-5:storage']);
+    await page.getByTestId('train-machine-5').click();
+    await page.getByTestId('train-machine-6').click();
+    await expect.poll(sources, { timeout: 30_000 }).toEqual(['train-restore-4:peer', 'train-restore-6:peer']);
     await page.screenshot({ path: shot('train') });
   });
 

@@ -2,7 +2,7 @@
 // failed machine where its shard comes back from: its own CPU memory, a peer's, or remote storage.
 import { useState } from 'react';
 import type { TrainViewModel } from '../../../core/train/view';
-import { FAILED_COLOR, SOURCE_COLORS, SOURCE_TEXT } from './colors';
+import { FAILED_COLOR, SOURCE_COLORS } from './colors';
 
 const CELL_W = 50;
 const CELL_H = 34;
@@ -188,11 +188,16 @@ function Machine(props: {
   );
 }
 
-/** One line per failed machine: where its shard comes from and how long retrieval takes. */
-export function restoreLines(model: TrainViewModel): string[] {
-  if (model.restores.length === 0) return ['No machine failed: click machines to fail them.'];
-  return model.restores.map((r) => {
-    const where = r.source === 'peer' ? `machine ${r.from}’s CPU memory` : SOURCE_TEXT[r.source];
-    return `machine ${r.machine} (${model.failKind}): shard from ${where} in ${model.retrievalS[r.source].toFixed(1)} s`;
-  });
+/** One line for the failed machines: how many restore from where, and how long retrieval takes. */
+export function restoreSummary(model: TrainViewModel): string {
+  const n = model.restores.length;
+  if (n === 0) return 'No machine failed: click machines to fail them.';
+  const source = model.restores[0]!.source;
+  const head = `${n} machine${n > 1 ? 's' : ''} failed (${model.failKind})`;
+  const secs = `${model.retrievalS[source].toFixed(1)} s`;
+  if (source === 'local') return `${head}: every machine reloads its own CPU memory (${secs})`;
+  if (source === 'storage')
+    return `${head}: a shard lost every replica, so all ${model.machines} machines roll back to the last remote checkpoint (${secs})`;
+  const peers = model.restores.map((r) => `${r.machine}←${r.from}`).join(', ');
+  return `${head}: shards fetched from peers’ CPU memory (${secs}): ${peers}`;
 }

@@ -7,14 +7,14 @@ import { useElementSize } from '../../components/useElementSize';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
 import type { TrainViewModel } from '../../../core/train/view';
-import { MachineGrid, restoreLines } from './MachineGrid';
+import { MachineGrid, restoreSummary } from './MachineGrid';
 import { IterationTimeline } from './IterationTimeline';
-import { WastedCounter } from './WastedCounter';
+import { WastedCounter, days } from './WastedCounter';
 import { LINK_COLORS, SOURCE_COLORS, SOURCE_TEXT, FAILED_COLOR } from './colors';
 import './train.css';
 
-/** Simulated days per real second while playing. */
-const DAYS_PER_S = 3;
+/** Real seconds a whole run takes to play at speed 1, however long the run. */
+const PLAY_S = 12;
 
 /** The failed-machine list with `machine` toggled, as the view parameter's text. */
 function toggled(failed: string, machine: number): string {
@@ -37,7 +37,7 @@ export function TrainView({ params, seed, controls, onParam }: LabViewProps) {
   const [size, bodyRef] = useElementSize({ width: 1000, height: 500 });
   const playback = usePlayback({
     end: model?.horizonS ?? 0,
-    rate: DAYS_PER_S * 86400,
+    rate: (model?.horizonS ?? 0) / PLAY_S,
     initialSpeed: 1,
     publishEveryMs: 100,
     // The clock's frames, for the paused-idle check (a paused view's count stays still).
@@ -66,7 +66,11 @@ export function TrainView({ params, seed, controls, onParam }: LabViewProps) {
       if (outcome.kind === 'done') {
         setModel(outcome.view);
         setStatus('');
-      } else setStatus(outcome.kind === 'error' ? `Could not simulate: ${outcome.message}` : 'Cancelled');
+      } else if (outcome.kind === 'error') {
+        // The old picture would contradict the parameters: show the error alone.
+        setModel(null);
+        setStatus(`Could not simulate: ${outcome.message}`);
+      } else setStatus('Cancelled');
     });
     return () => {
       stale = true;
@@ -108,19 +112,17 @@ export function TrainView({ params, seed, controls, onParam }: LabViewProps) {
       {model && (
         <div className="train-body" ref={bodyRef}>
           <section className="train-col" style={{ width: gridW }}>
-            <h3>{`${model.machines} machines · ${model.placement} placement · m = ${model.replicas} · shard ${model.shardGB.toFixed(1)} GB`}</h3>
+            <h3>{`${model.machines} machine${model.machines > 1 ? 's' : ''} · ${model.placement} placement · m = ${model.replicas} · shard ${model.shardGB.toFixed(1)} GB`}</h3>
             <GridKey />
             <MachineGrid
               model={model}
               width={gridW}
-              height={size.height - 64 - 18 * Math.max(1, model.restores.length)}
+              height={size.height - 64 - 36}
               onToggle={(i) => onParam('failed', toggled(params.failed ?? '', i))}
             />
-            <ul className="train-restores" data-testid="train-restores">
-              {restoreLines(model).map((l) => (
-                <li key={l}>{l}</li>
-              ))}
-            </ul>
+            <p className="train-restores" data-testid="train-restores" title={restoreSummary(model)}>
+              {restoreSummary(model)}
+            </p>
           </section>
           <section className="train-col" style={{ width: tlW }}>
             <h3>One iteration on a machine’s 400 Gbps link</h3>
@@ -132,7 +134,7 @@ export function TrainView({ params, seed, controls, onParam }: LabViewProps) {
             <TimelineKey />
           </section>
           <section className="train-col" style={{ width: wastedW }}>
-            <h3>{`Wasted time over ${(model.horizonS / 86400).toFixed(0)} days of failures`}</h3>
+            <h3>{`Wasted time over ${days(model.horizonS)} days of failures`}</h3>
             <div className="train-playbar">
               <button type="button" className="small" data-testid="train-play" onClick={playback.toggle}>
                 {playback.playing ? 'Pause' : 'Play'}

@@ -19,3 +19,5 @@ export const POLICY_COLORS: Record<Policy, string> = {
   gemini: '#4c9dff',
 };
 export const FAILED_COLOR = '#f0605a';
+/** Failure ticks on the trace's time axis (not the policies' colours). */
+export const TICK_COLORS = { hardware: '#e8ecf2', software: '#8792a4' } as const;

@@ -44,7 +44,7 @@ export const DAY_PARAMS = {
   opportunisticShare: {
     kind: 'number',
     label: 'Opportunistic share',
-    help: 'Share of calls on opportunistic quota (delay-tolerant; may be time-shifted).',
+    help: 'Share of the CPU demand on opportunistic quota (delay-tolerant; may be time-shifted).',
     default: 0.5,
     min: 0,
     max: 1,

@@ -392,7 +392,8 @@ class DayRun {
       for (let k = 0; k < K0; k++) {
         const c = this.classes[k]!;
         // Timer-triggered functions fire on 5-minute marks (cron-like): the same mass, in spikes.
-        const timerFactor = c.trigger === 'timer' ? (t % 300 < spec.stepS ? 300 / Math.min(300, spec.stepS) : 0) : 1;
+        const timerFactor =
+          c.trigger === 'timer' ? (t % 300 < spec.stepS ? 300 / Math.min(300, spec.stepS) : 0) : 1;
         if (timerFactor === 0) continue;
         const mean = this.callsPerS * c.share * spec.regions[r]!.loadShare * level * spec.stepS * timerFactor;
         const n = Math.max(0, mean * normal(this.noise, 1, spec.noise));
@@ -433,7 +434,8 @@ class DayRun {
       for (let k = 0; k < sch.K; k++) backlogCpu += sch.pending[r * sch.K + k]! * this.classes[k]!.cpuS;
       load.push(this.recentReceived[r]! + backlogCpu / 3_600);
     }
-    this.pull = this.spec.global === 'traffic-matrix' ? trafficMatrix(load, this.capacity) : new Float64Array(R * R);
+    this.pull =
+      this.spec.global === 'traffic-matrix' ? trafficMatrix(load, this.capacity) : new Float64Array(R * R);
   }
 
   private hourly(i: number, t: number): void {
@@ -467,7 +469,7 @@ class DayRun {
   }
 
   step(i: number): void {
-    const { spec, R, sch } = this;
+    const { spec, sch } = this;
     const t = i * spec.stepS;
     if (t % 3_600 === 0) this.hourly(i, t);
     if (t % DAY_S === 0 && i > 0) this.newDay();
@@ -561,7 +563,8 @@ class DayRun {
       for (let a = 0; a < R; a++) {
         const load = Math.max(this.recentReceived[a]!, totalOut[a]!, 1e-9);
         for (let b = 0; b < R; b++)
-          series.matrix[(d * R + a) * R + b] = a === b ? 1 - totalOut[a]! / load : this.pull[a * R + b]! / load;
+          series.matrix[(d * R + a) * R + b] =
+            a === b ? 1 - totalOut[a]! / load : this.pull[a * R + b]! / load;
       }
     }
   }
@@ -575,6 +578,12 @@ class DayRun {
     const K = this.classes.length;
     for (let r = 0; r < this.R; r++)
       for (let k = 0; k < K; k++) this.execByHour[(r * 24 + 23) * K + k] = this.execThisHour[r * K + k]!;
-    return { totals: this.totals, day: this.day, series: this.series, execByHour: this.execByHour, classes: this.classes };
+    return {
+      totals: this.totals,
+      day: this.day,
+      series: this.series,
+      execByHour: this.execByHour,
+      classes: this.classes,
+    };
   }
 }

@@ -96,45 +96,49 @@ export interface PopulationSpec {
   functions: number;
   /** Zipf exponent of call popularity. */
   zipf: number;
-  /** Share of calls on opportunistic quota. */
+  /** Share of the CPU demand on opportunistic quota. */
   opportunisticShare: number;
 }
 
 /**
  * Draw the function population. ASSUMPTIONs (the paper publishes no distributions): CPU per call lognormal
  * with mean 0.5 s (σ 1.5, heavy tail), memory per call lognormal mean 128 MB (σ 1), code+JIT lognormal mean
- * 40 MB (σ 1); 20% of functions critical; triggers queue 60%, event 25%, timer 15%. Quota is drawn so that
- * about `opportunisticShare` of calls are opportunistic (by popularity rank, alternating, so both quotas get
- * popular and rare functions).
+ * 40 MB (σ 1); 20% of functions critical; triggers queue 60%, event 25%, timer 15%. About
+ * `opportunisticShare` of the CPU demand is on opportunistic quota.
  */
 export function drawPopulation(spec: PopulationSpec, rng: Rng): Population {
   const weights = zipfWeights(spec.functions, spec.zipf);
   const total = weights.reduce((a, b) => a + b, 0);
   const r = rng.fork('functions');
   const functions: FaasFunction[] = [];
-  let oppSoFar = 0;
-  let sharesSoFar = 0;
   for (let i = 0; i < spec.functions; i++) {
-    const share = weights[i]! / total;
-    // Keep the running opportunistic share near the target: the most popular functions split both ways.
-    const quota: Quota =
-      oppSoFar + share / 2 <= spec.opportunisticShare * (sharesSoFar + share) ? 'opportunistic' : 'reserved';
-    if (quota === 'opportunistic') oppSoFar += share;
-    sharesSoFar += share;
     const u = r.float();
     const trigger: Trigger = u < 0.6 ? 'queue' : u < 0.85 ? 'event' : 'timer';
-    const deadlines = DEADLINES_S[quota];
     functions.push({
-      share,
+      share: weights[i]! / total,
       trigger,
-      quota,
+      quota: 'reserved',
       criticality: r.bernoulli(0.2) ? 1 : 0,
-      deadlineS: deadlines[r.int(0, deadlines.length - 1)]!,
+      deadlineS: 0,
       cpuS: lognormalFromMean(r, 0.5, 1.5),
       memMb: lognormalFromMean(r, 128, 1),
       codeMb: lognormalFromMean(r, 40, 1),
       cls: -1,
     });
+  }
+  // Quota by CPU demand, in popularity order: a function goes opportunistic while that keeps the running
+  // opportunistic CPU share at or under the target (so popular and rare functions land in both).
+  let opp = 0;
+  let seen = 0;
+  for (const f of functions) {
+    const d = f.share * f.cpuS;
+    seen += d;
+    if (opp + d / 2 <= spec.opportunisticShare * seen && spec.opportunisticShare > 0) {
+      f.quota = 'opportunistic';
+      opp += d;
+    }
+    const deadlines = DEADLINES_S[f.quota];
+    f.deadlineS = deadlines[r.int(0, deadlines.length - 1)]!;
   }
   return { functions, classes: classify(functions), meanCpuS: weightedMean(functions, (f) => f.cpuS) };
 }

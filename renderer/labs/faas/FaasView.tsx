@@ -131,11 +131,11 @@ function Queues({ m, frame }: { m: FaasViewModel; frame: number }) {
   for (let i = 0; i < m.frames * R; i++)
     max = Math.max(max, m.pendingReserved[i]! + m.pendingOpportunistic[i]!);
   return (
-    <div className="faas-panel" data-testid="faas-queues">
-      <h4>Queued calls (DurableQ) by quota</h4>
+    <div className="faas-panel" data-testid="faas-queues" style={{ width: 200 }}>
+      <h4>DurableQ: calls waiting</h4>
       {m.regions.map((g, r) => {
-        const res = m.pendingReserved[frame * R + r]!;
-        const opp = m.pendingOpportunistic[frame * R + r]!;
+        const res = Math.max(0, m.pendingReserved[frame * R + r]!);
+        const opp = Math.max(0, m.pendingOpportunistic[frame * R + r]!);
         return (
           <div key={g.id} className="faas-qrow">
             <span className="faas-qid">{g.id}</span>
@@ -149,32 +149,30 @@ function Queues({ m, frame }: { m: FaasViewModel; frame: number }) {
           </div>
         );
       })}
-      <div className="faas-note">
-        reserved · opportunistic (deferred to the trough when time-shifting); bar scale {fmt(max)} calls
-      </div>
+      <div className="faas-note">numbers: reserved · opportunistic; full bar = {fmt(max)} calls</div>
     </div>
   );
 }
 
 function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
   const R = m.regions.length;
-  const cell = 26;
+  const cell = 21;
   const lab = 34;
   const at = (a: number, b: number) => m.matrix[(frame * R + a) * R + b]!;
   // Small map: equirectangular over the sites' box.
   const lons = m.regions.map((g) => g.lon);
   const lats = m.regions.map((g) => g.lat);
   const [x0, x1, y0, y1] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-  const mw = 190;
-  const mh = 120;
-  const px = (lon: number) => 14 + ((lon - x0) / (x1 - x0 || 1)) * (mw - 28);
-  const py = (lat: number) => mh - 14 - ((lat - y0) / (y1 - y0 || 1)) * (mh - 34);
+  const mw = 130;
+  const mh = lab + R * cell + 4;
+  const px = (lon: number) => 12 + ((lon - x0) / (x1 - x0 || 1)) * (mw - 40);
+  const py = (lat: number) => mh - 12 - ((lat - y0) / (y1 - y0 || 1)) * (mh - 34);
   const arrows: { a: number; b: number; s: number }[] = [];
   for (let a = 0; a < R; a++)
     for (let b = 0; b < R; b++) if (a !== b && at(a, b) > 0.005) arrows.push({ a, b, s: at(a, b) });
   return (
-    <div className="faas-panel" data-testid="faas-matrix">
-      <h4>Traffic matrix: share of a region’s load run where</h4>
+    <div className="faas-panel" data-testid="faas-matrix" style={{ width: 300 }}>
+      <h4>Traffic matrix</h4>
       <div className="faas-matrix-row">
         <svg width={lab + R * cell + 4} height={lab + R * cell + 4}>
           <text x={2} y={10} className="faas-axis">
@@ -224,8 +222,9 @@ function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
               viewBox="0 0 10 10"
               refX={9}
               refY={5}
-              markerWidth={6}
-              markerHeight={6}
+              markerWidth={7}
+              markerUnits="userSpaceOnUse"
+              markerHeight={7}
               orient="auto"
             >
               <path d="M0,0 L10,5 L0,10 z" fill={COLORS.executed} />
@@ -241,7 +240,7 @@ function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
                 d={`M${ax},${ay} Q${mx},${my} ${bx},${by}`}
                 fill="none"
                 stroke={COLORS.executed}
-                strokeWidth={1 + s * 20}
+                strokeWidth={1 + s * 12}
                 strokeOpacity={0.8}
                 markerEnd="url(#faas-arrow)"
                 data-testid="faas-arrow"
@@ -261,7 +260,7 @@ function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
       <div className="faas-note">
         {m.global === 'local-only'
           ? 'local-only: every region runs only its own DurableQ'
-          : 'arrows: a region pulling from another’s DurableQ (width: share of its load)'}
+          : 'cell: share of the row region’s load run by the column region (brighter = more); arrows: who pulls from whose DurableQ'}
       </div>
     </div>
   );
@@ -269,12 +268,10 @@ function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
 
 function Pools({ m, hour }: { m: FaasViewModel; hour: number }) {
   const G = m.groups;
-  const perSquare = 25;
+  const perSquare = 100;
   return (
-    <div className="faas-panel" data-testid="faas-pools">
-      <h4>
-        Worker pools {m.locality === 'none' ? '(no locality groups: one colour)' : `by locality group (${G})`}
-      </h4>
+    <div className="faas-panel" data-testid="faas-pools" style={{ width: 276 }}>
+      <h4>Workers {m.locality === 'none' ? '(universal: no groups)' : `by locality group (${G})`}</h4>
       {m.regions.map((g, r) => {
         const squares: number[] = [];
         for (let q = 0; q < G; q++) {
@@ -286,13 +283,13 @@ function Pools({ m, hour }: { m: FaasViewModel; hour: number }) {
         return (
           <div key={g.id} className="faas-pool">
             <span className="faas-qid">{g.id}</span>
-            <svg width={squares.length * 5 + 2} height={10} className="faas-squares">
+            <svg width={squares.length * 4 + 2} height={10} className="faas-squares">
               {squares.map((q, i) => (
                 <rect
                   key={i}
-                  x={i * 5}
+                  x={i * 4}
                   y={1}
-                  width={4}
+                  width={3}
                   height={8}
                   fill={GROUP_COLORS[q % GROUP_COLORS.length]}
                 />
@@ -305,7 +302,7 @@ function Pools({ m, hour }: { m: FaasViewModel; hour: number }) {
         );
       })}
       <div className="faas-note">
-        one square ≈ {perSquare} workers, colour = locality group; memory = runtime + warm code per worker at{' '}
+        square ≈ {perSquare} workers, colour = locality group; GB = runtime + warm code per worker, at{' '}
         {hhmm(hour)}
       </div>
     </div>
@@ -314,7 +311,7 @@ function Pools({ m, hour }: { m: FaasViewModel; hour: number }) {
 
 function Downstream({ m, w }: { m: FaasViewModel; w: number }) {
   const d = m.downstream;
-  const h = 120;
+  const h = 78;
   const pad = { l: 30, r: 6, t: 6, b: 16 };
   const n = d.durationS;
   const step = Math.max(1, Math.floor(n / 400));
@@ -333,11 +330,18 @@ function Downstream({ m, w }: { m: FaasViewModel; w: number }) {
   const ox0 = pad.l + (d.outageAtS / n) * (w - pad.l - pad.r);
   const ox1 = pad.l + ((d.outageAtS + d.outageS) / n) * (w - pad.l - pad.r);
   return (
-    <div className="faas-panel" data-testid="faas-downstream">
+    <div className="faas-panel" data-testid="faas-downstream" style={{ width: w + 18 }}>
       <h4>
-        Downstream outage, policy {m.policy}: {fmt(d.excessCalls)} calls beyond its capacity, recovered{' '}
-        {d.recoveryS} s after
+        Downstream outage ({m.policy}): {fmt(d.excessCalls)} calls over capacity, recovered {d.recoveryS} s
+        after
       </h4>
+      <div className="faas-legend">
+        <Swatch color={COLORS.capacity} label="downstream capacity" />
+        <Swatch color={COLORS.executed} label="calls sent" />
+        <Swatch color={COLORS.ok} label="served OK" />
+        {m.policy === 'aimd' && <Swatch color={COLORS.window} label="AIMD window" dashed />}
+        <Swatch color={COLORS.outage} label="outage" box faint />
+      </div>
       <svg width={w} height={h}>
         <rect
           x={ox0}
@@ -369,13 +373,6 @@ function Downstream({ m, w }: { m: FaasViewModel; w: number }) {
           {n} s
         </text>
       </svg>
-      <div className="faas-legend">
-        <Swatch color={COLORS.capacity} label="downstream capacity" />
-        <Swatch color={COLORS.executed} label="calls sent" />
-        <Swatch color={COLORS.ok} label="served OK" />
-        {m.policy === 'aimd' && <Swatch color={COLORS.window} label="AIMD window" dashed />}
-        <Swatch color={COLORS.outage} label="outage" box />
-      </div>
     </div>
   );
 }
@@ -385,17 +382,20 @@ function Swatch({
   label,
   dashed,
   box,
+  faint,
 }: {
   color: string;
   label: string;
   dashed?: boolean;
   box?: boolean;
+  /** A shaded area rather than a solid bar. */
+  faint?: boolean;
 }) {
   return (
     <span className="faas-swatch">
       <svg width={16} height={8} aria-hidden="true">
         {box ? (
-          <rect x={1} y={0} width={14} height={8} fill={color} fillOpacity={0.3} />
+          <rect x={1} y={0} width={14} height={8} fill={color} fillOpacity={faint ? 0.3 : 1} />
         ) : (
           <line
             x1={1}
@@ -512,7 +512,7 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
                   m={m}
                   r={r}
                   w={chartW}
-                  h={110}
+                  h={84}
                   frame={frame}
                   onSeek={(h) => playback.step(h)}
                 />
@@ -522,7 +522,7 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
               <Queues m={m} frame={frame} />
               <Matrix m={m} frame={frame} />
               <Pools m={m} hour={Math.min(23, Math.floor(hours))} />
-              <Downstream m={m} w={Math.max(260, Math.min(420, Math.floor(size.width / 3)))} />
+              <Downstream m={m} w={Math.max(240, Math.min(460, size.width - 820))} />
             </div>
           </>
         )}

@@ -96,6 +96,8 @@ export interface SimSeries {
   capacityCpu: Float64Array;
   /** Non-urgent opportunistic CPU run (the time-shifted part). */
   shiftedCpu: Float64Array;
+  /** All opportunistic CPU run (urgent included). */
+  opportunisticCpu: Float64Array;
   pendingReserved: Float64Array;
   pendingOpportunistic: Float64Array;
   /** Calls executed here that other regions received. */
@@ -187,6 +189,7 @@ class Scheduler {
           this.pending[r * this.K + k]! -= b.calls[b.head]!;
           b.head++;
         }
+        if (b.head >= b.arrive.length) this.pending[r * this.K + k] = 0;
         compact(b);
       }
   }
@@ -265,6 +268,8 @@ function serve(sch: Scheduler, s: Serve, st: StepState): number {
       b.head++;
       st.onExec(s, k, n + rest, (n + rest) * c.cpuS, late);
       sch.pending[s.src * sch.K + k]! -= n + rest;
+      // An empty FuncBuffer holds nothing: drop the running sum's rounding dust with it.
+      if (b.head >= b.arrive.length) sch.pending[s.src * sch.K + k] = 0;
       used += (n + rest) * c.cpuS;
     } else {
       st.onExec(s, k, n, n * c.cpuS, late);
@@ -347,6 +352,7 @@ class DayRun {
       executedCpu: f(),
       capacityCpu: f(),
       shiftedCpu: f(),
+      opportunisticCpu: f(),
       pendingReserved: f(),
       pendingOpportunistic: f(),
       pulledCalls: f(),
@@ -509,6 +515,7 @@ class DayRun {
           this.series.executedCpu[d * R + s.dst]! += cpu;
           this.series.executedCalls[d * R + s.dst]! += calls;
           if (s.src !== s.dst) this.series.pulledCalls[d * R + s.dst]! += calls;
+          if (s.quota === 'opportunistic') this.series.opportunisticCpu[d * R + s.dst]! += cpu;
           if (s.quota === 'opportunistic' && s.urgentBy === Infinity)
             this.series.shiftedCpu[d * R + s.dst]! += cpu;
         }

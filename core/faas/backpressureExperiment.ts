@@ -131,7 +131,7 @@ export const faasBackpressure = defineExperiment({
     units: p.durationS * BACKPRESSURE_POLICIES.length,
     what: 'seconds simulated',
     formula: `${p.durationS} s × ${BACKPRESSURE_POLICIES.length} policies`,
-    unitCostUs: 1,
+    unitCostUs: 2,
     lower: 'durationS',
   }),
   async run(p, ctx) {

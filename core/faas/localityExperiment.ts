@@ -127,10 +127,10 @@ export function localityDay(
 
 /**
  * Pool-state work of one day in step-region-class units: per region and hour, up to 31 passes over every
- * function (bisection), each function-pass about 1/20 of a unit.
+ * function (bisection), each function-pass about 1/40 of a unit.
  */
 export function poolUnits(p: { warmupDays: number; functions: number }): number {
-  return ((1 + p.warmupDays) * 24 * REGIONS.length * p.functions * 31) / 20;
+  return ((1 + p.warmupDays) * 24 * REGIONS.length * p.functions * 31) / 40;
 }
 
 /** Calls/s per function from calls per class in the last hour (each class's calls split by popularity). */

@@ -10,7 +10,7 @@ export const XFAAS_PAPER =
   'Sahraei et al., "XFaaS: Hyperscale and Low Cost Serverless Functions at Meta", SOSP 2023';
 
 /** Microseconds one work unit (step × region × class) takes on the reference machine (bench/work.bench.ts). */
-export const STEP_CLASS_US = 0.5;
+export const STEP_CLASS_US = 0.4;
 
 /** Parameters every day-long experiment (and the view) shares, by name. */
 export const DAY_PARAMS = {

@@ -108,8 +108,9 @@ export const faasBackpressure = defineExperiment({
     '`outageAtS` for `outageS` it serves only `outageCapacity` of that. Without back-pressure (`none`) ' +
     'XFaaS runs every waiting call up to its workers’ limit (3x the healthy capacity) and retries failed ' +
     'calls until `maxAttempts`; with `aimd` the calls let through are capped by a window that grows by ' +
-    '`aimdIncrease` × capacity per second while errors stay under 1% and is multiplied by `aimdDecrease` ' +
-    'otherwise; calls held back wait in the queue. downstream-excess-calls sums, over the outage, the calls ' +
+    '`aimdIncrease` × capacity per second while errors stay under 1% and it limits sending (as TCP’s ' +
+    'window validation, RFC 7661), starts at the healthy capacity and is multiplied by `aimdDecrease` ' +
+    'on errors; calls held back wait in the queue. downstream-excess-calls sums, over the outage, the calls ' +
     'sent beyond what the downstream could serve; recovery-seconds is the time from the outage’s end until ' +
     'the downstream first serves the offered rate with under 1% errors. ASSUMPTIONs: an overloaded ' +
     'downstream’s goodput falls as capacity²/sent (timeouts waste its work), a per-second fluid model, ' +

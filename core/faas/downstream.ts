@@ -120,8 +120,9 @@ export function runDownstream(spec: DownstreamSpec, policy: BackpressurePolicy):
     if (t >= spec.outageAtS && t < end) excess += Math.max(0, sent - cap);
     const errorRate = sent > 0 ? 1 - ok / sent : 0;
     if (policy === 'aimd') {
+      // Like TCP's congestion-window validation (RFC 7661), the window grows only while it limits sending.
       if (errorRate > spec.errorThreshold) window = Math.max(1, window * spec.aimdDecrease);
-      else window += spec.aimdIncreaseRps;
+      else if (sent >= Math.min(window, spec.xfaasMaxRps) - 1e-9) window += spec.aimdIncreaseRps;
     }
     const backlog = queue.reduce((a, b) => a + b, 0);
     out.sent[t] = sent;

@@ -5,7 +5,7 @@ import type { ChartSpec, Result } from '../experiments/types';
 import { round } from '../kernel/numbers';
 import { BACKPRESSURE_POLICIES, DEFAULT_DOWNSTREAM, runDownstream } from './downstream';
 import type { DownstreamSpec } from './downstream';
-import { XFAAS_PAPER } from './scenario';
+import { XFAAS_PAPER, tablePoints } from './scenario';
 
 const D = DEFAULT_DOWNSTREAM;
 const params = {
@@ -173,7 +173,7 @@ export const faasBackpressure = defineExperiment({
   charts(result: Result): ChartSpec[] {
     const t = result.tables.timeline;
     if (!t) return [];
-    const col = (i: number) => t.rows.map((r) => [Number(r[0]), Number(r[i])] as [number, number]);
+    const col = (i: number) => tablePoints(t, i);
     return [
       {
         kind: 'line',

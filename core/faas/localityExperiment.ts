@@ -236,23 +236,17 @@ export const faasLocality = defineExperiment({
   charts(result: Result): ChartSpec[] {
     const t = result.tables.modes;
     if (!t) return [];
+    const bar = (title: string, y: ChartSpec['y'], name: string, col: number): ChartSpec => ({
+      kind: 'bar',
+      title,
+      y,
+      stacked: false,
+      categories: t.rows.map((r) => String(r[0])),
+      segments: [{ name, values: t.rows.map((r) => Number(r[col])) }],
+    });
     return [
-      {
-        kind: 'bar',
-        title: 'Loaded memory per worker',
-        y: { label: 'GB', format: 'number' },
-        stacked: false,
-        categories: t.rows.map((r) => String(r[0])),
-        segments: [{ name: 'memory per worker', values: t.rows.map((r) => Number(r[1])) }],
-      },
-      {
-        kind: 'bar',
-        title: 'Calls that started cold',
-        y: { label: 'share of calls', format: 'percent' },
-        stacked: false,
-        categories: t.rows.map((r) => String(r[0])),
-        segments: [{ name: 'cold starts', values: t.rows.map((r) => Number(r[2])) }],
-      },
+      bar('Loaded memory per worker', { label: 'GB', format: 'number' }, 'memory per worker', 1),
+      bar('Calls that started cold', { label: 'share of calls', format: 'percent' }, 'cold starts', 2),
     ];
   },
 });

@@ -1,6 +1,6 @@
 // What the serverless lab's experiments and view share: the paper's citation, the common parameters, the
 // default day (population, fleet, burst), the work estimate and the day's summary figures.
-import type { ParamsOf, RunContext, WorkEstimate } from '../experiments/types';
+import type { ParamsOf, RunContext, Table, WorkEstimate } from '../experiments/types';
 import type { Rng } from '../kernel/rng';
 import { DAY_S, REGIONS, drawPopulation } from './workload';
 import { simUnits } from './sim';
@@ -222,4 +222,9 @@ export async function runDays<T>(
     out.push(jobs[i]!.run());
   }
   return out;
+}
+
+/** A line chart's points from a table: column 0 as x, column `i` as y. */
+export function tablePoints(t: Table, i: number): [number, number][] {
+  return t.rows.map((r) => [Number(r[0]), Number(r[i])]);
 }

@@ -15,6 +15,7 @@ import {
   missFraction,
   peakToTrough,
   runDays,
+  tablePoints,
 } from './scenario';
 
 export const BURST_PARAM = {
@@ -123,7 +124,7 @@ export const faasTimeShift = defineExperiment({
   charts(result: Result): ChartSpec[] {
     const t = result.tables.hourly;
     if (!t) return [];
-    const col = (i: number) => t.rows.map((r) => [Number(r[0]), Number(r[i])] as [number, number]);
+    const col = (i: number) => tablePoints(t, i);
     return [
       {
         kind: 'line',

@@ -78,12 +78,16 @@ describe('the XFaaS day', () => {
 
   it('misses deadlines when capacity does not allow (the check above can fail)', () => {
     const res = run({
-      ...{ functions: 200, opportunisticShare: 0.5, stepS: 60, warmupDays: 0 },
+      functions: 200,
+      opportunisticShare: 0.5,
+      stepS: 60,
+      warmupDays: 0,
       meanLoad: 1.2,
       peakToTrough: 8,
       timeShift: true,
       global: 'local-only',
       burstCalls: 0,
+      shiftTarget: 0,
       seed: 1,
     });
     expect(res.totals.byQuota.reserved.late + res.totals.byQuota.opportunistic.late).toBeGreaterThan(0);

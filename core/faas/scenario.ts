@@ -49,7 +49,6 @@ export const DAY_PARAMS = {
     min: 0,
     max: 1,
     group: 'Load',
-    advanced: true,
   },
   zipf: {
     kind: 'number',

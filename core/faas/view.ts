@@ -19,6 +19,7 @@ const params = {
   locality: { kind: 'enum', label: 'Workers', default: 'locality-groups', options: LOCALITY_MODES },
   policy: { kind: 'enum', label: 'Downstream', default: 'aimd', options: BACKPRESSURE_POLICIES },
   ...DAY_PARAMS,
+  opportunisticShare: { ...DAY_PARAMS.opportunisticShare, advanced: true },
   burstCalls: { ...BURST_PARAM, advanced: true },
   ...LOCALITY_PARAMS,
   groups: { ...LOCALITY_PARAMS.groups, advanced: true },

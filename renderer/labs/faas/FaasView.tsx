@@ -522,7 +522,7 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
               <Queues m={m} frame={frame} />
               <Matrix m={m} frame={frame} />
               <Pools m={m} hour={Math.min(23, Math.floor(hours))} />
-              <Downstream m={m} w={Math.max(240, Math.min(460, size.width - 820))} />
+              <Downstream m={m} w={Math.max(200, Math.min(460, size.width - 820))} />
             </div>
           </>
         )}

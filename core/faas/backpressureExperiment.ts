@@ -8,7 +8,7 @@ import type { DownstreamSpec } from './downstream';
 import { XFAAS_PAPER, tablePoints } from './scenario';
 
 const D = DEFAULT_DOWNSTREAM;
-const params = {
+export const BACKPRESSURE_PARAMS = {
   durationS: {
     kind: 'int',
     label: 'Duration',
@@ -119,7 +119,7 @@ export const faasBackpressure = defineExperiment({
     'The paper shows XFaaS cutting the calls it sends to TAO during an outage without a number we could ' +
     'compare; note the trade-off the model shows: `none` sheds load by dropping calls after their last ' +
     'attempt, `aimd` keeps them and drains them later.',
-  params,
+  params: BACKPRESSURE_PARAMS,
   check(p) {
     if (p.outageAtS + p.outageS > p.durationS)
       return {

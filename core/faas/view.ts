@@ -8,7 +8,8 @@ import { DAY_PARAMS, dayWork } from './scenario';
 import { BURST_PARAM } from './timeShiftExperiment';
 import { LOCALITY_PARAMS, localityDay, poolUnits, workerSpec } from './localityExperiment';
 import { LOCALITY_MODES, assignGroups } from './locality';
-import { BACKPRESSURE_POLICIES, DEFAULT_DOWNSTREAM, runDownstream } from './downstream';
+import { BACKPRESSURE_POLICIES, runDownstream } from './downstream';
+import { BACKPRESSURE_PARAMS, downstreamSpec } from './backpressureExperiment';
 import { REGIONS } from './workload';
 
 // Names match the experiments' (functions, peakToTrough, meanLoad, …, burstCalls, groups, …), so the view
@@ -24,6 +25,12 @@ const params = {
   ...LOCALITY_PARAMS,
   groups: { ...LOCALITY_PARAMS.groups, advanced: true },
   cooperativeJit: { ...LOCALITY_PARAMS.cooperativeJit, advanced: true },
+  // faas-backpressure's outage, so the downstream panel follows that form too.
+  ...BACKPRESSURE_PARAMS,
+  durationS: { ...BACKPRESSURE_PARAMS.durationS, advanced: true },
+  outageAtS: { ...BACKPRESSURE_PARAMS.outageAtS, advanced: true },
+  outageS: { ...BACKPRESSURE_PARAMS.outageS, advanced: true },
+  outageCapacity: { ...BACKPRESSURE_PARAMS.outageCapacity, advanced: true },
 } as const;
 
 export const FRAME_S = 300;
@@ -51,6 +58,9 @@ export interface FaasViewModel {
   received: Float32Array;
   executed: Float32Array;
   capacity: Float32Array;
+  /** Cores' worth per [frame][region] the scheduler dispatched from its RunQ, by quota. */
+  runReserved: Float32Array;
+  runOpportunistic: Float32Array;
   /** Calls pending per [frame][region] by quota (end of frame). */
   pendingReserved: Float32Array;
   pendingOpportunistic: Float32Array;
@@ -109,7 +119,12 @@ export const faasView = defineLabView({
   params,
   work: (p) => {
     const w = dayWork(p, 1, 'warmupDays or functions, or raise stepS');
-    return { ...w, units: w.units + poolUnits(p), formula: `${w.formula} + pool states` };
+    // The downstream outage: about 2 µs a simulated second (5 units).
+    return {
+      ...w,
+      units: w.units + poolUnits(p) + 5 * p.durationS,
+      formula: `${w.formula} + pool states + ${p.durationS} s of downstream`,
+    };
   },
   async build(p: ViewParams, ctx) {
     await ctx.progress(0, 'simulating the day');
@@ -163,7 +178,8 @@ export const faasView = defineLabView({
         capacityShare: g.capacityShare,
       };
     });
-    const ds = runDownstream(DEFAULT_DOWNSTREAM, p.policy as 'none' | 'aimd');
+    const dsSpec = downstreamSpec(p);
+    const ds = runDownstream(dsSpec, p.policy as 'none' | 'aimd');
     return {
       timeShift: p.timeShift,
       global: p.global,
@@ -175,6 +191,13 @@ export const faasView = defineLabView({
       received: frames(s.receivedCpu, R, per, frameS),
       executed: frames(s.executedCpu, R, per, frameS),
       capacity: frames(s.capacityCpu, R, per, frameS),
+      runReserved: frames(
+        s.executedCpu.map((x, i) => x - s.opportunisticCpu[i]!),
+        R,
+        per,
+        frameS,
+      ),
+      runOpportunistic: frames(s.opportunisticCpu, R, per, frameS),
       pendingReserved: frameEnds(s.pendingReserved, R, per),
       pendingOpportunistic: frameEnds(s.pendingOpportunistic, R, per),
       pulled: frames(s.pulledCalls, R, per, frameS),
@@ -186,10 +209,10 @@ export const faasView = defineLabView({
       groupWorkers,
       workerMemoryGb: p.workerMemoryGb,
       downstream: {
-        durationS: DEFAULT_DOWNSTREAM.durationS,
-        outageAtS: DEFAULT_DOWNSTREAM.outageAtS,
-        outageS: DEFAULT_DOWNSTREAM.outageS,
-        healthyRps: DEFAULT_DOWNSTREAM.healthyRps,
+        durationS: dsSpec.durationS,
+        outageAtS: dsSpec.outageAtS,
+        outageS: dsSpec.outageS,
+        healthyRps: dsSpec.healthyRps,
         capacity: Float32Array.from(ds.capacity),
         sent: Float32Array.from(ds.sent),
         ok: Float32Array.from(ds.ok),

@@ -125,17 +125,26 @@ function RegionChart(props: {
   );
 }
 
-function Queues({ m, frame }: { m: FaasViewModel; frame: number }) {
+/** Two stacked bars per region (reserved, opportunistic) at the cursor, scaled to the day's largest sum. */
+function QuotaBars(props: {
+  m: FaasViewModel;
+  frame: number;
+  reserved: Float32Array;
+  opportunistic: Float32Array;
+  title: string;
+  unit: string;
+  testId: string;
+}) {
+  const { m, frame, reserved, opportunistic } = props;
   const R = m.regions.length;
   let max = 1;
-  for (let i = 0; i < m.frames * R; i++)
-    max = Math.max(max, m.pendingReserved[i]! + m.pendingOpportunistic[i]!);
+  for (let i = 0; i < m.frames * R; i++) max = Math.max(max, reserved[i]! + opportunistic[i]!);
   return (
-    <div className="faas-panel" data-testid="faas-queues" style={{ width: 200 }}>
-      <h4>DurableQ: calls waiting</h4>
+    <div data-testid={props.testId}>
+      <h4>{props.title}</h4>
       {m.regions.map((g, r) => {
-        const res = Math.max(0, m.pendingReserved[frame * R + r]!);
-        const opp = Math.max(0, m.pendingOpportunistic[frame * R + r]!);
+        const res = Math.max(0, reserved[frame * R + r]!);
+        const opp = Math.max(0, opportunistic[frame * R + r]!);
         return (
           <div key={g.id} className="faas-qrow">
             <span className="faas-qid">{g.id}</span>
@@ -149,7 +158,34 @@ function Queues({ m, frame }: { m: FaasViewModel; frame: number }) {
           </div>
         );
       })}
-      <div className="faas-note">numbers: reserved · opportunistic; full bar = {fmt(max)} calls</div>
+      <div className="faas-note">
+        reserved · opportunistic; full bar = {fmt(max)} {props.unit}
+      </div>
+    </div>
+  );
+}
+
+function Queues({ m, frame }: { m: FaasViewModel; frame: number }) {
+  return (
+    <div className="faas-panel" data-testid="faas-queues" style={{ width: 200 }}>
+      <QuotaBars
+        m={m}
+        frame={frame}
+        reserved={m.pendingReserved}
+        opportunistic={m.pendingOpportunistic}
+        title="DurableQ: calls waiting"
+        unit="calls"
+        testId="faas-durableq"
+      />
+      <QuotaBars
+        m={m}
+        frame={frame}
+        reserved={m.runReserved}
+        opportunistic={m.runOpportunistic}
+        title="RunQ: dispatched now"
+        unit="cores"
+        testId="faas-runq"
+      />
     </div>
   );
 }

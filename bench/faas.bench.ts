@@ -14,9 +14,9 @@ const defaults = <S extends Record<string, { default: unknown }>>(s: S) =>
   Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.default]));
 const p = defaults(DAY_PARAMS) as unknown as DayParams;
 
-function time<T>(label: string, f: () => T, check: (t: T) => string): void {
+async function time<T>(label: string, f: () => T | Promise<T>, check: (t: T) => string): Promise<void> {
   const t0 = performance.now();
-  const out = f();
+  const out = await f();
   const ms = performance.now() - t0;
   console.log(`${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms   ${check(out)}`);
 }
@@ -25,7 +25,7 @@ console.log(
   `one simulated day after ${p.warmupDays} warm-up day(s): ${p.functions} functions, step ${p.stepS} s`,
 );
 for (const timeShift of [true, false]) {
-  time(
+  await time(
     `day, ${timeShift ? 'time-shifted' : 'no shift'}, traffic matrix`,
     () => {
       const rng = new Rng(1);
@@ -38,12 +38,12 @@ for (const timeShift of [true, false]) {
   );
 }
 const withPools = { ...p, ...defaults(LOCALITY_PARAMS) } as Parameters<typeof localityDay>[0];
-time(
+await time(
   'day with worker pools (locality groups)',
   () => localityDay(withPools, 'locality-groups', new Rng(1)),
   (d) => `executed ${d.res.day.executed.toExponential(6)} calls`,
 );
-time(
+await time(
   'downstream outage, 3600 s, aimd',
   () => runDownstream(DEFAULT_DOWNSTREAM, 'aimd'),
   (r) => `served ${r.served.toFixed(0)}`,

@@ -2,6 +2,7 @@
 // one-line errors for bad or too-large parameters, and the view model's shape.
 import { describe, expect, it } from 'vitest';
 import { buildLabView, runExperiment } from '../labs';
+import { CancelledError } from '../experiments/types';
 import type { FaasViewModel } from './view';
 
 const SMALL = { functions: '300', warmupDays: '0', stepS: '300' };
@@ -45,6 +46,17 @@ describe('faas experiments', () => {
     expect(m['downstream-excess-calls.aimd']!).toBeLessThan(0.01 * m['downstream-excess-calls.none']!);
     expect(m['recovery-seconds.none']).toBeTypeOf('number');
     expect(m['recovery-seconds.aimd']).toBeTypeOf('number');
+  });
+
+  it('reports progress every simulated hour, monotonically, and stops inside a day when cancelled', async () => {
+    const seen: number[] = [];
+    await runExperiment('faas-locality', SMALL, 1, { onProgress: (f) => seen.push(f) });
+    expect(seen.length).toBeGreaterThanOrEqual(48);
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1]!)).toBe(true);
+    let calls = 0;
+    const cancelled = runExperiment('faas-locality', SMALL, 1, { isCancelled: () => ++calls > 5 });
+    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
+    expect(calls).toBe(6);
   });
 
   it('refuses bad combinations and too much work in one line, naming what to change', async () => {

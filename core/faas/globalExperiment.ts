@@ -3,7 +3,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
 import { round } from '../kernel/numbers';
-import { GLOBAL_MODES, simulateDay } from './sim';
+import { GLOBAL_MODES, simulateDayAsync } from './sim';
 import {
   DAY_PARAMS,
   XFAAS_PAPER,
@@ -42,9 +42,13 @@ export const faasGlobal = defineExperiment({
       ctx,
       GLOBAL_MODES.map((global) => ({
         label: global,
-        run: () => {
+        run: (report) => {
           const rng = ctx.rng.fork('day');
-          return simulateDay(daySpec(p, { timeShift: true, global, burstCalls: 0 }, rng), rng.fork('sim'));
+          return simulateDayAsync(
+            daySpec(p, { timeShift: true, global, burstCalls: 0 }, rng),
+            rng.fork('sim'),
+            report,
+          );
         },
       })),
     );

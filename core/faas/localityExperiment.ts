@@ -4,7 +4,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
 import { round } from '../kernel/numbers';
-import { simulateDay } from './sim';
+import { simulateDayAsync } from './sim';
 import type { SimResult } from './sim';
 import { LOCALITY_MODES, assignGroups, poolState } from './locality';
 import type { LocalityMode, PoolState, WorkerSpec } from './locality';
@@ -92,12 +92,13 @@ export interface LocalityDay {
  * Run the day with worker pools in `mode`: each hour, each region's pool state follows from the calls it
  * executed the hour before, and its capacity for calls is its cores less the CPU its cold starts burn.
  */
-export function localityDay(
+export async function localityDay(
   p: DayParams & { groups: number; workerMemoryGb: number; keepAliveS: number; cooperativeJit: boolean },
   mode: LocalityMode,
   rng: Rng,
   day: Omit<DayOptions, 'capacityHook'> = { timeShift: true, global: 'traffic-matrix', burstCalls: 0 },
-): LocalityDay {
+  report: (fraction: number) => Promise<void> = async () => {},
+): Promise<LocalityDay> {
   const pools: PoolState[][] = REGIONS.map(() => []);
   let pop: Population | null = null;
   let group: Int32Array | null = null;
@@ -121,7 +122,7 @@ export function localityDay(
     pop.functions.map((f) => f.share * f.cpuS),
     p.groups,
   );
-  const res = simulateDay(spec, rng.fork('sim'));
+  const res = await simulateDayAsync(spec, rng.fork('sim'), report);
   return { res, pools, warmupHours: p.warmupDays * 24, population: pop };
 }
 
@@ -205,7 +206,10 @@ export const faasLocality = defineExperiment({
   async run(p, ctx) {
     const days = await runDays(
       ctx,
-      LOCALITY_MODES.map((mode) => ({ label: mode, run: () => localityDay(p, mode, ctx.rng.fork('day')) })),
+      LOCALITY_MODES.map((mode) => ({
+        label: mode,
+        run: (report) => localityDay(p, mode, ctx.rng.fork('day'), undefined, report),
+      })),
     );
     const metrics: Record<string, number> = {};
     const rows: (string | number)[][] = [];

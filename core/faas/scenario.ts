@@ -210,15 +210,18 @@ export function missFraction(res: SimResult, quota: 'reserved' | 'opportunistic'
   return all > 0 ? (q.late + q.dropped) / all : 0;
 }
 
-/** Run `days` one after the other with progress between them (cancellation lands there). */
+/**
+ * Run `jobs` one after the other; each reports its own progress in [0, 1], mapped to its share of the
+ * whole (the host yields there and a cancel lands there).
+ */
 export async function runDays<T>(
   ctx: RunContext,
-  jobs: readonly { label: string; run: () => T }[],
+  jobs: readonly { label: string; run: (report: (fraction: number) => Promise<void>) => Promise<T> }[],
 ): Promise<T[]> {
   const out: T[] = [];
   for (let i = 0; i < jobs.length; i++) {
-    await ctx.progress(i / jobs.length, jobs[i]!.label);
-    out.push(jobs[i]!.run());
+    const job = jobs[i]!;
+    out.push(await job.run((f) => ctx.progress((i + f) / jobs.length, job.label)));
   }
   return out;
 }

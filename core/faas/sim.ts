@@ -306,7 +306,25 @@ export function trafficMatrix(load: readonly number[], capacity: readonly number
 
 export function simulateDay(spec: SimSpec, rng: Rng): SimResult {
   const run = new DayRun(spec, rng);
-  run.runAll();
+  for (let i = 0; i < run.steps; i++) run.step(i);
+  return run.result();
+}
+
+/**
+ * The same day, reporting progress (fraction of its steps) every simulated hour: the host yields there and
+ * a cancel lands there.
+ */
+export async function simulateDayAsync(
+  spec: SimSpec,
+  rng: Rng,
+  report: (fraction: number) => Promise<void>,
+): Promise<SimResult> {
+  const run = new DayRun(spec, rng);
+  const perHour = Math.max(1, Math.round(3_600 / spec.stepS));
+  for (let i = 0; i < run.steps; i++) {
+    if (i % perHour === 0) await report(i / run.steps);
+    run.step(i);
+  }
   return run.result();
 }
 
@@ -373,10 +391,6 @@ class DayRun {
     );
     this.callsPerS = (spec.meanLoad * spec.fleetCores) / spec.population.meanCpuS;
     this.noise = rng.fork('arrivals');
-  }
-
-  runAll(): void {
-    for (let i = 0; i < this.steps; i++) this.step(i);
   }
 
   private measured(i: number): boolean {

@@ -3,7 +3,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
 import { round } from '../kernel/numbers';
-import { simulateDay } from './sim';
+import { simulateDayAsync } from './sim';
 import {
   DAY_PARAMS,
   XFAAS_PAPER,
@@ -66,11 +66,12 @@ export const faasTimeShift = defineExperiment({
       ctx,
       [true, false].map((timeShift) => ({
         label: timeShift ? 'with time-shifting' : 'without time-shifting',
-        run: () => {
+        run: (report) => {
           const rng = ctx.rng.fork('day');
-          return simulateDay(
+          return simulateDayAsync(
             daySpec(p, { timeShift, global: 'traffic-matrix', burstCalls: p.burstCalls }, rng),
             rng.fork('sim'),
+            report,
           );
         },
       })),

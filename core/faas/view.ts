@@ -127,13 +127,18 @@ export const faasView = defineLabView({
     };
   },
   async build(p: ViewParams, ctx) {
-    await ctx.progress(0, 'simulating the day');
-    const day = localityDay(p, p.locality as 'none' | 'locality-groups', ctx.rng.fork('day'), {
-      timeShift: p.timeShift,
-      global: p.global as 'local-only' | 'traffic-matrix',
-      burstCalls: p.burstCalls,
-      recordMatrix: true,
-    });
+    const day = await localityDay(
+      p,
+      p.locality as 'none' | 'locality-groups',
+      ctx.rng.fork('day'),
+      {
+        timeShift: p.timeShift,
+        global: p.global as 'local-only' | 'traffic-matrix',
+        burstCalls: p.burstCalls,
+        recordMatrix: true,
+      },
+      (f) => ctx.progress(0.9 * f, 'simulating the day'),
+    );
     await ctx.progress(0.9, 'downstream outage');
     const s = day.res.series;
     const R = s.R;

@@ -105,7 +105,15 @@ export function poolState(
   };
 }
 
-/** One group's workers: warm set at keep-alive τ, shortened by bisection until it fits `roomGb`. */
+/** Newton steps at most when the warm set overflows (it converges in a few: see groupState). */
+export const MAX_NEWTON_STEPS = 8;
+
+/**
+ * One group's workers: the warm set at keep-alive τ; when it overflows `roomGb`, τ is shortened until it
+ * fits. Memory m(τ) = base + Σ code_f·(1 − exp(−λ_f·τ/W)) is increasing and concave in τ, so Newton's method
+ * from τ = keep-alive lands left of the root in one step and then climbs to it from the left, every iterate
+ * fitting in memory (m(τ) ≤ room).
+ */
 function groupState(
   fs: readonly FaasFunction[],
   members: readonly number[],
@@ -117,29 +125,34 @@ function groupState(
 ): { memoryGb: number; warm: number; cold: number; tau: number } {
   const at = (tau: number) => {
     let codeMb = 0;
+    let slopeMb = 0;
     let warm = 0;
     let cold = 0;
     for (const f of members) {
-      const x = (rate[f]! * tau) / workers;
-      const p = -Math.expm1(-x);
-      codeMb += p * fs[f]!.codeMb;
-      warm += p;
-      cold += rate[f]! * Math.exp(-x);
+      const k = rate[f]! / workers;
+      const e = Math.exp(-k * tau);
+      codeMb += (1 - e) * fs[f]!.codeMb;
+      slopeMb += k * e * fs[f]!.codeMb;
+      warm += 1 - e;
+      cold += rate[f]! * e;
     }
-    return { memoryGb: baseGb + codeMb / 1024, warm, cold };
+    return { memoryGb: baseGb + codeMb / 1024, slopeGb: slopeMb / 1024, warm, cold };
   };
   let tau = keepAliveS;
   let s = at(tau);
   if (s.memoryGb > roomGb) {
-    let lo = 0;
-    let hi = tau;
-    for (let it = 0; it < 30; it++) {
-      const mid = (lo + hi) / 2;
-      if (at(mid).memoryGb > roomGb) hi = mid;
-      else lo = mid;
+    for (let it = 0; it < MAX_NEWTON_STEPS && s.slopeGb > 0; it++) {
+      const next = Math.max(0, tau - (s.memoryGb - roomGb) / s.slopeGb);
+      const done = Math.abs(next - tau) <= 1e-3 * keepAliveS && s.memoryGb <= roomGb;
+      tau = next;
+      s = at(tau);
+      if (done) break;
     }
-    tau = lo;
-    s = at(tau);
+    // Room below the runtime itself: nothing stays warm.
+    if (s.memoryGb > roomGb + 1e-9) {
+      tau = 0;
+      s = at(0);
+    }
   }
-  return { ...s, tau };
+  return { memoryGb: s.memoryGb, warm: s.warm, cold: s.cold, tau };
 }

@@ -6,7 +6,7 @@ import type { ChartSpec, Result } from '../experiments/types';
 import { round } from '../kernel/numbers';
 import { simulateDayAsync } from './sim';
 import type { SimResult } from './sim';
-import { LOCALITY_MODES, assignGroups, poolState } from './locality';
+import { LOCALITY_MODES, MAX_NEWTON_STEPS, assignGroups, poolState } from './locality';
 import type { LocalityMode, PoolState, WorkerSpec } from './locality';
 import {
   CORES_PER_WORKER,
@@ -127,11 +127,11 @@ export async function localityDay(
 }
 
 /**
- * Pool-state work of one day in step-region-class units: per region and hour, up to 31 passes over every
- * function (bisection), each function-pass about 1/40 of a unit.
+ * Pool-state work of one day in step-region-class units: per region and hour, up to 1 + MAX_NEWTON_STEPS
+ * passes over every function, a function-pass about 1/12 of a unit (measured with 100,000 functions).
  */
 export function poolUnits(p: { warmupDays: number; functions: number }): number {
-  return ((1 + p.warmupDays) * 24 * REGIONS.length * p.functions * 31) / 40;
+  return ((1 + p.warmupDays) * 24 * REGIONS.length * p.functions * (1 + MAX_NEWTON_STEPS)) / 12;
 }
 
 /** Calls/s per function from calls per class in the last hour (each class's calls split by popularity). */

@@ -51,7 +51,10 @@ export const faasTimeShift = defineExperiment({
     'one FuncBuffer per function class (same RunQ key), fluid call counts. A bursty client submits ' +
     '`burstCalls` in 15 min at 10:00 UTC (ASSUMPTION after secondary sources’ 20 M calls in 15 min); its ' +
     'quota (5,000 calls/s) throttles the rest at the Submitter and its concurrency limit (1,000 running ' +
-    'calls) paces what is accepted.',
+    'calls) paces what is accepted. DEVIATIONs: only that client is modelled against a quota (the ' +
+    'others stay within theirs) and only its function has a binding concurrency limit (a class merges ' +
+    'many functions, whose own limits are not modelled); queue- and event-triggered calls arrive as ' +
+    'smooth streams, timer-triggered ones fire on 5-minute marks.',
   comparisonNote:
     'The executed curve’s trough is set by whether the backlog deferred from the peak lasts through the ' +
     'night; here the scheduler knows yesterday’s mean load exactly and deadlines of 12–24 h let it defer ' +

@@ -130,7 +130,11 @@ const emptyTotals = (): SimTotals => ({
   crossRegion: 0,
 });
 
-/** The classes the scheduler sees: the population's, then the bursty client's function. */
+/**
+ * The classes the scheduler sees: the population's, then the bursty client's function. DEVIATION: only the
+ * bursty client's function has a binding concurrency limit and only that client meets the Submitter's
+ * quota; the population's classes merge many functions whose own limits and clients are not modelled.
+ */
 export function simClasses(spec: SimSpec): FunctionClass[] {
   const b = spec.burst;
   return [
@@ -412,6 +416,7 @@ class DayRun {
       for (let k = 0; k < K0; k++) {
         const c = this.classes[k]!;
         // Timer-triggered functions fire on 5-minute marks (cron-like): the same mass, in spikes.
+        // DEVIATION: queue- and event-triggered calls arrive alike (smooth streams).
         const timerFactor =
           c.trigger === 'timer' ? (t % 300 < spec.stepS ? 300 / Math.min(300, spec.stepS) : 0) : 1;
         if (timerFactor === 0) continue;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildLabView, runExperiment } from '../labs';
 import { CancelledError } from '../experiments/types';
+import { clockText, describeSample, durationText } from './view';
 import type { FaasViewModel } from './view';
 
 const SMALL = { functions: '300', warmupDays: '0', stepS: '300' };
@@ -85,5 +86,40 @@ describe('the faas view model', () => {
     expect(m.memoryGb.length).toBe(R * 24);
     expect(m.groupWorkers.length).toBe(R * m.groups);
     expect(m.downstream.sent.length).toBe(m.downstream.durationS);
+  });
+});
+
+describe('sampled calls', () => {
+  it('say where a call was received and ran and how long it waited, in words', () => {
+    expect(durationText(45)).toBe('45 s');
+    expect(durationText(720)).toBe('12 min');
+    expect(durationText(13 * 3_600 + 20 * 60)).toBe('13 h 20 min');
+    expect(clockText(6 * 3_600 + 45 * 60)).toBe('06:45');
+    expect(clockText(-3_600)).toBe('23:00 yesterday');
+    const regions = [{ id: 'prn' }, { id: 'odn' }] as FaasViewModel['regions'];
+    const c = {
+      ranS: 3_600,
+      receivedS: -7_200,
+      from: 0,
+      to: 1,
+      quota: 'opportunistic',
+      trigger: 'queue',
+      deadlineS: 43_200,
+      critical: false,
+      calls: 5,
+    };
+    expect(describeSample({ regions }, c)).toBe(
+      'queue-triggered opportunistic function (deadline 12 h): received in prn, pulled by odn from its DurableQ; received 22:00 yesterday, ran 01:00 (waited 3 h)',
+    );
+    expect(describeSample({ regions }, { ...c, deadlineS: 60 })).toMatch(/after its deadline\)$/);
+  });
+
+  it('the view samples every region every 15 minutes, each run no earlier than it was received', async () => {
+    const m = (await buildLabView('faas', SMALL, 1)) as FaasViewModel;
+    expect(m.samples.length).toBeGreaterThan(5 * 80);
+    for (const c of m.samples) {
+      expect(c.ranS).toBeGreaterThanOrEqual(c.receivedS);
+      expect(c.ranS % 900).toBe(0);
+    }
   });
 });

@@ -107,6 +107,19 @@ export interface SimSeries {
   matrix: Float64Array;
 }
 
+/** A sampled execution: the largest cohort run in a region in a sampled step (the view's call trace). */
+export interface CallSample {
+  /** Seconds into the measured day it ran, and when it was received (negative: a warm-up day). */
+  ranS: number;
+  receivedS: number;
+  /** Region that received it (its DurableQ) and region that ran it. */
+  from: number;
+  to: number;
+  cls: number;
+  /** Calls in the cohort run (fluid). */
+  calls: number;
+}
+
 export interface SimResult {
   totals: SimTotals;
   /** Totals over the measured day only (the warm-up days excluded; pending at its end). */
@@ -115,6 +128,8 @@ export interface SimResult {
   /** Calls executed per [region][hour of measured day][class] (the burst class last). */
   execByHour: Float64Array;
   classes: readonly FunctionClass[];
+  /** One per region every 15 simulated minutes of the measured day (where it ran anything). */
+  samples: CallSample[];
 }
 
 const emptyTotals = (): SimTotals => ({
@@ -246,7 +261,7 @@ interface StepState {
   stepS: number;
   /** Calls each class may still start this step (its concurrency limit), fleet-wide. */
   concurrencyLeft: Float64Array;
-  onExec(s: Serve, k: number, calls: number, cpu: number, late: boolean): void;
+  onExec(s: Serve, k: number, calls: number, cpu: number, late: boolean, arriveS: number): void;
 }
 
 /** Run RunQ heads of `s.src` into `s.dst` until the budget is spent or nothing eligible is left. */
@@ -270,13 +285,13 @@ function serve(sch: Scheduler, s: Serve, st: StepState): number {
       // The cohort is done: whatever float dust is left counts as executed with it.
       const rest = b.calls[b.head]!;
       b.head++;
-      st.onExec(s, k, n + rest, (n + rest) * c.cpuS, late);
+      st.onExec(s, k, n + rest, (n + rest) * c.cpuS, late, b.arrive[b.head - 1]!);
       sch.pending[s.src * sch.K + k]! -= n + rest;
       // An empty FuncBuffer holds nothing: drop the running sum's rounding dust with it.
       if (b.head >= b.arrive.length) sch.pending[s.src * sch.K + k] = 0;
       used += (n + rest) * c.cpuS;
     } else {
-      st.onExec(s, k, n, n * c.cpuS, late);
+      st.onExec(s, k, n, n * c.cpuS, late, b.arrive[b.head]!);
       sch.pending[s.src * sch.K + k]! -= n;
       used += n * c.cpuS;
     }
@@ -345,6 +360,9 @@ class DayRun {
   readonly execByHour: Float64Array;
   readonly execThisHour: Float64Array;
   readonly execPrevHour: Float64Array;
+  readonly samples: CallSample[] = [];
+  /** Index in `samples` of this step's sample per region (−1: none yet). */
+  private sampleAt: Int32Array;
   capacity: number[];
   pull: Float64Array;
   recentReceived: Float64Array;
@@ -385,6 +403,7 @@ class DayRun {
     this.execByHour = new Float64Array(R * 24 * K);
     this.execThisHour = new Float64Array(R * K);
     this.execPrevHour = new Float64Array(R * K);
+    this.sampleAt = new Int32Array(R).fill(-1);
     this.capacity = spec.regions.map((r) => r.capacityShare * spec.fleetCores);
     this.pull = new Float64Array(R * R);
     this.recentReceived = new Float64Array(R);
@@ -522,7 +541,7 @@ class DayRun {
       t,
       stepS: spec.stepS,
       concurrencyLeft,
-      onExec: (s, k, calls, cpu, late) => {
+      onExec: (s, k, calls, cpu, late, arriveS) => {
         this.count(i, (x) => {
           x.executed += calls;
           x.byQuota[s.quota].executed += calls;
@@ -537,6 +556,7 @@ class DayRun {
           if (s.quota === 'opportunistic') this.series.opportunisticCpu[d * R + s.dst]! += cpu;
           if (s.quota === 'opportunistic' && s.urgentBy === Infinity)
             this.series.shiftedCpu[d * R + s.dst]! += cpu;
+          this.sample(d, t, s, k, calls, arriveS);
         }
       },
     };
@@ -567,6 +587,19 @@ class DayRun {
           allowance[src * R + j]! -= u;
         }
     }
+  }
+
+  /** Keep, every 15 simulated minutes, each region's largest executed cohort as its sampled call. */
+  private sample(d: number, t: number, s: Serve, k: number, calls: number, arriveS: number): void {
+    const per = Math.max(1, Math.round(900 / this.spec.stepS));
+    if (d % per !== 0) return;
+    const dayStart = this.measuredFrom * this.spec.stepS;
+    const at = this.sampleAt[s.dst]!;
+    const prev = at >= 0 ? this.samples[at] : undefined;
+    if (prev && prev.ranS === t - dayStart && prev.calls >= calls) return;
+    const next = { ranS: t - dayStart, receivedS: arriveS - dayStart, from: s.src, to: s.dst, cls: k, calls };
+    if (prev && prev.ranS === t - dayStart) this.samples[at] = next;
+    else this.sampleAt[s.dst] = this.samples.push(next) - 1;
   }
 
   private record(i: number): void {
@@ -610,6 +643,7 @@ class DayRun {
       series: this.series,
       execByHour: this.execByHour,
       classes: this.classes,
+      samples: this.samples,
     };
   }
 }

@@ -90,6 +90,20 @@ export interface FaasViewModel {
     recoveryS: number;
   };
   summary: { throttled: number; crossRegion: number; executed: number };
+  /** Sampled calls: per region every 15 min, its largest cohort run, with the function class it belongs to. */
+  samples: FaasCallSample[];
+}
+
+export interface FaasCallSample {
+  ranS: number;
+  receivedS: number;
+  from: number;
+  to: number;
+  quota: string;
+  trigger: string;
+  deadlineS: number;
+  critical: boolean;
+  calls: number;
 }
 
 type ViewParams = ParamsOf<typeof params>;
@@ -225,6 +239,20 @@ export const faasView = defineLabView({
         excessCalls: ds.excessCalls,
         recoveryS: ds.recoveryS,
       },
+      samples: day.res.samples.map((c) => {
+        const k = day.res.classes[c.cls]!;
+        return {
+          ranS: c.ranS,
+          receivedS: c.receivedS,
+          from: c.from,
+          to: c.to,
+          quota: k.quota,
+          trigger: k.trigger,
+          deadlineS: k.deadlineS,
+          critical: k.criticality > 0,
+          calls: c.calls,
+        };
+      }),
       summary: {
         throttled: day.res.day.throttled,
         crossRegion: day.res.day.crossRegion,
@@ -233,3 +261,32 @@ export const faasView = defineLabView({
     } satisfies FaasViewModel;
   },
 });
+
+/** A duration in words: "45 s", "12 min", "13 h 20 min". */
+export function durationText(s: number): string {
+  if (s < 60) return `${Math.round(s)} s`;
+  if (s < 3_600) return `${Math.round(s / 60)} min`;
+  const h = Math.floor(s / 3_600);
+  const m = Math.round((s - h * 3_600) / 60);
+  return m > 0 ? `${h} h ${m} min` : `${h} h`;
+}
+
+/** Time of day of `s` seconds into the measured day, "hh:mm", with "yesterday" before it starts. */
+export function clockText(s: number): string {
+  const day = Math.floor(s / 86_400);
+  const t = s - day * 86_400;
+  const hhmm = `${String(Math.floor(t / 3_600)).padStart(2, '0')}:${String(Math.floor((t % 3_600) / 60)).padStart(2, '0')}`;
+  return day < 0 ? `${hhmm} yesterday` : hhmm;
+}
+
+/** One sampled call's path in a sentence: what it is, where it was received and ran, how long it waited. */
+export function describeSample(m: Pick<FaasViewModel, 'regions'>, c: FaasCallSample): string {
+  const waited = c.ranS - c.receivedS;
+  const what = `${c.critical ? 'critical ' : ''}${c.trigger}-triggered ${c.quota} function (deadline ${durationText(c.deadlineS)})`;
+  const where =
+    c.from === c.to
+      ? `received and run in ${m.regions[c.to]!.id}`
+      : `received in ${m.regions[c.from]!.id}, pulled by ${m.regions[c.to]!.id} from its DurableQ`;
+  const late = waited > c.deadlineS ? ', after its deadline' : '';
+  return `${what}: ${where}; received ${clockText(c.receivedS)}, ran ${clockText(c.ranS)} (waited ${durationText(waited)}${late})`;
+}

@@ -58,6 +58,11 @@ describe('the serverless lab in Chromium', () => {
     const at16 = await x();
     await page.getByTestId('faas-scrub').fill('4');
     await expect.poll(x).toBeLessThan(at16);
+    // A click on a region's chart selects it: its sampled call is the one named.
+    await page.getByTestId('faas-chart-odn').click({ position: { x: 100, y: 40 } });
+    await expect
+      .poll(() => page.getByTestId('faas-sample').textContent())
+      .toMatch(/^sampled call run in odn at \d\d:\d\d .*(received and run in odn|pulled by odn).*waited/);
   });
 
   it('draws nothing while paused: no re-render, no animation frame, no CSS animation', async () => {

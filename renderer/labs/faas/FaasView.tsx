@@ -7,7 +7,8 @@ import { labClient } from '../../worker/client';
 import { useElementSize } from '../../components/useElementSize';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
-import type { FaasViewModel } from '../../../core/faas/view';
+import { clockText, describeSample } from '../../../core/faas/view';
+import type { FaasCallSample, FaasViewModel } from '../../../core/faas/view';
 import { pct } from '../../../core/kernel/numbers';
 import './faas.css';
 
@@ -46,11 +47,6 @@ function fmt(n: number): string {
   return n.toFixed(0);
 }
 
-function hhmm(hours: number): string {
-  const m = Math.floor(hours * 60);
-  return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
-
 function polyline(values: ArrayLike<number>, n: number, x: (i: number) => number, y: (v: number) => number) {
   const pts: string[] = [];
   for (let i = 0; i < n; i++) pts.push(`${x(i).toFixed(1)},${y(values[i]!).toFixed(1)}`);
@@ -70,6 +66,8 @@ function RegionChart(props: {
   w: number;
   h: number;
   frame: number;
+  selected: boolean;
+  /** A click moves the cursor there and selects the region (its sampled calls are shown). */
   onSeek(hours: number): void;
 }) {
   const { m, r, w, h, frame } = props;
@@ -89,7 +87,7 @@ function RegionChart(props: {
   const u = cap[frame]! > 0 ? ex[frame]! / cap[frame]! : 0;
   return (
     <svg
-      className="faas-region-chart"
+      className={`faas-region-chart${props.selected ? ' selected' : ''}`}
       data-testid={`faas-chart-${region.id}`}
       width={w}
       height={h}
@@ -119,7 +117,7 @@ function RegionChart(props: {
       <line x1={cx} x2={cx} y1={pad.t - 4} y2={h - pad.b} className="faas-cursor" />
       <title>
         {region.name}: received {fmt(rec[frame]!)} cores, executed {fmt(ex[frame]!)} cores, capacity{' '}
-        {fmt(cap[frame]!)} cores at {hhmm((frame * m.frameS) / 3600)}
+        {fmt(cap[frame]!)} cores at {clockText((3600 * (frame * m.frameS)) / 3600)}
       </title>
     </svg>
   );
@@ -339,7 +337,7 @@ function Pools({ m, hour }: { m: FaasViewModel; hour: number }) {
       })}
       <div className="faas-note">
         square ≈ {perSquare} workers, colour = locality group; GB = runtime + warm code per worker, at{' '}
-        {hhmm(hour)}
+        {clockText(3600 * hour)}
       </div>
     </div>
   );
@@ -451,6 +449,8 @@ function Swatch({
 
 export function FaasView({ params, seed, controls }: LabViewProps) {
   const [model, setModel] = useState<FaasViewModel | null>(null);
+  /** The region whose sampled call is shown (a click on its chart selects it). */
+  const [selected, setSelected] = useState(0);
   const [status, setStatus] = useState('Simulating…');
   const rootRef = useRef<HTMLDivElement | null>(null);
   const renders = useRef(0);
@@ -492,6 +492,16 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
   }, [runKey, setPlaying, seek]);
 
   const m = model;
+  // The selected region's latest sampled call at or before the cursor.
+  const sample = m?.samples.reduce<FaasCallSample | null>(
+    (best, c) => (c.to === selected && c.ranS <= hours * 3_600 && (!best || c.ranS > best.ranS) ? c : best),
+    null,
+  );
+  const sampleText = !m
+    ? ''
+    : sample
+      ? `sampled call run in ${m.regions[selected]!.id} at ${clockText(sample.ranS)} (a cohort of ${fmt(sample.calls)} calls): ${describeSample(m, sample)}`
+      : `no call sampled in ${m.regions[selected]!.id} yet at this time`;
   const frame = m ? Math.max(0, Math.min(m.frames - 1, Math.floor((hours * 3600) / m.frameS))) : 0;
   const chartW = Math.max(150, Math.floor((size.width - 16) / Math.max(1, m?.regions.length ?? 5)) - 6);
   return (
@@ -523,7 +533,7 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
           onChange={(e) => playback.step(Number(e.target.value))}
         />
         <span className="faas-time" data-testid="faas-time">
-          {hhmm(hours)} UTC
+          {clockText(3600 * hours)} UTC
         </span>
         <span className="faas-legend" data-testid="faas-legend">
           <Swatch color={COLORS.received} label="received CPU" dashed />
@@ -550,9 +560,16 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
                   w={chartW}
                   h={84}
                   frame={frame}
-                  onSeek={(h) => playback.step(h)}
+                  selected={r === selected}
+                  onSeek={(h) => {
+                    setSelected(r);
+                    playback.step(h);
+                  }}
                 />
               ))}
+            </div>
+            <div className="faas-sample" data-testid="faas-sample" title={sampleText}>
+              {sampleText}
             </div>
             <div className="faas-panels">
               <Queues m={m} frame={frame} />

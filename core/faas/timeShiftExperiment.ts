@@ -56,11 +56,12 @@ export const faasTimeShift = defineExperiment({
     'many functions, whose own limits are not modelled); queue- and event-triggered calls arrive as ' +
     'smooth streams, timer-triggered ones fire on 5-minute marks.',
   comparisonNote:
-    'The executed curve’s trough is set by whether the backlog deferred from the peak lasts through the ' +
-    'night; here the scheduler knows yesterday’s mean load exactly and deadlines of 12–24 h let it defer ' +
-    'freely, while the paper’s fleet also meets reserved peaks, spikes and imperfect forecasts, so read the ' +
-    'gap to 1.4x with those idealisations in mind. Without shifting the executed curve follows the ' +
-    'received one, clipped at capacity.',
+    'The executed curve’s trough comes where the backlog deferred from the evening peak runs out before ' +
+    'the received curve rises again (see the hourly table); how much can be deferred is set by the ' +
+    'opportunistic share and the deadlines, neither published (50% of CPU and 12–24 h here, ' +
+    'ASSUMPTIONs), so they, more than the mechanism, decide the gap to 1.4x. The scheduler is also ' +
+    'idealised: it knows yesterday’s mean load exactly and keeps any deferred backlog. Without shifting ' +
+    'the executed curve follows the received one, clipped at capacity.',
   params,
   check: checkStep,
   work: (p) => dayWork(p, 2, 'warmupDays, functions or raise stepS'),

@@ -59,7 +59,9 @@ export const faasTimeShift = defineExperiment({
     'The executed curve’s trough comes where the backlog deferred from the evening peak runs out before ' +
     'the received curve rises again (see the hourly table); how much can be deferred is set by the ' +
     'opportunistic share and the deadlines, neither published (50% of CPU and 12–24 h here, ' +
-    'ASSUMPTIONs), so they, more than the mechanism, decide the gap to 1.4x. The scheduler is also ' +
+    'ASSUMPTIONs), so they, more than the mechanism, decide the gap to 1.4x; it also moves with the ' +
+    'seed, since a few popular functions carry much of the opportunistic CPU and each draws its own ' +
+    'deadline (run a few seeds). The scheduler is also ' +
     'idealised: it knows yesterday’s mean load exactly and keeps any deferred backlog. Without shifting ' +
     'the executed curve follows the received one, clipped at capacity.',
   params,

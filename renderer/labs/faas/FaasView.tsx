@@ -164,26 +164,27 @@ function QuotaBars(props: {
 }
 
 function Queues({ m, frame }: { m: FaasViewModel; frame: number }) {
+  const blocks = [
+    {
+      title: 'DurableQ: calls waiting',
+      unit: 'calls',
+      testId: 'faas-durableq',
+      res: m.pendingReserved,
+      opp: m.pendingOpportunistic,
+    },
+    {
+      title: 'RunQ: dispatched now',
+      unit: 'cores',
+      testId: 'faas-runq',
+      res: m.runReserved,
+      opp: m.runOpportunistic,
+    },
+  ];
   return (
     <div className="faas-panel" data-testid="faas-queues" style={{ width: 200 }}>
-      <QuotaBars
-        m={m}
-        frame={frame}
-        reserved={m.pendingReserved}
-        opportunistic={m.pendingOpportunistic}
-        title="DurableQ: calls waiting"
-        unit="calls"
-        testId="faas-durableq"
-      />
-      <QuotaBars
-        m={m}
-        frame={frame}
-        reserved={m.runReserved}
-        opportunistic={m.runOpportunistic}
-        title="RunQ: dispatched now"
-        unit="cores"
-        testId="faas-runq"
-      />
+      {blocks.map(({ res, opp, ...b }) => (
+        <QuotaBars key={b.testId} m={m} frame={frame} reserved={res} opportunistic={opp} {...b} />
+      ))}
     </div>
   );
 }

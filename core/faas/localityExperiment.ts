@@ -181,7 +181,8 @@ export const faasLocality = defineExperiment({
   paper: XFAAS_PAPER,
   figure: 'locality groups and cooperative JIT (memory and functions per worker stay flat over the day)',
   description:
-    'The time-shifted day of faas-time-shift, with each region’s workers modelled: in `none` any worker ' +
+    'The time-shifted day of faas-time-shift (without its bursty client), with each region’s workers ' +
+    'modelled: in `none` any worker ' +
     'may run any function; in `locality-groups` the functions are split into `groups` groups of about ' +
     'equal CPU load and each region’s workers into the same groups in proportion to load, and a worker ' +
     'runs only its group’s functions. A worker keeps a function’s code and JIT-ed code loaded for ' +

@@ -1,5 +1,6 @@
 // The composition root: every lab, once. Everything that looks a lab or an experiment up by id (the CLI,
 // the app's worker and pages, reports, tests) goes through here; a new lab adds one import and one entry.
+import { faasLab } from './faas/lab';
 import { kvLab } from './kv/lab';
 import { meshLab } from './mesh/lab';
 import { tpuLab } from './tpu/lab';
@@ -11,7 +12,7 @@ import type { RunHost } from './experiments/run';
 import type { Experiment, Result } from './experiments/types';
 
 /** The labs in navigator order. */
-export const LABS = [kvLab, tpuLab, meshLab, trainLab] as const;
+export const LABS = [kvLab, tpuLab, meshLab, trainLab, faasLab] as const;
 
 type AnyLab = (typeof LABS)[number];
 export type LabId = AnyLab['id'];

@@ -5,6 +5,7 @@ import type { ComponentType, ReactNode } from 'react';
 import type { LabId } from '../../core/labs';
 import { meshViewFollow } from '../../core/mesh/view';
 import type { FollowRule } from '../state/viewParams';
+import { FaasView } from './faas/FaasView';
 import { KvView } from './kv/KvView';
 import { MeshView } from './mesh/MeshView';
 import { TpuView } from './tpu/TpuView';
@@ -35,4 +36,5 @@ export const LAB_VIEWS: Readonly<Record<LabId, LabViewEntry>> = {
   tpu: { component: TpuView },
   mesh: { component: MeshView, follow: meshViewFollow, ownControls: ['world'] },
   train: { component: TrainView, ownControls: ['failed'] },
+  faas: { component: FaasView },
 };

@@ -1,0 +1,125 @@
+// The serverless experiments through the registry: the issue's metric names, the mechanisms' directions,
+// one-line errors for bad or too-large parameters, and the view model's shape.
+import { describe, expect, it } from 'vitest';
+import { buildLabView, runExperiment } from '../labs';
+import { CancelledError } from '../experiments/types';
+import { clockText, describeSample, durationText } from './view';
+import type { FaasViewModel } from './view';
+
+const SMALL = { functions: '300', warmupDays: '0', stepS: '300' };
+
+describe('faas experiments', () => {
+  it('faas-time-shift: time-shifting flattens executed load against the received curve; names as in the issue', async () => {
+    const r = await runExperiment('faas-time-shift', { ...SMALL, warmupDays: '1' }, 2);
+    const m = r.metrics;
+    for (const k of [
+      'peak-to-trough.received',
+      'peak-to-trough.executed',
+      'peak-to-trough.executed.no-shift',
+      'utilization.mean',
+      'deadline-miss-fraction.reserved',
+      'deadline-miss-fraction.opportunistic',
+    ])
+      expect(m[k]).toBeTypeOf('number');
+    expect(m['peak-to-trough.executed']!).toBeLessThan(m['peak-to-trough.executed.no-shift']!);
+    expect(m['peak-to-trough.executed.no-shift']!).toBeLessThanOrEqual(m['peak-to-trough.received']! + 1e-9);
+    expect(r.comparisons.map((c) => [c.metric, c.published])).toEqual([['peak-to-trough.executed', 1.4]]);
+  });
+
+  it('faas-global: the traffic matrix narrows the regions’ utilisation spread by running calls cross-region', async () => {
+    const m = (await runExperiment('faas-global', SMALL, 1)).metrics;
+    expect(m['cross-region-fraction.local-only']).toBe(0);
+    expect(m['cross-region-fraction.traffic-matrix']!).toBeGreaterThan(0);
+    expect(m['utilization-spread.traffic-matrix']!).toBeLessThan(m['utilization-spread.local-only']!);
+  });
+
+  it('faas-locality: locality groups cut memory per worker and cold starts', async () => {
+    const m = (await runExperiment('faas-locality', { ...SMALL, functions: '2000' }, 1)).metrics;
+    for (const mode of ['none', 'locality-groups'])
+      for (const k of ['worker-memory-gb', 'cold-start-fraction', 'utilization.mean'])
+        expect(m[`${k}.${mode}`]).toBeTypeOf('number');
+    expect(m['worker-memory-gb.locality-groups']!).toBeLessThan(m['worker-memory-gb.none']!);
+    expect(m['cold-start-fraction.locality-groups']!).toBeLessThan(m['cold-start-fraction.none']!);
+  });
+
+  it('faas-backpressure: AIMD sends far fewer calls into the outage than no back-pressure', async () => {
+    const m = (await runExperiment('faas-backpressure', {}, 1)).metrics;
+    expect(m['downstream-excess-calls.aimd']!).toBeLessThan(0.01 * m['downstream-excess-calls.none']!);
+    expect(m['recovery-seconds.none']).toBeTypeOf('number');
+    expect(m['recovery-seconds.aimd']).toBeTypeOf('number');
+  });
+
+  it('reports progress every simulated hour, monotonically, and stops inside a day when cancelled', async () => {
+    const seen: number[] = [];
+    await runExperiment('faas-locality', SMALL, 1, { onProgress: (f) => seen.push(f) });
+    expect(seen.length).toBeGreaterThanOrEqual(48);
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1]!)).toBe(true);
+    let calls = 0;
+    const cancelled = runExperiment('faas-locality', SMALL, 1, { isCancelled: () => ++calls > 5 });
+    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
+    expect(calls).toBe(6);
+  });
+
+  it('refuses bad combinations and too much work in one line, naming what to change', async () => {
+    await expect(runExperiment('faas-time-shift', { stepS: '700' }, 1)).rejects.toThrow(/stepS.*divide 3600/);
+    await expect(
+      runExperiment('faas-backpressure', { durationS: '600', outageAtS: '500', outageS: '200' }, 1),
+    ).rejects.toThrow(/outageS.*within durationS/);
+    await expect(
+      runExperiment('faas-locality', { functions: '200000', warmupDays: '6', stepS: '10' }, 1),
+    ).rejects.toThrow(/exceeds the .* limit; lower/);
+  });
+});
+
+describe('the faas view model', () => {
+  it('gives 5-minute frames per region, a traffic matrix whose rows are shares, and the pools per hour', async () => {
+    const m = (await buildLabView('faas', SMALL, 1)) as FaasViewModel;
+    const R = m.regions.length;
+    expect(m.frames).toBe(288);
+    expect(m.received.length).toBe(m.frames * R);
+    for (let f = 0; f < m.frames; f += 17)
+      for (let a = 0; a < R; a++) {
+        let row = 0;
+        for (let b = 0; b < R; b++) row += m.matrix[(f * R + a) * R + b]!;
+        expect(row).toBeCloseTo(1, 4);
+      }
+    expect(m.memoryGb.length).toBe(R * 24);
+    expect(m.groupWorkers.length).toBe(R * m.groups);
+    expect(m.downstream.sent.length).toBe(m.downstream.durationS);
+  });
+});
+
+describe('sampled calls', () => {
+  it('say where a call was received and ran and how long it waited, in words', () => {
+    expect(durationText(45)).toBe('45 s');
+    expect(durationText(720)).toBe('12 min');
+    expect(durationText(13 * 3_600 + 20 * 60)).toBe('13 h 20 min');
+    expect(clockText(6 * 3_600 + 45 * 60)).toBe('06:45');
+    expect(clockText(-3_600)).toBe('23:00 yesterday');
+    const regions = [{ id: 'prn' }, { id: 'odn' }] as FaasViewModel['regions'];
+    const c = {
+      ranS: 3_600,
+      receivedS: -7_200,
+      from: 0,
+      to: 1,
+      quota: 'opportunistic',
+      trigger: 'queue',
+      deadlineS: 43_200,
+      critical: false,
+      calls: 5,
+    };
+    expect(describeSample({ regions }, c)).toBe(
+      'queue-triggered opportunistic function (deadline 12 h): received in prn, pulled by odn from its DurableQ; received 22:00 yesterday, ran 01:00 (waited 3 h)',
+    );
+    expect(describeSample({ regions }, { ...c, deadlineS: 60 })).toMatch(/after its deadline\)$/);
+  });
+
+  it('the view samples every region every 15 minutes, each run no earlier than it was received', async () => {
+    const m = (await buildLabView('faas', SMALL, 1)) as FaasViewModel;
+    expect(m.samples.length).toBeGreaterThan(5 * 80);
+    for (const c of m.samples) {
+      expect(c.ranS).toBeGreaterThanOrEqual(c.receivedS);
+      expect(c.ranS % 900).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,117 @@
+// The serverless lab in Chromium: open #/faas, see the day per region with its cursor, the queues, the
+// traffic matrix, the worker pools and the downstream; scrub the day; check that a paused view draws
+// nothing; switch the view to local-only; run faas-backpressure from the panel and check the exported
+// report against a Node-side run.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reproducible } from '../../core/experiments/result';
+import { runExperiment } from '../../core/labs';
+import { parseResultFile, serializeResult } from '../../core/experiments/result';
+import { ROOT, describeIdle, idleActivity, openApp } from './harness';
+import type { App } from './harness';
+
+const SMALL = { durationS: '900', outageAtS: '200', outageS: '120' };
+const OUT = join(ROOT, 'test-results');
+
+let app: App;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  app = await openApp();
+  page = app.page;
+  page.on('pageerror', (e) => console.error('faas page error stack:', e.stack));
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const pause = async () => {
+  if ((await page.getByTestId('faas-play').textContent()) === 'Pause')
+    await page.getByTestId('faas-play').click();
+  await expect.poll(() => page.getByTestId('faas-view').getAttribute('data-playing')).toBe('false');
+};
+
+describe('the serverless lab in Chromium', () => {
+  it('opens #/faas on a simulated day: a chart per region, queues, traffic matrix, pools, downstream', async () => {
+    await page.goto(`${app.url}index.html#/faas`);
+    await page.getByTestId('faas-view').waitFor();
+    await page.getByTestId('faas-regions').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid^="faas-chart-"]').count()).toBe(5);
+    for (const id of ['faas-queues', 'faas-matrix', 'faas-pools', 'faas-downstream', 'faas-legend'])
+      await page.getByTestId(id).waitFor();
+    expect(await page.getByTestId('faas-pools').textContent()).toMatch(/by locality group \(8\)/);
+    expect(await page.getByTestId('faas-downstream').textContent()).toMatch(/AIMD window/);
+    expect(await page.getByTestId('faas-status').textContent()).toMatch(/time-shifted · traffic-matrix/);
+    await page.screenshot({ path: join(OUT, 'faas.png') });
+  });
+
+  it('scrubs the day: the clock and the cursor follow the slider', async () => {
+    await pause();
+    await page.getByTestId('faas-scrub').fill('16');
+    await expect.poll(() => page.getByTestId('faas-time').textContent()).toBe('16:00 UTC');
+    const x = async () =>
+      Number(await page.locator('[data-testid="faas-chart-prn"] .faas-cursor').getAttribute('x1'));
+    const at16 = await x();
+    await page.getByTestId('faas-scrub').fill('4');
+    await expect.poll(x).toBeLessThan(at16);
+    // A click on a region's chart selects it: its sampled call is the one named.
+    await page.getByTestId('faas-chart-odn').click({ position: { x: 100, y: 40 } });
+    await expect
+      .poll(() => page.getByTestId('faas-sample').textContent())
+      .toMatch(/^sampled call run in odn at \d\d:\d\d .*(received and run in odn|pulled by odn).*waited/);
+  });
+
+  it('draws nothing while paused: no re-render, no animation frame, no CSS animation', async () => {
+    await pause();
+    const view = page.getByTestId('faas-view');
+    await page.mouse.move(2, 2);
+    await page.waitForTimeout(300);
+    const idle = await idleActivity(page, view);
+    console.log(describeIdle('faas view paused', idle));
+    expect(idle.renders).toBe(0);
+    expect(idle.pageRaf).toBe(0);
+    expect(idle.animations).toBe(0);
+  });
+
+  it('local-only: no region pulls from another, so the map has no arrows', async () => {
+    await page.getByTestId('view-param-global').selectOption('local-only');
+    await expect
+      .poll(() => page.getByTestId('faas-status').textContent(), { timeout: 60_000 })
+      .toMatch(/local-only · .* 0\.0% run cross-region/);
+    expect(await page.locator('[data-testid="faas-arrow"]').count()).toBe(0);
+    await page.getByTestId('view-param-global').selectOption('traffic-matrix');
+    await expect
+      .poll(() => page.locator('[data-testid="faas-arrow"]').count(), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+  });
+
+  it('runs faas-backpressure from the panel and shows AIMD sending fewer calls into the outage', async () => {
+    await page.getByTestId('experiment-picker').selectOption('faas-backpressure');
+    for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);
+    await page.getByTestId('param-seed').fill('3');
+    await page.getByTestId('run-button').click();
+    const results = page.getByTestId('results');
+    await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 3/);
+    await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+    expect(await results.textContent()).toMatch(/downstream-excess-calls\.aimd/);
+  });
+
+  it('exports a report whose embedded result equals a Node-side run of the same parameters', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-report').click(),
+    ]);
+    const file = join(OUT, 'faas-report.html');
+    await download.saveAs(file);
+    const exported = parseResultFile(readFileSync(file, 'utf8'), 'faas-report.html');
+    const direct = await runExperiment('faas-backpressure', SMALL, 3);
+    expect(exported.metrics['downstream-excess-calls.aimd']!).toBeLessThan(
+      exported.metrics['downstream-excess-calls.none']!,
+    );
+    expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
+  });
+});

@@ -76,7 +76,7 @@ describe('train-interleaving', () => {
 
 describe('train-wasted-time', () => {
   it('loses the progress since the start of the last complete checkpoint', () => {
-    const sched = { intervalS: 480, lagS: 480 };
+    const sched = { intervalS: 480, lagS: 480, stallS: 0 };
     expect(lostSeconds(100, sched)).toBe(100); // nothing complete yet but the resumed state
     expect(lostSeconds(1000, sched)).toBe(520); // checkpoint from 480 s completed at 960 s
     expect(lostSeconds(950, sched)).toBe(950); // …but not yet at 950 s

@@ -1,0 +1,163 @@
+// The built-in app: a social network shaped like DeathStarBench's (Gan et al., ASPLOS'19), the app
+// Blueprint re-implements (§6): compose-post, home and user timelines, a social graph, and the caches
+// and databases behind them. Also the spec variants the experiments compare (monolith, tracing, client
+// policies), each a change of the spec, so `spec-lines-changed` is counted on the real text.
+// ASSUMPTION: CPU costs per operation, payload sizes, cache hit ratios and backend latencies are round
+// figures of the order DeathStarBench's services show (sub-millisecond handlers, ~0.1–0.3 ms memcached /
+// redis, ~1–2 ms mongodb); none is read off Blueprint's figures.
+import type { ClientPolicy, Spec } from './spec';
+
+type Call = Spec['workflow']['services'][string]['ops'][string]['calls'][number];
+const c = (to: string, reqBytes: number, respBytes: number, p?: number): Call =>
+  p === undefined ? { to, reqBytes, respBytes } : { to, reqBytes, respBytes, p };
+
+/** DeathStarBench's social network (a subset of its services), deployed one service per process. */
+export function socialNetwork(): Spec {
+  return {
+    app: 'social-network',
+    workflow: {
+      // ASSUMPTION: DeathStarBench's mixed wrk2 workload: 60% home timeline, 30% user timeline, 10% compose.
+      entries: [
+        { op: 'frontend.readHomeTimeline', weight: 60 },
+        { op: 'frontend.readUserTimeline', weight: 30 },
+        { op: 'frontend.composePost', weight: 10 },
+      ],
+      services: {
+        frontend: {
+          ops: {
+            composePost: { cpuMs: 0.15, calls: [c('composePost.compose', 1024, 64)] },
+            readHomeTimeline: { cpuMs: 0.1, calls: [c('homeTimeline.read', 128, 4096)] },
+            readUserTimeline: { cpuMs: 0.1, calls: [c('userTimeline.read', 128, 4096)] },
+          },
+        },
+        composePost: {
+          ops: {
+            compose: {
+              cpuMs: 0.2,
+              calls: [
+                c('uniqueId.compose', 64, 64),
+                c('text.compose', 1024, 1024),
+                c('media.compose', 256, 128),
+                c('user.composeCreator', 128, 256),
+                c('postStorage.store', 2048, 64),
+                c('userTimeline.write', 128, 64),
+                c('homeTimeline.write', 128, 64),
+              ],
+            },
+          },
+        },
+        uniqueId: { ops: { compose: { cpuMs: 0.03, calls: [] } } },
+        text: {
+          ops: {
+            compose: {
+              cpuMs: 0.15,
+              calls: [c('urlShorten.compose', 512, 256), c('userMention.compose', 512, 256)],
+            },
+          },
+        },
+        media: { ops: { compose: { cpuMs: 0.05, calls: [] } } },
+        urlShorten: { ops: { compose: { cpuMs: 0.08, calls: [c('urlDb', 256, 64)] } } },
+        userMention: { ops: { compose: { cpuMs: 0.08, calls: [c('userCache', 128, 256)] } } },
+        user: { ops: { composeCreator: { cpuMs: 0.05, calls: [c('userCache', 128, 256)] } } },
+        postStorage: {
+          ops: {
+            store: { cpuMs: 0.1, calls: [c('postDb', 2048, 64)] },
+            read: { cpuMs: 0.15, calls: [c('postCache', 256, 4096), c('postDb', 256, 4096, 0.1)] },
+          },
+        },
+        userTimeline: {
+          ops: {
+            write: { cpuMs: 0.08, calls: [c('userTimelineDb', 128, 64), c('userTimelineCache', 128, 64)] },
+            read: {
+              cpuMs: 0.1,
+              calls: [c('userTimelineCache', 128, 512), c('postStorage.read', 256, 4096)],
+            },
+          },
+        },
+        homeTimeline: {
+          ops: {
+            write: {
+              cpuMs: 0.1,
+              calls: [c('socialGraph.getFollowers', 128, 1024), c('homeTimelineCache', 1024, 64)],
+            },
+            read: {
+              cpuMs: 0.1,
+              calls: [c('homeTimelineCache', 128, 512), c('postStorage.read', 256, 4096)],
+            },
+          },
+        },
+        socialGraph: { ops: { getFollowers: { cpuMs: 0.08, calls: [c('socialGraphCache', 128, 1024)] } } },
+      },
+      backends: {
+        postCache: 'cache',
+        postDb: 'database',
+        userCache: 'cache',
+        urlDb: 'database',
+        userTimelineCache: 'cache',
+        userTimelineDb: 'database',
+        homeTimelineCache: 'cache',
+        socialGraphCache: 'cache',
+      },
+    },
+    scaffolding: {
+      // ASSUMPTION: ~20 µs of CPU per RPC end (framing, syscalls), ~8 µs per KB (de)serialised, 60 µs one-way
+      // in-datacentre network latency; an in-process call ~0.5 µs.
+      rpc: { kind: 'thrift', callCpuUs: 20, cpuUsPerKB: 8, networkUs: 60 },
+      functionCallUs: 0.5,
+      tracer: { kind: 'none' },
+      backends: {
+        postCache: { impl: 'memcached', latencyMs: 0.15, capacity: 64 },
+        postDb: { impl: 'mongodb', latencyMs: 1.5, capacity: 64 },
+        userCache: { impl: 'memcached', latencyMs: 0.15, capacity: 64 },
+        urlDb: { impl: 'mongodb', latencyMs: 1.5, capacity: 64 },
+        userTimelineCache: { impl: 'redis', latencyMs: 0.2, capacity: 64 },
+        userTimelineDb: { impl: 'mongodb', latencyMs: 1.5, capacity: 64 },
+        homeTimelineCache: { impl: 'redis', latencyMs: 0.2, capacity: 64 },
+        socialGraphCache: { impl: 'redis', latencyMs: 0.2, capacity: 64 },
+      },
+    },
+    instantiation: {
+      machines: { m0: { cores: 2, queueLimit: 2000 } },
+      defaultMachine: 'm0',
+      processes: {},
+      client: POLICIES['no-retry'],
+    },
+  };
+}
+
+/** The client policies of micro-metastable (instantiation layer). */
+export const POLICY_NAMES = ['retry', 'retry-budget', 'no-retry'] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+// ASSUMPTION: a 50 ms client timeout (about 20x the unloaded latency); naive clients retry 3 times at once
+// (Bronson et al. HotOS'21 §2: retries as the sustaining effect); the budgeted client follows Finagle's
+// RetryBudget (10% of requests) with exponential backoff from 20 ms and full jitter.
+export const POLICIES: Readonly<Record<PolicyName, ClientPolicy>> = {
+  retry: { timeoutMs: 50, retries: 3, backoffMs: 0 },
+  'retry-budget': { timeoutMs: 50, retries: 3, backoffMs: 20, retryBudget: 0.1 },
+  'no-retry': { timeoutMs: 50, retries: 0, backoffMs: 0 },
+};
+
+export function withPolicy(spec: Spec, policy: PolicyName): Spec {
+  return { ...spec, instantiation: { ...spec.instantiation, client: POLICIES[policy] } };
+}
+
+/** Every service in one process (Blueprint §6.2's monolith): only the instantiation layer changes. */
+export function asMonolith(spec: Spec): Spec {
+  const services = Object.keys(spec.workflow.services);
+  return {
+    ...spec,
+    instantiation: {
+      ...spec.instantiation,
+      processes: { monolith: { services, machine: spec.instantiation.defaultMachine } },
+    },
+  };
+}
+
+/** Zipkin-like tracing on every operation (Blueprint §6.2's tracing change): only scaffolding changes. */
+// ASSUMPTION: 15 µs of CPU to create, annotate and report one span, 250 bytes per span sent on the RPC.
+export function withTracing(spec: Spec): Spec {
+  return {
+    ...spec,
+    scaffolding: { ...spec.scaffolding, tracer: { kind: 'zipkin', spanCpuUs: 15, spanBytes: 250 } },
+  };
+}

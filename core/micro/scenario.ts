@@ -1,0 +1,108 @@
+// What the microservice lab's experiments and view share: the paper citations, the spec parameter (the
+// built-in social network by default), the load parameters, and the model's CPU capacity that load is
+// a fraction of.
+import type { ParamsOf } from '../experiments/types';
+import { round } from '../kernel/numbers';
+import { socialNetwork } from './apps';
+import { compileSpec } from './compile';
+import type { Compiled, Model } from './compile';
+import { formatSpec, parseSpec } from './spec';
+import type { Spec } from './spec';
+import type { SimResult, Workload } from './sim';
+
+export const BLUEPRINT_PAPER =
+  'Anand, Garg, Kaufmann, Mace. Blueprint: A Toolchain for Highly-Reconfigurable Microservice Applications. SOSP 2023';
+export const METASTABLE_PAPERS =
+  `${BLUEPRINT_PAPER}; Bronson, Aghayev, Charapko, Zhu. Metastable Failures in Distributed Systems. HotOS 2021; ` +
+  'Huang et al. Metastable Failures in the Wild. OSDI 2022';
+
+export const DEFAULT_SPEC = formatSpec(socialNetwork());
+
+export const specParam = {
+  spec: {
+    kind: 'text',
+    label: 'Wiring spec',
+    help: 'The app as a JSON wiring spec (workflow, scaffolding, instantiation); default: the built-in social network.',
+    default: DEFAULT_SPEC,
+    maxLength: 400_000,
+    group: 'App',
+  },
+} as const;
+
+export const loadParams = {
+  load: {
+    kind: 'number',
+    label: 'Offered load',
+    help: 'Requests per second as a fraction of the deployment’s CPU capacity (cores ÷ mean CPU per request).',
+    default: 0.6,
+    min: 0.05,
+    max: 0.95,
+    group: 'Load',
+  },
+} as const;
+
+/** Compile a spec built in code (it went through parseSpec as text first, so its lines are not needed). */
+export function compileBuilt(spec: Spec): Compiled {
+  return compileSpec(parseSpec(formatSpec(spec)));
+}
+
+/** Expected CPU ms one request costs, over the entry mix and each call's probability. */
+export function cpuMsPerRequest(model: Model): number {
+  const memo = new Map<number, number>();
+  const cost = (op: number): number => {
+    const known = memo.get(op);
+    if (known !== undefined) return known;
+    const o = model.ops[op]!;
+    let ms = o.cpuMs;
+    for (const c of o.calls) ms += c.p * (c.callerCpuMs + (c.backend ? 0 : cost(c.target)));
+    memo.set(op, ms);
+    return ms;
+  };
+  let prev = 0;
+  return model.entries.reduce((acc, e) => {
+    const share = e.cumulative - prev;
+    prev = e.cumulative;
+    return acc + share * cost(e.op);
+  }, 0);
+}
+
+/** Expected frames plus calls per request over the entry mix (the simulator's events scale with it). */
+export function callsPerRequest(model: Model): number {
+  const memo = new Map<number, number>();
+  const calls = (op: number): number => {
+    const known = memo.get(op);
+    if (known !== undefined) return known;
+    const n = 1 + model.ops[op]!.calls.reduce((a, c) => a + c.p * (1 + (c.backend ? 0 : calls(c.target))), 0);
+    memo.set(op, n);
+    return n;
+  };
+  let prev = 0;
+  return model.entries.reduce((acc, e) => {
+    const share = e.cumulative - prev;
+    prev = e.cumulative;
+    return acc + share * calls(e.op);
+  }, 0);
+}
+
+/** Requests per second the machines' cores serve at full CPU (all machines' cores over the mean cost). */
+export function capacityRps(model: Model): number {
+  const cores = model.machines.reduce((a, m) => a + m.cores, 0);
+  return (cores * 1000) / cpuMsPerRequest(model);
+}
+
+/** Latency percentiles of a run's successful requests, ms (0 when none succeeded). */
+export function latencyMs(r: SimResult, p: number): number {
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : round(sorted[Math.floor((p / 100) * (sorted.length - 1))]!, 4);
+}
+
+/** Work units (simulated calls) of a run, for the experiments' budgets. */
+export function simulatedCalls(model: Model, w: Workload, attemptsPerRequest: number): number {
+  const peak = w.rps * (w.durationS + w.spike.forS * (w.spike.factor - 1));
+  return Math.ceil(peak * attemptsPerRequest * callsPerRequest(model));
+}
+
+/** What the simulator costs per simulated call on the reference machine (bench/micro.bench.ts). */
+export const SIM_UNIT_US = 4;
+
+export type LoadParams = ParamsOf<typeof loadParams>;

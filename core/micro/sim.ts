@@ -1,0 +1,375 @@
+// The simulator: a discrete-event queueing network run from a compiled model. Machines are FCFS CPUs
+// with `cores` servers and a bounded admission queue; backends (caches, databases) are queues with
+// `capacity` servers; an RPC pays network latency each way plus serialisation CPU on both ends, an
+// in-process call a function call. Clients send requests open-loop (Poisson, with a load spike as the
+// trigger), time out, and retry by their policy (Bronson et al. HotOS'21; Huang et al. OSDI'22).
+// ASSUMPTION: a handler's CPU (its own work, its span, its calls' serialisation) runs before its calls,
+// which it makes one after another; a timed-out attempt is not cancelled downstream (its work is wasted,
+// which is the retry storm's sustaining effect); only a request's first frame is refused when its
+// machine's queue is full. DEVIATION: no per-process thread pools, no circuit breakers.
+import { EventQueue } from '../kernel/queue';
+import { FastRng } from '../kernel/fastRng';
+import type { Rng } from '../kernel/rng';
+import type { Model } from './compile';
+
+export interface Workload {
+  /** Requests per second outside the spike. */
+  rps: number;
+  durationS: number;
+  /** The trigger: the rate is multiplied by `factor` over [atS, atS + forS). */
+  spike: { atS: number; forS: number; factor: number };
+}
+
+interface Request {
+  arrivedMs: number;
+  attempts: number;
+  /** 0 outstanding, 1 succeeded, 2 failed. */
+  state: 0 | 1 | 2;
+}
+interface Attempt {
+  req: Request;
+  /** The attempt's number (0 = the first try). */
+  n: number;
+  over: boolean;
+}
+interface Frame {
+  op: number;
+  attempt: Attempt;
+  parent: Frame | null;
+  /** Calls drawn at the frame's start (indices into the op's calls), and the next one to make. */
+  made: number[];
+  next: number;
+}
+
+type Ev =
+  | { k: 'arrive' }
+  | { k: 'send'; req: Request }
+  | { k: 'start'; frame: Frame }
+  | { k: 'cpu'; frame: Frame; machine: number }
+  | { k: 'backend'; frame: Frame; backend: number }
+  | { k: 'backend-done'; frame: Frame; backend: number }
+  | { k: 'resume'; frame: Frame }
+  | { k: 'reply'; attempt: Attempt; ok: boolean }
+  | { k: 'timeout'; attempt: Attempt };
+
+export interface Bucket {
+  /** Start of the bucket, s. */
+  t: number;
+  requests: number;
+  attempts: number;
+  /** Requests answered within the timeout. */
+  goodput: number;
+  failed: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface SimResult {
+  buckets: Bucket[];
+  totals: {
+    requests: number;
+    succeeded: number;
+    failed: number;
+    outstanding: number;
+    attempts: number;
+    rejected: number;
+  };
+  /** Latencies of the requests that succeeded, ms, in completion order. */
+  latenciesMs: number[];
+  /** CPU ms each service used, per bucket (services × buckets, row-major). */
+  serviceCpuMs: Float64Array;
+  /** Busy server-ms of each backend per bucket. */
+  backendBusyMs: Float64Array;
+  /** Largest machine queue per bucket (machines × buckets). */
+  maxQueue: Float64Array;
+  /** Calls made per (op, call index): `callCounts[op][k]`. */
+  callCounts: number[][];
+  events: number;
+}
+
+class Server {
+  busy = 0;
+  readonly waiting: Frame[] = [];
+  head = 0;
+  constructor(readonly servers: number) {}
+  get queued(): number {
+    return this.waiting.length - this.head;
+  }
+  push(f: Frame): void {
+    this.waiting.push(f);
+  }
+  shift(): Frame {
+    const f = this.waiting[this.head++]!;
+    if (this.head > 4096 && this.head * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.head);
+      this.head = 0;
+    }
+    return f;
+  }
+}
+
+/** Run `model` under `load`; deterministic for a given rng. */
+export function simulate(model: Model, load: Workload, rng: Rng): SimResult {
+  const sim = new Simulation(model, load, rng);
+  return sim.run();
+}
+
+class Simulation {
+  private readonly q = new EventQueue<Ev>();
+  private readonly r: FastRng;
+  private readonly machines: Server[];
+  private readonly backends: Server[];
+  private readonly nb: number;
+  private readonly bucketLat: number[][];
+  private readonly out: SimResult;
+  private readonly endMs: number;
+  private tokens = 0;
+  private readonly requests: Request[] = [];
+
+  constructor(
+    private readonly m: Model,
+    private readonly load: Workload,
+    rng: Rng,
+  ) {
+    this.r = new FastRng(rng.fork('sim'));
+    this.machines = m.machines.map((x) => new Server(x.cores));
+    this.backends = m.backends.map((b) => new Server(b.capacity));
+    this.endMs = load.durationS * 1000;
+    this.nb = Math.ceil(load.durationS);
+    this.bucketLat = Array.from({ length: this.nb }, () => []);
+    this.out = {
+      buckets: Array.from({ length: this.nb }, (_, t) => ({
+        t,
+        requests: 0,
+        attempts: 0,
+        goodput: 0,
+        failed: 0,
+        p50Ms: 0,
+        p99Ms: 0,
+      })),
+      totals: { requests: 0, succeeded: 0, failed: 0, outstanding: 0, attempts: 0, rejected: 0 },
+      latenciesMs: [],
+      serviceCpuMs: new Float64Array(m.services.length * this.nb),
+      backendBusyMs: new Float64Array(m.backends.length * this.nb),
+      maxQueue: new Float64Array(m.machines.length * this.nb),
+      callCounts: m.ops.map((op) => op.calls.map(() => 0)),
+      events: 0,
+    };
+  }
+
+  private bucket(tMs: number): number {
+    return Math.min(this.nb - 1, Math.floor(tMs / 1000));
+  }
+
+  private rate(tMs: number): number {
+    const { spike, rps } = this.load;
+    const s = tMs / 1000;
+    return s >= spike.atS && s < spike.atS + spike.forS ? rps * spike.factor : rps;
+  }
+
+  run(): SimResult {
+    const maxRate = this.load.rps * Math.max(1, this.load.spike.factor);
+    let t = 0;
+    // Arrivals by thinning a Poisson process of the peak rate (exact for a piecewise-constant rate).
+    for (;;) {
+      t += (-Math.log(1 - this.r.float()) / maxRate) * 1000;
+      if (t >= this.endMs) break;
+      if (this.r.float() * maxRate < this.rate(t)) this.q.schedule(t, { k: 'arrive' });
+    }
+    this.out.events = this.q.run((ev, now) => this.handle(ev, now), { until: this.endMs });
+    this.finish();
+    return this.out;
+  }
+
+  private handle(ev: Ev, now: number): void {
+    switch (ev.k) {
+      case 'arrive':
+        return this.arrive(now);
+      case 'send':
+        return this.send(ev.req, now);
+      case 'start':
+        return this.start(ev.frame, now);
+      case 'cpu':
+        return this.cpuDone(ev.frame, ev.machine, now);
+      case 'backend':
+        return this.backendArrive(ev.frame, ev.backend, now);
+      case 'backend-done':
+        return this.backendDone(ev.frame, ev.backend, now);
+      case 'resume':
+        return this.nextCall(ev.frame, now);
+      case 'reply':
+        return this.reply(ev.attempt, ev.ok, now);
+      case 'timeout':
+        return this.timeout(ev.attempt, now);
+    }
+  }
+
+  private arrive(now: number): void {
+    const req: Request = { arrivedMs: now, attempts: 0, state: 0 };
+    this.requests.push(req);
+    this.out.totals.requests++;
+    this.out.buckets[this.bucket(now)]!.requests++;
+    const budget = this.m.client.retryBudget;
+    if (budget !== undefined) this.tokens = Math.min(10, this.tokens + budget);
+    this.send(req, now);
+  }
+
+  private send(req: Request, now: number): void {
+    const attempt: Attempt = { req, n: req.attempts++, over: false };
+    this.out.totals.attempts++;
+    this.out.buckets[this.bucket(now)]!.attempts++;
+    this.q.schedule(now + this.m.client.timeoutMs, { k: 'timeout', attempt });
+    const u = this.r.float();
+    const entry = this.m.entries.find((e) => u < e.cumulative) ?? this.m.entries[this.m.entries.length - 1]!;
+    const frame: Frame = { op: entry.op, attempt, parent: null, made: [], next: 0 };
+    const machine = this.m.services[this.m.ops[entry.op]!.service]!.machine;
+    if (this.machines[machine]!.queued >= this.m.machines[machine]!.queueLimit) {
+      this.out.totals.rejected++;
+      this.q.schedule(now + 2 * this.m.networkMs, { k: 'reply', attempt, ok: false });
+      return;
+    }
+    this.q.schedule(now + this.m.networkMs, { k: 'start', frame });
+  }
+
+  private start(frame: Frame, now: number): void {
+    const op = this.m.ops[frame.op]!;
+    for (let k = 0; k < op.calls.length; k++) {
+      const p = op.calls[k]!.p;
+      if (p >= 1 || this.r.float() < p) frame.made.push(k);
+    }
+    const machine = this.m.services[op.service]!.machine;
+    const cpu = this.machines[machine]!;
+    if (cpu.busy < cpu.servers) this.runCpu(frame, machine, now);
+    else {
+      cpu.push(frame);
+      const qi = machine * this.nb + this.bucket(now);
+      if (cpu.queued > this.out.maxQueue[qi]!) this.out.maxQueue[qi] = cpu.queued;
+    }
+  }
+
+  private cpuCost(frame: Frame): number {
+    const op = this.m.ops[frame.op]!;
+    let ms = op.cpuMs;
+    for (const k of frame.made) ms += op.calls[k]!.callerCpuMs;
+    return ms;
+  }
+
+  private runCpu(frame: Frame, machine: number, now: number): void {
+    this.machines[machine]!.busy++;
+    const ms = this.cpuCost(frame);
+    this.addSpread(this.out.serviceCpuMs, this.m.ops[frame.op]!.service, now, ms);
+    this.q.schedule(now + ms, { k: 'cpu', frame, machine });
+  }
+
+  /** Add `ms` of busy time starting at `now` to row `row` of a per-bucket array, split at bucket edges. */
+  private addSpread(arr: Float64Array, row: number, now: number, ms: number): void {
+    let t = now;
+    let left = ms;
+    while (left > 0 && t < this.endMs) {
+      const b = this.bucket(t);
+      const edge = (b + 1) * 1000;
+      const part = Math.min(left, edge - t);
+      arr[row * this.nb + b] = arr[row * this.nb + b]! + part;
+      left -= part;
+      t = edge;
+    }
+  }
+
+  private cpuDone(frame: Frame, machine: number, now: number): void {
+    const cpu = this.machines[machine]!;
+    cpu.busy--;
+    if (cpu.queued > 0) this.runCpu(cpu.shift(), machine, now);
+    this.nextCall(frame, now);
+  }
+
+  private nextCall(frame: Frame, now: number): void {
+    if (frame.next >= frame.made.length) return this.finishFrame(frame, now);
+    const op = this.m.ops[frame.op]!;
+    const k = frame.made[frame.next++]!;
+    const call = op.calls[k]!;
+    this.out.callCounts[frame.op]![k]!++;
+    if (call.backend) {
+      this.q.schedule(now + this.m.networkMs, { k: 'backend', frame, backend: call.target });
+      return;
+    }
+    const child: Frame = { op: call.target, attempt: frame.attempt, parent: frame, made: [], next: 0 };
+    if (call.remote) this.q.schedule(now + this.m.networkMs, { k: 'start', frame: child });
+    else this.start(child, now);
+  }
+
+  private backendArrive(frame: Frame, b: number, now: number): void {
+    const s = this.backends[b]!;
+    if (s.busy < s.servers) this.serveBackend(frame, b, now);
+    else s.push(frame);
+  }
+
+  private serveBackend(frame: Frame, b: number, now: number): void {
+    this.backends[b]!.busy++;
+    const ms = -Math.log(1 - this.r.float()) * this.m.backends[b]!.latencyMs;
+    this.addSpread(this.out.backendBusyMs, b, now, ms);
+    this.q.schedule(now + ms, { k: 'backend-done', frame, backend: b });
+  }
+
+  private backendDone(frame: Frame, b: number, now: number): void {
+    const s = this.backends[b]!;
+    s.busy--;
+    if (s.queued > 0) this.serveBackend(s.shift(), b, now);
+    this.q.schedule(now + this.m.networkMs, { k: 'resume', frame });
+  }
+
+  private finishFrame(frame: Frame, now: number): void {
+    const parent = frame.parent;
+    if (parent === null) {
+      this.q.schedule(now + this.m.networkMs, { k: 'reply', attempt: frame.attempt, ok: true });
+      return;
+    }
+    const call = this.m.ops[parent.op]!.calls[parent.made[parent.next - 1]!]!;
+    if (call.remote) this.q.schedule(now + this.m.networkMs, { k: 'resume', frame: parent });
+    else this.nextCall(parent, now);
+  }
+
+  private reply(attempt: Attempt, ok: boolean, now: number): void {
+    if (attempt.over) return; // the client gave up on this attempt: its work was wasted
+    attempt.over = true;
+    const req = attempt.req;
+    if (!ok) return this.retryOrFail(req, now);
+    req.state = 1;
+    const ms = now - req.arrivedMs;
+    this.out.totals.succeeded++;
+    this.out.latenciesMs.push(ms);
+    const b = this.bucket(now);
+    this.out.buckets[b]!.goodput++;
+    this.bucketLat[b]!.push(ms);
+  }
+
+  private timeout(attempt: Attempt, now: number): void {
+    if (attempt.over) return;
+    attempt.over = true;
+    this.retryOrFail(attempt.req, now);
+  }
+
+  private retryOrFail(req: Request, now: number): void {
+    const c = this.m.client;
+    const canRetry = req.attempts <= c.retries && (c.retryBudget === undefined || this.tokens >= 1);
+    if (!canRetry) {
+      req.state = 2;
+      this.out.totals.failed++;
+      this.out.buckets[this.bucket(now)]!.failed++;
+      return;
+    }
+    if (c.retryBudget !== undefined) this.tokens -= 1;
+    // Exponential backoff with full jitter: uniform in [0, backoff · 2^(retry − 1)).
+    const delay = c.backoffMs > 0 ? this.r.float() * c.backoffMs * 2 ** (req.attempts - 1) : 0;
+    if (now + delay < this.endMs) this.q.schedule(now + delay, { k: 'send', req });
+  }
+
+  private finish(): void {
+    const t = this.out.totals;
+    t.outstanding = t.requests - t.succeeded - t.failed;
+    this.out.buckets.forEach((b, i) => {
+      const lat = this.bucketLat[i]!.sort((x, y) => x - y);
+      b.p50Ms = lat.length > 0 ? lat[Math.floor(0.5 * (lat.length - 1))]! : 0;
+      b.p99Ms = lat.length > 0 ? lat[Math.floor(0.99 * (lat.length - 1))]! : 0;
+    });
+  }
+}

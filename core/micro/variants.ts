@@ -1,0 +1,105 @@
+// Two deployments of one app compared under the same offered load (micro-monolith, micro-tracing): the
+// latency at a moderate load and the throughput at an overload, each from its own simulation.
+// ASSUMPTION: latency is measured with patient clients (10 s timeout, no retries) so it is the queueing
+// network's and not the client policy's; throughput is requests completed per second over the second half
+// of a run offered 1.5x the first deployment's CPU capacity (the same offered load for both).
+import type { ParamsOf, RunContext, Table } from '../experiments/types';
+import { round } from '../kernel/numbers';
+import type { Model } from './compile';
+import { simulate } from './sim';
+import {
+  SIM_UNIT_US,
+  capacityRps,
+  compileBuilt,
+  cpuMsPerRequest,
+  latencyMs,
+  loadParams,
+  simulatedCalls,
+  specParam,
+} from './scenario';
+import { formatSpec, parseSpec } from './spec';
+import type { Spec } from './spec';
+import { diffLines } from './json';
+
+export const variantParams = {
+  ...specParam,
+  ...loadParams,
+  load: { ...loadParams.load, default: 0.5 },
+  durationS: { kind: 'int', label: 'Run length', default: 10, min: 4, max: 300, unit: 's', group: 'Load' },
+} as const;
+export type VariantParams = ParamsOf<typeof variantParams>;
+
+const PATIENT = { timeoutMs: 10_000, retries: 0, backoffMs: 0 };
+const OVERLOAD = 1.5;
+
+function patient(spec: Spec): Model {
+  return compileBuilt({ ...spec, instantiation: { ...spec.instantiation, client: PATIENT } }).model;
+}
+
+export interface VariantOutcome {
+  name: string;
+  p50: number;
+  p99: number;
+  throughput: number;
+  cpuMsPerRequest: number;
+}
+
+/** Run both variants; `spec-lines-changed` is the line diff of their canonical texts. */
+export async function compareVariants(
+  p: VariantParams,
+  variant: (s: Spec) => Spec,
+  names: readonly [string, string],
+  ctx: RunContext,
+): Promise<{ outcomes: VariantOutcome[]; linesChanged: number; tables: Record<string, Table> }> {
+  const base = parseSpec(p.spec).spec;
+  const specs = [base, variant(base)] as const;
+  const rps = capacityRps(patient(base));
+  const outcomes: VariantOutcome[] = [];
+  for (const [i, spec] of specs.entries()) {
+    await ctx.progress(i / 2, `simulating ${names[i]}`);
+    const model = patient(spec);
+    const calm = simulate(
+      model,
+      { rps: p.load * rps, durationS: p.durationS, spike: { atS: 0, forS: 0, factor: 1 } },
+      ctx.rng.fork('calm'),
+    );
+    const busy = simulate(
+      model,
+      { rps: OVERLOAD * rps, durationS: p.durationS, spike: { atS: 0, forS: 0, factor: 1 } },
+      ctx.rng.fork('busy'),
+    );
+    const half = busy.buckets.slice(Math.floor(p.durationS / 2));
+    outcomes.push({
+      name: names[i]!,
+      p50: latencyMs(calm, 50),
+      p99: latencyMs(calm, 99),
+      throughput: round(half.reduce((a, b) => a + b.goodput, 0) / half.length, 2),
+      cpuMsPerRequest: round(cpuMsPerRequest(model), 6),
+    });
+  }
+  const diff = diffLines(formatSpec(specs[0]), formatSpec(specs[1]));
+  const tables = {
+    deployments: {
+      columns: ['deployment', 'p50 ms', 'p99 ms', 'throughput req/s', 'CPU ms per request'],
+      rows: outcomes.map((o) => [o.name, o.p50, o.p99, o.throughput, o.cpuMsPerRequest]),
+    },
+    'spec-diff': {
+      columns: ['lines added', 'lines removed', 'lines changed'],
+      rows: [[diff.added, diff.removed, diff.changed]],
+    },
+  };
+  return { outcomes, linesChanged: diff.changed, tables };
+}
+
+export function variantWork(p: VariantParams) {
+  const model = patient(parseSpec(p.spec).spec);
+  const rps = capacityRps(model);
+  const w = (f: number) => ({ rps: f * rps, durationS: p.durationS, spike: { atS: 0, forS: 0, factor: 1 } });
+  return {
+    units: 2 * (simulatedCalls(model, w(p.load), 1) + simulatedCalls(model, w(OVERLOAD), 1)),
+    what: 'simulated calls',
+    formula: `2 deployments × (${p.load} + ${OVERLOAD}) × ${round(rps, 0)} req/s × ${p.durationS} s × calls per request`,
+    unitCostUs: SIM_UNIT_US,
+    lower: 'durationS, load or the spec’s cores',
+  };
+}

@@ -1,0 +1,192 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildLabView, runExperiment } from '../labs';
+import { Rng } from '../kernel/rng';
+import { POLICY_NAMES, asMonolith, socialNetwork, withPolicy, withTracing } from './apps';
+import { compileText } from './compile';
+import { alibabaSpec } from './generate';
+import { diffLines } from './json';
+import { compileBuilt } from './scenario';
+import { simulate } from './sim';
+import { formatSpec, parseSpec } from './spec';
+import type { Spec } from './spec';
+
+const SOCIAL = formatSpec(socialNetwork());
+const workflowNodes = (text: string) =>
+  compileText(text)
+    .ir.nodes.filter((n) => n.layer === 'workflow')
+    .map((n) => n.id)
+    .sort();
+
+/** The text with the first occurrence of `from` replaced, and the 1-based line it is on. */
+function edit(text: string, from: string, to: string): { text: string; line: number } {
+  const at = text.indexOf(from);
+  expect(at).toBeGreaterThan(-1);
+  return {
+    text: text.slice(0, at) + to + text.slice(at + from.length),
+    line: text.slice(0, at).split('\n').length,
+  };
+}
+
+describe('the wiring spec', () => {
+  it('round-trips through its text form: the built-in app, its variants and generated specs', () => {
+    for (const s of [
+      socialNetwork(),
+      asMonolith(socialNetwork()),
+      withTracing(socialNetwork()),
+      withPolicy(socialNetwork(), 'retry-budget'),
+    ])
+      expect(parseSpec(formatSpec(s)).spec).toEqual(s);
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 120 }), fc.integer({ min: 0, max: 1000 }), (n, seed) => {
+        const s = alibabaSpec(n, new Rng(seed));
+        const text = formatSpec(s);
+        expect(parseSpec(text).spec).toEqual(s);
+        expect(formatSpec(parseSpec(text).spec)).toBe(text);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('names the line and path of a bad spec in one line', () => {
+    const cases: [string, string, RegExp][] = [
+      ['"to": "text.compose"', '"to": "txt.compose"', /unknown service operation or backend "txt\.compose"/],
+      ['"cpuMs": 0.15,', '"cpuMs": -1,', /cpuMs: must be ≥ 0/],
+      ['"postCache": "cache",', '"postCacheX": "cache",', /missing scaffolding: backend "postCacheX"/],
+      ['"defaultMachine": "m0"', '"defaultMachine": "m9"', /unknown machine "m9"/],
+      [
+        '{ "to": "socialGraphCache", "reqBytes": 128',
+        '{ "to": "homeTimeline.write", "reqBytes": 128',
+        /call cycle/,
+      ],
+      ['"app": "social-network",', '"app": "social-network"', /expected "," or "}"/],
+    ];
+    for (const [from, to, message] of cases) {
+      const bad = edit(SOCIAL, from, to);
+      let error = '';
+      try {
+        compileText(bad.text);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      expect(error).toMatch(message);
+      expect(error).not.toMatch(/\n/);
+      const line = Number(/^spec line (\d+)/.exec(error)?.[1]);
+      // The error names the edited line (a syntax error is found where the next token starts).
+      expect(line - bad.line).toBeGreaterThanOrEqual(0);
+      expect(line - bad.line).toBeLessThanOrEqual(1);
+    }
+    expect(() => parseSpec('{ "app": "x" }')).toThrow(/^spec line 1: workflow: /);
+  });
+
+  it('compiles deterministically: the same text gives the same IR and model', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 200 }), fc.integer({ min: 0, max: 1000 }), (n, seed) => {
+        const text = formatSpec(alibabaSpec(n, new Rng(seed)));
+        expect(JSON.stringify(compileText(text))).toBe(JSON.stringify(compileText(text)));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('gives the monolith and the microservice deployment the same workflow nodes, different processes', () => {
+    const mono = formatSpec(asMonolith(socialNetwork()));
+    expect(workflowNodes(mono)).toEqual(workflowNodes(SOCIAL));
+    expect(compileText(SOCIAL).model.processes.length).toBe(12);
+    expect(compileText(mono).model.processes).toEqual(['monolith']);
+    // Inside the monolith no call between services is an RPC; caches and databases still are.
+    for (const op of compileText(mono).model.ops) for (const c of op.calls) expect(c.remote).toBe(c.backend);
+  });
+
+  it('counts a changed line once in a diff', () => {
+    expect(diffLines('a\nb\nc', 'a\nB\nc')).toEqual({ added: 1, removed: 1, changed: 1 });
+    expect(diffLines('a\nc', 'a\nb\nb\nc')).toEqual({ added: 2, removed: 0, changed: 2 });
+    expect(diffLines(SOCIAL, formatSpec(withTracing(socialNetwork()))).changed).toBe(1);
+  });
+});
+
+/** One service with one operation and no calls: the unloaded latency is known exactly. */
+function single(cpuMs: number): Spec {
+  const s = socialNetwork();
+  return {
+    ...s,
+    workflow: {
+      entries: [{ op: 'a.op', weight: 1 }],
+      services: { a: { ops: { op: { cpuMs, calls: [] } } } },
+      backends: {},
+    },
+    scaffolding: { ...s.scaffolding, backends: {} },
+  };
+}
+
+describe('the simulator', () => {
+  it('conserves requests: arrived = succeeded + failed + outstanding, attempts within the retry limit', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...POLICY_NAMES),
+        fc.double({ min: 0.2, max: 1.5, noNaN: true }),
+        fc.double({ min: 1, max: 4, noNaN: true }),
+        fc.integer({ min: 0, max: 1000 }),
+        (policy, load, factor, seed) => {
+          const { model } = compileBuilt(withPolicy(socialNetwork(), policy));
+          const r = simulate(
+            model,
+            { rps: 400 * load, durationS: 4, spike: { atS: 1, forS: 1, factor } },
+            new Rng(seed),
+          );
+          const t = r.totals;
+          expect(t.succeeded + t.failed + t.outstanding).toBe(t.requests);
+          expect(t.outstanding).toBeGreaterThanOrEqual(0);
+          expect(t.attempts).toBeGreaterThanOrEqual(t.requests - t.outstanding);
+          expect(t.attempts).toBeLessThanOrEqual(t.requests * (1 + model.client.retries));
+          expect(r.buckets.reduce((a, b) => a + b.goodput, 0)).toBe(t.succeeded);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('answers an unloaded request in its CPU time plus the RPC costs and two network hops', () => {
+    const { model } = compileBuilt(single(0.5));
+    const r = simulate(model, { rps: 1, durationS: 20, spike: { atS: 0, forS: 0, factor: 1 } }, new Rng(3));
+    // 0.5 ms handler + 20 µs for the incoming RPC end + 2 × 60 µs network.
+    for (const ms of r.latenciesMs) expect(ms).toBeCloseTo(0.5 + 0.02 + 0.12, 9);
+  });
+
+  it('stays healthy under naive retries without a trigger, and stays down after one (the mechanism, not a switch)', async () => {
+    const base = { durationS: '16', spikeAtS: '4', spikeForS: '3', policies: 'retry' };
+    const calm = await runExperiment('micro-metastable', { ...base, spikeFactor: '1' }, 1);
+    expect(calm.metrics['recovered.retry']).toBe(1);
+    const storm = await runExperiment('micro-metastable', base, 1);
+    expect(storm.metrics['recovered.retry']).toBe(0);
+    expect(storm.metrics['amplification.retry']).toBeGreaterThan(2);
+  });
+
+  it('refuses a trigger that ends too late to measure recovery', async () => {
+    await expect(
+      runExperiment('micro-metastable', { durationS: '12', spikeAtS: '6', spikeForS: '4' }, 1),
+    ).rejects.toThrow(/spikeForS/);
+  });
+});
+
+describe('the microservice view model', () => {
+  it('draws the social network in call-depth layers with its retry storm', async () => {
+    const v = await buildLabView('micro', { durationS: '14', spikeAtS: '4', spikeForS: '3' }, 1);
+    expect(v.nodes).toHaveLength(20);
+    expect(v.nodes.find((n) => n.name === 'frontend')!.depth).toBe(0);
+    expect(v.nodes.find((n) => n.name === 'postStorage')!.depth).toBe(3);
+    expect(v.util).toHaveLength(20 * v.seconds);
+    expect(v.recovered).toBe(false);
+    expect(v.edges.every((e) => e.rate >= 0)).toBe(true);
+  });
+
+  it('fails a bad spec with its line', async () => {
+    await expect(
+      buildLabView(
+        'micro',
+        { spec: SOCIAL.replace('"defaultMachine": "m0"', '"defaultMachine": "nope"') },
+        1,
+      ),
+    ).rejects.toThrow(/spec line \d+: instantiation\.defaultMachine: unknown machine/);
+  });
+});

@@ -19,6 +19,11 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+// Sticky patterns: they match at lastIndex only, so the text is never copied.
+// eslint-disable-next-line no-control-regex -- JSON strings may not hold raw control characters
+const STRING = /"(?:[^"\\\n\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
+const LITERAL = /(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/y;
+
 /** Parse JSON text, recording the line of every value by its dotted path. */
 export function parseLocated(text: string): Located {
   let i = 0;
@@ -36,13 +41,11 @@ export function parseLocated(text: string): Located {
     }
   };
   const str = (): string => {
-    // eslint-disable-next-line no-control-regex -- JSON strings may not hold raw control characters
-    const m = /^"(?:[^"\\\n\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/.exec(
-      text.slice(i, i + 100_000),
-    );
+    STRING.lastIndex = i;
+    const m = STRING.exec(text);
     if (!m) fail('expected a "string" with valid escapes on one line');
     i += m![0].length;
-    return JSON.parse(m![0]) as string;
+    return m![0].includes('\\') ? (JSON.parse(m![0]) as string) : m![0].slice(1, -1);
   };
   const value = (path: string): Json => {
     ws();
@@ -51,7 +54,8 @@ export function parseLocated(text: string): Located {
     if (c === '{') return obj(path);
     if (c === '[') return arr(path);
     if (c === '"') return str();
-    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 64));
+    LITERAL.lastIndex = i;
+    const m = LITERAL.exec(text);
     if (!m) fail(`expected a value at "${text.slice(i, i + 12).split('\n')[0]}"`);
     i += m![0].length;
     return JSON.parse(m![0]) as Json;

@@ -66,13 +66,13 @@ export function cpuMsPerRequest(model: Model): number {
   }, 0);
 }
 
-/** Expected frames plus calls per request over the entry mix (the simulator's events scale with it). */
+/** Expected calls (RPCs, function calls, backend requests) per request over the entry mix. */
 export function callsPerRequest(model: Model): number {
   const memo = new Map<number, number>();
   const calls = (op: number): number => {
     const known = memo.get(op);
     if (known !== undefined) return known;
-    const n = 1 + model.ops[op]!.calls.reduce((a, c) => a + c.p * (1 + (c.backend ? 0 : calls(c.target))), 0);
+    const n = model.ops[op]!.calls.reduce((a, c) => a + c.p * (1 + (c.backend ? 0 : calls(c.target))), 0);
     memo.set(op, n);
     return n;
   };
@@ -96,10 +96,14 @@ export function latencyMs(r: SimResult, p: number): number {
   return sorted.length === 0 ? 0 : round(sorted[Math.floor((p / 100) * (sorted.length - 1))]!, 4);
 }
 
-/** Work units (simulated calls) of a run, for the experiments' budgets. */
+/**
+ * Work units (simulated calls) of a run, for the budgets: the calls of every request the CPUs can serve in the
+ * run (an overloaded machine serves no more) plus one unit per attempt sent (a refused attempt costs one).
+ */
 export function simulatedCalls(model: Model, w: Workload, attemptsPerRequest: number): number {
-  const peak = w.rps * (w.durationS + w.spike.forS * (w.spike.factor - 1));
-  return Math.ceil(peak * attemptsPerRequest * callsPerRequest(model));
+  const attempts = w.rps * (w.durationS + w.spike.forS * (w.spike.factor - 1)) * attemptsPerRequest;
+  const served = Math.min(attempts, capacityRps(model) * w.durationS);
+  return Math.ceil(served * callsPerRequest(model) + attempts);
 }
 
 /** What the simulator costs per simulated call on the reference machine (bench/micro.bench.ts). */

@@ -17,6 +17,11 @@ const params = {
   policy: { kind: 'enum', label: 'Client policy', default: 'retry', options: POLICY_NAMES, group: 'Clients' },
   ...loadParams,
   ...triggerParams,
+  // A shorter default run than the experiment's, so the view opens within a second or two.
+  load: { ...loadParams.load, default: 0.5 },
+  durationS: { ...triggerParams.durationS, default: 14 },
+  spikeAtS: { ...triggerParams.spikeAtS, default: 4 },
+  spikeForS: { ...triggerParams.spikeForS, default: 3 },
 } as const;
 type Params = ParamsOf<typeof params>;
 

@@ -1,5 +1,5 @@
 // The built-in app: a social network shaped like DeathStarBench's (Gan et al., ASPLOS'19), the app
-// Blueprint re-implements (§6): compose-post, home and user timelines, a social graph, and the caches
+// Blueprint re-implements in its evaluation: compose-post, home and user timelines, a social graph, and the caches
 // and databases behind them. Also the spec variants the experiments compare (monolith, tracing, client
 // policies), each a change of the spec, so `spec-lines-changed` is counted on the real text.
 // ASSUMPTION: CPU costs per operation, payload sizes, cache hit ratios and backend latencies are round
@@ -129,7 +129,7 @@ export function socialNetwork(): Spec {
 export const POLICY_NAMES = ['retry', 'retry-budget', 'no-retry'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 // ASSUMPTION: a 50 ms client timeout (about 20x the unloaded latency); naive clients retry 3 times at once
-// (Bronson et al. HotOS'21 §2: retries as the sustaining effect); the budgeted client follows Finagle's
+// (Bronson et al. HotOS'21: retries as the sustaining effect); the budgeted client follows Finagle's
 // RetryBudget (10% of requests) with exponential backoff from 20 ms and full jitter.
 export const POLICIES: Readonly<Record<PolicyName, ClientPolicy>> = {
   retry: { timeoutMs: 50, retries: 3, backoffMs: 0 },
@@ -141,7 +141,7 @@ export function withPolicy(spec: Spec, policy: PolicyName): Spec {
   return { ...spec, instantiation: { ...spec.instantiation, client: POLICIES[policy] } };
 }
 
-/** Every service in one process (Blueprint §6.2's monolith): only the instantiation layer changes. */
+/** Every service in one process (Blueprint's evaluation: the monolith): only the instantiation layer changes. */
 export function asMonolith(spec: Spec): Spec {
   const services = Object.keys(spec.workflow.services);
   return {
@@ -153,7 +153,7 @@ export function asMonolith(spec: Spec): Spec {
   };
 }
 
-/** Zipkin-like tracing on every operation (Blueprint §6.2's tracing change): only scaffolding changes. */
+/** Zipkin-like tracing on every operation (Blueprint's evaluation: the tracing change): only scaffolding changes. */
 // ASSUMPTION: 15 µs of CPU to create, annotate and report one span, 250 bytes per span sent on the RPC.
 export function withTracing(spec: Spec): Spec {
   return {

@@ -1,4 +1,4 @@
-// The compiler (Blueprint §4): wiring spec → IR (a graph of workflow, scaffolding and instantiation nodes
+// The compiler (Blueprint's compiler): wiring spec → IR (a graph of workflow, scaffolding and instantiation nodes
 // with call, binding and containment edges) → simulation model (flat arrays the simulator indexes).
 // Semantic errors (unknown service, cycle, missing scaffolding, unknown machine) name the spec line.
 import { parseSpec, specError } from './spec';
@@ -253,7 +253,7 @@ function buildModel(ls: LocatedSpec): Model {
   };
 }
 
-/** The IR graph of a checked spec and its model (Blueprint §4: the IR joins the three layers). */
+/** The IR graph of a checked spec and its model (in Blueprint the IR joins the three layers). */
 function buildIr(model: Model): Ir {
   const nodes: IrNode[] = [];
   const edges: IrEdge[] = [];

@@ -1,4 +1,4 @@
-// A generator of Alibaba-scale wiring specs for micro-compile-scale (Blueprint §6 compiled one derived from
+// A generator of Alibaba-scale wiring specs for micro-compile-scale (Blueprint's evaluation compiled one derived from
 // Alibaba's microservice traces, ~3000 services). The call-graph shape follows the published trace studies:
 // Luo et al. (SoCC'21) find Alibaba's call graphs tree-like with heavy-tailed sizes and many hot-spot
 // services; Winchester et al. (2025, Alibaba's 2022 trace, Table 1) count 13% entry, 48% middle and 39% leaf

@@ -142,7 +142,7 @@ export const microMetastable = defineExperiment({
   title: 'A load spike and a retry storm that outlives it: retry, retry budget, no retry',
   paper: METASTABLE_PAPERS,
   figure:
-    'Blueprint §6.3 (metastable failures reproduced); Bronson et al. §2–3 (trigger and sustaining effect)',
+    'Blueprint evaluation (metastable failures reproduced); Bronson et al. (trigger and sustaining effect)',
   description:
     'The social network (or your spec) on its machines, offered Poisson load at `load` × its CPU capacity, with the rate multiplied by `spikeFactor` ' +
     'for `spikeForS` seconds from `spikeAtS` (the trigger). Clients time out after 50 ms and act by policy: `retry` (3 retries at once, no budget), ' +
@@ -223,7 +223,7 @@ export const microMetastable = defineExperiment({
       ]);
     const comparisons = [];
     const src =
-      'Bronson et al. HotOS’21 §2 / Huang et al. OSDI’22: the retry storm persists after the trigger is removed';
+      'Bronson et al. HotOS’21 / Huang et al. OSDI’22 (docs/reference.md): the retry storm persists after the trigger is removed';
     if ('recovered.retry' in metrics)
       comparisons.push({
         metric: 'recovered.retry',
@@ -237,7 +237,7 @@ export const microMetastable = defineExperiment({
         published: 1,
         measured: metrics['recovered.no-retry']!,
         source:
-          'Bronson et al. HotOS’21 §3: without the sustaining effect the system returns to its stable state',
+          'Bronson et al. HotOS’21 (docs/reference.md): without the sustaining effect the system returns to its stable state',
       });
     return { metrics, tables: { policies: summary, timeline }, comparisons };
   },

@@ -1,4 +1,4 @@
-// The wiring spec (Blueprint, SOSP'23 §3–4): one JSON document in three layers, as in the paper —
+// The wiring spec (Blueprint, SOSP'23): one JSON document in three layers, as in the paper —
 // workflow (services, their operations and which operations call which), scaffolding (RPC framework,
 // tracer, the cache and database implementations the workflow's abstract backends bind to) and
 // instantiation (machines, processes grouping services, the clients' timeouts and retries).

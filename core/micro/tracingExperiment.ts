@@ -1,5 +1,5 @@
 // micro-tracing: the same app with the tracer off and with a Zipkin-like tracer wrapping every service:
-// a change of the spec's scaffolding layer only (Blueprint §6.2: 5 lines).
+// a change of the spec's scaffolding layer only (Blueprint's evaluation: 5 lines).
 import { defineExperiment } from '../experiments/types';
 import { round } from '../kernel/numbers';
 import { withTracing } from './apps';
@@ -11,7 +11,7 @@ export const microTracing = defineExperiment({
   id: 'micro-tracing',
   title: 'Tracing on and off: latency, CPU overhead, lines of spec changed',
   paper: BLUEPRINT_PAPER,
-  figure: '§6.2 (adding distributed tracing: 5 lines of the wiring spec)',
+  figure: 'evaluation, reconfiguration effort (adding distributed tracing: 5 lines of the wiring spec)',
   description:
     'The spec (default: the built-in social network) with its tracer off, and with a Zipkin-like tracer on every service: each operation pays 15 µs of CPU ' +
     'to create and report its span, and every RPC carries 250 more bytes of trace context (serialised on both ends). cpu-overhead is the expected CPU per ' +
@@ -43,7 +43,7 @@ export const microTracing = defineExperiment({
           metric: 'spec-lines-changed',
           published: 5,
           measured: linesChanged,
-          source: 'Blueprint §6.2: 5 lines changed to add tracing',
+          source: 'Blueprint evaluation (docs/reference.md): 5 lines changed to add tracing',
         },
       ],
     };

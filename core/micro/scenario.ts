@@ -5,7 +5,7 @@ import type { ParamsOf } from '../experiments/types';
 import { round } from '../kernel/numbers';
 import { socialNetwork } from './apps';
 import { compileSpec } from './compile';
-import type { Compiled, Model } from './compile';
+import type { Compiled, Model, SimCall, SimOp } from './compile';
 import { formatSpec, parseSpec } from './spec';
 import type { Spec } from './spec';
 import type { SimResult, Workload } from './sim';
@@ -46,42 +46,44 @@ export function compileBuilt(spec: Spec): Compiled {
   return compileSpec(parseSpec(formatSpec(spec)));
 }
 
-/** Expected CPU ms one request costs, over the entry mix and each call's probability. */
-export function cpuMsPerRequest(model: Model): number {
+/**
+ * The expectation of a quantity summed over a request's call tree, over the entry mix: each operation adds
+ * `own(op)` and, per call made (with its probability), `perCall(call)` plus the callee's tree.
+ */
+function perRequest(model: Model, own: (op: SimOp) => number, perCall: (c: SimCall) => number): number {
   const memo = new Map<number, number>();
-  const cost = (op: number): number => {
+  const tree = (op: number): number => {
     const known = memo.get(op);
     if (known !== undefined) return known;
     const o = model.ops[op]!;
-    let ms = o.cpuMs;
-    for (const c of o.calls) ms += c.p * (c.callerCpuMs + (c.backend ? 0 : cost(c.target)));
-    memo.set(op, ms);
-    return ms;
+    const v = o.calls.reduce((a, c) => a + c.p * (perCall(c) + (c.backend ? 0 : tree(c.target))), own(o));
+    memo.set(op, v);
+    return v;
   };
   let prev = 0;
   return model.entries.reduce((acc, e) => {
     const share = e.cumulative - prev;
     prev = e.cumulative;
-    return acc + share * cost(e.op);
+    return acc + share * tree(e.op);
   }, 0);
 }
 
-/** Expected calls (RPCs, function calls, backend requests) per request over the entry mix. */
+/** Expected CPU ms one request costs. */
+export function cpuMsPerRequest(model: Model): number {
+  return perRequest(
+    model,
+    (o) => o.cpuMs,
+    (c) => c.callerCpuMs,
+  );
+}
+
+/** Expected calls (RPCs, function calls, backend requests) per request. */
 export function callsPerRequest(model: Model): number {
-  const memo = new Map<number, number>();
-  const calls = (op: number): number => {
-    const known = memo.get(op);
-    if (known !== undefined) return known;
-    const n = model.ops[op]!.calls.reduce((a, c) => a + c.p * (1 + (c.backend ? 0 : calls(c.target))), 0);
-    memo.set(op, n);
-    return n;
-  };
-  let prev = 0;
-  return model.entries.reduce((acc, e) => {
-    const share = e.cumulative - prev;
-    prev = e.cumulative;
-    return acc + share * calls(e.op);
-  }, 0);
+  return perRequest(
+    model,
+    () => 0,
+    () => 1,
+  );
 }
 
 /** Requests per second the machines' cores serve at full CPU (all machines' cores over the mean cost). */

@@ -44,13 +44,13 @@ export interface VariantOutcome {
   cpuMsPerRequest: number;
 }
 
-/** Run both variants; `spec-lines-changed` is the line diff of their canonical texts. */
+/** Run both variants: latency, throughput and CPU per request of each, and `spec-lines-changed` (the line diff of their canonical texts). */
 export async function compareVariants(
   p: VariantParams,
   variant: (s: Spec) => Spec,
   names: readonly [string, string],
   ctx: RunContext,
-): Promise<{ outcomes: VariantOutcome[]; linesChanged: number; tables: Record<string, Table> }> {
+): Promise<{ outcomes: VariantOutcome[]; metrics: Record<string, number>; tables: Record<string, Table> }> {
   const base = parseSpec(p.spec).spec;
   const specs = [base, variant(base)] as const;
   const rps = capacityRps(patient(base));
@@ -88,7 +88,15 @@ export async function compareVariants(
       rows: [[diff.added, diff.removed, diff.changed]],
     },
   };
-  return { outcomes, linesChanged: diff.changed, tables };
+  const metrics: Record<string, number> = {};
+  for (const o of outcomes) {
+    metrics[`latency.p50.${o.name}`] = o.p50;
+    metrics[`latency.p99.${o.name}`] = o.p99;
+    metrics[`throughput.${o.name}`] = o.throughput;
+    metrics[`cpu-ms-per-request.${o.name}`] = o.cpuMsPerRequest;
+  }
+  metrics['spec-lines-changed'] = diff.changed;
+  return { outcomes, metrics, tables };
 }
 
 export function variantWork(p: VariantParams) {

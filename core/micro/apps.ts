@@ -125,6 +125,97 @@ export function socialNetwork(): Spec {
   };
 }
 
+/**
+ * DeathStarBench's hotel reservation (search, recommendation, reservation, login), deployed one service per
+ * process. ASSUMPTION: its wrk2 mixed workload as recalled (60% search, 39% recommend, 0.5% reserve, 0.5%
+ * login); costs of the same order as the social network's.
+ */
+export function hotelReservation(): Spec {
+  const base = socialNetwork();
+  const cache = (latencyMs = 0.15) => ({ impl: 'memcached' as const, latencyMs, capacity: 64 });
+  const mongo = { impl: 'mongodb' as const, latencyMs: 1.5, capacity: 64 };
+  return {
+    app: 'hotel-reservation',
+    workflow: {
+      entries: [
+        { op: 'frontend.searchHotels', weight: 60 },
+        { op: 'frontend.recommend', weight: 39 },
+        { op: 'frontend.reserve', weight: 0.5 },
+        { op: 'frontend.login', weight: 0.5 },
+      ],
+      services: {
+        frontend: {
+          ops: {
+            searchHotels: {
+              cpuMs: 0.1,
+              calls: [c('search.nearby', 256, 512), c('profile.getProfiles', 256, 4096)],
+            },
+            recommend: {
+              cpuMs: 0.08,
+              calls: [c('recommendation.get', 128, 256), c('profile.getProfiles', 256, 4096)],
+            },
+            reserve: { cpuMs: 0.08, calls: [c('user.checkUser', 128, 64), c('reservation.make', 256, 64)] },
+            login: { cpuMs: 0.05, calls: [c('user.checkUser', 128, 64)] },
+          },
+        },
+        search: {
+          ops: { nearby: { cpuMs: 0.1, calls: [c('geo.nearby', 128, 512), c('rate.getRates', 512, 1024)] } },
+        },
+        geo: { ops: { nearby: { cpuMs: 0.15, calls: [c('geoDb', 128, 2048, 0.05)] } } },
+        rate: {
+          ops: { getRates: { cpuMs: 0.1, calls: [c('rateCache', 256, 1024), c('rateDb', 256, 1024, 0.1)] } },
+        },
+        profile: {
+          ops: {
+            getProfiles: {
+              cpuMs: 0.12,
+              calls: [c('profileCache', 256, 4096), c('profileDb', 256, 4096, 0.1)],
+            },
+          },
+        },
+        recommendation: { ops: { get: { cpuMs: 0.12, calls: [c('recommendationDb', 128, 1024, 0.05)] } } },
+        user: { ops: { checkUser: { cpuMs: 0.05, calls: [c('userDb', 128, 64, 0.05)] } } },
+        reservation: {
+          ops: { make: { cpuMs: 0.1, calls: [c('reserveCache', 256, 64), c('reservationDb', 256, 64)] } },
+        },
+      },
+      backends: {
+        geoDb: 'database',
+        rateCache: 'cache',
+        rateDb: 'database',
+        profileCache: 'cache',
+        profileDb: 'database',
+        recommendationDb: 'database',
+        userDb: 'database',
+        reserveCache: 'cache',
+        reservationDb: 'database',
+      },
+    },
+    scaffolding: {
+      ...base.scaffolding,
+      rpc: { ...base.scaffolding.rpc, kind: 'grpc' },
+      backends: {
+        geoDb: mongo,
+        rateCache: cache(),
+        rateDb: mongo,
+        profileCache: cache(),
+        profileDb: mongo,
+        recommendationDb: mongo,
+        userDb: mongo,
+        reserveCache: cache(),
+        reservationDb: mongo,
+      },
+    },
+    instantiation: base.instantiation,
+  };
+}
+
+/** The built-in apps by name (the view's spec editor offers them). */
+export const BUILT_IN_APPS = {
+  'social network': socialNetwork,
+  'hotel reservation': hotelReservation,
+} as const;
+
 /** The client policies of micro-metastable (instantiation layer). */
 export const POLICY_NAMES = ['retry', 'retry-budget', 'no-retry'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildLabView, runExperiment } from '../labs';
 import { Rng } from '../kernel/rng';
-import { POLICY_NAMES, asMonolith, socialNetwork, withPolicy, withTracing } from './apps';
+import { POLICY_NAMES, asMonolith, hotelReservation, socialNetwork, withPolicy, withTracing } from './apps';
 import { compileText } from './compile';
 import { alibabaSpec } from './generate';
 import { diffLines } from './json';
@@ -31,6 +31,8 @@ function edit(text: string, from: string, to: string): { text: string; line: num
 describe('the wiring spec', () => {
   it('round-trips through its text form: the built-in app, its variants and generated specs', () => {
     for (const s of [
+      hotelReservation(),
+      asMonolith(hotelReservation()),
       socialNetwork(),
       asMonolith(socialNetwork()),
       withTracing(socialNetwork()),
@@ -146,11 +148,49 @@ describe('the simulator', () => {
     );
   });
 
+  it('traces sampled requests without changing the run: spans nest in time, every made call has its span', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...POLICY_NAMES), fc.integer({ min: 0, max: 1000 }), (policy, seed) => {
+        const { model } = compileBuilt(withPolicy(socialNetwork(), policy));
+        const w = { rps: 900, durationS: 5, spike: { atS: 1, forS: 2, factor: 2.5 } };
+        const plain = simulate(model, w, new Rng(seed));
+        const traced = simulate(model, w, new Rng(seed), 2);
+        expect(traced.totals).toEqual(plain.totals);
+        expect(traced.traces.length).toBe(10);
+        for (const t of traced.traces)
+          for (const a of t.attempts) {
+            expect(a.sentMs).toBeGreaterThanOrEqual(t.arrivedMs);
+            if (a.outcome === 'timeout') expect(a.endMs - a.sentMs).toBeCloseTo(model.client.timeoutMs, 9);
+            for (const sp of a.spans) {
+              if (sp.cpuMs >= 0) expect(sp.cpuMs).toBeGreaterThanOrEqual(sp.startMs);
+              if (sp.endMs >= 0) expect(sp.endMs).toBeGreaterThanOrEqual(sp.cpuMs);
+              if (sp.parent >= 0) {
+                const parent = a.spans[sp.parent]!;
+                expect(sp.startMs).toBeGreaterThanOrEqual(parent.cpuMs);
+                expect(model.ops[parent.op]!.calls.some((c) => !c.backend && c.target === sp.op)).toBe(true);
+              }
+            }
+          }
+      }),
+      { numRuns: 10 },
+    );
+  });
+
   it('answers an unloaded request in its CPU time plus the RPC costs and two network hops', () => {
     const { model } = compileBuilt(single(0.5));
     const r = simulate(model, { rps: 1, durationS: 20, spike: { atS: 0, forS: 0, factor: 1 } }, new Rng(3));
     // 0.5 ms handler + 20 µs for the incoming RPC end + 2 × 60 µs network.
     for (const ms of r.latenciesMs) expect(ms).toBeCloseTo(0.5 + 0.02 + 0.12, 9);
+  });
+
+  it('runs the hotel reservation app as the monolith and microservices experiments’ spec', async () => {
+    const r = await runExperiment(
+      'micro-monolith',
+      { spec: formatSpec(hotelReservation()), durationS: '4' },
+      1,
+    );
+    expect(r.metrics['throughput.monolith']).toBeGreaterThan(r.metrics['throughput.microservices']!);
+    expect(r.metrics['latency.p50.monolith']).toBeLessThan(r.metrics['latency.p50.microservices']!);
   });
 
   it('stays healthy under naive retries without a trigger, and stays down after one (the mechanism, not a switch)', async () => {

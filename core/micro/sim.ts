@@ -25,12 +25,39 @@ interface Request {
   attempts: number;
   /** 0 outstanding, 1 succeeded, 2 failed. */
   state: 0 | 1 | 2;
+  /** Recorded when the request is sampled for tracing. */
+  trace: RequestTrace | null;
 }
 interface Attempt {
   req: Request;
   /** The attempt's number (0 = the first try). */
   n: number;
   over: boolean;
+  rec: AttemptTrace | null;
+}
+
+/** One operation's execution in a traced attempt, ms since the start of the run. */
+export interface Span {
+  op: number;
+  /** Index of the calling span in the attempt's spans, −1 for the first. */
+  parent: number;
+  /** When the call reached the operation's process, when its CPU work began (after the queue), when it returned. */
+  startMs: number;
+  cpuMs: number;
+  endMs: number;
+}
+export interface AttemptTrace {
+  n: number;
+  sentMs: number;
+  /** When the client got the reply or gave up; −1 while pending at the end of the run. */
+  endMs: number;
+  outcome: 'ok' | 'timeout' | 'refused' | 'pending';
+  /** Spans may end after the client gave up: work nobody waits for. `endMs` −1: still running at the end. */
+  spans: Span[];
+}
+export interface RequestTrace {
+  arrivedMs: number;
+  attempts: AttemptTrace[];
 }
 interface Frame {
   op: number;
@@ -39,6 +66,8 @@ interface Frame {
   /** Calls drawn at the frame's start (indices into the op's calls), and the next one to make. */
   made: number[];
   next: number;
+  /** Its span in a traced attempt, else −1. */
+  span: number;
 }
 
 type Ev =
@@ -85,6 +114,8 @@ export interface SimResult {
   /** Calls made per (op, call index): `callCounts[op][k]`. */
   callCounts: number[][];
   events: number;
+  /** The sampled requests' traces (`tracesPerSecond` per second), in arrival order. */
+  traces: RequestTrace[];
 }
 
 class Server {
@@ -108,9 +139,12 @@ class Server {
   }
 }
 
-/** Run `model` under `load`; deterministic for a given rng. */
-export function simulate(model: Model, load: Workload, rng: Rng): SimResult {
-  const sim = new Simulation(model, load, rng);
+/**
+ * Run `model` under `load`; deterministic for a given rng. `tracesPerSecond` requests per second (the first
+ * to arrive in each slice of the second) are traced span by span; tracing draws nothing from the rng.
+ */
+export function simulate(model: Model, load: Workload, rng: Rng, tracesPerSecond = 0): SimResult {
+  const sim = new Simulation(model, load, rng, tracesPerSecond);
   return sim.run();
 }
 
@@ -124,12 +158,14 @@ class Simulation {
   private readonly out: SimResult;
   private readonly endMs: number;
   private tokens = 0;
+  private tracedSlice = -1;
   private readonly requests: Request[] = [];
 
   constructor(
     private readonly m: Model,
     private readonly load: Workload,
     rng: Rng,
+    private readonly tracesPerSecond: number,
   ) {
     this.r = new FastRng(rng.fork('sim'));
     this.machines = m.machines.map((x) => new Server(x.cores));
@@ -154,6 +190,7 @@ class Simulation {
       maxQueue: new Float64Array(m.machines.length * this.nb),
       callCounts: m.ops.map((op) => op.calls.map(() => 0)),
       events: 0,
+      traces: [],
     };
   }
 
@@ -205,7 +242,13 @@ class Simulation {
   }
 
   private arrive(now: number): void {
-    const req: Request = { arrivedMs: now, attempts: 0, state: 0 };
+    const req: Request = { arrivedMs: now, attempts: 0, state: 0, trace: null };
+    const slice = Math.floor((now / 1000) * this.tracesPerSecond);
+    if (this.tracesPerSecond > 0 && slice !== this.tracedSlice) {
+      this.tracedSlice = slice;
+      req.trace = { arrivedMs: now, attempts: [] };
+      this.out.traces.push(req.trace);
+    }
     this.requests.push(req);
     this.out.totals.requests++;
     this.out.buckets[this.bucket(now)]!.requests++;
@@ -215,13 +258,17 @@ class Simulation {
   }
 
   private send(req: Request, now: number): void {
-    const attempt: Attempt = { req, n: req.attempts++, over: false };
+    const rec: AttemptTrace | null = req.trace
+      ? { n: req.attempts, sentMs: now, endMs: -1, outcome: 'pending', spans: [] }
+      : null;
+    req.trace?.attempts.push(rec!);
+    const attempt: Attempt = { req, n: req.attempts++, over: false, rec };
     this.out.totals.attempts++;
     this.out.buckets[this.bucket(now)]!.attempts++;
     this.q.schedule(now + this.m.client.timeoutMs, { k: 'timeout', attempt });
     const u = this.r.float();
     const entry = this.m.entries.find((e) => u < e.cumulative) ?? this.m.entries[this.m.entries.length - 1]!;
-    const frame: Frame = { op: entry.op, attempt, parent: null, made: [], next: 0 };
+    const frame: Frame = { op: entry.op, attempt, parent: null, made: [], next: 0, span: -1 };
     const machine = this.m.services[this.m.ops[entry.op]!.service]!.machine;
     if (this.machines[machine]!.queued >= this.m.machines[machine]!.queueLimit) {
       this.out.totals.rejected++;
@@ -233,6 +280,11 @@ class Simulation {
 
   private start(frame: Frame, now: number): void {
     const op = this.m.ops[frame.op]!;
+    const rec = frame.attempt.rec;
+    if (rec) {
+      frame.span = rec.spans.length;
+      rec.spans.push({ op: frame.op, parent: frame.parent?.span ?? -1, startMs: now, cpuMs: -1, endMs: -1 });
+    }
     for (let k = 0; k < op.calls.length; k++) {
       const p = op.calls[k]!.p;
       if (p >= 1 || this.r.float() < p) frame.made.push(k);
@@ -256,6 +308,7 @@ class Simulation {
 
   private runCpu(frame: Frame, machine: number, now: number): void {
     this.machines[machine]!.busy++;
+    if (frame.span >= 0) frame.attempt.rec!.spans[frame.span]!.cpuMs = now;
     const ms = this.cpuCost(frame);
     this.addSpread(this.out.serviceCpuMs, this.m.ops[frame.op]!.service, now, ms);
     this.q.schedule(now + ms, { k: 'cpu', frame, machine });
@@ -292,7 +345,14 @@ class Simulation {
       this.q.schedule(now + this.m.networkMs, { k: 'backend', frame, backend: call.target });
       return;
     }
-    const child: Frame = { op: call.target, attempt: frame.attempt, parent: frame, made: [], next: 0 };
+    const child: Frame = {
+      op: call.target,
+      attempt: frame.attempt,
+      parent: frame,
+      made: [],
+      next: 0,
+      span: -1,
+    };
     if (call.remote) this.q.schedule(now + this.m.networkMs, { k: 'start', frame: child });
     else this.start(child, now);
   }
@@ -318,6 +378,7 @@ class Simulation {
   }
 
   private finishFrame(frame: Frame, now: number): void {
+    if (frame.span >= 0) frame.attempt.rec!.spans[frame.span]!.endMs = now;
     const parent = frame.parent;
     if (parent === null) {
       this.q.schedule(now + this.m.networkMs, { k: 'reply', attempt: frame.attempt, ok: true });
@@ -331,6 +392,7 @@ class Simulation {
   private reply(attempt: Attempt, ok: boolean, now: number): void {
     if (attempt.over) return; // the client gave up on this attempt: its work was wasted
     attempt.over = true;
+    if (attempt.rec) Object.assign(attempt.rec, { endMs: now, outcome: ok ? 'ok' : 'refused' });
     const req = attempt.req;
     if (!ok) return this.retryOrFail(req, now);
     req.state = 1;
@@ -345,6 +407,7 @@ class Simulation {
   private timeout(attempt: Attempt, now: number): void {
     if (attempt.over) return;
     attempt.over = true;
+    if (attempt.rec) Object.assign(attempt.rec, { endMs: now, outcome: 'timeout' });
     this.retryOrFail(attempt.req, now);
   }
 

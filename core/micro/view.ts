@@ -10,6 +10,7 @@ import type { Model } from './compile';
 import { checkTrigger, recoveryOf, triggerParams, workloadOf } from './metastableExperiment';
 import { SIM_UNIT_US, capacityRps, compileBuilt, loadParams, simulatedCalls, specParam } from './scenario';
 import { simulate } from './sim';
+import type { RequestTrace } from './sim';
 import { parseSpec } from './spec';
 
 const params = {
@@ -24,6 +25,9 @@ const params = {
   spikeForS: { ...triggerParams.spikeForS, default: 3 },
 } as const;
 type Params = ParamsOf<typeof params>;
+
+/** Requests traced per simulated second (the first to arrive in each half second). */
+const TRACES_PER_S = 2;
 
 export interface GraphNode {
   name: string;
@@ -59,6 +63,12 @@ export interface MicroViewModel {
   recovered: boolean;
   goodputAfter: number;
   processes: number;
+  /** The client's timeout, ms (drawn on traces). */
+  timeoutMs: number;
+  /** Operation names (`service.op`) and the graph node each runs on, for the traces' spans. */
+  ops: { name: string; node: number }[];
+  /** Sampled requests, two per second, each with every attempt's spans. */
+  traces: RequestTrace[];
 }
 
 /** Services then backends, with call depths (the spec is acyclic, so depths are finite). */
@@ -108,7 +118,7 @@ async function buildModel(p: Params, ctx: RunContext): Promise<MicroViewModel> {
   const { model } = compileBuilt(withPolicy(parseSpec(p.spec).spec, policy));
   const w = workloadOf(p, capacityRps(model));
   await ctx.progress(0.1, 'simulating');
-  const r = simulate(model, w, ctx.rng.fork('arrivals'));
+  const r = simulate(model, w, ctx.rng.fork('arrivals'), TRACES_PER_S);
   const { nodes, serviceEdges } = graphOf(model);
   const T = r.buckets.length;
   const ns = model.services.length;
@@ -144,6 +154,9 @@ async function buildModel(p: Params, ctx: RunContext): Promise<MicroViewModel> {
     recovered: rec.recovered,
     goodputAfter: round(rec.after, 4),
     processes: model.processes.length,
+    timeoutMs: model.client.timeoutMs,
+    ops: model.ops.map((o) => ({ name: o.name, node: o.service })),
+    traces: r.traces,
   };
 }
 

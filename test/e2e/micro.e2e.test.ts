@@ -88,6 +88,19 @@ describe('the microservice lab in Chromium', () => {
     await expect.poll(summary, { timeout: 60_000 }).toMatch(/policy no-retry .* recovered/);
   });
 
+  it('shows a sampled request’s trace as spans and outlines the services it went through', async () => {
+    await page.getByTestId('micro-tab-trace').click();
+    await page.locator('[data-testid^="micro-trace-pick-"]').first().click();
+    await expect.poll(() => page.getByTestId('micro-span').count()).toBeGreaterThan(2);
+    expect(await page.getByTestId('micro-waterfall').textContent()).toMatch(
+      /attempt 1: answered in [\d.]+ ms/,
+    );
+    expect(await page.locator('.micro-node.traced').count()).toBeGreaterThan(2);
+    await page.getByTestId('micro-tab-spec').click();
+    await page.getByTestId('micro-spec-app-hotel-reservation').click();
+    expect(await page.getByTestId('micro-spec-text').inputValue()).toMatch(/"app": "hotel-reservation"/);
+  });
+
   it('draws nothing while paused and idle', async () => {
     const view = page.getByTestId('micro-view');
     await page.mouse.move(2, 2);

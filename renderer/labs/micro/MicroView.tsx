@@ -10,6 +10,7 @@ import type { MicroViewModel } from '../../../core/micro/view';
 import { ServiceGraph } from './ServiceGraph';
 import { SpecEditor } from './SpecEditor';
 import { Timeline } from './Timeline';
+import { TracePanel } from './TracePanel';
 import { UTIL_RAMP_STOPS } from './layout';
 import './micro.css';
 
@@ -19,6 +20,8 @@ const SECONDS_PER_S = 3;
 export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
   const [model, setModel] = useState<MicroViewModel | null>(null);
   const [status, setStatus] = useState('Simulating…');
+  const [tab, setTab] = useState<'spec' | 'trace'>('spec');
+  const [picked, setPicked] = useState<number | null>(null);
   const rootRef = useRef<HTMLDivElement | null>(null);
   const renders = useRef(0);
   const [size, bodyRef] = useElementSize({ width: 1100, height: 520 });
@@ -65,8 +68,13 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
   // A new run opens at the end of the trigger, paused.
   useEffect(() => {
     setPlaying(false);
+    setPicked(null);
     if (model) seek(model.spike.atS + model.spike.forS + 1);
   }, [model, setPlaying, seek]);
+  const pickedTrace = model && picked !== null ? model.traces[picked] : undefined;
+  const highlight = new Set(
+    pickedTrace?.attempts.flatMap((a) => a.spans.map((sp) => model!.ops[sp.op]!.node)) ?? [],
+  );
 
   // Graph on the left; on the right the timeline (the storm over time) above the spec editor.
   const graphW = Math.max(420, Math.floor((size.width - 16) * 0.55));
@@ -103,7 +111,13 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
             </h3>
             <GraphKey second={t} />
             <div className="micro-fill" ref={graphRef}>
-              <ServiceGraph model={model} second={t} width={graphW} height={Math.max(120, graphBox.height)} />
+              <ServiceGraph
+                model={model}
+                second={t}
+                width={graphW}
+                height={Math.max(120, graphBox.height)}
+                highlight={highlight}
+              />
             </div>
           </section>
           <section className="micro-col" style={{ width: rightW }}>
@@ -137,7 +151,49 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
                 <i className="micro-key-swatch trigger" /> trigger (load spike)
               </span>
             </div>
-            <SpecEditor spec={params.spec ?? ''} onApply={(s) => onParam('spec', s)} />
+            <div className="micro-tabs" role="tablist">
+              <button
+                type="button"
+                role="tab"
+                aria-selected={tab === 'spec'}
+                className={`small${tab === 'spec' ? ' active' : ''}`}
+                data-testid="micro-tab-spec"
+                onClick={() => setTab('spec')}
+              >
+                Wiring spec
+              </button>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={tab === 'trace'}
+                className={`small${tab === 'trace' ? ' active' : ''}`}
+                data-testid="micro-tab-trace"
+                onClick={() => setTab('trace')}
+              >
+                Request traces
+              </button>
+            </div>
+            {tab === 'spec' ? (
+              <SpecEditor spec={params.spec ?? ''} onApply={(s) => onParam('spec', s)} />
+            ) : (
+              <div className="micro-fill micro-scroll">
+                <TracePanel model={model} second={t} picked={picked} onPick={setPicked} width={rightW - 12} />
+                <div className="micro-key">
+                  <span>
+                    <i className="micro-key-swatch wait" /> queued for CPU
+                  </span>
+                  <span>
+                    <i className="micro-key-swatch run" /> running (its calls included)
+                  </span>
+                  <span>
+                    <i className="micro-key-swatch late" /> still running after the client gave up
+                  </span>
+                  <span>
+                    <i className="micro-key-line timeout" /> client timeout
+                  </span>
+                </div>
+              </div>
+            )}
           </section>
         </div>
       )}

@@ -8,9 +8,11 @@ interface Props {
   second: number;
   width: number;
   height: number;
+  /** Nodes the picked request's trace went through (outlined). */
+  highlight: ReadonlySet<number>;
 }
 
-export function ServiceGraph({ model, second, width, height }: Props) {
+export function ServiceGraph({ model, second, width, height, highlight }: Props) {
   const boxes = layoutGraph(model, width, height);
   const maxRate = Math.max(1, ...model.edges.map((e) => e.rate));
   const t = Math.min(model.seconds - 1, Math.max(0, Math.floor(second)));
@@ -58,7 +60,7 @@ export function ServiceGraph({ model, second, width, height }: Props) {
               height={b.h}
               rx={n.kind === 'backend' ? b.h / 2 : 3}
               fill={utilColor(u)}
-              className={`micro-node micro-node-${n.kind}`}
+              className={`micro-node micro-node-${n.kind}${highlight.has(i) ? ' traced' : ''}`}
             />
             <text x={b.w / 2} y={b.h / 2 + 4} textAnchor="middle" className="micro-node-label">
               {n.name}

@@ -2,7 +2,8 @@
 // apply it to compile and simulate again. Checking runs core's parser and compiler in the UI thread (a few ms).
 import { useEffect, useState } from 'react';
 import { compileText } from '../../../core/micro/compile';
-import { DEFAULT_SPEC } from '../../../core/micro/scenario';
+import { BUILT_IN_APPS } from '../../../core/micro/apps';
+import { formatSpec } from '../../../core/micro/spec';
 
 interface Props {
   spec: string;
@@ -36,15 +37,17 @@ export function SpecEditor({ spec, onApply }: Props) {
         >
           Compile &amp; run
         </button>
-        <button
-          type="button"
-          className="small"
-          data-testid="micro-spec-reset"
-          disabled={draft === DEFAULT_SPEC}
-          onClick={() => setDraft(DEFAULT_SPEC)}
-        >
-          Built-in app
-        </button>
+        {Object.entries(BUILT_IN_APPS).map(([name, app]) => (
+          <button
+            type="button"
+            key={name}
+            className="small"
+            data-testid={`micro-spec-app-${name.replace(' ', '-')}`}
+            onClick={() => setDraft(formatSpec(app()))}
+          >
+            {name}
+          </button>
+        ))}
       </div>
       <textarea
         className="micro-spec-text"

@@ -5,6 +5,8 @@
 // ASSUMPTION: CPU costs per operation, payload sizes, cache hit ratios and backend latencies are round
 // figures of the order DeathStarBench's services show (sub-millisecond handlers, ~0.1–0.3 ms memcached /
 // redis, ~1–2 ms mongodb); none is read off Blueprint's figures.
+import { Rng } from '../kernel/rng';
+import { alibabaSpec } from './generate';
 import type { ClientPolicy, Spec } from './spec';
 
 type Call = Spec['workflow']['services'][string]['ops'][string]['calls'][number];
@@ -214,6 +216,8 @@ export function hotelReservation(): Spec {
 export const BUILT_IN_APPS = {
   'social network': socialNetwork,
   'hotel reservation': hotelReservation,
+  // 120 services shaped like Alibaba's (core/micro/generate.ts) on the same 2-core machine, seed 1.
+  'alibaba-shaped': () => alibabaSpec(120, new Rng(1), 2),
 } as const;
 
 /** The client policies of micro-metastable (instantiation layer). */

@@ -11,8 +11,8 @@ export const ALIBABA_SHARES = { entry: 0.13, middle: 0.48, leaf: 0.39 } as const
 
 type Op = Spec['workflow']['services'][string]['ops'][string];
 
-/** A spec of `services` services shaped like Alibaba's deployment (entry → middle → leaf), deterministic in rng. */
-export function alibabaSpec(services: number, rng: Rng): Spec {
+/** A spec of `services` services shaped like Alibaba's deployment (entry → middle → leaf) on one machine of `cores`, deterministic in rng. */
+export function alibabaSpec(services: number, rng: Rng, cores = 64): Spec {
   const entries = Math.max(1, Math.round(services * ALIBABA_SHARES.entry));
   const leaves = Math.max(1, Math.round(services * ALIBABA_SHARES.leaf));
   const middles = Math.max(0, services - entries - leaves);
@@ -60,7 +60,7 @@ export function alibabaSpec(services: number, rng: Rng): Spec {
       ),
     },
     instantiation: {
-      machines: { m0: { cores: 64, queueLimit: 10_000 } },
+      machines: { m0: { cores, queueLimit: 10_000 } },
       defaultMachine: 'm0',
       processes: {},
       client: { timeoutMs: 1000, retries: 0, backoffMs: 0 },

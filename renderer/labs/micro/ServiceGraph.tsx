@@ -13,7 +13,7 @@ interface Props {
 }
 
 export function ServiceGraph({ model, second, width, height, highlight }: Props) {
-  const boxes = layoutGraph(model, width, height);
+  const { boxes, collapsed, more } = layoutGraph(model, width, height);
   const maxRate = Math.max(1, ...model.edges.map((e) => e.rate));
   const t = Math.min(model.seconds - 1, Math.max(0, Math.floor(second)));
   return (
@@ -45,7 +45,17 @@ export function ServiceGraph({ model, second, width, height, highlight }: Props)
           </path>
         );
       })}
+      {more.map((b, i) => (
+        <g key={`more${i}`} transform={`translate(${b.x},${b.y})`} data-testid="micro-more">
+          <rect width={b.w} height={b.h} rx={3} className="micro-node micro-more" />
+          <text x={b.w / 2} y={b.h / 2 + 4} textAnchor="middle" className="micro-node-label">
+            {`+${b.count} more`}
+          </text>
+          <title>{`${b.count} less-called nodes at this call depth, folded so the graph stays readable`}</title>
+        </g>
+      ))}
       {model.nodes.map((n, i) => {
+        if (collapsed.has(i)) return null;
         const b = boxes[i]!;
         const u = model.util[i * model.seconds + t]!;
         return (

@@ -9,24 +9,60 @@ export interface NodeBox {
   h: number;
 }
 
-/** Boxes for every node in a width × height area: one column per depth, rows spread evenly. */
-export function layoutGraph(model: MicroViewModel, width: number, height: number): NodeBox[] {
-  const depths = model.nodes.map((n) => n.depth);
-  const columns = Math.max(...depths) + 1;
+export interface GraphLayout {
+  /** Every node's box; a collapsed node has its column's "+N more" box. */
+  boxes: NodeBox[];
+  collapsed: ReadonlySet<number>;
+  /** One per column that did not fit: where the collapsed nodes are drawn, and how many. */
+  more: (NodeBox & { count: number })[];
+}
+
+/** Smallest row height (px) before a column collapses its least-called nodes into one "+N more" box. */
+const MIN_ROW = 20;
+
+/**
+ * One column per call depth, rows spread evenly. A column with more nodes than fit at MIN_ROW keeps its most
+ * called nodes (by calls/s into them) and folds the rest into one box, so thousands of services stay readable.
+ */
+export function layoutGraph(model: MicroViewModel, width: number, height: number): GraphLayout {
+  const columns = Math.max(...model.nodes.map((n) => n.depth)) + 1;
   const colW = width / columns;
   const w = Math.min(150, colW - 28);
+  const inRate = new Float64Array(model.nodes.length);
+  for (const e of model.edges) inRate[e.to] = inRate[e.to]! + e.rate;
   const perColumn = new Map<number, number[]>();
   model.nodes.forEach((n, i) => perColumn.set(n.depth, [...(perColumn.get(n.depth) ?? []), i]));
-  const maxRows = Math.max(...[...perColumn.values()].map((c) => c.length));
-  const h = Math.max(14, Math.min(30, height / maxRows - 6));
+  const fit = Math.max(2, Math.floor(height / MIN_ROW));
+  const rows = Math.min(fit, Math.max(...[...perColumn.values()].map((c) => c.length)));
+  const h = Math.max(12, Math.min(30, height / rows - 6));
   const boxes: NodeBox[] = new Array<NodeBox>(model.nodes.length);
+  const collapsed = new Set<number>();
+  const more: GraphLayout['more'] = [];
   for (const [depth, ids] of perColumn) {
-    const gap = height / ids.length;
-    ids.forEach((id, row) => {
-      boxes[id] = { x: depth * colW + (colW - w) / 2, y: gap * row + (gap - h) / 2, w, h };
+    const shown =
+      ids.length <= fit ? ids : [...ids].sort((a, b) => inRate[b]! - inRate[a]! || a - b).slice(0, fit - 1);
+    const keep = new Set(shown);
+    const order = ids.filter((i) => keep.has(i));
+    const slots = order.length + (ids.length > order.length ? 1 : 0);
+    const gap = height / slots;
+    const at = (row: number): NodeBox => ({
+      x: depth * colW + (colW - w) / 2,
+      y: gap * row + (gap - h) / 2,
+      w,
+      h,
     });
+    order.forEach((id, row) => (boxes[id] = at(row)));
+    if (ids.length > order.length) {
+      const box = { ...at(order.length), count: ids.length - order.length };
+      more.push(box);
+      for (const id of ids) {
+        if (keep.has(id)) continue;
+        collapsed.add(id);
+        boxes[id] = box;
+      }
+    }
   }
-  return boxes;
+  return { boxes, collapsed, more };
 }
 
 const STOPS: [number, [number, number, number]][] = [

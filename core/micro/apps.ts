@@ -221,15 +221,25 @@ export const BUILT_IN_APPS = {
 } as const;
 
 /** The client policies of micro-metastable (instantiation layer). */
-export const POLICY_NAMES = ['retry', 'retry-budget', 'no-retry'] as const;
+export const POLICY_NAMES = ['retry', 'retry-budget', 'no-retry', 'retry-breaker'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
+/** The policies micro-metastable compares by default (the issue's three). */
+export const DEFAULT_POLICIES = ['retry', 'retry-budget', 'no-retry'] as const;
 // ASSUMPTION: a 50 ms client timeout (about 20x the unloaded latency); naive clients retry 3 times at once
 // (Bronson et al. HotOS'21: retries as the sustaining effect); the budgeted client follows Finagle's
-// RetryBudget (10% of requests) with exponential backoff from 20 ms and full jitter.
+// RetryBudget (10% of requests) with exponential backoff from 20 ms and full jitter; retry-breaker is the naive
+// client behind a circuit breaker (Blueprint's instantiation layer offers one) that opens for 2 s when half
+// of at least 20 attempts in a 1 s window failed.
 export const POLICIES: Readonly<Record<PolicyName, ClientPolicy>> = {
   retry: { timeoutMs: 50, retries: 3, backoffMs: 0 },
   'retry-budget': { timeoutMs: 50, retries: 3, backoffMs: 20, retryBudget: 0.1 },
   'no-retry': { timeoutMs: 50, retries: 0, backoffMs: 0 },
+  'retry-breaker': {
+    timeoutMs: 50,
+    retries: 3,
+    backoffMs: 0,
+    circuitBreaker: { failureRatio: 0.5, windowMs: 1000, minAttempts: 20, openMs: 2000 },
+  },
 };
 
 export function withPolicy(spec: Spec, policy: PolicyName): Spec {

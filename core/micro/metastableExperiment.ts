@@ -4,7 +4,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, ParamsOf, Result, RunContext, Table } from '../experiments/types';
 import { round } from '../kernel/numbers';
-import { POLICY_NAMES, withPolicy } from './apps';
+import { DEFAULT_POLICIES, POLICY_NAMES, withPolicy } from './apps';
 import type { PolicyName } from './apps';
 import { parseSpec } from './spec';
 import { simulate } from './sim';
@@ -65,7 +65,7 @@ const params = {
   policies: {
     kind: 'enum-list',
     label: 'Client policies',
-    default: POLICY_NAMES,
+    default: DEFAULT_POLICIES,
     options: POLICY_NAMES,
     group: 'Clients',
   },
@@ -147,7 +147,7 @@ export const microMetastable = defineExperiment({
     'The social network (or your spec) on its machines, offered Poisson load at `load` × its CPU capacity, with the rate multiplied by `spikeFactor` ' +
     'for `spikeForS` seconds from `spikeAtS` (the trigger). Clients time out after 50 ms and act by policy: `retry` (3 retries at once, no budget), ' +
     '`retry-budget` (3 retries with exponential backoff from 20 ms and full jitter, at most 0.1 retries per request: a token bucket like Finagle’s RetryBudget) ' +
-    'and `no-retry`. The CPU queue is FCFS and a timed-out attempt is not cancelled downstream, so its work still runs: with naive retries every request ' +
+    'and `no-retry`; optionally `retry-breaker` (naive retries behind a client circuit breaker that opens for 2 s when half of at least 20 attempts in a 1 s window failed, failing requests at the client while open). The CPU queue is FCFS and a timed-out attempt is not cancelled downstream, so its work still runs: with naive retries every request ' +
     'costs up to 4 attempts, which keeps the machine over capacity after the spike ends (the sustaining effect) — nothing in the model is switched at the trigger’s end. ' +
     'goodput-after is the goodput over the last half of the time after the trigger over the goodput before it; recovered is 1 when that is ≥ 0.9; ' +
     'amplification is attempts per request. ASSUMPTION: the social network’s CPU costs and the 50 ms timeout are round figures (core/micro/apps.ts), ' +

@@ -139,7 +139,8 @@ describe('the simulator', () => {
           const t = r.totals;
           expect(t.succeeded + t.failed + t.outstanding).toBe(t.requests);
           expect(t.outstanding).toBeGreaterThanOrEqual(0);
-          expect(t.attempts).toBeGreaterThanOrEqual(t.requests - t.outstanding);
+          expect(t.attempts + t.shed).toBeGreaterThanOrEqual(t.requests - t.outstanding);
+          expect(t.shed).toBeLessThanOrEqual(t.failed);
           expect(t.attempts).toBeLessThanOrEqual(t.requests * (1 + model.client.retries));
           expect(r.buckets.reduce((a, b) => a + b.goodput, 0)).toBe(t.succeeded);
         },
@@ -200,6 +201,16 @@ describe('the simulator', () => {
     const storm = await runExperiment('micro-metastable', base, 1);
     expect(storm.metrics['recovered.retry']).toBe(0);
     expect(storm.metrics['amplification.retry']).toBeGreaterThan(2);
+  });
+
+  it('breaks the storm with a circuit breaker in front of the naive client', async () => {
+    const r = await runExperiment(
+      'micro-metastable',
+      { durationS: '16', spikeAtS: '4', spikeForS: '3', policies: 'retry,retry-breaker' },
+      1,
+    );
+    expect(r.metrics['recovered.retry']).toBe(0);
+    expect(r.metrics['recovered.retry-breaker']).toBe(1);
   });
 
   it('refuses a trigger that ends too late to measure recovery', async () => {

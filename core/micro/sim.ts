@@ -102,6 +102,8 @@ export interface SimResult {
     outstanding: number;
     attempts: number;
     rejected: number;
+    /** Requests failed at the client by an open circuit breaker, never sent. */
+    shed: number;
   };
   /** Latencies of the requests that succeeded, ms, in completion order. */
   latenciesMs: number[];
@@ -158,6 +160,11 @@ class Simulation {
   private readonly out: SimResult;
   private readonly endMs: number;
   private tokens = 0;
+  /** The circuit breaker: open until this time; the current window's start and its finished attempts. */
+  private breakerOpenUntil = -Infinity;
+  private windowStart = 0;
+  private windowAttempts = 0;
+  private windowFailures = 0;
   private tracedSlice = -1;
   private readonly requests: Request[] = [];
 
@@ -183,7 +190,7 @@ class Simulation {
         p50Ms: 0,
         p99Ms: 0,
       })),
-      totals: { requests: 0, succeeded: 0, failed: 0, outstanding: 0, attempts: 0, rejected: 0 },
+      totals: { requests: 0, succeeded: 0, failed: 0, outstanding: 0, attempts: 0, rejected: 0, shed: 0 },
       latenciesMs: [],
       serviceCpuMs: new Float64Array(m.services.length * this.nb),
       backendBusyMs: new Float64Array(m.backends.length * this.nb),
@@ -258,6 +265,7 @@ class Simulation {
   }
 
   private send(req: Request, now: number): void {
+    if (now < this.breakerOpenUntil) return this.fail(req, now, true);
     const rec: AttemptTrace | null = req.trace
       ? { n: req.attempts, sentMs: now, endMs: -1, outcome: 'pending', spans: [] }
       : null;
@@ -393,6 +401,7 @@ class Simulation {
     if (attempt.over) return; // the client gave up on this attempt: its work was wasted
     attempt.over = true;
     if (attempt.rec) Object.assign(attempt.rec, { endMs: now, outcome: ok ? 'ok' : 'refused' });
+    this.noteOutcome(ok, now);
     const req = attempt.req;
     if (!ok) return this.retryOrFail(req, now);
     req.state = 1;
@@ -408,18 +417,37 @@ class Simulation {
     if (attempt.over) return;
     attempt.over = true;
     if (attempt.rec) Object.assign(attempt.rec, { endMs: now, outcome: 'timeout' });
+    this.noteOutcome(false, now);
     this.retryOrFail(attempt.req, now);
+  }
+
+  /** Count a finished attempt in the breaker's window; at a window's end, open the breaker if too many failed. */
+  private noteOutcome(ok: boolean, now: number): void {
+    const cb = this.m.client.circuitBreaker;
+    if (cb === undefined) return;
+    if (now - this.windowStart >= cb.windowMs) {
+      const trip =
+        this.windowAttempts >= cb.minAttempts && this.windowFailures >= cb.failureRatio * this.windowAttempts;
+      if (trip) this.breakerOpenUntil = now + cb.openMs;
+      this.windowStart = now;
+      this.windowAttempts = 0;
+      this.windowFailures = 0;
+    }
+    this.windowAttempts++;
+    if (!ok) this.windowFailures++;
+  }
+
+  private fail(req: Request, now: number, shed: boolean): void {
+    req.state = 2;
+    this.out.totals.failed++;
+    if (shed) this.out.totals.shed++;
+    this.out.buckets[this.bucket(now)]!.failed++;
   }
 
   private retryOrFail(req: Request, now: number): void {
     const c = this.m.client;
     const canRetry = req.attempts <= c.retries && (c.retryBudget === undefined || this.tokens >= 1);
-    if (!canRetry) {
-      req.state = 2;
-      this.out.totals.failed++;
-      this.out.buckets[this.bucket(now)]!.failed++;
-      return;
-    }
+    if (!canRetry) return this.fail(req, now, false);
     if (c.retryBudget !== undefined) this.tokens -= 1;
     // Exponential backoff with full jitter: uniform in [0, backoff · 2^(retry − 1)).
     const delay = c.backoffMs > 0 ? this.r.float() * c.backoffMs * 2 ** (req.attempts - 1) : 0;

@@ -74,6 +74,15 @@ const client = z
     backoffMs: nonNeg,
     /** Retries allowed per request on average (a token bucket, Finagle's RetryBudget); absent = no budget. */
     retryBudget: z.number().min(0).max(10).optional(),
+    /**
+     * A client-side circuit breaker: at the end of each window of `windowMs` with at least `minAttempts`
+     * attempts finished, it opens when `failureRatio` or more of them failed (timeout or refusal), and while
+     * open (`openMs`) requests fail at the client without being sent.
+     */
+    circuitBreaker: z
+      .object({ failureRatio: z.number().gt(0).max(1), windowMs: pos, minAttempts: count, openMs: pos })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -101,6 +101,17 @@ describe('the microservice lab in Chromium', () => {
     expect(await page.getByTestId('micro-spec-text').inputValue()).toMatch(/"app": "hotel-reservation"/);
   });
 
+  it('plays the run: calls flow along the edges while playing and stand still when paused', async () => {
+    const time = async () =>
+      Number((await page.getByTestId('micro-time').textContent())?.match(/second (\d+)/)?.[1]);
+    await page.getByTestId('micro-scrub').fill('0');
+    await page.getByTestId('micro-play').click();
+    await expect.poll(() => page.locator('.micro-flow').count()).toBeGreaterThan(0);
+    await expect.poll(time, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    await page.getByTestId('micro-play').click();
+    await expect.poll(() => page.locator('.micro-flow').count()).toBe(0);
+  });
+
   it('draws nothing while paused and idle', async () => {
     const view = page.getByTestId('micro-view');
     await page.mouse.move(2, 2);

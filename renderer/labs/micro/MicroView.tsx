@@ -117,6 +117,7 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
                 width={graphW}
                 height={Math.max(120, graphBox.height)}
                 highlight={highlight}
+                flowS={playback.playing ? playback.time : null}
               />
             </div>
           </section>
@@ -217,7 +218,7 @@ function GraphKey({ second }: { second: number }) {
       </span>
       <span>
         <i className="micro-key-line rpc" /> RPC · <i className="micro-key-line local" /> in-process call ·
-        width = calls/s
+        width = calls/s; while playing, dots flow faster on busier edges
       </span>
     </div>
   );

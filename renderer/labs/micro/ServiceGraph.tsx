@@ -10,9 +10,11 @@ interface Props {
   height: number;
   /** Nodes the picked request's trace went through (outlined). */
   highlight: ReadonlySet<number>;
+  /** While playing, dots flow along each edge at a speed that grows with its call rate; paused, they stand still. */
+  flowS: number | null;
 }
 
-export function ServiceGraph({ model, second, width, height, highlight }: Props) {
+export function ServiceGraph({ model, second, width, height, highlight, flowS }: Props) {
   const { boxes, collapsed, more } = layoutGraph(model, width, height);
   const maxRate = Math.max(1, ...model.edges.map((e) => e.rate));
   const t = Math.min(model.seconds - 1, Math.max(0, Math.floor(second)));
@@ -33,16 +35,22 @@ export function ServiceGraph({ model, second, width, height, highlight }: Props)
         const x2 = b.x;
         const y2 = b.y + b.h / 2;
         const mx = (x1 + x2) / 2;
+        const d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
+        const speed = 5 + 15 * Math.sqrt(e.rate / maxRate);
         return (
-          <path
-            key={i}
-            d={`M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`}
-            className="micro-edge"
-            strokeWidth={0.8 + 3.2 * Math.sqrt(e.rate / maxRate)}
-            strokeDasharray={e.remote ? undefined : '4 3'}
-          >
-            <title>{`${model.nodes[e.from]!.name} → ${model.nodes[e.to]!.name}: ${e.rate.toFixed(0)} calls/s (${e.remote ? 'RPC' : 'function call'})`}</title>
-          </path>
+          <g key={i}>
+            <path
+              d={d}
+              className="micro-edge"
+              strokeWidth={0.8 + 3.2 * Math.sqrt(e.rate / maxRate)}
+              strokeDasharray={e.remote ? undefined : '4 3'}
+            >
+              <title>{`${model.nodes[e.from]!.name} → ${model.nodes[e.to]!.name}: ${e.rate.toFixed(0)} calls/s (${e.remote ? 'RPC' : 'function call'})`}</title>
+            </path>
+            {flowS !== null && e.rate > 0 && (
+              <path d={d} className="micro-flow" strokeDashoffset={-(flowS * speed) % 16} />
+            )}
+          </g>
         );
       })}
       {more.map((b, i) => (

@@ -3,7 +3,7 @@
 // ~3000 services, generating and building code; we compile to an in-memory model only).
 import { defineExperiment } from '../experiments/types';
 import { compileText } from './compile';
-import { alibabaSpec } from './generate';
+import { DEFAULT_SHAPE, alibabaSpec } from './generate';
 import { BLUEPRINT_PAPER } from './scenario';
 import { formatSpec } from './spec';
 
@@ -31,17 +31,43 @@ export const microCompileScale = defineExperiment({
   ],
   params: {
     services: { kind: 'int', label: 'Services', default: 3000, min: 3, max: 50_000, unit: 'services' },
+    fanoutAlpha: {
+      kind: 'number',
+      label: 'Out-degree tail α',
+      help: 'Pareto α of the calls each service makes (smaller: heavier tail).',
+      default: DEFAULT_SHAPE.fanoutAlpha,
+      min: 1.05,
+      max: 4,
+      group: 'Call-graph shape',
+    },
+    maxFanout: {
+      kind: 'int',
+      label: 'Most calls per service',
+      default: DEFAULT_SHAPE.maxFanout,
+      min: 1,
+      max: 100,
+      group: 'Call-graph shape',
+    },
+    hotShare: {
+      kind: 'number',
+      label: 'Calls to hot spots',
+      help: 'Share of calls that go to the hot leaves (the first 5% of them).',
+      default: DEFAULT_SHAPE.hotShare,
+      min: 0,
+      max: 1,
+      group: 'Call-graph shape',
+    },
   },
   usesCompute: true,
   work: (p) => ({
-    units: p.services,
+    units: p.services * (1 + p.maxFanout / 12),
     what: 'services',
-    formula: `${p.services} services`,
+    formula: `${p.services} services × (1 + ${p.maxFanout} most calls / 12)`,
     unitCostUs: 150,
-    lower: 'services',
+    lower: 'services or maxFanout',
   }),
   async run(p, ctx) {
-    const spec = alibabaSpec(p.services, ctx.rng.fork('generate'));
+    const spec = alibabaSpec(p.services, ctx.rng.fork('generate'), 64, p);
     const text = formatSpec(spec);
     await ctx.progress(0.3, 'compiling');
     const t0 = ctx.compute?.now();

@@ -2,17 +2,30 @@
 // Alibaba's microservice traces, ~3000 services). The call-graph shape follows the published trace studies:
 // Luo et al. (SoCC'21) find Alibaba's call graphs tree-like with heavy-tailed sizes and many hot-spot
 // services; Winchester et al. (2025, Alibaba's 2022 trace, Table 1) count 13% entry, 48% middle and 39% leaf
-// microservices. ASSUMPTION: out-degree drawn from a Pareto tail (α = 1.5, 1–12 calls), 30% of calls go to a
-// hot set (the first 5% of the leaves), one backend per 20 leaves, every call to a later service (a DAG).
+// microservices. ASSUMPTION (defaults of GeneratorShape): out-degree drawn from a Pareto tail (α = 1.5, 1–12
+// calls), 30% of calls go to a hot set (the first 5% of the leaves), one backend per 20 leaves, every call to a later service (a DAG).
 import type { Rng } from '../kernel/rng';
 import type { Spec } from './spec';
 
 export const ALIBABA_SHARES = { entry: 0.13, middle: 0.48, leaf: 0.39 } as const;
 
+/** The call-graph shape's knobs: Pareto α of the out-degree, its cap, and the share of calls to hot spots. */
+export interface GeneratorShape {
+  fanoutAlpha: number;
+  maxFanout: number;
+  hotShare: number;
+}
+export const DEFAULT_SHAPE: GeneratorShape = { fanoutAlpha: 1.5, maxFanout: 12, hotShare: 0.3 };
+
 type Op = Spec['workflow']['services'][string]['ops'][string];
 
 /** A spec of `services` services shaped like Alibaba's deployment (entry → middle → leaf) on one machine of `cores`, deterministic in rng. */
-export function alibabaSpec(services: number, rng: Rng, cores = 64): Spec {
+export function alibabaSpec(
+  services: number,
+  rng: Rng,
+  cores = 64,
+  shape: GeneratorShape = DEFAULT_SHAPE,
+): Spec {
   const entries = Math.max(1, Math.round(services * ALIBABA_SHARES.entry));
   const leaves = Math.max(1, Math.round(services * ALIBABA_SHARES.leaf));
   const middles = Math.max(0, services - entries - leaves);
@@ -20,9 +33,10 @@ export function alibabaSpec(services: number, rng: Rng, cores = 64): Spec {
   const name = (i: number): string => (i < entries ? `entry${i}` : i < firstLeaf ? `mid${i}` : `leaf${i}`);
   const backendsN = Math.max(1, Math.ceil(leaves / 20));
   const hot = Math.max(1, Math.ceil(leaves * 0.05));
-  const outDegree = (): number => Math.min(12, Math.floor(1 / Math.pow(1 - rng.float(), 1 / 1.5)));
+  const outDegree = (): number =>
+    Math.min(shape.maxFanout, Math.floor(1 / Math.pow(1 - rng.float(), 1 / shape.fanoutAlpha)));
   const target = (from: number): number => {
-    if (rng.bernoulli(0.3)) return firstLeaf + rng.int(0, hot - 1);
+    if (rng.bernoulli(shape.hotShare)) return firstLeaf + rng.int(0, hot - 1);
     const lo = Math.max(from + 1, entries);
     return rng.int(lo, services - 1);
   };

@@ -2,7 +2,7 @@
 // latency at a moderate load and the throughput at an overload, each from its own simulation.
 // ASSUMPTION: latency is measured with patient clients (10 s timeout, no retries) so it is the queueing
 // network's and not the client policy's; throughput is requests completed per second over the second half
-// of a run offered 1.5x the first deployment's CPU capacity (the same offered load for both).
+// of a run offered `overload` (default 1.5) x the first deployment's CPU capacity (the same load for both).
 import type { ParamsOf, RunContext, Table } from '../experiments/types';
 import { round } from '../kernel/numbers';
 import type { Model } from './compile';
@@ -25,12 +25,20 @@ export const variantParams = {
   ...specParam,
   ...loadParams,
   load: { ...loadParams.load, default: 0.5 },
+  overload: {
+    kind: 'number',
+    label: 'Overload for throughput',
+    help: 'Throughput is measured under this multiple of the first deployment’s CPU capacity.',
+    default: 1.5,
+    min: 1.05,
+    max: 4,
+    group: 'Load',
+  },
   durationS: { kind: 'int', label: 'Run length', default: 10, min: 4, max: 300, unit: 's', group: 'Load' },
 } as const;
 export type VariantParams = ParamsOf<typeof variantParams>;
 
 const PATIENT = { timeoutMs: 10_000, retries: 0, backoffMs: 0 };
-const OVERLOAD = 1.5;
 
 function patient(spec: Spec): Model {
   return compileBuilt({ ...spec, instantiation: { ...spec.instantiation, client: PATIENT } }).model;
@@ -65,7 +73,7 @@ export async function compareVariants(
     );
     const busy = simulate(
       model,
-      { rps: OVERLOAD * rps, durationS: p.durationS, spike: { atS: 0, forS: 0, factor: 1 } },
+      { rps: p.overload * rps, durationS: p.durationS, spike: { atS: 0, forS: 0, factor: 1 } },
       ctx.rng.fork('busy'),
     );
     const half = busy.buckets.slice(Math.floor(p.durationS / 2));
@@ -104,9 +112,9 @@ export function variantWork(p: VariantParams) {
   const rps = capacityRps(model);
   const w = (f: number) => ({ rps: f * rps, durationS: p.durationS, spike: { atS: 0, forS: 0, factor: 1 } });
   return {
-    units: 2 * (simulatedCalls(model, w(p.load), 1) + simulatedCalls(model, w(OVERLOAD), 1)),
+    units: 2 * (simulatedCalls(model, w(p.load), 1) + simulatedCalls(model, w(p.overload), 1)),
     what: 'simulated calls',
-    formula: `2 deployments × (${p.load} + ${OVERLOAD}) × ${round(rps, 0)} req/s × ${p.durationS} s × calls per request`,
+    formula: `2 deployments × (${p.load} + ${p.overload}) × ${round(rps, 0)} req/s × ${p.durationS} s × calls per request`,
     unitCostUs: SIM_UNIT_US,
     lower: 'durationS, load or the spec’s cores',
   };

@@ -185,11 +185,7 @@ describe('the simulator', () => {
   });
 
   it('runs the hotel reservation app as the monolith and microservices experiments’ spec', async () => {
-    const r = await runExperiment(
-      'micro-monolith',
-      { spec: formatSpec(hotelReservation()), durationS: '4' },
-      1,
-    );
+    const r = await runExperiment('micro-monolith', { spec: formatSpec(hotelReservation()), runS: '4' }, 1);
     expect(r.metrics['throughput.monolith']).toBeGreaterThan(r.metrics['throughput.microservices']!);
     expect(r.metrics['latency.p50.monolith']).toBeLessThan(r.metrics['latency.p50.microservices']!);
   });

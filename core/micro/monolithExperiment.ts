@@ -17,7 +17,7 @@ export const microMonolith = defineExperiment({
     'services an RPC paying 60 µs of network each way and serialisation CPU on both ends) and with one process holding every service (calls become ' +
     'function calls; caches and databases stay RPCs). spec-lines-changed is the line diff of the two specs’ canonical texts (a modified line counted once). ' +
     'Latency is from a run at `load` × the microservice deployment’s CPU capacity with patient clients; throughput is requests completed per second under ' +
-    '`overload` (default 1.5) × that capacity. ASSUMPTION: the RPC and function-call costs of core/micro/apps.ts; both deployments on the same machine.',
+    '`overload` (default 1.5) × that capacity. ASSUMPTION: the RPC and function-call costs of core/micro/apps.ts; both deployments on the same machine(s), with `cores` cores each.',
   comparisonNote:
     'Blueprint reports the size of the change (~10 lines of its Go wiring spec), not a latency or throughput figure we compare with. Our JSON spec lists the ' +
     'monolith’s services one per line (the line is too long to keep on one), so the count grows with the number of services: 12 services give 19 changed lines here.',

@@ -34,7 +34,18 @@ export const variantParams = {
     max: 4,
     group: 'Load',
   },
-  durationS: { kind: 'int', label: 'Run length', default: 10, min: 4, max: 300, unit: 's', group: 'Load' },
+  // Not `durationS`: the live view's run length (with its trigger) does not follow this one.
+  runS: { kind: 'int', label: 'Run length', default: 10, min: 4, max: 300, unit: 's', group: 'Load' },
+  cores: {
+    kind: 'int',
+    label: 'Cores per machine',
+    help: 'Sets every machine of the spec to this many cores (a grid sweep can vary it; the spec text cannot be swept).',
+    default: 2,
+    min: 1,
+    max: 16,
+    unit: 'cores',
+    group: 'Load',
+  },
 } as const;
 export type VariantParams = ParamsOf<typeof variantParams>;
 
@@ -53,13 +64,22 @@ export interface VariantOutcome {
 }
 
 /** Run both variants: latency, throughput and CPU per request of each, and `spec-lines-changed` (the line diff of their canonical texts). */
+/** The spec's text with every machine set to `cores`. */
+function baseSpec(p: VariantParams): Spec {
+  const spec = parseSpec(p.spec).spec;
+  const machines = Object.fromEntries(
+    Object.entries(spec.instantiation.machines).map(([n, m]) => [n, { ...m, cores: p.cores }]),
+  );
+  return { ...spec, instantiation: { ...spec.instantiation, machines } };
+}
+
 export async function compareVariants(
   p: VariantParams,
   variant: (s: Spec) => Spec,
   names: readonly [string, string],
   ctx: RunContext,
 ): Promise<{ outcomes: VariantOutcome[]; metrics: Record<string, number>; tables: Record<string, Table> }> {
-  const base = parseSpec(p.spec).spec;
+  const base = baseSpec(p);
   const specs = [base, variant(base)] as const;
   const rps = capacityRps(patient(base));
   const outcomes: VariantOutcome[] = [];
@@ -68,15 +88,15 @@ export async function compareVariants(
     const model = patient(spec);
     const calm = simulate(
       model,
-      { rps: p.load * rps, durationS: p.durationS, spike: { atS: 0, forS: 0, factor: 1 } },
+      { rps: p.load * rps, durationS: p.runS, spike: { atS: 0, forS: 0, factor: 1 } },
       ctx.rng.fork('calm'),
     );
     const busy = simulate(
       model,
-      { rps: p.overload * rps, durationS: p.durationS, spike: { atS: 0, forS: 0, factor: 1 } },
+      { rps: p.overload * rps, durationS: p.runS, spike: { atS: 0, forS: 0, factor: 1 } },
       ctx.rng.fork('busy'),
     );
-    const half = busy.buckets.slice(Math.floor(p.durationS / 2));
+    const half = busy.buckets.slice(Math.floor(p.runS / 2));
     outcomes.push({
       name: names[i]!,
       p50: latencyMs(calm, 50),
@@ -108,14 +128,14 @@ export async function compareVariants(
 }
 
 export function variantWork(p: VariantParams) {
-  const model = patient(parseSpec(p.spec).spec);
+  const model = patient(baseSpec(p));
   const rps = capacityRps(model);
-  const w = (f: number) => ({ rps: f * rps, durationS: p.durationS, spike: { atS: 0, forS: 0, factor: 1 } });
+  const w = (f: number) => ({ rps: f * rps, durationS: p.runS, spike: { atS: 0, forS: 0, factor: 1 } });
   return {
     units: 2 * (simulatedCalls(model, w(p.load), 1) + simulatedCalls(model, w(p.overload), 1)),
     what: 'simulated calls',
-    formula: `2 deployments × (${p.load} + ${p.overload}) × ${round(rps, 0)} req/s × ${p.durationS} s × calls per request`,
+    formula: `2 deployments × (${p.load} + ${p.overload}) × ${round(rps, 0)} req/s × ${p.runS} s × calls per request`,
     unitCostUs: SIM_UNIT_US,
-    lower: 'durationS, load or the spec’s cores',
+    lower: 'runS, load, overload or cores',
   };
 }

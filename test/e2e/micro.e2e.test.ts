@@ -12,7 +12,7 @@ import { ROOT, describeIdle, idleActivity, openApp } from './harness';
 import type { App } from './harness';
 
 const OUT = join(ROOT, 'test-results');
-const SMALL = { durationS: '4', load: '0.3' };
+const SMALL = { runS: '4', load: '0.3', cores: '1' };
 const shot = (name: string) =>
   process.env.UPDATE_SCREENSHOT && name === 'micro' ? join(ROOT, 'docs/micro.png') : join(OUT, `${name}.png`);
 

@@ -50,6 +50,8 @@ export interface Model {
   app: string;
   services: { name: string; process: number; machine: number }[];
   processes: string[];
+  /** Worker threads per process (0: unbounded). */
+  threads: number[];
   machines: { name: string; cores: number; queueLimit: number }[];
   backends: { name: string; impl: string; latencyMs: number; capacity: number }[];
   ops: SimOp[];
@@ -243,6 +245,12 @@ function buildModel(ls: LocatedSpec): Model {
       machine: machineIndex.get(place.get(s)!.machine)!,
     })),
     processes,
+    threads: processes.map(
+      (proc) =>
+        spec.instantiation.processes[proc]?.threads ??
+        (proc in spec.instantiation.processes ? undefined : spec.instantiation.defaultThreads) ??
+        0,
+    ),
     machines,
     backends,
     ops,

@@ -108,8 +108,12 @@ const isFlat = (v: Json[] | { [key: string]: Json }): boolean =>
  * Canonical text: two-space indent; an array of primitives, or an object whose values are all primitives,
  * stays on one line when it fits in 110 characters (one call, one backend, one list of services per line).
  */
-export function formatJson(v: Json, indent = ''): string {
-  if (isPrimitive(v)) return JSON.stringify(v);
+export function formatJson(value: Json, indent = ''): string {
+  if (isPrimitive(value)) return JSON.stringify(value);
+  // Keys holding undefined (an optional field left out) are dropped, as JSON.stringify drops them.
+  const v = Array.isArray(value)
+    ? value
+    : Object.fromEntries(Object.entries(value).filter(([, x]) => x !== undefined));
   const inline = Array.isArray(v)
     ? `[${v.map((x) => formatJson(x)).join(', ')}]`
     : `{ ${Object.entries(v)

@@ -190,6 +190,53 @@ describe('the simulator', () => {
     expect(r.metrics['latency.p50.monolith']).toBeLessThan(r.metrics['latency.p50.microservices']!);
   });
 
+  it('serves at most threads ÷ holding time when a blocking process has one worker thread', () => {
+    const base = single(0.1);
+    const spec: Spec = {
+      ...base,
+      workflow: {
+        ...base.workflow,
+        services: {
+          a: { ops: { op: { cpuMs: 0.1, calls: [{ to: 'db', reqBytes: 512, respBytes: 512 }] } } },
+        },
+        backends: { db: 'database' },
+      },
+      scaffolding: {
+        ...base.scaffolding,
+        backends: { db: { impl: 'mongodb', latencyMs: 1.5, capacity: 64 } },
+      },
+      instantiation: {
+        ...base.instantiation,
+        defaultThreads: 1,
+        client: { timeoutMs: 1e6, retries: 0, backoffMs: 0 },
+      },
+    };
+    const { model } = compileBuilt(spec);
+    expect(model.threads).toEqual([1]);
+    const op = model.ops[0]!;
+    // The thread is held for the handler's CPU, the database round trip and its mean service time.
+    const holdMs = op.cpuMs + op.calls[0]!.callerCpuMs + 2 * model.networkMs + 1.5;
+    const r = simulate(
+      model,
+      { rps: 3000 / holdMs, durationS: 20, spike: { atS: 0, forS: 0, factor: 1 } },
+      new Rng(5),
+    );
+    const steady = r.buckets.slice(5);
+    const perS = steady.reduce((a, b) => a + b.goodput, 0) / steady.length;
+    expect(perS / (1000 / holdMs)).toBeCloseTo(1, 1);
+    // Unbounded threads: the CPU (1 core) is the limit instead, far above.
+    const free = compileBuilt({
+      ...spec,
+      instantiation: { ...spec.instantiation, defaultThreads: undefined },
+    }).model;
+    const r2 = simulate(
+      free,
+      { rps: 3000 / holdMs, durationS: 20, spike: { atS: 0, forS: 0, factor: 1 } },
+      new Rng(5),
+    );
+    expect(r2.buckets.slice(5).reduce((a, b) => a + b.goodput, 0) / 15).toBeGreaterThan(2 * perS);
+  });
+
   it('stays healthy under naive retries without a trigger, and stays down after one (the mechanism, not a switch)', async () => {
     const base = { durationS: '16', spikeAtS: '4', spikeForS: '3', policies: 'retry' };
     const calm = await runExperiment('micro-metastable', { ...base, spikeFactor: '1' }, 1);

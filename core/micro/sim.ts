@@ -6,7 +6,7 @@
 // ASSUMPTION: a handler's CPU (its own work, its span, its calls' serialisation) runs before its calls,
 // which it makes one after another; a timed-out attempt is not cancelled downstream (its work is wasted,
 // which is the retry storm's sustaining effect); only a request's first frame is refused when its
-// machine's queue is full. DEVIATION: no per-process thread pools, no circuit breakers.
+// machine's queue is full. Processes may bound their worker threads (a thread is held while its calls run).
 import { EventQueue } from '../kernel/queue';
 import { FastRng } from '../kernel/fastRng';
 import type { Rng } from '../kernel/rng';
@@ -68,6 +68,8 @@ interface Frame {
   next: number;
   /** Its span in a traced attempt, else −1. */
   span: number;
+  /** Arrived over RPC (or from the client), so it holds a worker thread of its process until it returns. */
+  thread: boolean;
 }
 
 type Ev =
@@ -155,6 +157,8 @@ class Simulation {
   private readonly r: FastRng;
   private readonly machines: Server[];
   private readonly backends: Server[];
+  /** Each process's worker threads (servers 0: unbounded). */
+  private readonly threads: Server[];
   private readonly nb: number;
   private readonly bucketLat: number[][];
   private readonly out: SimResult;
@@ -177,6 +181,7 @@ class Simulation {
     this.r = new FastRng(rng.fork('sim'));
     this.machines = m.machines.map((x) => new Server(x.cores));
     this.backends = m.backends.map((b) => new Server(b.capacity));
+    this.threads = m.threads.map((t) => new Server(t));
     this.endMs = load.durationS * 1000;
     this.nb = Math.ceil(load.durationS);
     this.bucketLat = Array.from({ length: this.nb }, () => []);
@@ -276,7 +281,7 @@ class Simulation {
     this.q.schedule(now + this.m.client.timeoutMs, { k: 'timeout', attempt });
     const u = this.r.float();
     const entry = this.m.entries.find((e) => u < e.cumulative) ?? this.m.entries[this.m.entries.length - 1]!;
-    const frame: Frame = { op: entry.op, attempt, parent: null, made: [], next: 0, span: -1 };
+    const frame: Frame = { op: entry.op, attempt, parent: null, made: [], next: 0, span: -1, thread: true };
     const machine = this.m.services[this.m.ops[entry.op]!.service]!.machine;
     if (this.machines[machine]!.queued >= this.m.machines[machine]!.queueLimit) {
       this.out.totals.rejected++;
@@ -293,6 +298,18 @@ class Simulation {
       frame.span = rec.spans.length;
       rec.spans.push({ op: frame.op, parent: frame.parent?.span ?? -1, startMs: now, cpuMs: -1, endMs: -1 });
     }
+    const proc = this.m.services[op.service]!.process;
+    const pool = this.threads[proc]!;
+    if (frame.thread && pool.servers > 0) {
+      if (pool.busy >= pool.servers) return pool.push(frame);
+      pool.busy++;
+    }
+    this.begin(frame, now);
+  }
+
+  /** A frame with its thread: draw which calls it makes and queue its CPU work. */
+  private begin(frame: Frame, now: number): void {
+    const op = this.m.ops[frame.op]!;
     for (let k = 0; k < op.calls.length; k++) {
       const p = op.calls[k]!.p;
       if (p >= 1 || this.r.float() < p) frame.made.push(k);
@@ -360,6 +377,7 @@ class Simulation {
       made: [],
       next: 0,
       span: -1,
+      thread: call.remote,
     };
     if (call.remote) this.q.schedule(now + this.m.networkMs, { k: 'start', frame: child });
     else this.start(child, now);
@@ -387,6 +405,12 @@ class Simulation {
 
   private finishFrame(frame: Frame, now: number): void {
     if (frame.span >= 0) frame.attempt.rec!.spans[frame.span]!.endMs = now;
+    const pool = this.threads[this.m.services[this.m.ops[frame.op]!.service]!.process]!;
+    // The thread passes to the next waiting call, or goes back to the pool.
+    if (frame.thread && pool.servers > 0) {
+      if (pool.queued > 0) this.begin(pool.shift(), now);
+      else pool.busy--;
+    }
     const parent = frame.parent;
     if (parent === null) {
       this.q.schedule(now + this.m.networkMs, { k: 'reply', attempt: frame.attempt, ok: true });

@@ -91,10 +91,18 @@ const instantiation = z
     machines: z.record(name, z.object({ cores: count, queueLimit: count }).strict()),
     /** Services not grouped into a process get their own process (and container) on this machine. */
     defaultMachine: z.string(),
+    /**
+     * Worker threads of each process that is not listed in `processes` (absent: unbounded). A call that
+     * arrives over RPC holds one from its arrival until it returns, waiting on its own calls included
+     * (blocking RPC servers); in-process calls run on their caller's thread.
+     */
+    defaultThreads: count.optional(),
     /** Processes that hold several services (a monolith is one process holding them all). */
     processes: z.record(
       name,
-      z.object({ services: z.array(z.string()).min(1), machine: z.string() }).strict(),
+      z
+        .object({ services: z.array(z.string()).min(1), machine: z.string(), threads: count.optional() })
+        .strict(),
     ),
     client,
   })

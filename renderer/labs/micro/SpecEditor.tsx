@@ -1,6 +1,6 @@
 // The wiring spec beside the graph: edit it, see a bad spec's one-line error (line and path) as you type,
 // apply it to compile and simulate again. Checking runs core's parser and compiler in the UI thread (a few ms).
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { compileText } from '../../../core/micro/compile';
 import { BUILT_IN_APPS } from '../../../core/micro/apps';
 import { formatSpec } from '../../../core/micro/spec';
@@ -22,7 +22,8 @@ function problemOf(text: string): string {
 export function SpecEditor({ spec, onApply }: Props) {
   const [draft, setDraft] = useState(spec);
   useEffect(() => setDraft(spec), [spec]);
-  const problem = problemOf(draft);
+  // Checked once per edit, not on every redraw of the view (playback publishes its time 10 times a second).
+  const problem = useMemo(() => problemOf(draft), [draft]);
   const changed = draft !== spec;
   return (
     <div className="micro-spec" data-testid="micro-spec">

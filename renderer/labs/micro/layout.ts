@@ -18,7 +18,7 @@ export interface GraphLayout {
 }
 
 /** Smallest row height (px) before a column collapses its least-called nodes into one "+N more" box. */
-const MIN_ROW = 20;
+const MIN_ROW = 16;
 
 /**
  * One column per call depth, rows spread evenly. A column with more nodes than fit at MIN_ROW keeps its most

@@ -65,9 +65,10 @@ export function TracePanel({ model, second, picked, onPick, width }: Props) {
 
 function Waterfall({ model, trace, width }: { model: MicroViewModel; trace: RequestTrace; width: number }) {
   const t0 = trace.arrivedMs;
+  // The axis reaches the client's timeout only for attempts that did not get an answer in time.
   const ends = trace.attempts.flatMap((a) => [
     a.endMs,
-    a.sentMs + model.timeoutMs,
+    ...(a.outcome === 'ok' ? [] : [a.sentMs + model.timeoutMs]),
     ...a.spans.map((s) => s.endMs),
   ]);
   const t1 = Math.max(t0 + 1, ...ends);
@@ -96,13 +97,15 @@ function Waterfall({ model, trace, width }: { model: MicroViewModel; trace: Requ
             <text x={0} y={top + ROW - 3} className="micro-trace-attempt">
               {`attempt ${a.n + 1}: ${a.outcome === 'ok' ? `answered in ${(a.endMs - a.sentMs).toFixed(1)} ms` : a.outcome}`}
             </text>
-            <line
-              x1={x(a.sentMs + model.timeoutMs)}
-              x2={x(a.sentMs + model.timeoutMs)}
-              y1={top}
-              y2={top + ROW * (a.spans.length + 1)}
-              className="micro-trace-timeout"
-            />
+            {a.outcome !== 'ok' && (
+              <line
+                x1={x(a.sentMs + model.timeoutMs)}
+                x2={x(a.sentMs + model.timeoutMs)}
+                y1={top}
+                y2={top + ROW * (a.spans.length + 1)}
+                className="micro-trace-timeout"
+              />
+            )}
           </g>
         );
         const spans = a.spans.map((s, i) => {

@@ -144,7 +144,7 @@ export const microMetastable = defineExperiment({
   figure:
     'Blueprint evaluation (metastable failures reproduced); Bronson et al. (trigger and sustaining effect)',
   description:
-    'The social network (or your spec) on its machines, offered Poisson load at `load` × its CPU capacity, with the rate multiplied by `spikeFactor` ' +
+    'The social network (or your spec: its client section is replaced by each policy’s) on its machines, offered Poisson load at `load` × its CPU capacity, with the rate multiplied by `spikeFactor` ' +
     'for `spikeForS` seconds from `spikeAtS` (the trigger). Clients time out after 50 ms and act by policy: `retry` (3 retries at once, no budget), ' +
     '`retry-budget` (3 retries with exponential backoff from 20 ms and full jitter, at most 0.1 retries per request: a token bucket like Finagle’s RetryBudget) ' +
     'and `no-retry`; optionally `retry-breaker` (naive retries behind a client circuit breaker that opens for 2 s when half of at least 20 attempts in a 1 s window failed, failing requests at the client while open). The CPU queue is FCFS and a timed-out attempt is not cancelled downstream, so its work still runs: with naive retries every request ' +

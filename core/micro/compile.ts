@@ -48,10 +48,12 @@ export interface SimOp {
 }
 export interface Model {
   app: string;
-  services: { name: string; process: number; machine: number }[];
+  services: { name: string; process: number }[];
   processes: string[];
-  /** Worker threads per process (0: unbounded). */
-  threads: number[];
+  /** Every replica of every process: its process, machine and worker threads (0: unbounded). */
+  instances: { process: number; machine: number; threads: number }[];
+  /** The instances of each process, in replica order. */
+  processInstances: number[][];
   machines: { name: string; cores: number; queueLimit: number }[];
   backends: { name: string; impl: string; latencyMs: number; capacity: number }[];
   ops: SimOp[];
@@ -69,11 +71,18 @@ export interface Compiled {
 
 type Path = (string | number)[];
 
-/** Where each service runs: its process (grouped, or its own) and that process's machine. */
-function placement(ls: LocatedSpec): Map<string, { process: string; machine: string }> {
+interface Placement {
+  process: string;
+  /** Machines of the process's replicas, round-robin over the listed ones. */
+  machines: string[];
+  threads: number;
+}
+
+/** Where each service runs: its process (grouped, or its own) and that process's replicas and machines. */
+function placement(ls: LocatedSpec): Map<string, Placement> {
   const { spec } = ls;
   const inst = spec.instantiation;
-  const out = new Map<string, { process: string; machine: string }>();
+  const out = new Map<string, Placement>();
   const machineOk = (m: string, path: Path): void => {
     if (!(m in inst.machines))
       throw specError(
@@ -84,17 +93,29 @@ function placement(ls: LocatedSpec): Map<string, { process: string; machine: str
   };
   machineOk(inst.defaultMachine, ['instantiation', 'defaultMachine']);
   for (const [proc, p] of Object.entries(inst.processes)) {
-    machineOk(p.machine, ['instantiation', 'processes', proc, 'machine']);
+    const listed = typeof p.machine === 'string' ? [p.machine] : p.machine;
+    listed.forEach((m, i) =>
+      machineOk(m, [
+        'instantiation',
+        'processes',
+        proc,
+        'machine',
+        ...(typeof p.machine === 'string' ? [] : [i]),
+      ]),
+    );
+    const machines = Array.from({ length: p.replicas ?? 1 }, (_, r) => listed[r % listed.length]!);
     p.services.forEach((s, i) => {
       const path = ['instantiation', 'processes', proc, 'services', i];
       if (!(s in spec.workflow.services)) throw specError(ls.lines, path, `unknown service "${s}"`);
       if (out.has(s))
         throw specError(ls.lines, path, `service "${s}" is already in process "${out.get(s)!.process}"`);
-      out.set(s, { process: proc, machine: p.machine });
+      out.set(s, { process: proc, machines, threads: p.threads ?? 0 });
     });
   }
+  const defaults = Array.from({ length: inst.defaultReplicas ?? 1 }, () => inst.defaultMachine);
   for (const s of Object.keys(spec.workflow.services))
-    if (!out.has(s)) out.set(s, { process: `${s}-process`, machine: inst.defaultMachine });
+    if (!out.has(s))
+      out.set(s, { process: `${s}-process`, machines: defaults, threads: inst.defaultThreads ?? 0 });
   return out;
 }
 
@@ -237,20 +258,19 @@ function buildModel(ls: LocatedSpec): Model {
   });
   for (let i = 0; i < ops.length; i++) ops[i]!.cpuMs += incomingRemote[i]!;
   const machineIndex = new Map(machines.map((m, i) => [m.name, i]));
+  const instances: Model['instances'] = [];
+  const processInstances = processes.map((proc, pi) => {
+    const where = [...place.values()].find((x) => x.process === proc)!;
+    return where.machines.map(
+      (m) => instances.push({ process: pi, machine: machineIndex.get(m)!, threads: where.threads }) - 1,
+    );
+  });
   return {
     app: spec.app,
-    services: serviceNames.map((s) => ({
-      name: s,
-      process: processes.indexOf(place.get(s)!.process),
-      machine: machineIndex.get(place.get(s)!.machine)!,
-    })),
+    services: serviceNames.map((s) => ({ name: s, process: processes.indexOf(place.get(s)!.process) })),
     processes,
-    threads: processes.map(
-      (proc) =>
-        spec.instantiation.processes[proc]?.threads ??
-        (proc in spec.instantiation.processes ? undefined : spec.instantiation.defaultThreads) ??
-        0,
-    ),
+    instances,
+    processInstances,
     machines,
     backends,
     ops,
@@ -301,16 +321,26 @@ function buildIr(model: Model): Ir {
   });
   for (const m of model.machines)
     nodes.push({ id: `machine:${m.name}`, kind: 'machine', layer: 'instantiation' });
-  model.processes.forEach((p, i) => {
-    const s = model.services.find((x) => x.process === i)!;
-    const machine = model.machines[s.machine]!.name;
+  // One container and process per replica (named p#r when a process has several).
+  const instanceName = (i: number): string => {
+    const { process } = model.instances[i]!;
+    const all = model.processInstances[process]!;
+    return all.length === 1 ? model.processes[process]! : `${model.processes[process]}#${all.indexOf(i)}`;
+  };
+  model.instances.forEach((inst, i) => {
+    const p = instanceName(i);
     nodes.push({ id: `container:${p}`, kind: 'container', layer: 'instantiation' });
     nodes.push({ id: `process:${p}`, kind: 'process', layer: 'instantiation' });
-    edges.push({ from: `machine:${machine}`, to: `container:${p}`, kind: 'contains' });
+    edges.push({
+      from: `machine:${model.machines[inst.machine]!.name}`,
+      to: `container:${p}`,
+      kind: 'contains',
+    });
     edges.push({ from: `container:${p}`, to: `process:${p}`, kind: 'contains' });
   });
   for (const s of model.services)
-    edges.push({ from: `process:${model.processes[s.process]}`, to: `service:${s.name}`, kind: 'contains' });
+    for (const i of model.processInstances[s.process]!)
+      edges.push({ from: `process:${instanceName(i)}`, to: `service:${s.name}`, kind: 'contains' });
   return { nodes, edges };
 }
 

@@ -212,7 +212,7 @@ describe('the simulator', () => {
       },
     };
     const { model } = compileBuilt(spec);
-    expect(model.threads).toEqual([1]);
+    expect(model.instances.map((x) => x.threads)).toEqual([1]);
     const op = model.ops[0]!;
     // The thread is held for the handler's CPU, the database round trip and its mean service time.
     const holdMs = op.cpuMs + op.calls[0]!.callerCpuMs + 2 * model.networkMs + 1.5;
@@ -235,6 +235,43 @@ describe('the simulator', () => {
       new Rng(5),
     );
     expect(r2.buckets.slice(5).reduce((a, b) => a + b.goodput, 0) / 15).toBeGreaterThan(2 * perS);
+  });
+
+  it('balances a replicated process over the machines its replicas run on', () => {
+    const base = single(0.5);
+    const machines = { m0: { cores: 1, queueLimit: 2000 }, m1: { cores: 1, queueLimit: 2000 } };
+    const one: Spec = {
+      ...base,
+      instantiation: {
+        ...base.instantiation,
+        machines,
+        client: { timeoutMs: 1e6, retries: 0, backoffMs: 0 },
+      },
+    };
+    const two: Spec = {
+      ...one,
+      instantiation: {
+        ...one.instantiation,
+        processes: { a: { services: ['a'], machine: ['m0', 'm1'], replicas: 2 } },
+      },
+    };
+    const m1 = compileBuilt(one).model;
+    const m2 = compileBuilt(two).model;
+    expect(m2.instances.map((x) => x.machine)).toEqual([0, 1]);
+    expect(
+      compileText(formatSpec(two))
+        .ir.nodes.filter((n) => n.kind === 'process')
+        .map((n) => n.id),
+    ).toEqual(['process:a#0', 'process:a#1']);
+    // One replica on one core serves 1000 / cpuMs requests per second; two replicas on two machines twice that.
+    const perCore = 1000 / m1.ops[0]!.cpuMs;
+    const w = { rps: 1.5 * perCore, durationS: 12, spike: { atS: 0, forS: 0, factor: 1 } };
+    const goodput = (m: typeof m1) =>
+      simulate(m, w, new Rng(2))
+        .buckets.slice(4)
+        .reduce((a, b) => a + b.goodput, 0) / 8;
+    expect(goodput(m1) / perCore).toBeCloseTo(1, 1);
+    expect(goodput(m2) / (1.5 * perCore)).toBeCloseTo(1, 1);
   });
 
   it('stays healthy under naive retries without a trigger, and stays down after one (the mechanism, not a switch)', async () => {

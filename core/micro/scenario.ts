@@ -86,9 +86,10 @@ export function callsPerRequest(model: Model): number {
   );
 }
 
-/** Requests per second the machines' cores serve at full CPU (all machines' cores over the mean cost). */
+/** Requests per second the cores serve at full CPU (the cores of the machines that run replicas, over the mean cost). */
 export function capacityRps(model: Model): number {
-  const cores = model.machines.reduce((a, m) => a + m.cores, 0);
+  const used = new Set(model.instances.map((x) => x.machine));
+  const cores = [...used].reduce((a, m) => a + model.machines[m]!.cores, 0);
   return (cores * 1000) / cpuMsPerRequest(model);
 }
 

@@ -70,6 +70,8 @@ interface Frame {
   span: number;
   /** Arrived over RPC (or from the client), so it holds a worker thread of its process until it returns. */
   thread: boolean;
+  /** The process replica it runs in (model.instances). */
+  instance: number;
 }
 
 type Ev =
@@ -157,8 +159,10 @@ class Simulation {
   private readonly r: FastRng;
   private readonly machines: Server[];
   private readonly backends: Server[];
-  /** Each process's worker threads (servers 0: unbounded). */
+  /** Each process replica's worker threads (servers 0: unbounded). */
   private readonly threads: Server[];
+  /** Round-robin position of each process's load balancer. */
+  private readonly nextReplica: number[];
   private readonly nb: number;
   private readonly bucketLat: number[][];
   private readonly out: SimResult;
@@ -181,7 +185,8 @@ class Simulation {
     this.r = new FastRng(rng.fork('sim'));
     this.machines = m.machines.map((x) => new Server(x.cores));
     this.backends = m.backends.map((b) => new Server(b.capacity));
-    this.threads = m.threads.map((t) => new Server(t));
+    this.threads = m.instances.map((x) => new Server(x.threads));
+    this.nextReplica = m.processes.map(() => 0);
     this.endMs = load.durationS * 1000;
     this.nb = Math.ceil(load.durationS);
     this.bucketLat = Array.from({ length: this.nb }, () => []);
@@ -281,8 +286,18 @@ class Simulation {
     this.q.schedule(now + this.m.client.timeoutMs, { k: 'timeout', attempt });
     const u = this.r.float();
     const entry = this.m.entries.find((e) => u < e.cumulative) ?? this.m.entries[this.m.entries.length - 1]!;
-    const frame: Frame = { op: entry.op, attempt, parent: null, made: [], next: 0, span: -1, thread: true };
-    const machine = this.m.services[this.m.ops[entry.op]!.service]!.machine;
+    const instance = this.replicaOf(entry.op);
+    const frame: Frame = {
+      op: entry.op,
+      attempt,
+      parent: null,
+      made: [],
+      next: 0,
+      span: -1,
+      thread: true,
+      instance,
+    };
+    const machine = this.m.instances[instance]!.machine;
     if (this.machines[machine]!.queued >= this.m.machines[machine]!.queueLimit) {
       this.out.totals.rejected++;
       this.q.schedule(now + 2 * this.m.networkMs, { k: 'reply', attempt, ok: false });
@@ -291,15 +306,22 @@ class Simulation {
     this.q.schedule(now + this.m.networkMs, { k: 'start', frame });
   }
 
+  /** The replica of `op`'s process a new call goes to: round-robin (no draw, so one replica changes nothing). */
+  private replicaOf(op: number): number {
+    const proc = this.m.services[this.m.ops[op]!.service]!.process;
+    const all = this.m.processInstances[proc]!;
+    const k = this.nextReplica[proc]!;
+    this.nextReplica[proc] = (k + 1) % all.length;
+    return all[k]!;
+  }
+
   private start(frame: Frame, now: number): void {
-    const op = this.m.ops[frame.op]!;
     const rec = frame.attempt.rec;
     if (rec) {
       frame.span = rec.spans.length;
       rec.spans.push({ op: frame.op, parent: frame.parent?.span ?? -1, startMs: now, cpuMs: -1, endMs: -1 });
     }
-    const proc = this.m.services[op.service]!.process;
-    const pool = this.threads[proc]!;
+    const pool = this.threads[frame.instance]!;
     if (frame.thread && pool.servers > 0) {
       if (pool.busy >= pool.servers) return pool.push(frame);
       pool.busy++;
@@ -314,7 +336,7 @@ class Simulation {
       const p = op.calls[k]!.p;
       if (p >= 1 || this.r.float() < p) frame.made.push(k);
     }
-    const machine = this.m.services[op.service]!.machine;
+    const machine = this.m.instances[frame.instance]!.machine;
     const cpu = this.machines[machine]!;
     if (cpu.busy < cpu.servers) this.runCpu(frame, machine, now);
     else {
@@ -378,6 +400,7 @@ class Simulation {
       next: 0,
       span: -1,
       thread: call.remote,
+      instance: call.remote ? this.replicaOf(call.target) : frame.instance,
     };
     if (call.remote) this.q.schedule(now + this.m.networkMs, { k: 'start', frame: child });
     else this.start(child, now);
@@ -405,7 +428,7 @@ class Simulation {
 
   private finishFrame(frame: Frame, now: number): void {
     if (frame.span >= 0) frame.attempt.rec!.spans[frame.span]!.endMs = now;
-    const pool = this.threads[this.m.services[this.m.ops[frame.op]!.service]!.process]!;
+    const pool = this.threads[frame.instance]!;
     // The thread passes to the next waiting call, or goes back to the pool.
     if (frame.thread && pool.servers > 0) {
       if (pool.queued > 0) this.begin(pool.shift(), now);

@@ -91,6 +91,8 @@ const instantiation = z
     machines: z.record(name, z.object({ cores: count, queueLimit: count }).strict()),
     /** Services not grouped into a process get their own process (and container) on this machine. */
     defaultMachine: z.string(),
+    /** Replicas of each process not listed in `processes` (absent: 1), all on the default machine. */
+    defaultReplicas: count.optional(),
     /**
      * Worker threads of each process that is not listed in `processes` (absent: unbounded). A call that
      * arrives over RPC holds one from its arrival until it returns, waiting on its own calls included
@@ -101,7 +103,15 @@ const instantiation = z
     processes: z.record(
       name,
       z
-        .object({ services: z.array(z.string()).min(1), machine: z.string(), threads: count.optional() })
+        .object({
+          services: z.array(z.string()).min(1),
+          /** A machine, or a list the replicas are placed on round-robin. */
+          machine: z.union([z.string(), z.array(z.string()).min(1)]),
+          /** Instances of the process; calls to it are balanced round-robin over them (absent: 1). */
+          replicas: count.optional(),
+          /** Worker threads of each replica (absent: unbounded). */
+          threads: count.optional(),
+        })
         .strict(),
     ),
     client,

@@ -50,7 +50,7 @@ export interface MicroViewModel {
   policy: PolicyName;
   nodes: GraphNode[];
   edges: GraphEdge[];
-  /** Utilisation of node i in second t at `util[i * seconds + t]`: CPU share of its machine, or busy servers of a backend. */
+  /** Utilisation of node i in second t at `util[i * seconds + t]`: CPU share of its replicas' machines, or busy servers of a backend. */
   util: Float32Array;
   seconds: number;
   goodput: number[];
@@ -82,7 +82,7 @@ function graphOf(model: Model): {
       name: s.name,
       kind: 'service' as const,
       depth: 0,
-      where: model.processes[s.process]!,
+      where: `${model.processes[s.process]!}${model.processInstances[s.process]!.length > 1 ? ` ×${model.processInstances[s.process]!.length}` : ''}`,
     })),
     ...model.backends.map((b) => ({ name: b.name, kind: 'backend' as const, depth: 0, where: b.impl })),
   ];
@@ -123,12 +123,16 @@ async function buildModel(p: Params, ctx: RunContext): Promise<MicroViewModel> {
   const T = r.buckets.length;
   const ns = model.services.length;
   const util = new Float32Array(nodes.length * T);
+  // A service's CPU is shared by the machines its replicas run on.
+  const serviceCores = model.services.map((sv) =>
+    [...new Set(model.processInstances[sv.process]!.map((k) => model.instances[k]!.machine))].reduce(
+      (a, m) => a + model.machines[m]!.cores,
+      0,
+    ),
+  );
   for (let i = 0; i < nodes.length; i++)
     for (let t = 0; t < T; t++) {
-      const denom =
-        i < ns
-          ? 1000 * model.machines[model.services[i]!.machine]!.cores
-          : 1000 * model.backends[i - ns]!.capacity;
+      const denom = i < ns ? 1000 * serviceCores[i]! : 1000 * model.backends[i - ns]!.capacity;
       const busy = i < ns ? r.serviceCpuMs[i * T + t]! : r.backendBusyMs[(i - ns) * T + t]!;
       util[i * T + t] = Math.min(1, busy / denom);
     }

@@ -10,6 +10,7 @@ import { KvView } from './kv/KvView';
 import { MeshView } from './mesh/MeshView';
 import { TpuView } from './tpu/TpuView';
 import { TrainView } from './train/TrainView';
+import { MicroView } from './micro/MicroView';
 
 export interface LabViewProps {
   /** Every declared view parameter as text: the view's own values and those following the form. */
@@ -37,4 +38,5 @@ export const LAB_VIEWS: Readonly<Record<LabId, LabViewEntry>> = {
   mesh: { component: MeshView, follow: meshViewFollow, ownControls: ['world'] },
   train: { component: TrainView, ownControls: ['failed'] },
   faas: { component: FaasView },
+  micro: { component: MicroView, ownControls: ['spec'] },
 };

@@ -1,0 +1,323 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildLabView, runExperiment } from '../labs';
+import { Rng } from '../kernel/rng';
+import { POLICY_NAMES, asMonolith, hotelReservation, socialNetwork, withPolicy, withTracing } from './apps';
+import { compileText } from './compile';
+import { alibabaSpec } from './generate';
+import { diffLines } from './json';
+import { compileBuilt } from './scenario';
+import { simulate } from './sim';
+import { formatSpec, parseSpec } from './spec';
+import type { Spec } from './spec';
+
+const SOCIAL = formatSpec(socialNetwork());
+const workflowNodes = (text: string) =>
+  compileText(text)
+    .ir.nodes.filter((n) => n.layer === 'workflow')
+    .map((n) => n.id)
+    .sort();
+
+/** The text with the first occurrence of `from` replaced, and the 1-based line it is on. */
+function edit(text: string, from: string, to: string): { text: string; line: number } {
+  const at = text.indexOf(from);
+  expect(at).toBeGreaterThan(-1);
+  return {
+    text: text.slice(0, at) + to + text.slice(at + from.length),
+    line: text.slice(0, at).split('\n').length,
+  };
+}
+
+describe('the wiring spec', () => {
+  it('round-trips through its text form: the built-in app, its variants and generated specs', () => {
+    for (const s of [
+      hotelReservation(),
+      asMonolith(hotelReservation()),
+      socialNetwork(),
+      asMonolith(socialNetwork()),
+      withTracing(socialNetwork()),
+      withPolicy(socialNetwork(), 'retry-budget'),
+    ])
+      expect(parseSpec(formatSpec(s)).spec).toEqual(s);
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 120 }), fc.integer({ min: 0, max: 1000 }), (n, seed) => {
+        const s = alibabaSpec(n, new Rng(seed));
+        const text = formatSpec(s);
+        expect(parseSpec(text).spec).toEqual(s);
+        expect(formatSpec(parseSpec(text).spec)).toBe(text);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('names the line and path of a bad spec in one line', () => {
+    const cases: [string, string, RegExp][] = [
+      ['"to": "text.compose"', '"to": "txt.compose"', /unknown service operation or backend "txt\.compose"/],
+      ['"cpuMs": 0.15,', '"cpuMs": -1,', /cpuMs: must be ≥ 0/],
+      ['"postCache": "cache",', '"postCacheX": "cache",', /missing scaffolding: backend "postCacheX"/],
+      ['"defaultMachine": "m0"', '"defaultMachine": "m9"', /unknown machine "m9"/],
+      [
+        '{ "to": "socialGraphCache", "reqBytes": 128',
+        '{ "to": "homeTimeline.write", "reqBytes": 128',
+        /call cycle/,
+      ],
+      ['"app": "social-network",', '"app": "social-network"', /expected "," or "}"/],
+    ];
+    for (const [from, to, message] of cases) {
+      const bad = edit(SOCIAL, from, to);
+      let error = '';
+      try {
+        compileText(bad.text);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      expect(error).toMatch(message);
+      expect(error).not.toMatch(/\n/);
+      const line = Number(/^spec line (\d+)/.exec(error)?.[1]);
+      // The error names the edited line (a syntax error is found where the next token starts).
+      expect(line - bad.line).toBeGreaterThanOrEqual(0);
+      expect(line - bad.line).toBeLessThanOrEqual(1);
+    }
+    expect(() => parseSpec('{ "app": "x" }')).toThrow(/^spec line 1: workflow: /);
+  });
+
+  it('compiles deterministically: the same text gives the same IR and model', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 200 }), fc.integer({ min: 0, max: 1000 }), (n, seed) => {
+        const text = formatSpec(alibabaSpec(n, new Rng(seed)));
+        expect(JSON.stringify(compileText(text))).toBe(JSON.stringify(compileText(text)));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('gives the monolith and the microservice deployment the same workflow nodes, different processes', () => {
+    const mono = formatSpec(asMonolith(socialNetwork()));
+    expect(workflowNodes(mono)).toEqual(workflowNodes(SOCIAL));
+    expect(compileText(SOCIAL).model.processes.length).toBe(12);
+    expect(compileText(mono).model.processes).toEqual(['monolith']);
+    // Inside the monolith no call between services is an RPC; caches and databases still are.
+    for (const op of compileText(mono).model.ops) for (const c of op.calls) expect(c.remote).toBe(c.backend);
+  });
+
+  it('counts a changed line once in a diff', () => {
+    expect(diffLines('a\nb\nc', 'a\nB\nc')).toEqual({ added: 1, removed: 1, changed: 1 });
+    expect(diffLines('a\nc', 'a\nb\nb\nc')).toEqual({ added: 2, removed: 0, changed: 2 });
+    expect(diffLines(SOCIAL, formatSpec(withTracing(socialNetwork()))).changed).toBe(1);
+  });
+});
+
+/** One service with one operation and no calls: the unloaded latency is known exactly. */
+function single(cpuMs: number): Spec {
+  const s = socialNetwork();
+  return {
+    ...s,
+    workflow: {
+      entries: [{ op: 'a.op', weight: 1 }],
+      services: { a: { ops: { op: { cpuMs, calls: [] } } } },
+      backends: {},
+    },
+    scaffolding: { ...s.scaffolding, backends: {} },
+  };
+}
+
+describe('the simulator', () => {
+  it('conserves requests: arrived = succeeded + failed + outstanding, attempts within the retry limit', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...POLICY_NAMES),
+        fc.double({ min: 0.2, max: 1.5, noNaN: true }),
+        fc.double({ min: 1, max: 4, noNaN: true }),
+        fc.integer({ min: 0, max: 1000 }),
+        (policy, load, factor, seed) => {
+          const { model } = compileBuilt(withPolicy(socialNetwork(), policy));
+          const r = simulate(
+            model,
+            { rps: 400 * load, durationS: 4, spike: { atS: 1, forS: 1, factor } },
+            new Rng(seed),
+          );
+          const t = r.totals;
+          expect(t.succeeded + t.failed + t.outstanding).toBe(t.requests);
+          expect(t.outstanding).toBeGreaterThanOrEqual(0);
+          expect(t.attempts + t.shed).toBeGreaterThanOrEqual(t.requests - t.outstanding);
+          expect(t.shed).toBeLessThanOrEqual(t.failed);
+          expect(t.attempts).toBeLessThanOrEqual(t.requests * (1 + model.client.retries));
+          expect(r.buckets.reduce((a, b) => a + b.goodput, 0)).toBe(t.succeeded);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('traces sampled requests without changing the run: spans nest in time, every made call has its span', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...POLICY_NAMES), fc.integer({ min: 0, max: 1000 }), (policy, seed) => {
+        const { model } = compileBuilt(withPolicy(socialNetwork(), policy));
+        const w = { rps: 900, durationS: 5, spike: { atS: 1, forS: 2, factor: 2.5 } };
+        const plain = simulate(model, w, new Rng(seed));
+        const traced = simulate(model, w, new Rng(seed), 2);
+        expect(traced.totals).toEqual(plain.totals);
+        expect(traced.traces.length).toBe(10);
+        for (const t of traced.traces)
+          for (const a of t.attempts) {
+            expect(a.sentMs).toBeGreaterThanOrEqual(t.arrivedMs);
+            if (a.outcome === 'timeout') expect(a.endMs - a.sentMs).toBeCloseTo(model.client.timeoutMs, 9);
+            for (const sp of a.spans) {
+              if (sp.cpuMs >= 0) expect(sp.cpuMs).toBeGreaterThanOrEqual(sp.startMs);
+              if (sp.endMs >= 0) expect(sp.endMs).toBeGreaterThanOrEqual(sp.cpuMs);
+              if (sp.parent >= 0) {
+                const parent = a.spans[sp.parent]!;
+                expect(sp.startMs).toBeGreaterThanOrEqual(parent.cpuMs);
+                expect(model.ops[parent.op]!.calls.some((c) => !c.backend && c.target === sp.op)).toBe(true);
+              }
+            }
+          }
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('answers an unloaded request in its CPU time plus the RPC costs and two network hops', () => {
+    const { model } = compileBuilt(single(0.5));
+    const r = simulate(model, { rps: 1, durationS: 20, spike: { atS: 0, forS: 0, factor: 1 } }, new Rng(3));
+    // 0.5 ms handler + 20 µs for the incoming RPC end + 2 × 60 µs network.
+    for (const ms of r.latenciesMs) expect(ms).toBeCloseTo(0.5 + 0.02 + 0.12, 9);
+  });
+
+  it('runs the hotel reservation app as the monolith and microservices experiments’ spec', async () => {
+    const r = await runExperiment('micro-monolith', { spec: formatSpec(hotelReservation()), runS: '4' }, 1);
+    expect(r.metrics['throughput.monolith']).toBeGreaterThan(r.metrics['throughput.microservices']!);
+    expect(r.metrics['latency.p50.monolith']).toBeLessThan(r.metrics['latency.p50.microservices']!);
+  });
+
+  it('serves at most threads ÷ holding time when a blocking process has one worker thread', () => {
+    const base = single(0.1);
+    const spec: Spec = {
+      ...base,
+      workflow: {
+        ...base.workflow,
+        services: {
+          a: { ops: { op: { cpuMs: 0.1, calls: [{ to: 'db', reqBytes: 512, respBytes: 512 }] } } },
+        },
+        backends: { db: 'database' },
+      },
+      scaffolding: {
+        ...base.scaffolding,
+        backends: { db: { impl: 'mongodb', latencyMs: 1.5, capacity: 64 } },
+      },
+      instantiation: {
+        ...base.instantiation,
+        defaultThreads: 1,
+        client: { timeoutMs: 1e6, retries: 0, backoffMs: 0 },
+      },
+    };
+    const { model } = compileBuilt(spec);
+    expect(model.instances.map((x) => x.threads)).toEqual([1]);
+    const op = model.ops[0]!;
+    // The thread is held for the handler's CPU, the database round trip and its mean service time.
+    const holdMs = op.cpuMs + op.calls[0]!.callerCpuMs + 2 * model.networkMs + 1.5;
+    const r = simulate(
+      model,
+      { rps: 3000 / holdMs, durationS: 20, spike: { atS: 0, forS: 0, factor: 1 } },
+      new Rng(5),
+    );
+    const steady = r.buckets.slice(5);
+    const perS = steady.reduce((a, b) => a + b.goodput, 0) / steady.length;
+    expect(perS / (1000 / holdMs)).toBeCloseTo(1, 1);
+    // Unbounded threads: the CPU (1 core) is the limit instead, far above.
+    const free = compileBuilt({
+      ...spec,
+      instantiation: { ...spec.instantiation, defaultThreads: undefined },
+    }).model;
+    const r2 = simulate(
+      free,
+      { rps: 3000 / holdMs, durationS: 20, spike: { atS: 0, forS: 0, factor: 1 } },
+      new Rng(5),
+    );
+    expect(r2.buckets.slice(5).reduce((a, b) => a + b.goodput, 0) / 15).toBeGreaterThan(2 * perS);
+  });
+
+  it('balances a replicated process over the machines its replicas run on', () => {
+    const base = single(0.5);
+    const machines = { m0: { cores: 1, queueLimit: 2000 }, m1: { cores: 1, queueLimit: 2000 } };
+    const one: Spec = {
+      ...base,
+      instantiation: {
+        ...base.instantiation,
+        machines,
+        client: { timeoutMs: 1e6, retries: 0, backoffMs: 0 },
+      },
+    };
+    const two: Spec = {
+      ...one,
+      instantiation: {
+        ...one.instantiation,
+        processes: { a: { services: ['a'], machine: ['m0', 'm1'], replicas: 2 } },
+      },
+    };
+    const m1 = compileBuilt(one).model;
+    const m2 = compileBuilt(two).model;
+    expect(m2.instances.map((x) => x.machine)).toEqual([0, 1]);
+    expect(
+      compileText(formatSpec(two))
+        .ir.nodes.filter((n) => n.kind === 'process')
+        .map((n) => n.id),
+    ).toEqual(['process:a#0', 'process:a#1']);
+    // One replica on one core serves 1000 / cpuMs requests per second; two replicas on two machines twice that.
+    const perCore = 1000 / m1.ops[0]!.cpuMs;
+    const w = { rps: 1.5 * perCore, durationS: 12, spike: { atS: 0, forS: 0, factor: 1 } };
+    const goodput = (m: typeof m1) =>
+      simulate(m, w, new Rng(2))
+        .buckets.slice(4)
+        .reduce((a, b) => a + b.goodput, 0) / 8;
+    expect(goodput(m1) / perCore).toBeCloseTo(1, 1);
+    expect(goodput(m2) / (1.5 * perCore)).toBeCloseTo(1, 1);
+  });
+
+  it('stays healthy under naive retries without a trigger, and stays down after one (the mechanism, not a switch)', async () => {
+    const base = { durationS: '16', spikeAtS: '4', spikeForS: '3', policies: 'retry' };
+    const calm = await runExperiment('micro-metastable', { ...base, spikeFactor: '1' }, 1);
+    expect(calm.metrics['recovered.retry']).toBe(1);
+    const storm = await runExperiment('micro-metastable', base, 1);
+    expect(storm.metrics['recovered.retry']).toBe(0);
+    expect(storm.metrics['amplification.retry']).toBeGreaterThan(2);
+  });
+
+  it('breaks the storm with a circuit breaker in front of the naive client', async () => {
+    const r = await runExperiment(
+      'micro-metastable',
+      { durationS: '16', spikeAtS: '4', spikeForS: '3', policies: 'retry,retry-breaker' },
+      1,
+    );
+    expect(r.metrics['recovered.retry']).toBe(0);
+    expect(r.metrics['recovered.retry-breaker']).toBe(1);
+  });
+
+  it('refuses a trigger that ends too late to measure recovery', async () => {
+    await expect(
+      runExperiment('micro-metastable', { durationS: '12', spikeAtS: '6', spikeForS: '4' }, 1),
+    ).rejects.toThrow(/spikeForS/);
+  });
+});
+
+describe('the microservice view model', () => {
+  it('draws the social network in call-depth layers with its retry storm', async () => {
+    const v = await buildLabView('micro', { durationS: '14', spikeAtS: '4', spikeForS: '3' }, 1);
+    expect(v.nodes).toHaveLength(20);
+    expect(v.nodes.find((n) => n.name === 'frontend')!.depth).toBe(0);
+    expect(v.nodes.find((n) => n.name === 'postStorage')!.depth).toBe(3);
+    expect(v.util).toHaveLength(20 * v.seconds);
+    expect(v.recovered).toBe(false);
+    expect(v.edges.every((e) => e.rate >= 0)).toBe(true);
+  });
+
+  it('fails a bad spec with its line', async () => {
+    await expect(
+      buildLabView(
+        'micro',
+        { spec: SOCIAL.replace('"defaultMachine": "m0"', '"defaultMachine": "nope"') },
+        1,
+      ),
+    ).rejects.toThrow(/spec line \d+: instantiation\.defaultMachine: unknown machine/);
+  });
+});

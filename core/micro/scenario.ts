@@ -1,0 +1,115 @@
+// What the microservice lab's experiments and view share: the paper citations, the spec parameter (the
+// built-in social network by default), the load parameters, and the model's CPU capacity that load is
+// a fraction of.
+import type { ParamsOf } from '../experiments/types';
+import { round } from '../kernel/numbers';
+import { socialNetwork } from './apps';
+import { compileSpec } from './compile';
+import type { Compiled, Model, SimCall, SimOp } from './compile';
+import { formatSpec, parseSpec } from './spec';
+import type { Spec } from './spec';
+import type { SimResult, Workload } from './sim';
+
+export const BLUEPRINT_PAPER =
+  'Anand, Garg, Kaufmann, Mace. Blueprint: A Toolchain for Highly-Reconfigurable Microservice Applications. SOSP 2023';
+export const METASTABLE_PAPERS =
+  `${BLUEPRINT_PAPER}; Bronson, Aghayev, Charapko, Zhu. Metastable Failures in Distributed Systems. HotOS 2021; ` +
+  'Huang et al. Metastable Failures in the Wild. OSDI 2022';
+
+export const DEFAULT_SPEC = formatSpec(socialNetwork());
+
+export const specParam = {
+  spec: {
+    kind: 'text',
+    label: 'Wiring spec',
+    help: 'The app as a JSON wiring spec (workflow, scaffolding, instantiation); default: the built-in social network.',
+    default: DEFAULT_SPEC,
+    maxLength: 400_000,
+    group: 'App',
+  },
+} as const;
+
+export const loadParams = {
+  load: {
+    kind: 'number',
+    label: 'Offered load',
+    help: 'Requests per second as a fraction of the deployment’s CPU capacity (cores ÷ mean CPU per request).',
+    default: 0.6,
+    min: 0.05,
+    max: 0.95,
+    group: 'Load',
+  },
+} as const;
+
+/** Compile a spec built in code (it went through parseSpec as text first, so its lines are not needed). */
+export function compileBuilt(spec: Spec): Compiled {
+  return compileSpec(parseSpec(formatSpec(spec)));
+}
+
+/**
+ * The expectation of a quantity summed over a request's call tree, over the entry mix: each operation adds
+ * `own(op)` and, per call made (with its probability), `perCall(call)` plus the callee's tree.
+ */
+function perRequest(model: Model, own: (op: SimOp) => number, perCall: (c: SimCall) => number): number {
+  const memo = new Map<number, number>();
+  const tree = (op: number): number => {
+    const known = memo.get(op);
+    if (known !== undefined) return known;
+    const o = model.ops[op]!;
+    const v = o.calls.reduce((a, c) => a + c.p * (perCall(c) + (c.backend ? 0 : tree(c.target))), own(o));
+    memo.set(op, v);
+    return v;
+  };
+  let prev = 0;
+  return model.entries.reduce((acc, e) => {
+    const share = e.cumulative - prev;
+    prev = e.cumulative;
+    return acc + share * tree(e.op);
+  }, 0);
+}
+
+/** Expected CPU ms one request costs. */
+export function cpuMsPerRequest(model: Model): number {
+  return perRequest(
+    model,
+    (o) => o.cpuMs,
+    (c) => c.callerCpuMs,
+  );
+}
+
+/** Expected calls (RPCs, function calls, backend requests) per request. */
+export function callsPerRequest(model: Model): number {
+  return perRequest(
+    model,
+    () => 0,
+    () => 1,
+  );
+}
+
+/** Requests per second the cores serve at full CPU (the cores of the machines that run replicas, over the mean cost). */
+export function capacityRps(model: Model): number {
+  const used = new Set(model.instances.map((x) => x.machine));
+  const cores = [...used].reduce((a, m) => a + model.machines[m]!.cores, 0);
+  return (cores * 1000) / cpuMsPerRequest(model);
+}
+
+/** Latency percentiles of a run's successful requests, ms (0 when none succeeded). */
+export function latencyMs(r: SimResult, p: number): number {
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : round(sorted[Math.floor((p / 100) * (sorted.length - 1))]!, 4);
+}
+
+/**
+ * Work units (simulated calls) of a run, for the budgets: the calls of every request the CPUs can serve in the
+ * run (an overloaded machine serves no more) plus one unit per attempt sent (a refused attempt costs one).
+ */
+export function simulatedCalls(model: Model, w: Workload, attemptsPerRequest: number): number {
+  const attempts = w.rps * (w.durationS + w.spike.forS * (w.spike.factor - 1)) * attemptsPerRequest;
+  const served = Math.min(attempts, capacityRps(model) * w.durationS);
+  return Math.ceil(served * callsPerRequest(model) + attempts);
+}
+
+/** What the simulator costs per simulated call on the reference machine (bench/micro.bench.ts). */
+export const SIM_UNIT_US = 4;
+
+export type LoadParams = ParamsOf<typeof loadParams>;

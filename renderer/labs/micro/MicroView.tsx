@@ -1,0 +1,225 @@
+// The microservice lab's live view: the service graph compiled from the wiring spec (coloured by utilisation
+// each second), the spec editor beside it, and goodput/attempts over the run with the trigger marked.
+// Paused, nothing runs: the playback clock's loop stops and nothing animates (no CSS animation).
+import { useEffect, useRef, useState } from 'react';
+import { labClient } from '../../worker/client';
+import { useElementSize } from '../../components/useElementSize';
+import { usePlayback } from '../../components/usePlayback';
+import type { LabViewProps } from '../views';
+import type { MicroViewModel } from '../../../core/micro/view';
+import { ServiceGraph } from './ServiceGraph';
+import { SpecEditor } from './SpecEditor';
+import { Timeline } from './Timeline';
+import { TracePanel } from './TracePanel';
+import { UTIL_RAMP_STOPS } from './layout';
+import './micro.css';
+
+/** Simulated seconds per real second while playing. */
+const SECONDS_PER_S = 3;
+
+export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
+  const [model, setModel] = useState<MicroViewModel | null>(null);
+  const [status, setStatus] = useState('Simulating…');
+  const [tab, setTab] = useState<'spec' | 'trace'>('spec');
+  const [picked, setPicked] = useState<number | null>(null);
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const renders = useRef(0);
+  const [size, bodyRef] = useElementSize({ width: 1100, height: 520 });
+  const [graphBox, graphRef] = useElementSize({ width: 600, height: 300 });
+  const playback = usePlayback({
+    end: model?.seconds ?? 0,
+    rate: SECONDS_PER_S,
+    initialSpeed: 1,
+    publishEveryMs: 100,
+    onFrame: () => rootRef.current?.setAttribute('data-raf-callbacks', String(frames.current)),
+  });
+  const { setPlaying, seek, frames } = playback;
+
+  useEffect(() => {
+    renders.current += 1;
+    rootRef.current?.setAttribute('data-renders', String(renders.current));
+    rootRef.current?.setAttribute('data-raf-callbacks', String(frames.current));
+  });
+
+  const runKey = JSON.stringify([params, seed]);
+  useEffect(() => {
+    let stale = false;
+    let done = false;
+    setStatus('Simulating…');
+    const job = labClient().view('micro', { ...params }, seed, (f) => {
+      if (!stale && !done) setStatus(`Simulating… ${Math.floor(f * 100)}%`);
+    });
+    void job.done.then((outcome) => {
+      done = true;
+      if (stale) return;
+      if (outcome.kind === 'done') {
+        setModel(outcome.view);
+        setStatus('');
+      } else setStatus(outcome.kind === 'error' ? `Could not simulate: ${outcome.message}` : 'Cancelled');
+    });
+    return () => {
+      stale = true;
+      job.cancel();
+    };
+    // runKey stands for params and seed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runKey]);
+
+  // A new run opens at the end of the trigger, paused.
+  useEffect(() => {
+    setPlaying(false);
+    setPicked(null);
+    if (model) seek(model.spike.atS + model.spike.forS + 1);
+  }, [model, setPlaying, seek]);
+  const pickedTrace = model && picked !== null ? model.traces[picked] : undefined;
+  const highlight = new Set(
+    pickedTrace?.attempts.flatMap((a) => a.spans.map((sp) => model!.ops[sp.op]!.node)) ?? [],
+  );
+
+  // Graph on the left; on the right the timeline (the storm over time) above the spec editor.
+  const graphW = Math.max(420, Math.floor((size.width - 16) * 0.55));
+  const rightW = Math.max(300, size.width - graphW - 16);
+  const timelineH = 130;
+  const t = Math.min((model?.seconds ?? 1) - 1, Math.floor(playback.time));
+  return (
+    <div
+      className="lab-view micro-view"
+      data-testid="micro-view"
+      data-playing={String(playback.playing)}
+      ref={rootRef}
+    >
+      <div className="micro-controls">{controls}</div>
+      {status && (
+        <div
+          className="micro-status"
+          data-testid="micro-status"
+          role={status.startsWith('Could') ? 'alert' : undefined}
+        >
+          {status}
+        </div>
+      )}
+      {model && (
+        <div className="micro-body" ref={bodyRef}>
+          <section className="micro-col" style={{ width: graphW }}>
+            <h3 data-testid="micro-summary">
+              {`${model.app}: ${model.nodes.filter((n) => n.kind === 'service').length} services in ${model.processes} process${model.processes === 1 ? '' : 'es'} · policy ${model.policy} · ${model.rps} req/s · after the trigger: `}
+              <b className={model.recovered ? 'micro-ok' : 'micro-bad'}>
+                {model.recovered
+                  ? `recovered (${Math.round(model.goodputAfter * 100)}% of goodput)`
+                  : `stuck at ${Math.round(model.goodputAfter * 100)}% of goodput (metastable)`}
+              </b>
+            </h3>
+            <GraphKey second={t} />
+            <div className="micro-fill" ref={graphRef}>
+              <ServiceGraph
+                model={model}
+                second={t}
+                width={graphW}
+                height={Math.max(120, graphBox.height)}
+                highlight={highlight}
+                flowS={playback.playing ? playback.time : null}
+              />
+            </div>
+          </section>
+          <section className="micro-col" style={{ width: rightW }}>
+            <div className="micro-playbar">
+              <button type="button" className="small" data-testid="micro-play" onClick={playback.toggle}>
+                {playback.playing ? 'Pause' : 'Play'}
+              </button>
+              <input
+                type="range"
+                aria-label="Second of the run"
+                data-testid="micro-scrub"
+                min={0}
+                max={model.seconds}
+                step={1}
+                value={playback.time}
+                onChange={(e) => playback.step(Number(e.target.value))}
+              />
+              <span className="micro-time" data-testid="micro-time">
+                {`second ${t}: goodput ${model.goodput[t]}/s · attempts ${model.attempts[t]}/s · p99 ${model.goodput[t] ? `${model.p99Ms[t]!.toFixed(1)} ms` : '–'} · queue ${model.queue[t]}`}
+              </span>
+            </div>
+            <Timeline model={model} second={playback.time} width={rightW} height={timelineH} />
+            <div className="micro-key">
+              <span>
+                <i className="micro-key-line goodput" /> goodput (answered within the timeout)
+              </span>
+              <span>
+                <i className="micro-key-line attempts" /> attempts (requests + retries)
+              </span>
+              <span>
+                <i className="micro-key-swatch trigger" /> trigger (load spike)
+              </span>
+            </div>
+            <div className="micro-tabs" role="tablist">
+              <button
+                type="button"
+                role="tab"
+                aria-selected={tab === 'spec'}
+                className={`small${tab === 'spec' ? ' active' : ''}`}
+                data-testid="micro-tab-spec"
+                onClick={() => setTab('spec')}
+              >
+                Wiring spec
+              </button>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={tab === 'trace'}
+                className={`small${tab === 'trace' ? ' active' : ''}`}
+                data-testid="micro-tab-trace"
+                onClick={() => setTab('trace')}
+              >
+                Request traces
+              </button>
+            </div>
+            {tab === 'spec' ? (
+              <SpecEditor spec={params.spec ?? ''} onApply={(s) => onParam('spec', s)} />
+            ) : (
+              <div className="micro-fill micro-scroll">
+                <TracePanel model={model} second={t} picked={picked} onPick={setPicked} width={rightW - 12} />
+                <div className="micro-key">
+                  <span>
+                    <i className="micro-key-swatch wait" /> queued for CPU
+                  </span>
+                  <span>
+                    <i className="micro-key-swatch run" /> running (its calls included)
+                  </span>
+                  <span>
+                    <i className="micro-key-swatch late" /> still running after the client gave up
+                  </span>
+                  <span>
+                    <i className="micro-key-line timeout" /> client timeout
+                  </span>
+                </div>
+              </div>
+            )}
+          </section>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function GraphKey({ second }: { second: number }) {
+  return (
+    <div className="micro-key" data-testid="micro-key">
+      <span>{`Fill: utilisation in second ${second} (services: share of the machine’s CPU; backends: busy servers)`}</span>
+      <span className="micro-ramp">
+        0%
+        {UTIL_RAMP_STOPS.map((s) => (
+          <i key={s.u} className="micro-key-swatch" style={{ background: s.color }} title={`${s.u * 100}%`} />
+        ))}
+        100%
+      </span>
+      <span>
+        <i className="micro-key-box" /> service · <i className="micro-key-pill" /> cache / database
+      </span>
+      <span>
+        <i className="micro-key-line rpc" /> RPC · <i className="micro-key-line local" /> in-process call ·
+        width = calls/s; while playing, dots flow faster on busier edges
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+// The service graph: services (boxes) and backends (rounded pills) in call-depth columns, filled by
+// utilisation in the current second; lines are calls, width by calls/s, solid = RPC, dashed = in-process.
+import type { MicroViewModel } from '../../../core/micro/view';
+import { layoutGraph, utilColor } from './layout';
+
+interface Props {
+  model: MicroViewModel;
+  second: number;
+  width: number;
+  height: number;
+  /** Nodes the picked request's trace went through (outlined). */
+  highlight: ReadonlySet<number>;
+  /** While playing, dots flow along each edge at a speed that grows with its call rate; paused, they stand still. */
+  flowS: number | null;
+}
+
+export function ServiceGraph({ model, second, width, height, highlight, flowS }: Props) {
+  const { boxes, collapsed, more } = layoutGraph(model, width, height);
+  const maxRate = Math.max(1, ...model.edges.map((e) => e.rate));
+  const t = Math.min(model.seconds - 1, Math.max(0, Math.floor(second)));
+  return (
+    <svg
+      width={width}
+      height={height}
+      className="micro-graph"
+      data-testid="micro-graph"
+      role="img"
+      aria-label="service graph"
+    >
+      {model.edges.map((e, i) => {
+        const a = boxes[e.from]!;
+        const b = boxes[e.to]!;
+        const x1 = a.x + a.w;
+        const y1 = a.y + a.h / 2;
+        const x2 = b.x;
+        const y2 = b.y + b.h / 2;
+        const mx = (x1 + x2) / 2;
+        const d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
+        const speed = 5 + 15 * Math.sqrt(e.rate / maxRate);
+        return (
+          <g key={i}>
+            <path
+              d={d}
+              className="micro-edge"
+              strokeWidth={0.8 + 3.2 * Math.sqrt(e.rate / maxRate)}
+              strokeDasharray={e.remote ? undefined : '4 3'}
+            >
+              <title>{`${model.nodes[e.from]!.name} → ${model.nodes[e.to]!.name}: ${e.rate.toFixed(0)} calls/s (${e.remote ? 'RPC' : 'function call'})`}</title>
+            </path>
+            {flowS !== null && e.rate > 0 && (
+              <path d={d} className="micro-flow" strokeDashoffset={-(flowS * speed) % 16} />
+            )}
+          </g>
+        );
+      })}
+      {more.map((b, i) => (
+        <g key={`more${i}`} transform={`translate(${b.x},${b.y})`} data-testid="micro-more">
+          <rect width={b.w} height={b.h} rx={3} className="micro-node micro-more" />
+          <text x={b.w / 2} y={b.h / 2 + 4} textAnchor="middle" className="micro-node-label">
+            {`+${b.count} more`}
+          </text>
+          <title>{`${b.count} less-called nodes at this call depth, folded so the graph stays readable`}</title>
+        </g>
+      ))}
+      {model.nodes.map((n, i) => {
+        if (collapsed.has(i)) return null;
+        const b = boxes[i]!;
+        const u = model.util[i * model.seconds + t]!;
+        return (
+          <g
+            key={n.name}
+            data-testid={`micro-node-${n.name}`}
+            data-util={u.toFixed(3)}
+            transform={`translate(${b.x},${b.y})`}
+          >
+            <rect
+              width={b.w}
+              height={b.h}
+              rx={n.kind === 'backend' ? b.h / 2 : 3}
+              fill={utilColor(u)}
+              className={`micro-node micro-node-${n.kind}${highlight.has(i) ? ' traced' : ''}`}
+            />
+            <text x={b.w / 2} y={b.h / 2 + 4} textAnchor="middle" className="micro-node-label">
+              {n.name}
+            </text>
+            <title>{`${n.name} (${n.kind === 'backend' ? n.where : `in ${n.where}`}): ${(u * 100).toFixed(0)}% ${n.kind === 'backend' ? 'of its servers busy' : 'of the machine’s CPU'} in second ${t}`}</title>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}

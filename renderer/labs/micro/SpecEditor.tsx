@@ -1,0 +1,71 @@
+// The wiring spec beside the graph: edit it, see a bad spec's one-line error (line and path) as you type,
+// apply it to compile and simulate again. Checking runs core's parser and compiler in the UI thread (a few ms).
+import { useEffect, useMemo, useState } from 'react';
+import { compileText } from '../../../core/micro/compile';
+import { BUILT_IN_APPS } from '../../../core/micro/apps';
+import { formatSpec } from '../../../core/micro/spec';
+
+interface Props {
+  spec: string;
+  onApply(spec: string): void;
+}
+
+function problemOf(text: string): string {
+  try {
+    compileText(text);
+    return '';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export function SpecEditor({ spec, onApply }: Props) {
+  const [draft, setDraft] = useState(spec);
+  useEffect(() => setDraft(spec), [spec]);
+  // Checked once per edit, not on every redraw of the view (playback publishes its time 10 times a second).
+  const problem = useMemo(() => problemOf(draft), [draft]);
+  const changed = draft !== spec;
+  return (
+    <div className="micro-spec" data-testid="micro-spec">
+      <div className="micro-spec-bar">
+        <span className="micro-spec-title">Wiring spec (JSON: workflow · scaffolding · instantiation)</span>
+        <button
+          type="button"
+          className="small"
+          data-testid="micro-spec-apply"
+          disabled={!changed || problem !== ''}
+          onClick={() => onApply(draft)}
+        >
+          Compile &amp; run
+        </button>
+        {Object.entries(BUILT_IN_APPS).map(([name, app]) => (
+          <button
+            type="button"
+            key={name}
+            className="small"
+            data-testid={`micro-spec-app-${name.replace(' ', '-')}`}
+            onClick={() => setDraft(formatSpec(app()))}
+          >
+            {name}
+          </button>
+        ))}
+      </div>
+      <textarea
+        className="micro-spec-text"
+        data-testid="micro-spec-text"
+        spellCheck={false}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        aria-label="wiring spec"
+      />
+      <div
+        className={`micro-spec-status${problem ? ' bad' : ''}`}
+        data-testid="micro-spec-status"
+        role={problem ? 'alert' : undefined}
+      >
+        {problem ||
+          (changed ? 'compiles — press “Compile & run”' : 'compiled: the graph and the run show this spec')}
+      </div>
+    </div>
+  );
+}

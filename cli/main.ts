@@ -113,6 +113,7 @@ async function progressHost(io: Io): Promise<{ host: RunHost; stop: () => void }
     host: {
       onProgress: (f, label) => bar?.update(Math.round(f * 100), { label: label ?? '' }),
       yieldToHost: () => new Promise((r) => setImmediate(r)),
+      now: () => performance.now(),
       isCancelled: () => cancelled,
     },
     stop: () => {

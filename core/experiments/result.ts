@@ -146,7 +146,8 @@ export interface ReportFiles {
  * runs on a compute backend and records one; anywhere else it was added by hand.
  */
 export function checkMachinePart(result: Result, experiment: Experiment, name: string): void {
-  if (experiment.usesCompute || (!result.measurements && !result.environment)) return;
+  if (experiment.usesCompute || (experiment.measuresWallClock && !result.environment)) return;
+  if (!result.measurements && !result.environment) return;
   throw new UserError(
     `${name}: ${experiment.id} records no measurements or environment, but this result has them (edited?)`,
   );

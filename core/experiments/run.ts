@@ -27,6 +27,8 @@ export interface RunHost {
   isCancelled?(): boolean;
   /** A compute backend for kernel experiments (core/compute/backend.ts); absent → CPU reference only. */
   compute?: ComputeBackend;
+  /** The host's monotonic clock in ms (performance.now), for wall-clock `measurements` only. */
+  now?(): number;
 }
 
 export const MAX_SEED = 2 ** 31 - 1;
@@ -94,6 +96,7 @@ function runContext(seed: number, host: RunHost): RunContext {
   return {
     rng: new Rng(seed),
     ...(host.compute ? { compute: host.compute } : {}),
+    ...(host.now ? { now: host.now } : {}),
     async progress(fraction, label) {
       host.onProgress?.(Math.min(1, Math.max(0, fraction)), label);
       if (host.yieldToHost) await host.yieldToHost();

@@ -146,6 +146,11 @@ export interface RunContext {
    * kernels there and record wall-clock figures in `measurements`; without it they run the CPU reference only.
    */
   readonly compute?: ComputeBackend;
+  /**
+   * The host's monotonic clock in ms, when it offers one (the CLI and the app do; tests may not): only
+   * wall-clock `measurements` may come from it, never metrics (core has no clock of its own).
+   */
+  now?(): number;
 }
 
 /** A chart derived from a result (never stored in it): drawn by report/charts in app and report. */
@@ -219,6 +224,8 @@ export interface Experiment<out S extends ParamSchema = ParamSchema> {
   params: S;
   /** True when `run` can use a compute backend (`ctx.compute`, e.g. WebGPU); hosts create one only then. */
   usesCompute?: boolean;
+  /** True when `run` times part of its work with the host's clock (`ctx.now`) into `measurements`. */
+  measuresWallClock?: boolean;
   /**
    * Rules that involve several parameters (each alone is checked by its spec): return a message naming
    * `field` and what it must be, or nothing when the combination is valid.

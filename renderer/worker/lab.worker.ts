@@ -67,6 +67,7 @@ async function hosted<T>(
           lastYield = performance.now();
         },
         isCancelled: () => token.cancelled,
+        now: () => performance.now(),
       },
       token,
     );

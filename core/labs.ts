@@ -4,6 +4,7 @@ import { kvLab } from './kv/lab';
 import { meshLab } from './mesh/lab';
 import { tpuLab } from './tpu/lab';
 import { trainLab } from './train/lab';
+import { rpcLab } from './rpc/lab';
 import { UserError } from './experiments/errors';
 import type { Lab } from './experiments/lab';
 import { buildView, runResolved, streamView } from './experiments/run';
@@ -11,7 +12,7 @@ import type { RunHost } from './experiments/run';
 import type { Experiment, Result } from './experiments/types';
 
 /** The labs in navigator order. */
-export const LABS = [kvLab, tpuLab, meshLab, trainLab] as const;
+export const LABS = [kvLab, tpuLab, meshLab, trainLab, rpcLab] as const;
 
 type AnyLab = (typeof LABS)[number];
 export type LabId = AnyLab['id'];

@@ -54,6 +54,15 @@ export function probit(u: number): number {
   );
 }
 
+/** The standard normal CDF Φ(x) (Abramowitz & Stegun 7.1.26, absolute error below 1.5e-7). */
+export function normalCdf(x: number): number {
+  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-(x * x) / 2);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
 /** Sort a typed array in place and return it (numeric order). */
 export function sortInPlace<T extends Float64Array | Float32Array>(a: T): T {
   a.sort();

@@ -6,10 +6,12 @@ import { FastRng } from '../kernel/fastRng';
 import { round } from '../kernel/numbers';
 import { CATEGORIES, COMPONENTS, CYCLE_COMPONENTS, REFERENCE_EXOGENOUS } from './categories';
 import type { Category, Component, CycleComponent, Exogenous } from './categories';
-import { cdfPoints, log2Grid } from './families';
+import { cdfPoints, log2Grid, normalCdf } from './families';
+import { FITTED } from './fitted';
 import { RPC_PAPER, exogenous, exogenousParams } from './params';
 import { cycleTax, taxRun, taxShareOf } from './tax';
 import { sampleDescendants, sampleTree } from './tree';
+import type { CallTree } from './tree';
 import { fleetCatalog, sampleRpcWorkload } from './workload';
 import type { Catalog } from './workload';
 
@@ -36,11 +38,22 @@ const params = {
   tree: {
     kind: 'int',
     label: 'Call tree #',
-    help: 'Which sampled root RPC’s tree to draw.',
+    help: 'Draw the k-th sampled call tree with at least the minimum number of descendants.',
     default: 1,
     min: 1,
     max: 1000,
     group: 'Call tree',
+  },
+  minDescendants: {
+    kind: 'int',
+    label: 'Tree at least',
+    help: 'Skip sampled trees with fewer descendants (13 is the median).',
+    default: 13,
+    min: 0,
+    max: 500,
+    unit: 'descendants',
+    group: 'Call tree',
+    advanced: true,
   },
   rpcs: {
     kind: 'int',
@@ -106,6 +119,20 @@ function methodCells(catalog: Catalog): Pick<RpcViewModel, 'methods' | 'rest'> {
   };
 }
 
+const MEAN_TREE = Math.exp(FITTED.descendants.mu + FITTED.descendants.sigma ** 2 / 2) + 1;
+/** P(a root RPC has at least `min` descendants) under the fitted lognormal. */
+const treesAtLeast = (min: number): number =>
+  1 - normalCdf((Math.log(Math.max(min - 0.5, 1e-9)) - FITTED.descendants.mu) / FITTED.descendants.sigma);
+
+/** The k-th sampled tree with at least `min` descendants (P(D ≥ 500) is about 1%, so this ends quickly). */
+function pickTree(f: FastRng, catalog: Catalog, k: number, min: number): CallTree {
+  for (let seen = 0; ;) {
+    const d = sampleDescendants(f, catalog.fit);
+    const t = sampleTree(f, d);
+    if (d >= min && ++seen === k) return t;
+  }
+}
+
 function meanComponents(s: { sumUs: Float64Array; count: number }): Record<Component, number> {
   return Object.fromEntries(
     COMPONENTS.map((c, k) => [c, round(s.sumUs[k]! / Math.max(1, s.count), 3)]),
@@ -118,9 +145,9 @@ export const rpcView = defineLabView({
     'The fleet’s methods as treemaps by calls and by time (colour: service category), request and response size CDFs of sampled RPCs, one sampled call tree, and the mean latency of each of the seven components for one category at the exogenous variables you set, beside the reference point (CPU 50%, memory bandwidth 50%, no wake-up).',
   params,
   work: (p) => ({
-    units: p.rpcs * 3,
+    units: p.rpcs * 3 + Math.ceil((p.tree * MEAN_TREE) / treesAtLeast(p.minDescendants)),
     what: 'RPC samples and breakdowns',
-    formula: `${p.rpcs.toLocaleString('en-US')} RPCs × (sampling + 2 tax runs)`,
+    formula: `${p.rpcs.toLocaleString('en-US')} RPCs × (sampling + 2 tax runs) + tree #${p.tree} of ≥ ${p.minDescendants} descendants`,
     unitCostUs: 0.6,
     lower: 'rpcs',
   }),
@@ -130,9 +157,7 @@ export const rpcView = defineLabView({
     await ctx.progress(0.4, 'sizes');
     const kb = log2Grid(-4, 12);
     const cdf = (a: Float64Array) => cdfPoints(a.map((b) => b / 1000).sort(), kb).map(([, y]) => round(y, 5));
-    const tf = new FastRng(ctx.rng.fork('trees'));
-    let t = sampleTree(tf, sampleDescendants(tf, catalog.fit));
-    for (let k = 1; k < p.tree; k++) t = sampleTree(tf, sampleDescendants(tf, catalog.fit));
+    const t = pickTree(new FastRng(ctx.rng.fork('trees')), catalog, p.tree, p.minDescendants);
     const methodPick = sampleRpcWorkload(ctx.rng.fork('tree-methods'), t.parent.length, catalog).method;
     await ctx.progress(0.6, 'latency tax');
     const c = CATEGORIES.indexOf(p.category as Category);

@@ -9,6 +9,7 @@ import { KvView } from './kv/KvView';
 import { MeshView } from './mesh/MeshView';
 import { TpuView } from './tpu/TpuView';
 import { TrainView } from './train/TrainView';
+import { RpcView } from './rpc/RpcView';
 
 export interface LabViewProps {
   /** Every declared view parameter as text: the view's own values and those following the form. */
@@ -35,4 +36,5 @@ export const LAB_VIEWS: Readonly<Record<LabId, LabViewEntry>> = {
   tpu: { component: TpuView },
   mesh: { component: MeshView, follow: meshViewFollow, ownControls: ['world'] },
   train: { component: TrainView, ownControls: ['failed'] },
+  rpc: { component: RpcView },
 };

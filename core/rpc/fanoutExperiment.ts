@@ -41,7 +41,7 @@ export const rpcFanout = defineExperiment({
     units: Math.ceil(p.trees * MEAN_TREE),
     what: 'RPCs in call trees',
     formula: `${p.trees.toLocaleString('en-US')} trees × ${MEAN_TREE.toFixed(0)} RPCs`,
-    unitCostUs: 0.15,
+    unitCostUs: 0.2,
     lower: 'trees',
   }),
   async run(p, ctx) {

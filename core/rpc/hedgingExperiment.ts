@@ -84,7 +84,7 @@ export const rpcHedging = defineExperiment({
     units: p.rpcs * (2 + p.policies.length * 8),
     what: 'RPC copies',
     formula: `${p.rpcs.toLocaleString('en-US')} RPCs × (${p.policies.length} policies × up to 4 load iterations × 2 copies + sampling)`,
-    unitCostUs: 0.3,
+    unitCostUs: 0.4,
     lower: 'rpcs',
   }),
   async run(p, ctx) {

@@ -18,7 +18,7 @@ export const rpcsParam = {
     help: 'RPCs drawn from the fitted workload generator (method, sizes, processing time).',
     default: 1_000_000,
     min: 1_000,
-    max: 20_000_000,
+    max: 10_000_000,
     group: 'Workload',
   },
 } as const;

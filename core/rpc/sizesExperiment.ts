@@ -28,7 +28,7 @@ export const rpcSizes = defineExperiment({
     units: p.rpcs,
     what: 'sampled RPCs',
     formula: `${p.rpcs.toLocaleString('en-US')} RPCs (3 sorts)`,
-    unitCostUs: 0.9,
+    unitCostUs: 1.5,
     lower: 'rpcs',
   }),
   async run(p, ctx) {

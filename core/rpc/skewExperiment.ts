@@ -39,7 +39,7 @@ export const rpcMethodSkew = defineExperiment({
     units: p.rpcs,
     what: 'sampled RPCs',
     formula: `${p.rpcs.toLocaleString('en-US')} RPCs`,
-    unitCostUs: 0.4,
+    unitCostUs: 0.6,
     lower: 'rpcs',
   }),
   async run(p, ctx) {

@@ -110,7 +110,7 @@ export const rpcLatencyTax = defineExperiment({
     units: p.rpcs * (p.cpuPcts.length + 2),
     what: 'RPC latency breakdowns',
     formula: `${p.rpcs.toLocaleString('en-US')} RPCs × (${p.cpuPcts.length} utilisations + fleet + sampling)`,
-    unitCostUs: 0.6,
+    unitCostUs: 1.5,
     lower: 'rpcs or cpuPcts',
   }),
   async run(p, ctx) {

@@ -1,7 +1,7 @@
 // The RPC lab's live view: the fleet's methods as treemaps by calls and by time, size CDFs, a sampled call tree
 // and the latency-tax bars of a chosen category at the exogenous variables of the parameter bar. Static: it is
 // drawn once per model, with no animation loop.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RpcViewModel } from '../../../core/rpc/view';
 import { labClient } from '../../worker/client';
 import { useElementSize } from '../../components/useElementSize';
@@ -14,6 +14,13 @@ export function RpcView({ params, seed, controls }: LabViewProps) {
   const [model, setModel] = useState<RpcViewModel | null>(null);
   const [status, setStatus] = useState('Sampling…');
   const [size, bodyRef] = useElementSize({ width: 1200, height: 420 });
+  // React commits, for the idle check (a static view's count stays still while nothing changes).
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const renders = useRef(0);
+  useEffect(() => {
+    renders.current += 1;
+    rootRef.current?.setAttribute('data-renders', String(renders.current));
+  });
 
   const runKey = JSON.stringify([params, seed]);
   useEffect(() => {
@@ -46,7 +53,7 @@ export function RpcView({ params, seed, controls }: LabViewProps) {
   // The CDF and the tree leave room for their heading (up to two lines) and key below.
   const chartH = Math.max(110, size.height - 90);
   return (
-    <div className="lab-view rpc-view" data-testid="rpc-view">
+    <div className="lab-view rpc-view" data-testid="rpc-view" ref={rootRef}>
       <div className="rpc-controls">{controls}</div>
       {status && (
         <div

@@ -12,13 +12,13 @@ import type { RpcFit } from '../core/rpc/workload';
 /** The published figures (secondary sources where the paper itself was not available: see SOURCES). */
 const TARGET = {
   methods: 10_000, // "over 10,000 different RPC methods" (abstract)
-  top10: 0.58, // §3, "the 10 most popular methods account for 58% of all calls" (paper, quoted in the review)
+  top10: 0.58, // “Characteristics”, "the 10 most popular methods account for 58% of all calls" (paper, quoted in the review)
   top100: 0.91, // same sentence: "the top-100 account for 91%"
   top1: 0.28, // secondary (study notes): the most popular method, Network Disk Write, is 28% of calls
-  slowCalls: 0.011, // §3 (quoted in the review): the slowest 1000 methods are 1.1% of calls …
+  slowCalls: 0.011, // “Characteristics” (quoted in the review): the slowest 1000 methods are 1.1% of calls …
   slowTime: 0.89, // … and 89% of the total RPC time
   requestP50B: 1_500, // secondary (study notes): "most RPCs are small (median ~1.5 KB)"
-  requestP99B: 196_000, // §4 (quoted in the review): P99 requests 196 KB …
+  requestP99B: 196_000, // “Characteristics” (quoted in the review): P99 requests 196 KB …
   responseP99B: 563_000, // … and responses 563 KB
   minBytes: 64, // "the smallest a single cache line (64 B)"
   descP50: 13, // secondary (study notes): median 13 descendants per RPC
@@ -148,10 +148,10 @@ async function main(): Promise<void> {
   const file = new URL('../core/rpc/fitted.ts', import.meta.url);
   const source =
     `// WRITTEN BY scripts/fit-rpc.ts (npx tsx scripts/fit-rpc.ts): do not edit by hand.\n` +
-    `// Sources, per field: popularity — top-10 58% and top-100 91% of calls (§3, via the paper review);\n` +
-    `// latency — the slowest 1000 methods are 1.1% of calls and 89% of RPC time (§3, via the review), call-weighted\n` +
+    `// Sources, per field: popularity — top-10 58% and top-100 91% of calls (“Characteristics”, via the paper review);\n` +
+    `// latency — the slowest 1000 methods are 1.1% of calls and 89% of RPC time (“Characteristics”, via the review), call-weighted\n` +
     `// median 1 ms and within-method sigma 0.8 ASSUMED; request — median ~1.5 KB (secondary: study notes), P99\n` +
-    `// 196 KB (§4, via the review), floor 64 B; ratio — median 0.5 ASSUMED, spread from the response P99 563 KB;\n` +
+    `// 196 KB (“Characteristics”, via the review), floor 64 B; ratio — median 0.5 ASSUMED, spread from the response P99 563 KB;\n` +
     `// descendants — median 13 and P90 ~105 per root RPC (secondary: study notes), capped at 10,000.\n` +
     `import type { RpcFit } from './workload';\n\nexport const FITTED: RpcFit = ${json};\n`;
   writeFileSync(

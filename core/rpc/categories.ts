@@ -1,4 +1,4 @@
-// Service categories of the RPC lab and the latency-tax constants of each (§5 of the paper names SSD cache,
+// Service categories of the RPC lab and the latency-tax constants of each (“RPC Latency” of the paper names SSD cache,
 // F1, Bigtable-like storage and video metadata among the categories it breaks down). Every constant here is an
 // ASSUMPTION (the paper's per-category figures are not available to this project); the qualitative ordering
 // follows the paper as reported by secondary sources: SSD cache is dominated by the server send queue, F1 by the
@@ -88,7 +88,7 @@ export const CATEGORY_TAX: Readonly<Record<Category, CategoryTax>> = {
 /** ASSUMPTION: one-way network latency inside a cluster and the link rate an RPC's bytes go at. */
 export const NETWORK = { baseUs: 10, bytesPerUs: 12_500 /* 100 Gb/s */ } as const;
 
-/** Exogenous variables of §5 (cross-cluster variation): CPU utilisation, memory-bandwidth utilisation, wake-up. */
+/** Exogenous variables of “RPC Latency” (cross-cluster variation): CPU utilisation, memory-bandwidth utilisation, wake-up. */
 export interface Exogenous {
   cpuUtil: number;
   memBwUtil: number;
@@ -112,7 +112,7 @@ export function processingFactor(c: CategoryTax, x: Exogenous): number {
 }
 
 /**
- * The cycle tax: CPU cycles per byte and per call of each RPC-stack function (§6 reports that compression
+ * The cycle tax: CPU cycles per byte and per call of each RPC-stack function (“Resource Utilization” reports that compression
  * dominates it). Sources: Snappy's README (compression about 250 MB/s and decompression about 500 MB/s on one
  * core of a Core i7; at an ASSUMED 3 GHz, 12 + 6 cycles per byte); AES-GCM with AES-NI about 1 cycle per byte
  * (Gueron, Intel white paper 2010, ASSUMPTION for the per-call cost); serialization and the kernel network

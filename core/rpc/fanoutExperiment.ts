@@ -1,4 +1,4 @@
-// rpc-fanout (§3, "RPCs are wider than deep"): call trees sampled from the fitted descendants distribution and a
+// rpc-fanout (“Characteristics”, "RPCs are wider than deep"): call trees sampled from the fitted descendants distribution and a
 // random recursive tree shape; the descendants per root RPC, the depth of each tree and the ancestors of every RPC.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Comparison, Result } from '../experiments/types';
@@ -16,7 +16,7 @@ export const rpcFanout = defineExperiment({
   id: 'rpc-fanout',
   title: 'RPC call trees: wider than deep',
   paper: RPC_PAPER,
-  figure: '§3 (descendants and ancestors CDFs)',
+  figure: '“Characteristics” (descendants and ancestors CDFs)',
   description:
     'Each root RPC gets round(LN(mu, sigma)) descendants (fitted by scripts/fit-rpc.ts to a median of 13 and a P90 of about 105, both from a ' +
     'secondary source; ASSUMPTION that they count a root RPC’s descendants; capped at 10,000, a DEVIATION for memory). The descendants form a ' +

@@ -1,8 +1,8 @@
 // WRITTEN BY scripts/fit-rpc.ts (npx tsx scripts/fit-rpc.ts): do not edit by hand.
-// Sources, per field: popularity — top-10 58% and top-100 91% of calls (§3, via the paper review);
-// latency — the slowest 1000 methods are 1.1% of calls and 89% of RPC time (§3, via the review), call-weighted
+// Sources, per field: popularity — top-10 58% and top-100 91% of calls (“Characteristics”, via the paper review);
+// latency — the slowest 1000 methods are 1.1% of calls and 89% of RPC time (“Characteristics”, via the review), call-weighted
 // median 1 ms and within-method sigma 0.8 ASSUMED; request — median ~1.5 KB (secondary: study notes), P99
-// 196 KB (§4, via the review), floor 64 B; ratio — median 0.5 ASSUMED, spread from the response P99 563 KB;
+// 196 KB (“Characteristics”, via the review), floor 64 B; ratio — median 0.5 ASSUMED, spread from the response P99 563 KB;
 // descendants — median 13 and P90 ~105 per root RPC (secondary: study notes), capped at 10,000.
 import type { RpcFit } from './workload';
 

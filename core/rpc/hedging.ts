@@ -1,4 +1,4 @@
-// Hedged requests and the CPU they waste (§6: cancelled requests are the largest CPU cost among unsuccessful
+// Hedged requests and the CPU they waste (“Resource Utilization”: cancelled requests are the largest CPU cost among unsuccessful
 // RPCs, "likely sent because of request hedging"): a copy of an RPC still unanswered after the hedge delay (its
 // method's latency at a percentile, as Dean & Barroso's "The Tail at Scale" describes hedging) goes to another
 // server; the first answer wins and the loser is cancelled, having burnt CPU until the cancel reaches it. Error

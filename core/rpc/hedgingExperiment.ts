@@ -1,4 +1,4 @@
-// rpc-hedging (§6: the CPU of unsuccessful RPCs): no hedging against hedged requests (a second copy after the
+// rpc-hedging (“Resource Utilization”: the CPU of unsuccessful RPCs): no hedging against hedged requests (a second copy after the
 // method's latency percentile, the loser cancelled), their tail latency, and the server CPU that cancelled or
 // duplicate work and error responses cost.
 import { defineExperiment } from '../experiments/types';
@@ -66,7 +66,7 @@ export const rpcHedging = defineExperiment({
   id: 'rpc-hedging',
   title: 'Hedged RPCs: the tail they cut and the CPU they waste',
   paper: RPC_PAPER,
-  figure: '§6 (CPU cycles of unsuccessful RPCs: cancelled requests the largest)',
+  figure: '“Resource Utilization” (CPU cycles of unsuccessful RPCs: cancelled requests the largest)',
   description:
     'RPCs from the fitted generator pass the latency-tax model (rpc-latency-tax) at the given CPU utilisation. hedged: when an RPC is still unanswered ' +
     'at the hedge percentile of its method’s latency (its processing percentile at this utilisation plus its mean tax, ASSUMPTION that clients know it), a copy ' +
@@ -76,7 +76,7 @@ export const rpcHedging = defineExperiment({
     'latency.p99 mixes methods whose medians span decades, so it barely moves; over-hedge-delay (an RPC’s latency over its method’s hedge delay at the base utilisation) shows the per-method tail hedging cuts. ' +
     'Error responses cost CPU too: not found (ASSUMPTION 2% of RPCs, 30% of their processing) and other errors (ASSUMPTION 0.5%, all of it).',
   comparisonNote:
-    'The paper (§6, via the review) reports that cancelled requests, likely from hedging, are the largest CPU cost among unsuccessful RPCs, and that ' +
+    'The paper (“Resource Utilization”, via the review) reports that cancelled requests, likely from hedging, are the largest CPU cost among unsuccessful RPCs, and that ' +
     '"entity not found" errors cost a surprising amount; it publishes no hedging latencies. failed-cpu.cancelled-share.<policy> is the cancelled share ' +
     'of the CPU of unsuccessful RPCs (cancelled + not found + other errors) to set beside that statement; the error rates are ASSUMPTIONS, so it is not a prediction to compare with a number.',
   params,
@@ -137,13 +137,13 @@ export const rpcHedging = defineExperiment({
     return [
       {
         kind: 'bar',
-        title: 'Tail latency per policy',
-        y: { label: 'ms' },
+        title: 'Tail of each RPC’s latency over its method’s hedge delay',
+        y: { label: 'latency / hedge delay' },
         stacked: false,
         categories: pols,
-        segments: ['p50', 'p99'].map((q) => ({
-          name: q,
-          values: pols.map((pl) => result.metrics[`latency.${q}.${pl}`] ?? 0),
+        segments: ['p99', 'p999'].map((q) => ({
+          name: q === 'p99' ? 'P99' : 'P99.9',
+          values: pols.map((pl) => result.metrics[`over-hedge-delay.${q}.${pl}`] ?? 0),
         })),
       },
       {

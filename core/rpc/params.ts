@@ -27,7 +27,7 @@ export const exogenousParams = {
   memBwPct: {
     kind: 'number',
     label: 'Memory-bandwidth utilisation',
-    help: 'Exogenous (§5): slows the RPC stack’s queues and, per category, server processing. ASSUMPTION: 50%.',
+    help: 'Exogenous (“RPC Latency”): slows the RPC stack’s queues and, per category, server processing. ASSUMPTION: 50%.',
     default: 50,
     min: 0,
     max: 100,
@@ -37,7 +37,7 @@ export const exogenousParams = {
   wakeupUs: {
     kind: 'number',
     label: 'Thread wake-up time',
-    help: 'Exogenous (§5): added to both receive queues. ASSUMPTION: 5 µs.',
+    help: 'Exogenous (“RPC Latency”): added to both receive queues. ASSUMPTION: 5 µs.',
     default: 5,
     min: 0,
     max: 1000,

@@ -1,4 +1,4 @@
-// rpc-sizes (§4, "elephants and mice"): request and response sizes and their ratio, sampled from the fitted
+// rpc-sizes (“Characteristics”, "elephants and mice"): request and response sizes and their ratio, sampled from the fitted
 // generator: most RPCs are small (the smallest one 64-byte cache line), a few are very large.
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Comparison, Result } from '../experiments/types';
@@ -14,7 +14,7 @@ export const rpcSizes = defineExperiment({
   id: 'rpc-sizes',
   title: 'RPC request and response sizes: mice and elephants',
   paper: RPC_PAPER,
-  figure: '§4 (request and response size CDFs, response/request ratio)',
+  figure: '“Characteristics” (request and response size CDFs, response/request ratio)',
   description:
     'Samples RPCs from the fitted generator (core/rpc/fitted.ts): request bytes lognormal with median 1.5 KB (secondary source; ASSUMPTION that the ' +
     'reported median is the request’s) and P99 196 KB, floored at one 64-byte cache line; response = request × a lognormal ratio whose median is ' +
@@ -61,19 +61,19 @@ export const rpcSizes = defineExperiment({
         metric: 'request-kb.p99',
         published: 196,
         measured: metrics['request-kb.p99'],
-        source: fit(`§4, ${SOURCES.review}`),
+        source: fit(`“Characteristics”, ${SOURCES.review}`),
       },
       {
         metric: 'response-kb.p99',
         published: 563,
         measured: metrics['response-kb.p99'],
-        source: fit(`§4, ${SOURCES.review}`),
+        source: fit(`“Characteristics”, ${SOURCES.review}`),
       },
       {
         metric: 'request-b.min',
         published: 64,
         measured: metrics['request-b.min'],
-        source: fit(`§4, ${SOURCES.review} (smallest: one cache line)`),
+        source: fit(`“Characteristics”, ${SOURCES.review} (smallest: one cache line)`),
       },
     ];
     await ctx.progress(0.9, 'CDFs');

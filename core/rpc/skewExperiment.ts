@@ -1,4 +1,4 @@
-// rpc-method-skew (§3, "not all RPCs are the same"): how few methods carry most calls, and how the slowest
+// rpc-method-skew (“Characteristics”, "not all RPCs are the same"): how few methods carry most calls, and how the slowest
 // methods — few calls — take most of the RPC time. Sampled from the fitted generator and compared with the
 // figures it was fitted to (fit checks) and the one it predicts (the most popular method's share).
 import { defineExperiment } from '../experiments/types';
@@ -20,7 +20,7 @@ export const rpcMethodSkew = defineExperiment({
   id: 'rpc-method-skew',
   title: 'RPC method skew: the most popular methods carry most calls, the slowest most of the time',
   paper: RPC_PAPER,
-  figure: '§3 (method popularity and per-method latency)',
+  figure: '“Characteristics” (method popularity and per-method latency)',
   description:
     'Samples RPCs from the workload generator fitted once by scripts/fit-rpc.ts (core/rpc/fitted.ts): 10,000 methods ' +
     '(ASSUMPTION: "over 10,000"), popularity Zipf–Mandelbrot p_k ∝ (k+q)^−s fitted to the top-10 (58%) and top-100 (91%) shares; ' +
@@ -81,7 +81,7 @@ export const rpcMethodSkew = defineExperiment({
       'storage-share.bytes': round(storageBytes / bytes, 6),
       'methods.called': calls.filter((c) => c > 0).length,
     };
-    const fit = `fit check (fitted to this figure by scripts/fit-rpc.ts): §3, ${SOURCES.review}`;
+    const fit = `fit check (fitted to this figure by scripts/fit-rpc.ts): “Characteristics”, ${SOURCES.review}`;
     const comparisons: Comparison[] = [
       { metric: 'call-share.top10', published: 0.58, measured: metrics['call-share.top10'], source: fit },
       { metric: 'call-share.top100', published: 0.91, measured: metrics['call-share.top100'], source: fit },

@@ -1,7 +1,7 @@
-// The RPC latency tax (§5): an RPC's completion time split into seven components — client send queue, request
+// The RPC latency tax (“RPC Latency”): an RPC's completion time split into seven components — client send queue, request
 // network, server receive queue, server processing, server send queue, response network, client receive queue —
 // each depending on the service category and on exogenous variables (CPU utilisation, memory bandwidth,
-// wake-up time); the tax is everything but server processing. And the cycle tax (§6): CPU cycles per byte and
+// wake-up time); the tax is everything but server processing. And the cycle tax (“Resource Utilization”): CPU cycles per byte and
 // per call of serialization, compression, encryption and the network stack.
 import type { FastRng } from '../kernel/fastRng';
 import {
@@ -25,7 +25,7 @@ export const PROCESSING = COMPONENTS.indexOf('server-processing');
 export function queueMeansUs(category: number, x: Exogenous): [number, number, number, number] {
   const q = CATEGORY_TAX[CATEGORIES[category]!].queueUs;
   const f = queueFactor(x);
-  // The receive queues include waking the thread that picks the message up (§5's wake-up time).
+  // The receive queues include waking the thread that picks the message up (the “RPC Latency” findings' wake-up time).
   return [q.clientSend * f, q.serverRecv * f + x.wakeupUs, q.serverSend * f, q.clientRecv * f + x.wakeupUs];
 }
 

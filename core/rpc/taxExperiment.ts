@@ -1,4 +1,4 @@
-// rpc-latency-tax (§5, §6): the RPC latency tax — everything but server processing — per service category and
+// rpc-latency-tax (“RPC Latency”, “Resource Utilization”): the RPC latency tax — everything but server processing — per service category and
 // how it moves with CPU utilisation (a sweep), and the cycle tax of the RPC stack, over RPCs sampled from the
 // fitted generator.
 import { defineExperiment } from '../experiments/types';
@@ -21,7 +21,7 @@ const params = {
   cpuPcts: {
     kind: 'int-list',
     label: 'CPU utilisation sweep',
-    help: 'Exogenous (§5): the servers’ CPU utilisation, one run per value.',
+    help: 'Exogenous (“RPC Latency”): the servers’ CPU utilisation, one run per value.',
     default: [30, 50, 70, 90],
     min: 1,
     max: 98,
@@ -92,7 +92,7 @@ export const rpcLatencyTax = defineExperiment({
   id: 'rpc-latency-tax',
   title: 'The RPC latency tax per service category, against CPU utilisation; the cycle tax',
   paper: RPC_PAPER,
-  figure: '§5 (latency tax breakdown, exogenous variables), §6 (cycle tax)',
+  figure: '“RPC Latency” (latency tax breakdown, exogenous variables), “Resource Utilization” (cycle tax)',
   description:
     'Each sampled RPC (fitted generator) passes seven components: client send queue, request network, server receive queue, server processing, ' +
     'server send queue, response network, client receive queue. Queue times are exponential around per-category means (ASSUMPTION, core/rpc/categories.ts; ' +
@@ -139,7 +139,7 @@ export const rpcLatencyTax = defineExperiment({
       metric,
       published,
       measured,
-      source: `prediction; §5, ${SOURCES.notes}${note}`,
+      source: `prediction; “RPC Latency”, ${SOURCES.notes}${note}`,
     });
     const comparisons: Comparison[] = [
       pub('tax-share.fleet', 0.02, metrics['tax-share.fleet']!),
@@ -181,14 +181,15 @@ function taxCharts(result: Result): ChartSpec[] {
   const share = result.tables.taxShare;
   const cyc = result.tables.cycleTax;
   if (!comp || !share || !cyc) return [];
-  const cpu = Number(result.params.fleetCpuPct);
-  const at = comp.rows.filter((r) => r[1] === cpu || r[1] === comp.rows[0]![1]);
-  const rowsAt = at.some((r) => r[1] === cpu) ? at.filter((r) => r[1] === cpu) : at;
+  // The bars at the fleet utilisation when the sweep has it, else at the sweep's first value.
+  const fleetCpu = Number(result.params.fleetCpuPct);
+  const barCpu = comp.rows.some((r) => r[1] === fleetCpu) ? fleetCpu : comp.rows[0]![1];
+  const rowsAt = comp.rows.filter((r) => r[1] === barCpu);
   const taxParts = COMPONENTS.map((c, k) => ({ c, k })).filter(({ k }) => k !== PROCESSING);
   return [
     {
       kind: 'bar',
-      title: `Mean latency tax per RPC by component, each category (CPU ${rowsAt[0]?.[1]}%)`,
+      title: `Mean latency tax per RPC by component, each category (CPU ${barCpu}%)`,
       y: { label: 'µs per RPC' },
       stacked: true,
       categories: rowsAt.map((r) => String(r[0])),
@@ -198,10 +199,10 @@ function taxCharts(result: Result): ChartSpec[] {
       kind: 'line',
       title: 'Tax share of total latency against CPU utilisation',
       x: { label: 'CPU utilisation (%)' },
-      y: { label: 'tax share (time-weighted)', format: 'percent' },
+      y: { label: 'tax share, basis points (0.01%)' },
       series: share.columns.slice(1).map((name, c) => ({
         name,
-        points: share.rows.map((r) => [Number(r[0]), Number(r[c + 1])] as [number, number]),
+        points: share.rows.map((r) => [Number(r[0]), round(Number(r[c + 1]) * 1e4, 4)] as [number, number]),
       })),
     },
     {

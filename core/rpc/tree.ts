@@ -1,4 +1,4 @@
-// Call trees (§3, "RPCs are wider than deep"): a root RPC's number of descendants is a discretised lognormal
+// Call trees (“Characteristics”, "RPCs are wider than deep"): a root RPC's number of descendants is a discretised lognormal
 // fitted to the published median and P90 (fitted.ts); the descendants attach to the tree as a random recursive
 // tree — each new RPC is issued by a uniformly chosen RPC already in the tree (ASSUMPTION: the paper's tree
 // shapes beyond the descendants CDF are not available here), so depth grows like ln(size): wide, not deep.

@@ -1,4 +1,4 @@
-// The RPC workload generator (Seemakhupt et al., SOSP'23 §3–§4): a method catalogue (popularity, latency scale
+// The RPC workload generator (Seemakhupt et al., SOSP'23 “Characteristics of RPCs at Hyperscale”): a method catalogue (popularity, latency scale
 // correlated with popularity, service category) built from the fitted parameters (fitted.ts, written by
 // scripts/fit-rpc.ts), and a fast sampler of individual RPCs (method, request and response bytes, server
 // processing time) for this lab and any other lab that wants a realistic RPC mix (`sampleRpcWorkload`).

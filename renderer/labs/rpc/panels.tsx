@@ -216,7 +216,7 @@ export function TaxBars(props: { model: RpcViewModel; width: number }) {
 
 export function ComponentKey() {
   return (
-    <div className="rpc-key" data-testid="rpc-component-key">
+    <div className="rpc-key rpc-key-grid" data-testid="rpc-component-key">
       {COMPONENTS.filter((c) => c !== 'server-processing').map((c) => (
         <span key={c}>
           <i style={{ background: COMPONENT_COLORS[c] }} />

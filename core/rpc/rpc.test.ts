@@ -200,7 +200,7 @@ describe('the rpc experiments and view', () => {
   it('the view draws a tree with at least the minimum descendants and the chosen category’s bars', async () => {
     const v = await buildLabView(
       'rpc',
-      { rpcs: '5000', minDescendants: '40', tree: '3', category: 'f1-database' },
+      { viewRpcs: '5000', minDescendants: '40', tree: '3', category: 'f1-database' },
       1,
     );
     expect(v.tree.nodes.length).toBeGreaterThan(40);

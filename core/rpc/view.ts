@@ -55,9 +55,11 @@ const params = {
     group: 'Call tree',
     advanced: true,
   },
-  rpcs: {
+  // Not named `rpcs`: the view keeps its own small sample instead of following an experiment's millions.
+  viewRpcs: {
     kind: 'int',
     label: 'Sampled RPCs',
+    help: 'RPCs the view samples for its size CDFs and tax bars.',
     default: 100_000,
     min: 1_000,
     max: 2_000_000,
@@ -145,15 +147,15 @@ export const rpcView = defineLabView({
     'The fleet’s methods as treemaps by calls and by time (colour: service category), request and response size CDFs of sampled RPCs, one sampled call tree, and the mean latency of each of the seven components for one category at the exogenous variables you set, beside the reference point (CPU 50%, memory bandwidth 50%, no wake-up).',
   params,
   work: (p) => ({
-    units: p.rpcs * 3 + Math.ceil((p.tree * MEAN_TREE) / treesAtLeast(p.minDescendants)),
+    units: p.viewRpcs * 3 + Math.ceil((p.tree * MEAN_TREE) / treesAtLeast(p.minDescendants)),
     what: 'RPC samples and breakdowns',
-    formula: `${p.rpcs.toLocaleString('en-US')} RPCs × (sampling + 2 tax runs) + tree #${p.tree} of ≥ ${p.minDescendants} descendants`,
+    formula: `${p.viewRpcs.toLocaleString('en-US')} RPCs × (sampling + 2 tax runs) + tree #${p.tree} of ≥ ${p.minDescendants} descendants`,
     unitCostUs: 0.6,
-    lower: 'rpcs',
+    lower: 'viewRpcs or tree',
   }),
   async build(p, ctx): Promise<RpcViewModel> {
     const catalog = fleetCatalog();
-    const sample = sampleRpcWorkload(ctx.rng, p.rpcs, catalog);
+    const sample = sampleRpcWorkload(ctx.rng, p.viewRpcs, catalog);
     await ctx.progress(0.4, 'sizes');
     const kb = log2Grid(-4, 12);
     const cdf = (a: Float64Array) => cdfPoints(a.map((b) => b / 1000).sort(), kb).map(([, y]) => round(y, 5));
@@ -188,7 +190,7 @@ export const rpcView = defineLabView({
         rpcs: chosen.count,
         exogenous: chosenX,
       },
-      cycles: Object.fromEntries(CYCLE_COMPONENTS.map((k) => [k, round(cyc[k] / p.rpcs, 1)])) as Record<
+      cycles: Object.fromEntries(CYCLE_COMPONENTS.map((k) => [k, round(cyc[k] / p.viewRpcs, 1)])) as Record<
         CycleComponent,
         number
       >,

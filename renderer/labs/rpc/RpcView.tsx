@@ -10,6 +10,8 @@ import { CallTree, CategoryKey, ComponentKey, CycleBar, MethodTreemap, SizeCdf, 
 import { SIZE_COLORS } from './colors';
 import './rpc.css';
 
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${ms.toPrecision(3)} ms`);
+
 export function RpcView({ params, seed, controls }: LabViewProps) {
   const [model, setModel] = useState<RpcViewModel | null>(null);
   const [status, setStatus] = useState('Sampling…');
@@ -47,8 +49,9 @@ export function RpcView({ params, seed, controls }: LabViewProps) {
   }, [runKey]);
 
   const inner = Math.max(640, size.width - 24);
-  const mapW = Math.floor(inner * 0.19);
-  const colW = Math.floor((inner - 2 * mapW - 48) / 3);
+  const mapW = Math.floor(inner * 0.15);
+  const rest = inner - 2 * mapW - 48;
+  const [cdfW, treeW, taxW] = [0.28, 0.3, 0.42].map((f) => Math.floor(rest * f)) as [number, number, number];
   const panelH = Math.max(140, size.height - 40);
   // The CDF and the tree leave room for their heading (up to two lines) and key below.
   const chartH = Math.max(110, size.height - 90);
@@ -79,9 +82,9 @@ export function RpcView({ params, seed, controls }: LabViewProps) {
               </h3>
               <MethodTreemap model={model} by="timeShare" width={mapW} height={panelH} />
             </section>
-            <section style={{ width: colW }}>
+            <section style={{ width: cdfW }}>
               <h3>Request and response sizes (CDF of sampled RPCs)</h3>
-              <SizeCdf model={model} width={colW} height={Math.min(chartH, 280)} />
+              <SizeCdf model={model} width={cdfW} height={Math.min(chartH, 280)} />
               <div className="rpc-key">
                 <span>
                   <i style={{ background: SIZE_COLORS.request }} />
@@ -93,22 +96,25 @@ export function RpcView({ params, seed, controls }: LabViewProps) {
                 </span>
               </div>
             </section>
-            <section style={{ width: colW }}>
+            <section style={{ width: treeW }}>
               <h3 data-testid="rpc-tree-title">{`Call tree #${model.tree.index}: ${model.tree.nodes.length - 1} descendants, ${Math.max(...model.tree.nodes.map((n) => n.depth))} levels deep`}</h3>
-              <CallTree model={model} width={colW} height={Math.min(chartH, 300)} />
+              <CallTree model={model} width={treeW} height={Math.min(chartH, 300)} />
               <div className="rpc-muted">
                 Root on top; each row one more ancestor; colour: the method’s category.
               </div>
             </section>
-            <section style={{ width: colW }}>
-              <h3 data-testid="rpc-tax-title">{`Latency tax of ${model.category} (mean per RPC)`}</h3>
-              <TaxBars model={model} width={colW} />
+            <section style={{ width: taxW }}>
+              <h3
+                data-testid="rpc-tax-title"
+                title="Reference point: CPU 50%, memory bandwidth 50%, no wake-up time"
+              >{`Latency tax of ${model.category} (mean per RPC)`}</h3>
+              <TaxBars model={model} width={taxW} />
               <ComponentKey />
               <div className="rpc-muted" data-testid="rpc-tax-share">
-                {`Tax share of time ${(model.tax.taxShare.chosen * 100).toPrecision(2)}% here, ${(model.tax.taxShare.reference * 100).toPrecision(2)}% at the reference (CPU 50%, memory bandwidth 50%, no wake-up); server processing ${(model.tax.chosen['server-processing'] / 1000).toPrecision(3)} ms per RPC on average.`}
+                {`Tax share of time: ${(model.tax.taxShare.chosen * 100).toPrecision(2)}% here, ${(model.tax.taxShare.reference * 100).toPrecision(2)}% at the reference; server processing ${fmtMs(model.tax.chosen['server-processing'] / 1000)} per RPC on average (not tax).`}
               </div>
               <h3>Cycle tax per RPC</h3>
-              <CycleBar model={model} width={colW} />
+              <CycleBar model={model} width={taxW} />
             </section>
           </div>
           <CategoryKey />

@@ -105,7 +105,7 @@ export function SizeCdf(props: { model: RpcViewModel; width: number; height: num
           </text>
         </g>
       ))}
-      {SIZE_TICKS.map(([kb, t]) => (
+      {SIZE_TICKS.filter(([kb]) => width >= 260 || kb !== 256).map(([kb, t]) => (
         <text key={t} x={x(kb)} y={height - m.b + 14} textAnchor="middle">
           {t}
         </text>

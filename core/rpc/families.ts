@@ -63,12 +63,6 @@ export function normalCdf(x: number): number {
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
-/** Sort a typed array in place and return it (numeric order). */
-export function sortInPlace<T extends Float64Array | Float32Array>(a: T): T {
-  a.sort();
-  return a;
-}
-
 /** numpy's linear percentile (p in [0, 100]) of an already sorted, non-empty typed array. */
 export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) throw new Error('percentile of an empty sample');
@@ -93,4 +87,9 @@ export function log2Grid(a: number, b: number, step = 0.5): number[] {
   const xs: number[] = [];
   for (let e = a; e <= b + 1e-9; e += step) xs.push(Math.pow(2, e));
   return xs;
+}
+
+/** A chart series from a table: column 0 as x, column `c` as y (times `scale`). */
+export function tableSeries(t: { rows: (string | number)[][] }, c: number, scale = 1): [number, number][] {
+  return t.rows.map((r) => [Number(r[0]), Number(r[c]) * scale]);
 }

@@ -4,7 +4,7 @@ import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Comparison, Result } from '../experiments/types';
 import { FastRng } from '../kernel/fastRng';
 import { round } from '../kernel/numbers';
-import { cdfPoints, log2Grid, percentileSorted } from './families';
+import { cdfPoints, log2Grid, percentileSorted, tableSeries } from './families';
 import { FITTED } from './fitted';
 import { RPC_PAPER, SOURCES } from './params';
 import { treeWidth, sampleDescendants, sampleTree, treeDepth } from './tree';
@@ -99,15 +99,13 @@ export const rpcFanout = defineExperiment({
     const d = result.tables.descendantsCdf;
     const a = result.tables.depthCdf;
     if (!d || !a) return [];
-    const col = (t: typeof d, c: number) =>
-      t.rows.map((r) => [Number(r[0]), Number(r[c])] as [number, number]);
     return [
       {
         kind: 'line',
         title: 'CDF of descendants per root RPC',
         x: { label: 'descendants', scale: 'log2' },
         y: { label: 'share of root RPCs', format: 'percent', min: 0, max: 1 },
-        series: [{ name: 'descendants', points: col(d, 1) }],
+        series: [{ name: 'descendants', points: tableSeries(d, 1) }],
       },
       {
         kind: 'line',
@@ -115,8 +113,8 @@ export const rpcFanout = defineExperiment({
         x: { label: 'levels' },
         y: { label: 'share', format: 'percent', min: 0, max: 1 },
         series: [
-          { name: 'tree depth', points: col(a, 1) },
-          { name: 'ancestors of an RPC', points: col(a, 2) },
+          { name: 'tree depth', points: tableSeries(a, 1) },
+          { name: 'ancestors of an RPC', points: tableSeries(a, 2) },
         ],
       },
     ];

@@ -3,7 +3,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Comparison, Result } from '../experiments/types';
 import { round } from '../kernel/numbers';
-import { cdfPoints, log2Grid, percentileSorted } from './families';
+import { cdfPoints, log2Grid, percentileSorted, tableSeries } from './families';
 import { RPC_PAPER, SOURCES, rpcsParam } from './params';
 import { fleetCatalog, sampleRpcWorkload } from './workload';
 
@@ -100,8 +100,6 @@ export const rpcSizes = defineExperiment({
     const sizes = result.tables.sizeCdf;
     const ratio = result.tables.ratioCdf;
     if (!sizes || !ratio) return [];
-    const col = (t: typeof sizes, c: number) =>
-      t.rows.map((r) => [Number(r[0]), Number(r[c])] as [number, number]);
     return [
       {
         kind: 'line',
@@ -109,8 +107,8 @@ export const rpcSizes = defineExperiment({
         x: { label: 'size (KB)', scale: 'log2' },
         y: { label: 'share of RPCs', format: 'percent', min: 0, max: 1 },
         series: [
-          { name: 'request', points: col(sizes, 1) },
-          { name: 'response', points: col(sizes, 2) },
+          { name: 'request', points: tableSeries(sizes, 1) },
+          { name: 'response', points: tableSeries(sizes, 2) },
         ],
       },
       {
@@ -118,7 +116,7 @@ export const rpcSizes = defineExperiment({
         title: 'CDF of the response/request ratio (below 1: write-dominant)',
         x: { label: 'response bytes / request bytes', scale: 'log2' },
         y: { label: 'share of RPCs', format: 'percent', min: 0, max: 1 },
-        series: [{ name: 'ratio', points: col(ratio, 1) }],
+        series: [{ name: 'ratio', points: tableSeries(ratio, 1) }],
       },
     ];
   },

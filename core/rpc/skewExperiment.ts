@@ -5,7 +5,7 @@ import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Comparison, Result } from '../experiments/types';
 import { round } from '../kernel/numbers';
 import { CATEGORIES, STORAGE } from './categories';
-import { headShare } from './families';
+import { headShare, tableSeries } from './families';
 import { RPC_PAPER, SOURCES, rpcsParam } from './params';
 import { fleetCatalog, sampleRpcWorkload } from './workload';
 
@@ -137,7 +137,7 @@ export const rpcMethodSkew = defineExperiment({
         y: { label: 'cumulative share', format: 'percent', min: 0, max: 1 },
         series: t.columns.slice(1).map((name, c) => ({
           name,
-          points: t.rows.map((r) => [Number(r[0]), Number(r[c + 1])] as [number, number]),
+          points: tableSeries(t, c + 1),
         })),
       },
     ];

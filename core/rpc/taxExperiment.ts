@@ -6,6 +6,7 @@ import type { ChartSpec, Comparison, Result } from '../experiments/types';
 import { FastRng } from '../kernel/fastRng';
 import { round } from '../kernel/numbers';
 import { CATEGORIES, COMPONENTS, CYCLE_COMPONENTS } from './categories';
+import { tableSeries } from './families';
 import { RPC_PAPER, SOURCES, exogenous, exogenousParams, rpcsParam } from './params';
 import { PROCESSING, cycleTax, taxRun, taxShareOf } from './tax';
 import type { ComponentSums } from './tax';
@@ -202,7 +203,7 @@ function taxCharts(result: Result): ChartSpec[] {
       y: { label: 'tax share, basis points (0.01%)' },
       series: share.columns.slice(1).map((name, c) => ({
         name,
-        points: share.rows.map((r) => [Number(r[0]), round(Number(r[c + 1]) * 1e4, 4)] as [number, number]),
+        points: tableSeries(share, c + 1, 1e4),
       })),
     },
     {

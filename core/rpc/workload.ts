@@ -5,7 +5,6 @@
 import { Rng } from '../kernel/rng';
 import { FastRng } from '../kernel/fastRng';
 import { CATEGORIES, CATEGORY_TAX } from './categories';
-import type { Category } from './categories';
 import { probit, zipfMandelbrot } from './families';
 import { FITTED } from './fitted';
 
@@ -112,10 +111,6 @@ let fleet: Catalog | null = null;
 /** The catalogue of FITTED, built once. */
 export function fleetCatalog(): Catalog {
   return (fleet ??= buildCatalog(FITTED));
-}
-
-export function categoryOf(catalog: Catalog, method: number): Category {
-  return CATEGORIES[catalog.category[method]!]!;
 }
 
 /** n sampled RPCs, struct of arrays. */

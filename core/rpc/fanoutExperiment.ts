@@ -7,7 +7,8 @@ import { round } from '../kernel/numbers';
 import { cdfPoints, log2Grid, percentileSorted, tableSeries } from './families';
 import { FITTED } from './fitted';
 import { RPC_PAPER, SOURCES } from './params';
-import { treeWidth, sampleDescendants, sampleTree, treeDepth } from './tree';
+import { TREE_SHAPES, sampleDescendants, sampleTree, treeDepth, treeWidth } from './tree';
+import type { TreeShape } from './tree';
 
 /** ASSUMPTION for the work estimate: a tree has about 50 RPCs on average (the fitted lognormal's mean). */
 const MEAN_TREE = Math.exp(FITTED.descendants.mu + FITTED.descendants.sigma ** 2 / 2) + 1;
@@ -20,8 +21,8 @@ export const rpcFanout = defineExperiment({
   description:
     'Each root RPC gets round(LN(mu, sigma)) descendants (fitted by scripts/fit-rpc.ts to a median of 13 and a P90 of about 105, both from a ' +
     'secondary source; ASSUMPTION that they count a root RPC’s descendants; capped at 10,000, a DEVIATION for memory). The descendants form a ' +
-    'random recursive tree: each new RPC is issued by an RPC chosen uniformly among those already in the tree (ASSUMPTION: the paper’s tree shapes ' +
-    'beyond the descendants CDF are not available here). Depth is a tree’s most ancestors; ancestors are counted for every RPC in every tree. ' +
+    'random recursive tree: each new RPC is issued by an RPC chosen uniformly among those already in the tree (shape=uniform), or in proportion to 1 + ' +
+    'the RPCs it already issued (shape=preferential) (ASSUMPTIONS: the paper’s tree shapes beyond the descendants CDF are not available here). Depth is a tree’s most ancestors; ancestors are counted for every RPC in every tree. ' +
     'A tree is wider than deep when its widest level holds more RPCs than the tree has levels below the root.',
   comparisonNote:
     'The descendants rows are fit checks (the lognormal was fitted to them). Depth and ancestors are predictions of the assumed tree shape; ' +
@@ -36,6 +37,24 @@ export const rpcFanout = defineExperiment({
       max: 2_000_000,
       group: 'Workload',
     },
+    shape: {
+      kind: 'enum',
+      label: 'Tree shape',
+      help: 'Who issues each new RPC: uniform (any RPC already in the tree) or preferential (callers that already fan out). Both ASSUMPTIONS.',
+      default: 'uniform',
+      options: TREE_SHAPES,
+      group: 'Call trees',
+    },
+    maxDescendants: {
+      kind: 'int',
+      label: 'Largest tree',
+      help: 'Descendants above this are cut (DEVIATION: a cap for memory; P(> 10,000) ≈ 0.002%).',
+      default: 10_000,
+      min: 1,
+      max: 100_000,
+      unit: 'descendants',
+      group: 'Call trees',
+    },
   },
   work: (p) => ({
     units: Math.ceil(p.trees * MEAN_TREE),
@@ -46,12 +65,13 @@ export const rpcFanout = defineExperiment({
   }),
   async run(p, ctx) {
     const f = new FastRng(ctx.rng.fork('trees'));
+    const capped = { ...FITTED, descendants: { ...FITTED.descendants, max: p.maxDescendants } };
     const desc = new Float64Array(p.trees);
     const depth = new Float64Array(p.trees);
     const ancestors: Float64Array[] = [];
     let wide = 0;
     for (let t = 0; t < p.trees; t++) {
-      const tree = sampleTree(f, sampleDescendants(f, FITTED));
+      const tree = sampleTree(f, sampleDescendants(f, capped), p.shape as TreeShape);
       desc[t] = tree.parent.length - 1;
       depth[t] = treeDepth(tree);
       ancestors.push(Float64Array.from(tree.depth));

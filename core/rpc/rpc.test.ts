@@ -8,7 +8,7 @@ import { headShare, percentileSorted, probit, normalCdf, zipfMandelbrot } from '
 import { FITTED } from './fitted';
 import { hedgeCopies, simulateHedging } from './hedging';
 import { N_COMPONENTS, PROCESSING, processingFactors, rpcComponentsUs, taxRun, taxShareOf } from './tax';
-import { sampleDescendants, sampleTree, treeDepth, treeWidth } from './tree';
+import { TREE_SHAPES, sampleDescendants, sampleTree, treeDepth, treeWidth } from './tree';
 import { fleetCatalog, sampleRpcWorkload } from './workload';
 
 const catalog = fleetCatalog();
@@ -143,13 +143,28 @@ describe('the latency tax', () => {
 describe('call trees', () => {
   it('every RPC but the root has an earlier parent one level up; depth and width bound the size', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 1e6 }), (d, seed) => {
-        const t = sampleTree(new FastRng(new Rng(seed)), d);
-        for (let i = 1; i < t.parent.length; i++)
-          if (!(t.parent[i]! < i && t.depth[i] === t.depth[t.parent[i]!]! + 1)) return false;
-        return t.parent.length === d + 1 && treeWidth(t) * (treeDepth(t) + 1) >= d + 1;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.constantFrom(...TREE_SHAPES),
+        (d, seed, shape) => {
+          const t = sampleTree(new FastRng(new Rng(seed)), d, shape);
+          for (let i = 1; i < t.parent.length; i++)
+            if (!(t.parent[i]! < i && t.depth[i] === t.depth[t.parent[i]!]! + 1)) return false;
+          return t.parent.length === d + 1 && treeWidth(t) * (treeDepth(t) + 1) >= d + 1;
+        },
+      ),
     );
+  });
+
+  it('preferential attachment makes shallower trees than uniform attachment (mean depth over many trees)', () => {
+    const meanDepth = (shape: (typeof TREE_SHAPES)[number]) => {
+      const f = new FastRng(new Rng(4));
+      let sum = 0;
+      for (let i = 0; i < 300; i++) sum += treeDepth(sampleTree(f, 200, shape));
+      return sum / 300;
+    };
+    expect(meanDepth('preferential')).toBeLessThan(meanDepth('uniform'));
   });
 
   it('descendants are capped at the fitted maximum', () => {

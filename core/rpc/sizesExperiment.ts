@@ -7,8 +7,8 @@ import { cdfPoints, log2Grid, percentileSorted, tableSeries } from './families';
 import { RPC_PAPER, SOURCES, rpcsParam } from './params';
 import { fleetCatalog, sampleRpcWorkload } from './workload';
 
-/** ASSUMPTION: 1 KB = 1,000 bytes (the paper's unit is not stated in the sources available here). */
-const KB = 1000;
+/** Bytes per reported unit. ASSUMPTION (the fit): 1 KB = 1,000 bytes; the paper's unit is not stated in the sources here. */
+const UNIT_BYTES: Readonly<Record<string, number>> = { KB: 1000, KiB: 1024 };
 
 export const rpcSizes = defineExperiment({
   id: 'rpc-sizes',
@@ -19,11 +19,32 @@ export const rpcSizes = defineExperiment({
     'Samples RPCs from the fitted generator (core/rpc/fitted.ts): request bytes lognormal with median 1.5 KB (secondary source; ASSUMPTION that the ' +
     'reported median is the request’s) and P99 196 KB, floored at one 64-byte cache line; response = request × a lognormal ratio whose median is ' +
     '0.5 (ASSUMPTION: the sources say only that most RPCs are write-dominant) and whose spread makes the response P99 563 KB. ' +
-    'KB = 1,000 bytes (ASSUMPTION). Request and ratio are independent (ASSUMPTION).',
+    'The fit takes KB = 1,000 bytes (ASSUMPTION); unit=KiB reports the same sample in 1,024-byte units to show what that assumption moves. ' +
+    'floorBytes lowers or raises the one-cache-line floor to show its effect on the small end. Request and ratio are independent (ASSUMPTION).',
   comparisonNote:
     'Every row is a fit check: the generator was fitted to these very percentiles, so they test the sampler (and the 64 B floor’s effect), not a prediction. ' +
     'The response median and the ratio’s median follow from the assumed ratio median and are not compared.',
-  params: rpcsParam,
+  params: {
+    ...rpcsParam,
+    unit: {
+      kind: 'enum',
+      label: 'Size unit',
+      help: 'KB = 1,000 bytes (what the fit assumed) or KiB = 1,024 bytes.',
+      default: 'KB',
+      options: ['KB', 'KiB'],
+      group: 'Sizes',
+    },
+    floorBytes: {
+      kind: 'int',
+      label: 'Smallest RPC',
+      help: 'The floor of request and response sizes (published: one 64-byte cache line).',
+      default: 64,
+      min: 0,
+      max: 65_536,
+      unit: 'B',
+      group: 'Sizes',
+    },
+  },
   work: (p) => ({
     units: p.rpcs,
     what: 'sampled RPCs',
@@ -33,7 +54,13 @@ export const rpcSizes = defineExperiment({
   }),
   async run(p, ctx) {
     await ctx.progress(0.05, 'sampling RPCs');
-    const s = sampleRpcWorkload(ctx.rng, p.rpcs, fleetCatalog());
+    const fleet = fleetCatalog();
+    const catalog = {
+      ...fleet,
+      fit: { ...fleet.fit, request: { ...fleet.fit.request, minBytes: p.floorBytes } },
+    };
+    const s = sampleRpcWorkload(ctx.rng, p.rpcs, catalog);
+    const KB = UNIT_BYTES[p.unit]!;
     await ctx.progress(0.4, 'sorting sizes');
     const ratio = Float64Array.from(s.responseB, (r, i) => r / s.requestB[i]!).sort();
     const req = s.requestB.map((b) => b / KB).sort();
@@ -85,7 +112,7 @@ export const rpcSizes = defineExperiment({
       metrics,
       tables: {
         sizeCdf: {
-          columns: ['KB', 'requests ≤ KB', 'responses ≤ KB'],
+          columns: [p.unit, `requests ≤ ${p.unit}`, `responses ≤ ${p.unit}`],
           rows: xs.map((x, i) => [round(x, 6), round(reqCdf[i]![1], 6), round(respCdf[i]![1], 6)]),
         },
         ratioCdf: {
@@ -104,7 +131,7 @@ export const rpcSizes = defineExperiment({
       {
         kind: 'line',
         title: 'CDF of request and response sizes',
-        x: { label: 'size (KB)', scale: 'log2' },
+        x: { label: `size (${String(result.params.unit ?? 'KB')})`, scale: 'log2' },
         y: { label: 'share of RPCs', format: 'percent', min: 0, max: 1 },
         series: [
           { name: 'request', points: tableSeries(sizes, 1) },

@@ -18,15 +18,31 @@ export interface CallTree {
   depth: Int32Array;
 }
 
-export function sampleTree(f: FastRng, descendants: number): CallTree {
+/**
+ * How a new RPC picks the RPC that issues it. uniform: any RPC already in the tree (a random recursive tree: a
+ * node's depth is about ln n). preferential: in proportion to 1 + the RPCs it already issued (a plane-oriented
+ * recursive tree: callers that fan out keep fanning out; a node's depth is about ½·ln n, wider still). Both
+ * ASSUMPTIONS.
+ */
+export const TREE_SHAPES = ['uniform', 'preferential'] as const;
+export type TreeShape = (typeof TREE_SHAPES)[number];
+
+export function sampleTree(f: FastRng, descendants: number, shape: TreeShape = 'uniform'): CallTree {
   const n = descendants + 1;
   const parent = new Int32Array(n);
   const depth = new Int32Array(n);
   parent[0] = -1;
+  // preferential: an urn holding each RPC once plus once per child it issued; a uniform draw from it.
+  const urn = shape === 'preferential' ? new Int32Array(2 * n) : null;
+  let urnSize = 1;
   for (let i = 1; i < n; i++) {
-    const p = Math.floor(f.float() * i);
+    const p = urn ? urn[Math.floor(f.float() * urnSize)]! : Math.floor(f.float() * i);
     parent[i] = p;
     depth[i] = depth[p]! + 1;
+    if (urn) {
+      urn[urnSize++] = p;
+      urn[urnSize++] = i;
+    }
   }
   return { parent, depth };
 }

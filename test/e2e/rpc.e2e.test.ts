@@ -47,7 +47,7 @@ describe('the RPC workloads lab in Chromium', () => {
 
   it('another category and a higher CPU utilisation redraw the tax bars; the state goes into the URL', async () => {
     const share = async () =>
-      Number((await page.getByTestId('rpc-tax-share').textContent())?.match(/time ([\d.e+-]+)%/)?.[1]);
+      Number((await page.getByTestId('rpc-tax-share').textContent())?.match(/time: ([\d.e+-]+)%/)?.[1]);
     const before = await share();
     await page.getByTestId('view-param-category').selectOption('f1-database');
     await expect

@@ -87,7 +87,8 @@ function runOnce(
       hedges++;
       const l2 = d + rpcComponentsUs(f2, catalog, s2, i, x, pf, b);
       t = Math.min(l1, l2);
-      // The cancel reaches the loser's server one network hop after the winner's answer arrives.
+      // The cancel reaches the loser's server one network hop after the winner's answer arrives. DEVIATION: the
+      // loser's queue and network time cost no server CPU; only its processing until the cancel counts.
       const cancelAt = t + NETWORK.baseUs;
       const [lose, start, won] = l1 <= l2 ? [b, d + b[0]! + b[1]! + b[2]!, a] : [a, a[0]! + a[1]! + a[2]!, b];
       winnerCpu = won[PROCESSING]!;

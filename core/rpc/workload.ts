@@ -152,6 +152,8 @@ export function sampleRpcWorkload(rng: Rng, n: number, catalog: Catalog = fleetC
     const t1 = TWO_PI * f.u32() * INV32;
     const r2 = Math.sqrt(-2 * Math.log(1 - f.u32() * INV32));
     const t2 = TWO_PI * f.u32() * INV32;
+    // DEVIATION: sizes are continuous bytes (not whole messages) and the floor piles the lognormal's small end
+    // (about 7% of requests) onto exactly one cache line.
     const req = Math.max(minBytes, Math.exp(qm + qs * r1 * Math.cos(t1)));
     out.method[i] = j;
     out.requestB[i] = req;

@@ -28,6 +28,8 @@ export const rpcMethodSkew = defineExperiment({
     '(one fixed draw, catalogSeed) to the slowest 1000 methods’ 1.1% of calls and 89% of time, with the call-weighted median at 1 ms (ASSUMPTION) ' +
     'and a within-method lognormal spread of 0.8 (ASSUMPTION). The experiment’s seed draws the calls. Calls are ranked by their sampled counts; ' +
     '"slowest" ranks methods by their mean processing time in the catalogue (or, slowRank=sampled, over the sampled calls). Time is server processing time (the latency tax, microseconds, is left out here). ' +
+    'Each method has a service category (core/rpc/categories.ts; ASSUMED shares of methods, the most popular method is network disk as a secondary source says); ' +
+    'storage-share.calls and storage-share.bytes are the sampled share of calls and bytes to storage categories (the paper: storage is by far the largest distributed application; no number). ' +
     'Gaps of the family: the most popular method gets 13% of calls where the paper’s single top method (Network Disk Write) has 28% (secondary source); ' +
     'and to put 89% of time on 1.1% of calls the lognormal spreads method latencies over about 7 decades (call-weighted mean about 1.2 s against a 1 ms median): ' +
     'the sampled time share is dominated by a few very slow methods and moves with the seed.',

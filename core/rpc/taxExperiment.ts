@@ -102,6 +102,7 @@ export const rpcLatencyTax = defineExperiment({
     'Network = 10 µs one way + bytes at 100 Gb/s (ASSUMPTION). Server processing = the method’s sampled time × a per-category slow-down with CPU utilisation and memory bandwidth (ASSUMPTION). ' +
     'The tax is everything but server processing; shares are time-weighted (sum of tax over sum of completion time). DEVIATION: the paper splits out RPC-stack processing ' +
     '(0.49%); here it is inside the four queue components. Cycle tax: cycles per byte and per call of serialization, compression (Snappy’s published speeds), encryption and the network stack. ' +
+    'The tail figure counts the methods with at least 20 sampled calls (ASSUMPTION), which favours popular, fast methods. ' +
     'Gap: the fitted latency family’s call-weighted mean is about 1.2 s, so a tax of tens of microseconds is a far smaller share of time than the paper’s 2%.',
   comparisonNote:
     'These rows are predictions: no constant of the tax model was tuned to them, and they depend on the ASSUMED queue constants and on the fitted latency family. ' +

@@ -6,6 +6,7 @@ import { meshLab } from './mesh/lab';
 import { tpuLab } from './tpu/lab';
 import { trainLab } from './train/lab';
 import { microLab } from './micro/lab';
+import { rpcLab } from './rpc/lab';
 import { UserError } from './experiments/errors';
 import type { Lab } from './experiments/lab';
 import { buildView, runResolved, streamView } from './experiments/run';
@@ -13,7 +14,7 @@ import type { RunHost } from './experiments/run';
 import type { Experiment, Result } from './experiments/types';
 
 /** The labs in navigator order. */
-export const LABS = [kvLab, tpuLab, meshLab, trainLab, faasLab, microLab] as const;
+export const LABS = [kvLab, tpuLab, meshLab, trainLab, faasLab, microLab, rpcLab] as const;
 
 type AnyLab = (typeof LABS)[number];
 export type LabId = AnyLab['id'];

@@ -11,6 +11,7 @@ import { MeshView } from './mesh/MeshView';
 import { TpuView } from './tpu/TpuView';
 import { TrainView } from './train/TrainView';
 import { MicroView } from './micro/MicroView';
+import { RpcView } from './rpc/RpcView';
 
 export interface LabViewProps {
   /** Every declared view parameter as text: the view's own values and those following the form. */
@@ -39,4 +40,5 @@ export const LAB_VIEWS: Readonly<Record<LabId, LabViewEntry>> = {
   train: { component: TrainView, ownControls: ['failed'] },
   faas: { component: FaasView },
   micro: { component: MicroView, ownControls: ['spec'] },
+  rpc: { component: RpcView },
 };

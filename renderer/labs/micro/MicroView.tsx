@@ -2,11 +2,10 @@
 // each second), the spec editor beside it, and goodput/attempts over the run with the trigger marked.
 // Paused, nothing runs: the playback clock's loop stops and nothing animates (no CSS animation).
 import { useEffect, useRef, useState } from 'react';
-import { labClient } from '../../worker/client';
 import { useElementSize } from '../../components/useElementSize';
+import { useDrawCounters, useLabViewModel } from '../../components/useLabViewModel';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
-import type { MicroViewModel } from '../../../core/micro/view';
 import { ServiceGraph } from './ServiceGraph';
 import { SpecEditor } from './SpecEditor';
 import { Timeline } from './Timeline';
@@ -18,12 +17,10 @@ import './micro.css';
 const SECONDS_PER_S = 3;
 
 export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
-  const [model, setModel] = useState<MicroViewModel | null>(null);
-  const [status, setStatus] = useState('Simulating…');
+  const { model, status, failed } = useLabViewModel('micro', params, seed);
   const [tab, setTab] = useState<'spec' | 'trace'>('spec');
   const [picked, setPicked] = useState<number | null>(null);
   const rootRef = useRef<HTMLDivElement | null>(null);
-  const renders = useRef(0);
   const [size, bodyRef] = useElementSize({ width: 1100, height: 520 });
   const [graphBox, graphRef] = useElementSize({ width: 600, height: 300 });
   const playback = usePlayback({
@@ -34,36 +31,7 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
     onFrame: () => rootRef.current?.setAttribute('data-raf-callbacks', String(frames.current)),
   });
   const { setPlaying, seek, frames } = playback;
-
-  useEffect(() => {
-    renders.current += 1;
-    rootRef.current?.setAttribute('data-renders', String(renders.current));
-    rootRef.current?.setAttribute('data-raf-callbacks', String(frames.current));
-  });
-
-  const runKey = JSON.stringify([params, seed]);
-  useEffect(() => {
-    let stale = false;
-    let done = false;
-    setStatus('Simulating…');
-    const job = labClient().view('micro', { ...params }, seed, (f) => {
-      if (!stale && !done) setStatus(`Simulating… ${Math.floor(f * 100)}%`);
-    });
-    void job.done.then((outcome) => {
-      done = true;
-      if (stale) return;
-      if (outcome.kind === 'done') {
-        setModel(outcome.view);
-        setStatus('');
-      } else setStatus(outcome.kind === 'error' ? `Could not simulate: ${outcome.message}` : 'Cancelled');
-    });
-    return () => {
-      stale = true;
-      job.cancel();
-    };
-    // runKey stands for params and seed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runKey]);
+  useDrawCounters(rootRef, frames);
 
   // A new run opens at the end of the trigger, paused.
   useEffect(() => {
@@ -98,6 +66,8 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
           {status}
         </div>
       )}
+      {/* Without a model (the spec failed), the editor alone, so the spec can be fixed here. */}
+      {!model && failed && <SpecEditor spec={params.spec ?? ''} onApply={(s) => onParam('spec', s)} />}
       {model && (
         <div className="micro-body" ref={bodyRef}>
           <section className="micro-col" style={{ width: graphW }}>

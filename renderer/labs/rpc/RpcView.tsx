@@ -1,10 +1,9 @@
 // The RPC lab's live view: the fleet's methods as treemaps by calls and by time, size CDFs, a sampled call tree
 // and the latency-tax bars of a chosen category at the exogenous variables of the parameter bar. Static: it is
 // drawn once per model, with no animation loop.
-import { useEffect, useRef, useState } from 'react';
-import type { RpcViewModel } from '../../../core/rpc/view';
-import { labClient } from '../../worker/client';
+import { useRef } from 'react';
 import { useElementSize } from '../../components/useElementSize';
+import { useDrawCounters, useLabViewModel } from '../../components/useLabViewModel';
 import type { LabViewProps } from '../views';
 import { CallTree, CategoryKey, ComponentKey, CycleBar, MethodTreemap, SizeCdf, TaxBars } from './panels';
 import { SIZE_COLORS } from './colors';
@@ -13,40 +12,11 @@ import './rpc.css';
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${ms.toPrecision(3)} ms`);
 
 export function RpcView({ params, seed, controls }: LabViewProps) {
-  const [model, setModel] = useState<RpcViewModel | null>(null);
-  const [status, setStatus] = useState('Sampling…');
+  const { model, status } = useLabViewModel('rpc', params, seed, 'Sampling');
   const [size, bodyRef] = useElementSize({ width: 1200, height: 420 });
   // React commits, for the idle check (a static view's count stays still while nothing changes).
   const rootRef = useRef<HTMLDivElement | null>(null);
-  const renders = useRef(0);
-  useEffect(() => {
-    renders.current += 1;
-    rootRef.current?.setAttribute('data-renders', String(renders.current));
-  });
-
-  const runKey = JSON.stringify([params, seed]);
-  useEffect(() => {
-    let stale = false;
-    let done = false;
-    setStatus('Sampling…');
-    const job = labClient().view('rpc', { ...params }, seed, (f) => {
-      if (!stale && !done) setStatus(`Sampling… ${Math.floor(f * 100)}%`);
-    });
-    void job.done.then((outcome) => {
-      done = true;
-      if (stale) return;
-      if (outcome.kind === 'done') {
-        setModel(outcome.view);
-        setStatus('');
-      } else setStatus(outcome.kind === 'error' ? `Could not sample: ${outcome.message}` : 'Cancelled');
-    });
-    return () => {
-      stale = true;
-      job.cancel();
-    };
-    // runKey stands for params and seed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runKey]);
+  useDrawCounters(rootRef);
 
   const inner = Math.max(640, size.width - 24);
   const mapW = Math.floor(inner * 0.15);

@@ -1,12 +1,11 @@
 // The training-recovery lab's live view: machines with their checkpoint replicas (click to fail them), one
 // iteration's link timeline per checkpoint traffic scheme, and a failure trace played back with each
 // policy's running wasted time. Paused, nothing runs: the playback clock's loop stops and nothing animates.
-import { useEffect, useRef, useState } from 'react';
-import { labClient } from '../../worker/client';
+import { useEffect, useRef } from 'react';
 import { useElementSize } from '../../components/useElementSize';
+import { useDrawCounters, useLabViewModel } from '../../components/useLabViewModel';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
-import type { TrainViewModel } from '../../../core/train/view';
 import { MachineGrid, restoreSummary } from './MachineGrid';
 import { IterationTimeline } from './IterationTimeline';
 import { WastedCounter, days } from './WastedCounter';
@@ -30,10 +29,8 @@ function toggled(failed: string, machine: number): string {
 }
 
 export function TrainView({ params, seed, controls, onParam }: LabViewProps) {
-  const [model, setModel] = useState<TrainViewModel | null>(null);
-  const [status, setStatus] = useState('Simulating…');
+  const { model, status } = useLabViewModel('train', params, seed);
   const rootRef = useRef<HTMLDivElement | null>(null);
-  const renders = useRef(0);
   const [size, bodyRef] = useElementSize({ width: 1000, height: 500 });
   const playback = usePlayback({
     end: model?.horizonS ?? 0,
@@ -44,41 +41,7 @@ export function TrainView({ params, seed, controls, onParam }: LabViewProps) {
     onFrame: () => rootRef.current?.setAttribute('data-raf-callbacks', String(frames.current)),
   });
   const { setPlaying, seek, frames } = playback;
-
-  useEffect(() => {
-    renders.current += 1;
-    rootRef.current?.setAttribute('data-renders', String(renders.current));
-    rootRef.current?.setAttribute('data-raf-callbacks', String(frames.current));
-  });
-
-  const runKey = JSON.stringify([params, seed]);
-  useEffect(() => {
-    let stale = false;
-    let done = false;
-    setStatus('Simulating…');
-    const job = labClient().view('train', { ...params }, seed, (f) => {
-      // Progress arrives on its own port and can land after the outcome: drop it then.
-      if (!stale && !done) setStatus(`Simulating… ${Math.floor(f * 100)}%`);
-    });
-    void job.done.then((outcome) => {
-      done = true;
-      if (stale) return;
-      if (outcome.kind === 'done') {
-        setModel(outcome.view);
-        setStatus('');
-      } else if (outcome.kind === 'error') {
-        // The old picture would contradict the parameters: show the error alone.
-        setModel(null);
-        setStatus(`Could not simulate: ${outcome.message}`);
-      } else setStatus('Cancelled');
-    });
-    return () => {
-      stale = true;
-      job.cancel();
-    };
-    // runKey stands for params and seed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runKey]);
+  useDrawCounters(rootRef, frames);
 
   // A new failure trace starts from day 0, paused until the user plays it.
   const horizon = model?.horizonS;

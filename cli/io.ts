@@ -106,8 +106,13 @@ function makeFolders(dir: string, made: string[]): void {
   const missing: string[] = [];
   for (let d = dir; !present(d); d = dirname(d)) missing.unshift(d);
   for (const d of missing) {
-    mkdirSync(d);
-    made.unshift(d);
+    try {
+      mkdirSync(d);
+      made.unshift(d);
+    } catch (e) {
+      // Another process (a sweep's shard starting beside this one) made it first: fine if it is a folder.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !lstatSync(d).isDirectory()) throw e;
+    }
   }
 }
 

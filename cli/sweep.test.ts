@@ -7,6 +7,8 @@ import { parse } from 'yaml';
 import { Job } from 'kubernetes-models/batch/v1';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './main';
+import { runOne } from './sweepRun';
+import { CancelledError } from '../core/experiments/types';
 
 async function lab(...argv: string[]) {
   const out: string[] = [];
@@ -61,6 +63,25 @@ describe('lab sweep', () => {
     expect((await lab('sweep', 'merge', ...shards, '--out', join(dir, 'merged'))).err).toMatch(
       /sweep\.json already exists/,
     );
+  });
+
+  it('refuses more shards than runs, and keeps a finished sweep when a --metric is mistyped', async () => {
+    const dir = tmp();
+    expect((await lab('sweep', ...SWEEP, '--shard', '0/13', '--out', dir)).err).toMatch(
+      /^error: --shard 0\/13: 13 shards for 12 run\(s\); use at most 12 shards$/,
+    );
+    const r = await lab('sweep', ...SWEEP, '--metric', 'p-recover.nope', '--out', join(dir, 'm'));
+    expect(r.err).toMatch(
+      /--metric p-recover\.nope: no run has it .*sweep\.json and sweep\.csv are in .*, report\.html is not/,
+    );
+    expect(existsSync(join(dir, 'm', 'sweep.json'))).toBe(true);
+    expect(existsSync(join(dir, 'm', 'report.html'))).toBe(false);
+  });
+
+  it('stops a run in this thread at its next progress point when cancelled (Ctrl-C)', async () => {
+    const req = { index: 0, experiment: 'train-wasted-time', params: {}, seed: 1 };
+    await expect(runOne(req, () => true)).rejects.toThrow(CancelledError);
+    expect((await runOne(req, () => false)).sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('checks every run before any work and names the run that is wrong', async () => {

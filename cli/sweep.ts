@@ -12,6 +12,7 @@ import { CancelledError } from '../core/experiments/types';
 import { getExperiment } from '../core/labs';
 import {
   checkRuns,
+  checkShardCount,
   mergeShards,
   parseShard,
   parseSweepFile,
@@ -96,12 +97,18 @@ function shardOf(opts: SweepOptions): { index: number; count: number } | undefin
   if (opts.shard) return parseShard(opts.shard);
   if (!opts.shards) return undefined;
   const count = positiveInt(opts.shards, '--shards');
-  const env = process.env.JOB_COMPLETION_INDEX ?? process.env.SLURM_ARRAY_TASK_ID;
+  const name =
+    process.env.JOB_COMPLETION_INDEX !== undefined ? 'JOB_COMPLETION_INDEX' : 'SLURM_ARRAY_TASK_ID';
+  const env = process.env[name];
   if (env === undefined)
     throw new UserError(
       '--shards needs JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array) set; use --shard i/N by hand',
     );
-  return parseShard(`${env}/${count}`);
+  if (!/^\d+$/.test(env) || Number(env) >= count)
+    throw new UserError(
+      `${name}=${env} is not a shard index of --shards ${count} (expected 0..${count - 1})`,
+    );
+  return { index: Number(env), count };
 }
 
 async function sweepCommand(id: string, opts: SweepOptions, io: Io): Promise<void> {
@@ -110,6 +117,7 @@ async function sweepCommand(id: string, opts: SweepOptions, io: Io): Promise<voi
   if (opts.emit) {
     if (!opts.shards) throw new UserError('--emit needs --shards N (how many shards the cluster runs)');
     const shards = positiveInt(opts.shards, '--shards');
+    checkShardCount(shards, plan.runs.length, '--shards');
     // Every run checked now, and the first shard's work held to the limit (shards differ by one run at most).
     checkRuns(experiment, plan.runs, ...shardRange(plan.runs.length, 0, shards));
     for (const line of emitManifest(opts.emit, plan, positiveInt(opts.shards, '--shards'), opts))
@@ -117,6 +125,8 @@ async function sweepCommand(id: string, opts: SweepOptions, io: Io): Promise<voi
     return;
   }
   const shard = shardOf(opts);
+  if (shard)
+    checkShardCount(shard.count, plan.runs.length, opts.shard ? `--shard ${opts.shard}` : '--shards');
   const [from, to] = shard ? shardRange(plan.runs.length, shard.index, shard.count) : [0, plan.runs.length];
   checkRuns(experiment, plan.runs, from, to);
   const base = outDirOption(opts.out, join('lab-out', `${id}-sweep`));
@@ -202,18 +212,22 @@ export async function rerunSweep(text: string, file: string, out: string, io: Io
   io.out(`sweep.json is byte-identical to ${file} (${doc.runs.length} runs)`);
 }
 
+/**
+ * Write sweep.json and sweep.csv, then report.html: a `--metric` no run has is found only now (runs name
+ * their metrics), and then the sweep itself is kept and only the report is refused.
+ */
 async function writeSweep(dir: string, doc: SweepDoc, metrics: string[]): Promise<void> {
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), text, { flag: 'wx' });
+  write('sweep.json', serializeSweep(doc));
+  write('sweep.csv', sweepCsv(doc));
   const known = new Set(doc.runs.flatMap((r) => Object.keys(r.metrics)));
   const unknown = metrics.find((m) => !known.has(m));
   if (unknown)
-    throw new UserError(`--metric ${unknown}: no run has it (known: ${[...known].slice(0, 12).join(', ')}…)`);
+    throw new UserError(
+      `--metric ${unknown}: no run has it (known: ${[...known].slice(0, 12).join(', ')}…); sweep.json and sweep.csv are in ${dir}, report.html is not`,
+    );
   const { buildSweepReportHtml } = await import('../report/sweepReport');
-  const files: Record<string, string> = {
-    'sweep.json': serializeSweep(doc),
-    'sweep.csv': sweepCsv(doc),
-    'report.html': buildSweepReportHtml(doc, metrics.length ? metrics : defaultSweepMetrics(doc)),
-  };
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { flag: 'wx' });
+  write('report.html', buildSweepReportHtml(doc, metrics.length ? metrics : defaultSweepMetrics(doc)));
 }
 
 /**
@@ -238,24 +252,20 @@ async function runPool(
       })
     : undefined;
   bar?.start(requests.length, 0);
-  let cancelled = false;
-  const onSigint = () => (cancelled = true);
+  // Ctrl-C: the run in this thread stops at its next progress point; worker threads are stopped at once.
+  const cancel: Cancel = { cancelled: false };
+  const onSigint = () => {
+    cancel.cancelled = true;
+    cancel.onCancel?.();
+  };
   process.once('SIGINT', onSigint);
   try {
     const script = fileURLToPath(new URL('./sweepWorker.js', import.meta.url));
     const replies =
       workers <= 1 || requests.length <= 1 || !existsSync(script)
-        ? await inThread(
-            requests,
-            () => cancelled,
-            () => bar?.increment(),
-          )
-        : await onWorkers(
-            script,
-            requests,
-            Math.min(workers, requests.length),
-            () => cancelled,
-            () => bar?.increment(),
+        ? await inThread(requests, cancel, () => bar?.increment())
+        : await onWorkers(script, requests, Math.min(workers, requests.length), cancel, () =>
+            bar?.increment(),
           );
     const failed = replies.find((r) => r.error !== undefined);
     if (failed) throw new UserError(`run ${failed.index + from}: ${failed.error}`);
@@ -266,15 +276,17 @@ async function runPool(
   }
 }
 
-async function inThread(
-  requests: RunRequest[],
-  cancelled: () => boolean,
-  tick: () => void,
-): Promise<RunReply[]> {
+interface Cancel {
+  cancelled: boolean;
+  /** Set by a pool that must act the moment Ctrl-C arrives. */
+  onCancel?: () => void;
+}
+
+async function inThread(requests: RunRequest[], cancel: Cancel, tick: () => void): Promise<RunReply[]> {
   const out: RunReply[] = [];
   for (const req of requests) {
-    if (cancelled()) throw new CancelledError();
-    const reply = await runOne(req);
+    if (cancel.cancelled) throw new CancelledError();
+    const reply = await runOne(req, () => cancel.cancelled);
     out.push(reply);
     tick();
     if (reply.error !== undefined) break;
@@ -286,7 +298,7 @@ function onWorkers(
   script: string,
   requests: RunRequest[],
   n: number,
-  cancelled: () => boolean,
+  cancel: Cancel,
   tick: () => void,
 ): Promise<RunReply[]> {
   return new Promise((resolvePool, rejectPool) => {
@@ -299,8 +311,8 @@ function onWorkers(
       if (e) rejectPool(e);
       else resolvePool(replies);
     };
+    cancel.onCancel = () => finish(new CancelledError());
     const feed = (t: Worker) => {
-      if (cancelled()) return finish(new CancelledError());
       if (next < requests.length) t.postMessage(requests[next++]);
     };
     for (const t of threads) {

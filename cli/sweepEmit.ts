@@ -1,6 +1,7 @@
 // Cluster recipes for a sharded sweep: a Kubernetes Indexed Job (completionMode Indexed, one completion per
 // shard; each pod reads JOB_COMPLETION_INDEX) or a Slurm job array (--array=0-(N-1); SLURM_ARRAY_TASK_ID).
 // Both run the same `sweep … --shards N` into one shared folder; `sweep merge` then joins the shards.
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { UserError } from '../core/experiments/errors';
 import type { SweepPlan } from '../core/sweep/sweep';
@@ -14,8 +15,16 @@ interface EmitOptions {
   workers?: string;
 }
 
+/** Workers per shard: the CPUs each pod or array task asks for (2 unless --workers says). */
+const workersOf = (opts: EmitOptions) => opts.workers ?? '2';
+
 /** The shard command each pod or array task runs, writing into `out`/shard-<i>. */
 export function shardCommand(plan: SweepPlan, shards: number, opts: EmitOptions, out: string): string[] {
+  const fromFile = opts.set.find((s) => /^[^=]+=@/.test(s));
+  if (fromFile)
+    throw new UserError(
+      `--set ${fromFile.split('=')[0]}=@…: a file path of this machine means nothing in the cluster's containers; give a path inside the image or the value itself`,
+    );
   return [
     'sweep',
     plan.experiment.id,
@@ -25,19 +34,28 @@ export function shardCommand(plan: SweepPlan, shards: number, opts: EmitOptions,
     String(plan.seeds),
     '--shards',
     String(shards),
-    ...(opts.workers ? ['--workers', opts.workers] : []),
+    '--workers',
+    workersOf(opts),
     '--out',
     out,
   ];
 }
 
-/** A Kubernetes name: lower-case letters, digits and '-', at most 63 characters. */
+/**
+ * A Kubernetes name for this sweep: the experiment and a short hash of its grid, seeds and fixed parameters,
+ * so another sweep of the same experiment gets another Job and another output folder (lower-case letters,
+ * digits and '-', at most 63 characters).
+ */
 function jobName(plan: SweepPlan): string {
-  return `hyperscale-sweep-${plan.experiment.id}`
+  const hash = createHash('sha256')
+    .update(JSON.stringify([plan.grid, plan.seeds, plan.fixed]))
+    .digest('hex')
+    .slice(0, 8);
+  const id = plan.experiment.id
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, '-')
-    .slice(0, 63)
-    .replace(/-+$/, '');
+    .slice(0, 36);
+  return `sweep-${id}-${hash}`;
 }
 
 export function k8sJob(plan: SweepPlan, shards: number, opts: EmitOptions): Record<string, unknown> {
@@ -62,6 +80,11 @@ export function k8sJob(plan: SweepPlan, shards: number, opts: EmitOptions): Reco
               workingDir: '/lab',
               command: ['node', 'cli/bin.mjs', ...shardCommand(plan, shards, opts, `/out/${name}`)],
               volumeMounts: [{ name: 'out', mountPath: '/out' }],
+              // As many CPUs as the shard's worker threads (the pod cannot see its limit as cores).
+              resources: {
+                requests: { cpu: workersOf(opts), memory: '2Gi' },
+                limits: { cpu: workersOf(opts), memory: '4Gi' },
+              },
             },
           ],
           volumes: [{ name: 'out', persistentVolumeClaim: { claimName: opts.claim } }],
@@ -79,7 +102,7 @@ export function slurmScript(plan: SweepPlan, shards: number, opts: EmitOptions):
     '#!/bin/bash',
     `#SBATCH --job-name=${jobName(plan)}`,
     `#SBATCH --array=0-${shards - 1}`,
-    `#SBATCH --cpus-per-task=${opts.workers ?? 2}`,
+    `#SBATCH --cpus-per-task=${workersOf(opts)}`,
     `#SBATCH --output=${out}/slurm-%A_%a.log`,
     `# From the repository root (after npm ci): mkdir -p ${out} && sbatch this-script.sh`,
     '# Each array task runs shard $SLURM_ARRAY_TASK_ID of the sweep.',

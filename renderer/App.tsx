@@ -294,31 +294,30 @@ export function App() {
             ) : null
           }
           results={
-            form && experiment && pane === 'sweep' ? (
-              <>
-                <PaneTabs pane={pane} onPane={setPane} />
-                <SweepPanel key={experiment.id} experiment={experiment} values={form.values} host={host} />
-              </>
-            ) : result && experiment && form ? (
-              <>
-                <PaneTabs pane={pane} onPane={setPane} />
-                <ResultsPanel
-                  experiment={experiment}
-                  result={result}
-                  stale={!formMatchesResult(form, experiment, result)}
-                  check={check?.of === result ? check.state : null}
-                  canDownload={host.download !== undefined}
-                  onExport={() => void files.exportReport()}
-                  onDownload={files.download}
-                  onRecheck={() => void recheck()}
-                />
-              </>
-            ) : (
-              <>
-                {form && <PaneTabs pane={pane} onPane={setPane} />}
-                <EmptyResults status={runner.status} />
-              </>
-            )
+            <>
+              {form && <PaneTabs pane={pane} onPane={setPane} />}
+              {/* The sweep stays mounted (hidden) on the Result tab, so a running or finished sweep survives. */}
+              {form && experiment && (
+                <div hidden={pane !== 'sweep'}>
+                  <SweepPanel key={experiment.id} experiment={experiment} values={form.values} host={host} />
+                </div>
+              )}
+              {pane === 'result' &&
+                (result && experiment && form ? (
+                  <ResultsPanel
+                    experiment={experiment}
+                    result={result}
+                    stale={!formMatchesResult(form, experiment, result)}
+                    check={check?.of === result ? check.state : null}
+                    canDownload={host.download !== undefined}
+                    onExport={() => void files.exportReport()}
+                    onDownload={files.download}
+                    onRecheck={() => void recheck()}
+                  />
+                ) : (
+                  <EmptyResults status={runner.status} />
+                ))}
+            </>
           }
         />
       </main>

@@ -72,6 +72,15 @@ function SweepReport({ doc, metrics }: { doc: SweepDoc; metrics: readonly string
         </ul>
         <h2>Charts</h2>
         <p className="muted">Each point is the mean over seeds (and over any grid axis beyond the second).</p>
+        {doc.published && Object.keys(doc.published).length > 0 && (
+          <p>
+            {'The line “published” is the value the paper gives: '}
+            {Object.entries(doc.published)
+              .map(([m, p]) => `${m} = ${formatValue(p.value)} (${p.source})`)
+              .join('; ')}
+            .
+          </p>
+        )}
         <div className="charts">
           {sweepCharts(doc, metrics).map((spec) => (
             <Chart key={spec.title} spec={spec} />

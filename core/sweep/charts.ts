@@ -5,11 +5,26 @@ import type { BarChart, ChartSpec, LineChart } from '../experiments/types';
 import { formatParam } from '../experiments/params';
 import type { SweepDoc, SweepRun } from './sweep';
 
-/** The metrics a sweep report charts by default: the compared ones, else the first four. */
+/**
+ * The metrics a sweep report charts by default, up to four: those that vary over the runs, compared ones
+ * first (a metric the grid does not move says nothing as a curve); all of them when none varies.
+ */
 export function defaultSweepMetrics(doc: SweepDoc): string[] {
+  const names = [...new Set(doc.runs.flatMap((r) => Object.keys(r.metrics)))];
+  const varies = (m: string) => new Set(doc.runs.map((r) => r.metrics[m])).size > 1;
   const compared = Object.keys(doc.published ?? {});
-  if (compared.length) return compared.slice(0, 8);
-  return Object.keys(doc.runs[0]?.metrics ?? {}).slice(0, 4);
+  const order = [...compared.filter(varies), ...names.filter((m) => varies(m) && !compared.includes(m))];
+  return (order.length ? order : names).slice(0, 4);
+}
+
+/** A y range around the values with 10% room (a flat metric gets room of its own, not a 0..1e-9 axis). */
+function yRange(values: readonly number[]): { min: number; max: number } {
+  const finite = values.filter(Number.isFinite);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  if (!finite.length) return { min: 0, max: 1 };
+  const pad = hi > lo ? (hi - lo) * 0.1 : Math.max(Math.abs(hi) * 0.1, 1e-3);
+  return { min: lo - pad, max: hi + pad };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -37,7 +52,13 @@ export function sweepCharts(doc: SweepDoc, metrics: readonly string[]): ChartSpe
         kind: 'line',
         title,
         x: { label: xAxis.name },
-        y: { label: metric },
+        y: {
+          label: metric,
+          ...yRange([
+            ...xAxis.values.flatMap((x) => groups.map((g) => at(x, g))),
+            ...(published ? [published.value] : []),
+          ]),
+        },
         series: groups.map((g) => ({
           name: name(g),
           points: xAxis.values
@@ -47,7 +68,7 @@ export function sweepCharts(doc: SweepDoc, metrics: readonly string[]): ChartSpe
       };
       if (published)
         chart.series.push({
-          name: `published (${published.source})`,
+          name: 'published',
           points: [
             [Math.min(...xs), published.value],
             [Math.max(...xs), published.value],
@@ -65,7 +86,7 @@ export function sweepCharts(doc: SweepDoc, metrics: readonly string[]): ChartSpe
     };
     if (published)
       bar.segments.push({
-        name: `published (${published.source})`,
+        name: 'published',
         values: xAxis.values.map(() => published.value),
       });
     return bar;

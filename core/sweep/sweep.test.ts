@@ -50,6 +50,13 @@ describe('sweep planning', () => {
     expect(runs.every((r) => r.params.trials === '10')).toBe(true);
   });
 
+  it('reads each value as its parameter does, so equal values written two ways are one', () => {
+    const avail = getExperiment('tpu-availability');
+    expect(parseGrid(avail, ['hostAvailability=0.990,0.9950'])[0]!.values).toEqual(['0.99', '0.995']);
+    expect(() => parseGrid(avail, ['hostAvailability=0.99,0.990'])).toThrow(/listed twice/);
+    expect(() => parseGrid(avail, ['hostAvailability=2'])).toThrow(/hostAvailability=2: /);
+  });
+
   it('splits list-valued parameters on ";" and refuses unknown, doubled or empty axes', () => {
     const kv = getExperiment('kv-block-size');
     const listParam = Object.entries(kv.params).find(([, s]) => s.kind === 'int-list')![0];

@@ -3,7 +3,7 @@
 // whose bytes do not depend on how many workers or shards ran it. Hosts run the runs (CLI worker threads,
 // the app's Web Workers) and hash each result.json (SHA-256; core has no hash of its own).
 import { UserError } from '../experiments/errors';
-import { formatParam } from '../experiments/params';
+import { checkParam, formatParam } from '../experiments/params';
 import { WORK_LIMIT_US, formatCount, resolveExperimentParams } from '../experiments/run';
 import type { Experiment, ParamSchema, ParamsOf, ParamValue, Result } from '../experiments/types';
 import { tableToCsv } from '../experiments/result';
@@ -74,7 +74,13 @@ export function parseGrid(experiment: Experiment, specs: readonly string[]): Gri
       .slice(eq + 1)
       .split(sep)
       .map((v) => v.trim())
-      .filter((v) => v !== '');
+      .filter((v) => v !== '')
+      .map((v) => {
+        // Each value as its parameter reads it (0.990 → 0.99, "1, 2" → "1,2"), so equal values are one.
+        const parsed = checkParam(name, spec, v);
+        if (!parsed.ok) throw new UserError(`--grid ${name}=${v}: ${parsed.error}`);
+        return formatParam(parsed.value);
+      });
     if (values.length === 0) throw new UserError(`--grid ${name}: no values`);
     if (new Set(values).size !== values.length)
       throw new UserError(`--grid ${name}: a value is listed twice`);
@@ -142,6 +148,12 @@ export function parseShard(text: string): { index: number; count: number } {
   if (!m || count < 1 || index >= count || count > MAX_RUNS)
     throw new UserError(`--shard ${text}: expected i/N with 0 ≤ i < N (e.g. 0/4)`);
   return { index, count };
+}
+
+/** Refuse more shards than runs (a shard without runs would have nothing to say). */
+export function checkShardCount(count: number, runCount: number, what: string): void {
+  if (count > runCount)
+    throw new UserError(`${what}: ${count} shards for ${runCount} run(s); use at most ${runCount} shards`);
 }
 
 export function shardRange(runCount: number, index: number, count: number): [number, number] {
@@ -233,7 +245,8 @@ export function mergeShards(shards: readonly SweepDoc[]): SweepDoc {
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
   if (missing.length)
     throw new UserError(`shards ${missing.map((i) => `${i}/${count}`).join(', ')} are missing`);
-  const runs = Array.from({ length: count }, (_, i) => byIndex.get(i)!).flatMap((d, i) => {
+  const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i)!);
+  const runs = ordered.flatMap((d, i) => {
     const [from, to] = shardRange(first.runCount, i, count);
     if (d.shard && d.shard.firstRun !== from)
       throw new UserError(`shard ${i}/${count} starts at the wrong run`);
@@ -243,10 +256,11 @@ export function mergeShards(shards: readonly SweepDoc[]): SweepDoc {
       );
     return d.runs;
   });
-  // Published values the whole sweep shares: those every shard shares, with the same value.
+  // Published values the whole sweep shares: those every shard with runs shares, with the same value.
+  const voters = ordered.filter((d) => d.runs.length > 0);
   const published = Object.fromEntries(
-    Object.entries(first.published ?? {}).filter(([m, p]) =>
-      shards.every((d) => d.published?.[m]?.value === p.value),
+    Object.entries(voters[0]?.published ?? {}).filter(([m, p]) =>
+      voters.every((d) => d.published?.[m]?.value === p.value),
     ),
   );
   return {

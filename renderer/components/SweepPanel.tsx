@@ -80,10 +80,12 @@ export function SweepPanel({ experiment, values, host }: Props) {
   const plan = (): SweepPlan | null => {
     try {
       const swept = axes.map((a) => a.name);
+      // Seeds as the CLI reads them: a whole number in decimal ("1e1" is refused there too).
+      const seedCount = /^\d+$/.test(seeds.trim()) ? Number(seeds.trim()) : NaN;
       const p = planSweep(
         experiment,
         axes.map((a) => specOf(experiment, a)),
-        Number(seeds),
+        seedCount,
         fixedOf(experiment, values, swept),
       );
       checkRuns(experiment, p.runs);
@@ -95,35 +97,49 @@ export function SweepPanel({ experiment, values, host }: Props) {
   };
 
   /** Run the planned sweep; `then` gets the finished sweep.json text. */
-  const start = (then?: (text: string) => void) => {
+  const workersFor = (p: SweepPlan) => `on ${Math.min(WORKERS, p.runs.length)} worker(s)`;
+
+  /** Run a new sweep from the form: its runs fill `state` (and the chart) as they land. */
+  const start = () => {
     setError('');
     const p = plan();
     if (!p) return;
     const fresh = { plan: p, results: [] as Result[], hashes: [] as string[], done: 0 };
     setState(fresh);
-    setStatus(`0/${p.runs.length} runs on ${Math.min(WORKERS, p.runs.length)} worker(s)`);
+    setStatus(`0/${p.runs.length} runs ${workersFor(p)}`);
     job.current = runSweepPool(p, WORKERS, (i, result, hash) => {
       fresh.results[i] = result;
       fresh.hashes[i] = hash;
       fresh.done++;
       setState({ ...fresh });
-      setStatus(`${fresh.done}/${p.runs.length} runs on ${Math.min(WORKERS, p.runs.length)} worker(s)`);
+      setStatus(`${fresh.done}/${p.runs.length} runs ${workersFor(p)}`);
     });
     void job.current.done.then((outcome) => {
       job.current = null;
       if (outcome.kind === 'error') setError(outcome.message);
       if (outcome.kind === 'cancelled') setStatus(`cancelled after ${fresh.done}/${p.runs.length} runs`);
-      if (outcome.kind === 'done') {
-        const text = serializeSweep(
-          sweepDoc(
-            p,
-            outcome.results.map((r, i) => sweepRun(r, outcome.hashes[i]!)),
-            sharedPublished(outcome.results),
-          ),
-        );
-        setStatus(`done: ${p.runs.length} runs`);
-        then?.(text);
-      }
+      if (outcome.kind === 'done') setStatus(`done: ${p.runs.length} runs`);
+    });
+  };
+
+  /** Run the shown sweep's own plan again, beside it, and compare sweep.json byte for byte. */
+  const recheck = () => {
+    if (!state || !doc) return;
+    const saved = serializeSweep(doc);
+    const p = state.plan;
+    let landed = 0;
+    setStatus(`re-running to check: 0/${p.runs.length} runs ${workersFor(p)}`);
+    job.current = runSweepPool(p, WORKERS, () =>
+      setStatus(`re-running to check: ${++landed}/${p.runs.length} runs`),
+    );
+    void job.current.done.then((outcome) => {
+      job.current = null;
+      if (outcome.kind === 'error') setError(outcome.message);
+      if (outcome.kind === 'cancelled') setStatus('re-run check cancelled (the sweep shown is kept)');
+      if (outcome.kind !== 'done') return;
+      const runs = outcome.results.map((r, i) => sweepRun(r, outcome.hashes[i]!));
+      const text = serializeSweep(sweepDoc(p, runs, sharedPublished(outcome.results)));
+      setStatus(text === saved ? 'sweep.json byte-identical on re-run ✓' : 'sweep.json differs on re-run ✗');
     });
   };
 
@@ -143,15 +159,9 @@ export function SweepPanel({ experiment, values, host }: Props) {
         (where) => where && setStatus(`saved ${where}`),
         (e: unknown) => setError(String((e as Error).message ?? e)),
       );
+    // A browser tab downloads only report.html from saveReport: offer the sweep's data files too.
     host.download?.('sweep.json', serializeSweep(doc), 'application/json');
-  };
-  const recheck = () => {
-    if (!doc) return;
-    const saved = serializeSweep(doc);
-    setStatus('re-running to check…');
-    start((text) =>
-      setStatus(text === saved ? 'sweep.json byte-identical on re-run ✓' : 'sweep.json differs on re-run ✗'),
-    );
+    host.download?.('sweep.csv', sweepCsv(doc), 'text/csv');
   };
 
   const known = doc?.runs[0] ? Object.keys(doc.runs[0].metrics) : [];
@@ -222,7 +232,7 @@ export function SweepPanel({ experiment, values, host }: Props) {
             Cancel
           </button>
         ) : (
-          <button type="button" className="primary" data-testid="sweep-run" onClick={() => start()}>
+          <button type="button" className="primary" data-testid="sweep-run" onClick={start}>
             Run sweep
           </button>
         )}
@@ -250,7 +260,7 @@ export function SweepPanel({ experiment, values, host }: Props) {
         <div className="sweep-metric">
           <span className="sweep-label">metric</span>
           <select data-testid="sweep-metric" value={metric} onChange={(e) => setMetric(e.target.value)}>
-            <option value="">default (the compared ones, else the first)</option>
+            <option value="">default (metrics that vary, compared ones first)</option>
             {known.map((m) => (
               <option key={m} value={m}>
                 {m}

@@ -34,6 +34,8 @@ export function runSweepPool(
   );
   const running = new Set<Job<RunOutcome>>();
   let stopped = false;
+  /** Stopped by the user (Cancel): whatever the stopped jobs report, the sweep was cancelled. */
+  let cancelled = false;
   const results: Result[] = [];
   const hashes: string[] = [];
   let next = 0;
@@ -53,7 +55,7 @@ export function runSweepPool(
       running.delete(job);
       if (outcome.kind !== 'done') {
         stopped = true; // one failed or cancelled run ends the sweep
-        return outcome.kind === 'error'
+        return outcome.kind === 'error' && !cancelled
           ? { kind: 'error', message: `run ${index}: ${outcome.message}` }
           : { kind: 'cancelled' };
       }
@@ -67,9 +69,15 @@ export function runSweepPool(
     const end = ends.find((e) => e !== null);
     close();
     if (end) return end;
-    return stopped && results.length < plan.runs.length
+    return cancelled || (stopped && results.filter(Boolean).length < plan.runs.length)
       ? { kind: 'cancelled' as const }
       : { kind: 'done' as const, results, hashes };
   });
-  return { done, cancel: close };
+  return {
+    done,
+    cancel: () => {
+      cancelled = true;
+      close();
+    },
+  };
 }

@@ -214,6 +214,8 @@ function BarPlot({ spec, width, height }: { spec: BarChart; width: number; heigh
           <g key={cat}>
             {spec.segments.map((seg, i) => {
               const v = seg.values[c] ?? 0;
+              // A value that is not a number (no run measured it) draws no bar rather than a broken one.
+              if (!Number.isFinite(v)) return null;
               const top = spec.stacked ? base + v : v;
               const bx = spec.stacked ? (x(cat) ?? 0) : (x(cat) ?? 0) + (inner(seg.name) ?? 0);
               const bw = spec.stacked ? x.bandwidth() : inner.bandwidth();

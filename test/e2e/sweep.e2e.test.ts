@@ -67,6 +67,21 @@ describe('the sweep panel', () => {
     expect(readFileSync(file, 'utf8')).toBe(await nodeSweep());
   });
 
+  it('keeps the sweep across tabs, and Cancel says cancelled (not an error)', async () => {
+    await page.getByTestId('pane-result').click();
+    await page.getByTestId('pane-sweep').click();
+    expect(await page.getByTestId('sweep-status').textContent()).toMatch(/saved report\.html/);
+    expect(await page.locator('[data-testid="sweep-charts"] svg.chart').count()).toBeGreaterThan(0);
+    await page.getByTestId('param-trials').fill('3000000');
+    await page.getByTestId('sweep-run').click();
+    await page.getByTestId('sweep-cancel').click();
+    await expect
+      .poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 30_000 })
+      .toMatch(/^cancelled after \d+\/12 runs$/);
+    expect(await page.getByTestId('sweep-error').count()).toBe(0);
+    await page.getByTestId('param-trials').fill('3000');
+  });
+
   it('refuses a bad grid with one line naming the run', async () => {
     await page.getByTestId('sweep-values-1').fill('2,40');
     await page.getByTestId('sweep-run').click();

@@ -44,6 +44,7 @@ function RunsTable({ doc, metrics }: { doc: SweepDoc; metrics: readonly string[]
 function SweepReport({ doc, metrics }: { doc: SweepDoc; metrics: readonly string[] }) {
   const experiment = getExperiment(doc.experiment);
   const fixed = Object.entries(doc.fixed);
+  const charted = Object.entries(doc.published ?? {}).filter(([m]) => metrics.includes(m));
   return (
     <html lang="en">
       <head>
@@ -72,13 +73,10 @@ function SweepReport({ doc, metrics }: { doc: SweepDoc; metrics: readonly string
         </ul>
         <h2>Charts</h2>
         <p className="muted">Each point is the mean over seeds (and over any grid axis beyond the second).</p>
-        {doc.published && Object.keys(doc.published).length > 0 && (
+        {charted.length > 0 && (
           <p>
             {'The line “published” is the value the paper gives: '}
-            {Object.entries(doc.published)
-              .map(([m, p]) => `${m} = ${formatValue(p.value)} (${p.source})`)
-              .join('; ')}
-            .
+            {charted.map(([m, p]) => `${m} = ${formatValue(p.value)} (${p.source})`).join('; ')}.
           </p>
         )}
         <div className="charts">

@@ -47,6 +47,10 @@ describe('faas experiments', () => {
     expect(m['downstream-excess-calls.aimd']!).toBeLessThan(0.01 * m['downstream-excess-calls.none']!);
     expect(m['recovery-seconds.none']).toBeTypeOf('number');
     expect(m['recovery-seconds.aimd']).toBeTypeOf('number');
+    // Offered 0.8 of capacity is above what AIMD sustains (≈ 0.76): its backlog never drains.
+    expect(m['aimd-sustained-load']!).toBeLessThan(0.8);
+    expect(m['recovered.aimd']).toBe(0);
+    expect(m['recovered.none']).toBe(1);
   });
 
   it('reports progress every simulated hour, monotonically, and stops inside a day when cancelled', async () => {

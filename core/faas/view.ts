@@ -8,7 +8,7 @@ import { DAY_PARAMS, dayWork } from './scenario';
 import { BURST_PARAM } from './timeShiftExperiment';
 import { LOCALITY_PARAMS, localityDay, poolUnits, workerSpec } from './localityExperiment';
 import { LOCALITY_MODES, assignGroups } from './locality';
-import { BACKPRESSURE_POLICIES, runDownstream } from './downstream';
+import { BACKPRESSURE_POLICIES, aimdSustainedRps, runDownstream } from './downstream';
 import { BACKPRESSURE_PARAMS, downstreamSpec } from './backpressureExperiment';
 import { REGIONS } from './workload';
 
@@ -76,7 +76,7 @@ export interface FaasViewModel {
   /** Per [region][group]: workers in the group (one group of all workers when locality is 'none'). */
   groupWorkers: Float32Array;
   workerMemoryGb: number;
-  /** The downstream outage (per second): capacity, calls sent, served OK, the AIMD window. */
+  /** The downstream outage (per second, on its own clock): capacity, calls sent, served OK, AIMD window, backlog. */
   downstream: {
     durationS: number;
     outageAtS: number;
@@ -86,8 +86,14 @@ export interface FaasViewModel {
     sent: Float32Array;
     ok: Float32Array;
     window: Float32Array;
+    backlog: Float32Array;
     excessCalls: number;
+    /** Seconds after the outage until drained and healthy; when not recovered, the seconds observed. */
     recoveryS: number;
+    recovered: boolean;
+    pending: number;
+    /** What AIMD serves on average from a backlog, as a share of healthy capacity. */
+    aimdSustainedShare: number;
   };
   summary: { throttled: number; crossRegion: number; executed: number };
   /** Sampled calls: per region every 15 min, its largest cohort run, with the function class it belongs to. */
@@ -236,8 +242,12 @@ export const faasView = defineLabView({
         sent: Float32Array.from(ds.sent),
         ok: Float32Array.from(ds.ok),
         window: Float32Array.from(ds.window),
+        backlog: Float32Array.from(ds.backlog),
         excessCalls: ds.excessCalls,
         recoveryS: ds.recoveryS,
+        recovered: ds.recovered,
+        pending: ds.pending,
+        aimdSustainedShare: aimdSustainedRps(dsSpec) / dsSpec.healthyRps,
       },
       samples: day.res.samples.map((c) => {
         const k = day.res.classes[c.cls]!;

@@ -45,6 +45,10 @@ describe('the serverless lab in Chromium', () => {
       await page.getByTestId(id).waitFor();
     expect(await page.getByTestId('faas-pools').textContent()).toMatch(/by locality group \(8\)/);
     expect(await page.getByTestId('faas-downstream').textContent()).toMatch(/AIMD window/);
+    // Offered 0.8 is above what AIMD sustains: the panel says so instead of claiming recovery.
+    expect(await page.getByTestId('faas-downstream').textContent()).toMatch(
+      /not recovered: .* calls still waiting/,
+    );
     expect(await page.getByTestId('faas-status').textContent()).toMatch(/time-shifted · traffic-matrix/);
     await page.screenshot({ path: join(OUT, 'faas.png') });
   });

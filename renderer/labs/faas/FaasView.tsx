@@ -7,7 +7,7 @@ import { labClient } from '../../worker/client';
 import { useElementSize } from '../../components/useElementSize';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
-import { clockText, describeSample } from '../../../core/faas/view';
+import { clockText, describeSample, durationText } from '../../../core/faas/view';
 import type { FaasCallSample, FaasViewModel } from '../../../core/faas/view';
 import { pct } from '../../../core/kernel/numbers';
 import './faas.css';
@@ -23,6 +23,7 @@ export const COLORS = {
   outage: '#f0605a',
   ok: '#3fb968',
   window: '#c07cff',
+  backlog: '#e67fb3',
 };
 /** Locality groups: a qualitative palette (cycled beyond 12 groups). */
 const GROUP_COLORS = [
@@ -352,12 +353,16 @@ function Downstream({ m, w }: { m: FaasViewModel; w: number }) {
   const step = Math.max(1, Math.floor(n / 400));
   const idx = Array.from({ length: Math.floor(n / step) }, (_, i) => i * step);
   let max = d.healthyRps;
-  for (const i of idx) max = Math.max(max, d.sent[i]!);
+  let maxBacklog = 1;
+  for (const i of idx) {
+    max = Math.max(max, d.sent[i]!);
+    maxBacklog = Math.max(maxBacklog, d.backlog[i]!);
+  }
   const x = (i: number) => pad.l + (idx[i]! / n) * (w - pad.l - pad.r);
   const y = (v: number) => h - pad.b - (Math.min(v, max) / max) * (h - pad.t - pad.b);
-  const line = (a: Float32Array) =>
+  const line = (a: Float32Array, scale = 1) =>
     polyline(
-      Array.from(idx, (i) => a[i]!),
+      Array.from(idx, (i) => a[i]! * scale),
       idx.length,
       x,
       y,
@@ -366,15 +371,18 @@ function Downstream({ m, w }: { m: FaasViewModel; w: number }) {
   const ox1 = pad.l + ((d.outageAtS + d.outageS) / n) * (w - pad.l - pad.r);
   return (
     <div className="faas-panel" data-testid="faas-downstream" style={{ width: w + 18 }}>
-      <h4>
-        Downstream outage ({m.policy}): {fmt(d.excessCalls)} calls over capacity, recovered {d.recoveryS} s
-        after
+      <h4 title={`AIMD sustains ${pct(d.aimdSustainedShare)} of healthy capacity from a backlog`}>
+        Downstream outage ({m.policy}): {fmt(d.excessCalls)} calls over capacity;{' '}
+        {d.recovered
+          ? `recovered (backlog drained) ${durationText(d.recoveryS)} after`
+          : `not recovered: ${fmt(d.pending)} calls still waiting ${durationText(d.recoveryS)} after`}
       </h4>
       <div className="faas-legend">
         <Swatch color={COLORS.capacity} label="downstream capacity" />
         <Swatch color={COLORS.executed} label="calls sent" />
         <Swatch color={COLORS.ok} label="served OK" />
         {m.policy === 'aimd' && <Swatch color={COLORS.window} label="AIMD window" dashed />}
+        <Swatch color={COLORS.backlog} label={`backlog (peak ${fmt(maxBacklog)} calls)`} dashed />
         <Swatch color={COLORS.outage} label="outage" box faint />
       </div>
       <svg width={w} height={h}>
@@ -398,13 +406,23 @@ function Downstream({ m, w }: { m: FaasViewModel; w: number }) {
             strokeWidth={1}
           />
         )}
+        <polyline
+          points={line(d.backlog, max / maxBacklog)}
+          fill="none"
+          stroke={COLORS.backlog}
+          strokeDasharray="1 2"
+          strokeWidth={1.3}
+        />
         <text x={2} y={pad.t + 8} className="faas-axis">
           {fmt(max)}/s
         </text>
         <text x={pad.l} y={h - 3} className="faas-axis">
           0 s
         </text>
-        <text x={w - 40} y={h - 3} className="faas-axis">
+        <text x={(w + pad.l) / 2} y={h - 3} textAnchor="middle" className="faas-axis">
+          incident clock (not the day&apos;s)
+        </text>
+        <text x={w - pad.r} y={h - 3} textAnchor="end" className="faas-axis">
           {n} s
         </text>
       </svg>

@@ -104,6 +104,20 @@ export function downstreamSpec(p: {
   };
 }
 
+/** The outage must end within the run (so `recovery-seconds` counts from a moment the run reaches). */
+export function checkOutage(p: {
+  outageAtS: number;
+  outageS: number;
+  durationS: number;
+}): { field: 'outageS'; reason: string } | undefined {
+  if (p.outageAtS + p.outageS > p.durationS)
+    return {
+      field: 'outageS',
+      reason: `outageAtS + outageS (${p.outageAtS + p.outageS} s) must end within durationS (${p.durationS} s)`,
+    };
+  return undefined;
+}
+
 export const faasBackpressure = defineExperiment({
   id: 'faas-backpressure',
   title: 'Downstream outage: no back-pressure vs AIMD',
@@ -136,14 +150,7 @@ export const faasBackpressure = defineExperiment({
     '(0.8 by default) its backlog grows without end and it never recovers; below it, it drains. XFaaS ' +
     'itself runs these calls from a deferrable queue, so a standing backlog there is delay, not loss.',
   params: BACKPRESSURE_PARAMS,
-  check(p) {
-    if (p.outageAtS + p.outageS > p.durationS)
-      return {
-        field: 'outageS',
-        reason: `outageAtS + outageS (${p.outageAtS + p.outageS} s) must end within durationS (${p.durationS} s)`,
-      };
-    return undefined;
-  },
+  check: checkOutage,
   work: (p) => ({
     units: p.durationS * BACKPRESSURE_POLICIES.length,
     what: 'seconds simulated',

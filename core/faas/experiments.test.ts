@@ -72,6 +72,21 @@ describe('faas experiments', () => {
     await expect(
       runExperiment('faas-locality', { functions: '200000', warmupDays: '6', stepS: '10' }, 1),
     ).rejects.toThrow(/exceeds the .* limit; lower/);
+    await expect(
+      runExperiment('faas-locality', { ...SMALL, functions: '100', groups: '200' }, 1),
+    ).rejects.toThrow(/^groups: must be at most functions \(100\)/);
+  });
+
+  it('the view refuses the same combinations as the experiments, in one line', async () => {
+    await expect(buildLabView('faas', { ...SMALL, outageAtS: '3500' }, 1)).rejects.toThrow(
+      /^outageS: .*must end within durationS \(3600 s\)$/,
+    );
+    await expect(buildLabView('faas', { ...SMALL, stepS: '11' }, 1)).rejects.toThrow(
+      /^stepS: must divide 3600/,
+    );
+    await expect(buildLabView('faas', { ...SMALL, functions: '100', groups: '200' }, 1)).rejects.toThrow(
+      /^groups: must be at most functions/,
+    );
   });
 });
 

@@ -175,6 +175,20 @@ function poolMeans(
   };
 }
 
+/** The day's step rule, and no more locality groups than functions (a group with no function is empty). */
+export function checkLocality(p: {
+  stepS: number;
+  groups: number;
+  functions: number;
+}): { field: 'stepS' | 'groups'; reason: string } | undefined {
+  if (p.groups > p.functions)
+    return {
+      field: 'groups',
+      reason: `must be at most functions (${p.functions}); got ${p.groups} — lower groups or raise functions`,
+    };
+  return checkStep(p);
+}
+
 export const faasLocality = defineExperiment({
   id: 'faas-locality',
   title: 'Locality groups: memory per worker and cold starts',
@@ -199,7 +213,7 @@ export const faasLocality = defineExperiment({
     'The paper shows memory and functions per worker staying flat with locality groups, not a figure we ' +
     'could read off; the comparison is between the two modes.',
   params,
-  check: checkStep,
+  check: checkLocality,
   work: (p) => {
     const w = dayWork(p, 2, 'warmupDays, functions or raise stepS');
     return { ...w, units: w.units + 2 * poolUnits(p), formula: `${w.formula} + 2 × pool states` };

@@ -6,10 +6,11 @@ import type { ParamsOf } from '../experiments/types';
 import { GLOBAL_MODES } from './sim';
 import { DAY_PARAMS, dayWork } from './scenario';
 import { BURST_PARAM } from './timeShiftExperiment';
-import { LOCALITY_PARAMS, localityDay, poolUnits, workerSpec } from './localityExperiment';
+import { LOCALITY_PARAMS, checkLocality, localityDay, poolUnits, workerSpec } from './localityExperiment';
+import { ParamError } from '../experiments/errors';
 import { LOCALITY_MODES, assignGroups } from './locality';
 import { BACKPRESSURE_POLICIES, aimdSustainedRps, runDownstream } from './downstream';
-import { BACKPRESSURE_PARAMS, downstreamSpec } from './backpressureExperiment';
+import { BACKPRESSURE_PARAMS, checkOutage, downstreamSpec } from './backpressureExperiment';
 import { REGIONS } from './workload';
 
 // Names match the experiments' (functions, peakToTrough, meanLoad, …, burstCalls, groups, …), so the view
@@ -147,6 +148,9 @@ export const faasView = defineLabView({
     };
   },
   async build(p: ViewParams, ctx) {
+    // The experiments' cross-parameter rules (a view has no `check` hook, so the build throws the same error).
+    const problem = checkLocality(p) ?? checkOutage(p);
+    if (problem) throw new ParamError(problem.field, problem.reason);
     const day = await localityDay(
       p,
       p.locality as 'none' | 'locality-groups',

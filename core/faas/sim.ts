@@ -103,7 +103,10 @@ export interface SimSeries {
   /** Calls executed here that other regions received. */
   pulledCalls: Float64Array;
   executedCalls: Float64Array;
-  /** Traffic matrix share [step][from][to] of `from`'s load pulled by `to` (diagonal: kept). */
+  /**
+   * The traffic matrix as it ran: CPU-seconds per [step][from][to] of calls received by `from` executed
+   * in `to` (diagonal: run where received). Only with `recordMatrix`.
+   */
   matrix: Float64Array;
 }
 
@@ -556,6 +559,7 @@ class DayRun {
           if (s.quota === 'opportunistic') this.series.opportunisticCpu[d * R + s.dst]! += cpu;
           if (s.quota === 'opportunistic' && s.urgentBy === Infinity)
             this.series.shiftedCpu[d * R + s.dst]! += cpu;
+          if (this.series.matrix.length > 0) this.series.matrix[(d * R + s.src) * R + s.dst]! += cpu;
           this.sample(d, t, s, k, calls, arriveS);
         }
       },
@@ -615,16 +619,6 @@ class DayRun {
       }
       series.pendingReserved[d * R + r] = res;
       series.pendingOpportunistic[d * R + r] = opp;
-    }
-    if (series.matrix.length > 0) {
-      const totalOut = new Float64Array(R);
-      for (let a = 0; a < R; a++) for (let b = 0; b < R; b++) totalOut[a]! += this.pull[a * R + b]!;
-      for (let a = 0; a < R; a++) {
-        const load = Math.max(this.recentReceived[a]!, totalOut[a]!, 1e-9);
-        for (let b = 0; b < R; b++)
-          series.matrix[(d * R + a) * R + b] =
-            a === b ? 1 - totalOut[a]! / load : this.pull[a * R + b]! / load;
-      }
     }
   }
 

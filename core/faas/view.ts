@@ -67,7 +67,10 @@ export interface FaasViewModel {
   pendingOpportunistic: Float32Array;
   /** Calls/s executed per [frame][region] that another region received. */
   pulled: Float32Array;
-  /** Traffic matrix per [frame][from][to]: share of `from`'s load run by `to` (diagonal: kept). */
+  /**
+   * Traffic matrix as it ran, per [frame][from][to]: the share of the CPU of `from`'s calls executed in the
+   * frame that ran in `to` (diagonal: run where received); a row of zeros where `from`'s calls ran nowhere.
+   */
   matrix: Float32Array;
   /** Per [region][hour]: loaded memory per worker (GB), cold-start share, warm functions per worker. */
   memoryGb: Float32Array;
@@ -133,6 +136,25 @@ function frameEnds(v: Float64Array, R: number, per: number): Float32Array {
   return out;
 }
 
+/** Per frame, each row of the CPU run per (from, to) pair as shares of the row's total. */
+function ranMatrix(cpu: Float64Array, R: number, per: number): Float32Array {
+  const F = Math.floor(cpu.length / (R * R) / per);
+  const out = new Float32Array(F * R * R);
+  for (let f = 0; f < F; f++)
+    for (let a = 0; a < R; a++) {
+      let total = 0;
+      for (let s = 0; s < per; s++)
+        for (let b = 0; b < R; b++) {
+          const v = cpu[((f * per + s) * R + a) * R + b]!;
+          out[(f * R + a) * R + b]! += v;
+          total += v;
+        }
+      for (let b = 0; b < R; b++)
+        out[(f * R + a) * R + b] = total > 0 ? out[(f * R + a) * R + b]! / total : 0;
+    }
+  return out;
+}
+
 export const faasView = defineLabView({
   title: 'Serverless day',
   description:
@@ -169,9 +191,7 @@ export const faasView = defineLabView({
     const per = Math.max(1, Math.round(FRAME_S / s.stepS));
     const frameS = per * s.stepS;
     const F = Math.floor(s.steps / per);
-    const matrix = new Float32Array(F * R * R);
-    for (let f = 0; f < F; f++)
-      matrix.set(s.matrix.subarray(((f + 1) * per - 1) * R * R, (f + 1) * per * R * R), f * R * R);
+    const matrix = ranMatrix(s.matrix, R, per);
     const hourly = (
       pick: (st: { memoryGb: number; coldFraction: number; warmFunctions: number }) => number,
     ) => {

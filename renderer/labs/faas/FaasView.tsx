@@ -208,7 +208,9 @@ function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
     for (let b = 0; b < R; b++) if (a !== b && at(a, b) > 0.005) arrows.push({ a, b, s: at(a, b) });
   return (
     <div className="faas-panel" data-testid="faas-matrix" style={{ width: 300 }}>
-      <h4>Traffic matrix</h4>
+      <h4 title="Share of the CPU of each region's calls that ran in each region during this 5-minute frame">
+        Traffic matrix (CPU as run, this 5 min)
+      </h4>
       <div className="faas-matrix-row">
         <svg width={lab + R * cell + 4} height={lab + R * cell + 4}>
           <text x={2} y={10} className="faas-axis">
@@ -243,7 +245,8 @@ function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
                     fillOpacity={a === b ? 0.08 + 0.25 * v : Math.min(1, 0.06 + v * 4)}
                   >
                     <title>
-                      {m.regions[a]!.id} → {m.regions[b]!.id}: {pct(v, 1)} of {m.regions[a]!.id}’s load
+                      {m.regions[a]!.id} → {m.regions[b]!.id}: {pct(v, 1)} of the CPU of {m.regions[a]!.id}’s
+                      calls run in this frame
                     </title>
                   </rect>
                 );

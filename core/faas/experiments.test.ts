@@ -133,12 +133,22 @@ describe('sampled calls', () => {
     expect(describeSample({ regions }, { ...c, deadlineS: 60 })).toMatch(/after its deadline\)$/);
   });
 
-  it('the view samples every region every 15 minutes, each run no earlier than it was received', async () => {
-    const m = (await buildLabView('faas', SMALL, 1)) as FaasViewModel;
+  it('the view samples each region once per 15 minutes at a drawn step, each run no earlier than received', async () => {
+    const small = { ...SMALL, stepS: '60' };
+    const m = (await buildLabView('faas', small, 1)) as FaasViewModel;
     expect(m.samples.length).toBeGreaterThan(5 * 80);
+    const windows = new Set<string>();
     for (const c of m.samples) {
       expect(c.ranS).toBeGreaterThanOrEqual(c.receivedS);
-      expect(c.ranS % 900).toBe(0);
+      const key = `${c.to}:${Math.floor(c.ranS / 900)}`;
+      expect(windows.has(key)).toBe(false);
+      windows.add(key);
     }
+    // Drawn within the window, not pinned to its start (where the 5-minute timer spikes land).
+    const offsets = new Set(m.samples.map((c) => c.ranS % 900));
+    expect(offsets.size).toBeGreaterThan(5);
+    expect(m.samples.filter((c) => c.ranS % 300 === 0).length).toBeLessThan(0.5 * m.samples.length);
+    // Deterministic: the same seed draws the same calls.
+    expect(((await buildLabView('faas', small, 1)) as FaasViewModel).samples).toEqual(m.samples);
   });
 });

@@ -110,7 +110,12 @@ export interface SimSeries {
   matrix: Float64Array;
 }
 
-/** A sampled execution: the largest cohort run in a region in a sampled step (the view's call trace). */
+/**
+ * A sampled execution (the view's call trace): one call drawn with the run's Rng from all the calls a region
+ * ran in one step drawn at random within each 15-minute window (so neither the window's start nor the
+ * largest cohort is favoured). `calls` is the size of the cohort (same class, arrival step and source) it
+ * belongs to.
+ */
 export interface CallSample {
   /** Seconds into the measured day it ran, and when it was received (negative: a warm-up day). */
   ranS: number;
@@ -131,7 +136,7 @@ export interface SimResult {
   /** Calls executed per [region][hour of measured day][class] (the burst class last). */
   execByHour: Float64Array;
   classes: readonly FunctionClass[];
-  /** One per region every 15 simulated minutes of the measured day (where it ran anything). */
+  /** One per region per 15 simulated minutes of the measured day (where it ran anything in the drawn step). */
   samples: CallSample[];
 }
 
@@ -366,6 +371,10 @@ class DayRun {
   readonly samples: CallSample[] = [];
   /** Index in `samples` of this step's sample per region (−1: none yet). */
   private sampleAt: Int32Array;
+  /** Per region: the measured step drawn for this 15-minute window's sample, and calls run in it so far. */
+  private readonly sampleStep: Int32Array;
+  private readonly sampleWeight: Float64Array;
+  private readonly sampler: Rng;
   capacity: number[];
   pull: Float64Array;
   recentReceived: Float64Array;
@@ -407,6 +416,9 @@ class DayRun {
     this.execThisHour = new Float64Array(R * K);
     this.execPrevHour = new Float64Array(R * K);
     this.sampleAt = new Int32Array(R).fill(-1);
+    this.sampleStep = new Int32Array(R).fill(-1);
+    this.sampleWeight = new Float64Array(R);
+    this.sampler = rng.fork('samples');
     this.capacity = spec.regions.map((r) => r.capacityShare * spec.fleetCores);
     this.pull = new Float64Array(R * R);
     this.recentReceived = new Float64Array(R);
@@ -566,6 +578,7 @@ class DayRun {
     };
     // Opportunistic calls are urgent once they could not wait another step.
     const urgentBy = t + 2 * spec.stepS;
+    this.drawSampleSteps(d);
     const phases: ['reserved' | 'opportunistic', number, number][] = [
       ['reserved', Infinity, 1],
       ['opportunistic', urgentBy, 1],
@@ -593,16 +606,28 @@ class DayRun {
     }
   }
 
-  /** Keep, every 15 simulated minutes, each region's largest executed cohort as its sampled call. */
-  private sample(d: number, t: number, s: Serve, k: number, calls: number, arriveS: number): void {
+  /** At each 15-minute window's start, draw per region the step whose calls it samples from. */
+  private drawSampleSteps(d: number): void {
     const per = Math.max(1, Math.round(900 / this.spec.stepS));
-    if (d % per !== 0) return;
+    if (d < 0 || d % per !== 0) return;
+    for (let r = 0; r < this.R; r++) {
+      this.sampleStep[r] = d + this.sampler.int(0, per - 1);
+      this.sampleWeight[r] = 0;
+    }
+  }
+
+  /**
+   * In the drawn step, keep one call drawn uniformly from the calls the region runs (weighted reservoir
+   * sampling over its cohorts: the newest replaces the kept one with probability calls / calls so far).
+   */
+  private sample(d: number, t: number, s: Serve, k: number, calls: number, arriveS: number): void {
+    if (d !== this.sampleStep[s.dst] || calls <= 0) return;
+    this.sampleWeight[s.dst]! += calls;
+    if (this.sampler.float() >= calls / this.sampleWeight[s.dst]!) return;
     const dayStart = this.measuredFrom * this.spec.stepS;
-    const at = this.sampleAt[s.dst]!;
-    const prev = at >= 0 ? this.samples[at] : undefined;
-    if (prev && prev.ranS === t - dayStart && prev.calls >= calls) return;
     const next = { ranS: t - dayStart, receivedS: arriveS - dayStart, from: s.src, to: s.dst, cls: k, calls };
-    if (prev && prev.ranS === t - dayStart) this.samples[at] = next;
+    const at = this.sampleAt[s.dst]!;
+    if (at >= 0 && this.samples[at]!.ranS === next.ranS) this.samples[at] = next;
     else this.sampleAt[s.dst] = this.samples.push(next) - 1;
   }
 

@@ -66,7 +66,7 @@ describe('the serverless lab in Chromium', () => {
     await page.getByTestId('faas-chart-odn').click({ position: { x: 100, y: 40 } });
     await expect
       .poll(() => page.getByTestId('faas-sample').textContent())
-      .toMatch(/^sampled call run in odn at \d\d:\d\d .*(received and run in odn|pulled by odn).*waited/);
+      .toMatch(/^random call \(seeded draw, one per 15 min\) run in odn at \d\d:\d\d, .*(received and run in odn|pulled by odn).*waited/);
   });
 
   it('draws nothing while paused: no re-render, no animation frame, no CSS animation', async () => {

@@ -522,7 +522,7 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
   const sampleText = !m
     ? ''
     : sample
-      ? `sampled call run in ${m.regions[selected]!.id} at ${clockText(sample.ranS)} (a cohort of ${fmt(sample.calls)} calls): ${describeSample(m, sample)}`
+      ? `random call (seeded draw, one per 15 min) run in ${m.regions[selected]!.id} at ${clockText(sample.ranS)}, one of ${fmt(sample.calls)} alike: ${describeSample(m, sample)}`
       : `no call sampled in ${m.regions[selected]!.id} yet at this time`;
   const frame = m ? Math.max(0, Math.min(m.frames - 1, Math.floor((hours * 3600) / m.frameS))) : 0;
   const chartW = Math.max(150, Math.floor((size.width - 16) / Math.max(1, m?.regions.length ?? 5)) - 6);

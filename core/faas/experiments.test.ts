@@ -5,6 +5,10 @@ import { buildLabView, runExperiment } from '../labs';
 import { CancelledError } from '../experiments/types';
 import { clockText, describeSample, durationText } from './view';
 import type { FaasViewModel } from './view';
+import { LOCALITY_PARAMS, localityDay } from './localityExperiment';
+import { LOCALITY_MODES } from './locality';
+import { DAY_PARAMS } from './scenario';
+import { Rng } from '../kernel/rng';
 
 const SMALL = { functions: '300', warmupDays: '0', stepS: '300' };
 
@@ -40,6 +44,24 @@ describe('faas experiments', () => {
         expect(m[`${k}.${mode}`]).toBeTypeOf('number');
     expect(m['worker-memory-gb.locality-groups']!).toBeLessThan(m['worker-memory-gb.none']!);
     expect(m['cold-start-fraction.locality-groups']!).toBeLessThan(m['cold-start-fraction.none']!);
+  });
+
+  it('faas-locality: busy cores include cold starts, so more cold starts mean more busy cores', async () => {
+    const m = (await runExperiment('faas-locality', { warmupDays: '1', stepS: '300' }, 1)).metrics;
+    expect(m['utilization.mean.none']!).toBeGreaterThan(m['utilization.mean.locality-groups']!);
+    const calls = (mode: string) => m[`utilization.mean.${mode}`]! - m[`cold-start-cpu-fraction.${mode}`]!;
+    expect(Math.abs(calls('none') - calls('locality-groups'))).toBeLessThan(0.005);
+  });
+
+  it('faas-locality: the measured day is in steady state — executed CPU within 1% of received in either mode', async () => {
+    const p = Object.fromEntries(
+      Object.entries({ ...DAY_PARAMS, ...LOCALITY_PARAMS }).map(([k, s]) => [k, s.default]),
+    ) as unknown as Parameters<typeof localityDay>[0];
+    for (const mode of LOCALITY_MODES) {
+      const s = (await localityDay(p, mode, new Rng(1).fork('day'))).res.series;
+      const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
+      expect(Math.abs(sum(s.executedCpu) / sum(s.receivedCpu) - 1)).toBeLessThan(0.01);
+    }
   });
 
   it('faas-backpressure: AIMD sends far fewer calls into the outage than no back-pressure', async () => {

@@ -423,12 +423,23 @@ class DayRun {
     this.pull = new Float64Array(R * R);
     this.recentReceived = new Float64Array(R);
     this.receivedToday = new Float64Array(R);
-    // Day 0's forecast: the configured mean load, spread by the regions' load and capacity shares.
-    this.target = spec.regions.map((g) =>
-      spec.global === 'traffic-matrix' ? spec.meanLoad : (spec.meanLoad * g.loadShare) / g.capacityShare,
-    );
+    this.target = this.dayZeroTarget();
     this.callsPerS = (spec.meanLoad * spec.fleetCores) / spec.population.meanCpuS;
     this.noise = rng.fork('arrivals');
+  }
+
+  /**
+   * Day 0's forecast (no yesterday yet): the configured mean load in CPU (meanLoad × fleetCores, spread by
+   * the regions' load shares) over the capacity regions have for calls now — which a capacity hook (cold
+   * starts) may have cut below their cores, so the forecast is not biased low on a first day.
+   */
+  private dayZeroTarget(): number[] {
+    const { spec } = this;
+    const demand = spec.meanLoad * spec.fleetCores;
+    const total = this.capacity.reduce((a, b) => a + b, 0);
+    return spec.regions.map((g, r) =>
+      spec.global === 'traffic-matrix' ? demand / total : (demand * g.loadShare) / this.capacity[r]!,
+    );
   }
 
   private measured(i: number): boolean {
@@ -514,6 +525,7 @@ class DayRun {
       this.capacity = spec.regions.map((_, r) =>
         spec.capacityHook!(r, hour, this.execPrevHour.subarray(r * K, (r + 1) * K)),
       );
+      if (t < DAY_S) this.target = this.dayZeroTarget();
     }
   }
 

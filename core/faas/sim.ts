@@ -3,6 +3,9 @@
 // merged by each region's scheduler into a RunQ ordered by quota type, criticality and execution deadline;
 // opportunistic calls time-shifted to troughs within their deadline; a traffic matrix that tells each
 // region's scheduler how much to pull from other regions' DurableQs (XFaaS, SOSP'23, §3–§4).
+// DEVIATION: a region's DurableQ and its scheduler's FuncBuffers are one structure here (the per-class
+// buffers of `Scheduler`; other regions pull from them as from the DurableQ); the paper's scheduler moves
+// calls from the DurableQ into FuncBuffers, a hop (and its latency) not modelled.
 // Calls are fluid (real-valued counts per cohort); every count below is conserved:
 // submitted = executed + throttled + pending + dropped.
 import type { Rng } from '../kernel/rng';

@@ -137,6 +137,7 @@ describe('sampled calls', () => {
     expect(durationText(13 * 3_600 + 20 * 60)).toBe('13 h 20 min');
     expect(clockText(6 * 3_600 + 45 * 60)).toBe('06:45');
     expect(clockText(-3_600)).toBe('23:00 yesterday');
+    expect(clockText(86_400)).toBe('24:00');
     const regions = [{ id: 'prn' }, { id: 'odn' }] as FaasViewModel['regions'];
     const c = {
       ranS: 3_600,

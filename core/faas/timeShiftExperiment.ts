@@ -138,12 +138,13 @@ export const faasTimeShift = defineExperiment({
     return [
       {
         kind: 'line',
-        title: 'Received vs executed CPU over the day (fleet, hourly)',
+        title: 'Fleet CPU per hour: received vs executed',
         x: { label: 'hour of day (UTC)' },
         y: { label: 'share of fleet capacity', format: 'percent', min: 0 },
+        // Executed first, so it takes the palette's blue, as executed CPU does in the live view.
         series: [
-          { name: 'received', points: col(1) },
           { name: 'executed (time-shifted)', points: col(2) },
+          { name: 'received', points: col(1) },
           { name: 'executed (no shift)', points: col(3) },
         ],
       },

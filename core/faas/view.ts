@@ -305,8 +305,9 @@ export function durationText(s: number): string {
   return m > 0 ? `${h} h ${m} min` : `${h} h`;
 }
 
-/** Time of day of `s` seconds into the measured day, "hh:mm", with "yesterday" before it starts. */
+/** Time of day of `s` seconds into the measured day, "hh:mm", with "yesterday" before it starts; its end is "24:00". */
 export function clockText(s: number): string {
+  if (s === 86_400) return '24:00';
   const day = Math.floor(s / 86_400);
   const t = s - day * 86_400;
   const hhmm = `${String(Math.floor(t / 3_600)).padStart(2, '0')}:${String(Math.floor((t % 3_600) / 60)).padStart(2, '0')}`;

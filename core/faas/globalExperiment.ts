@@ -28,7 +28,13 @@ export const faasGlobal = defineExperiment({
     'the fleet-wide load/capacity ratio give their excess to regions below it in proportion to their ' +
     'deficits, and each scheduler pulls that much from the others’ DurableQs after serving its own). ' +
     'utilization-spread is max − min of the regions’ daily mean utilisation; cross-region-fraction the ' +
-    'share of executed calls that another region received. ASSUMPTIONs: the regions’ load and capacity ' +
+    'share of executed calls that another region received. In `local-only` each region’s utilisation is ' +
+    'arithmetic on the inputs, meanLoad × loadShare / capacityShare (every call runs where it arrived and ' +
+    'the day’s work gets done), so its spread restates the assumed shares; only `traffic-matrix` is a ' +
+    'simulated outcome. Reserved calls are served first, up to a region’s whole capacity, in both modes: ' +
+    'in `local-only` their deadlines hold only while a region’s reserved demand alone fits its capacity ' +
+    '(it does at the defaults, hence no reserved misses), beyond that they miss, since no other region ' +
+    'takes them; opportunistic calls absorb the excess by waiting. ASSUMPTIONs: the regions’ load and capacity ' +
     'shares (prn receives 30% of calls with 22% of the workers, odn 12% with 18%), the proportional-fill ' +
     'rule (the paper gives the idea, not a formula), no cost for pulling across regions.',
   comparisonNote:

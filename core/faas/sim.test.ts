@@ -124,6 +124,31 @@ describe('the XFaaS day', () => {
   });
 });
 
+describe('the recorded traffic matrix', () => {
+  it('is what ran: per step its columns sum to the CPU each region executed, off-diagonal only where calls were pulled', () => {
+    fc.assert(
+      fc.property(arbDay, (a) => {
+        const p: DayParams = { ...DEFAULTS, ...a };
+        const rng = new Rng(a.seed);
+        const s = simulateDay(daySpec(p, { ...a, recordMatrix: true }, rng), rng.fork('sim')).series;
+        const R = s.R;
+        for (let d = 0; d < s.steps; d += 7)
+          for (let b = 0; b < R; b++) {
+            let col = 0;
+            let pulled = 0;
+            for (let f = 0; f < R; f++) {
+              col += s.matrix[(d * R + f) * R + b]!;
+              if (f !== b) pulled += s.matrix[(d * R + f) * R + b]!;
+            }
+            expect(col).toBeCloseTo(s.executedCpu[d * R + b]!, 6);
+            if (s.pulledCalls[d * R + b] === 0) expect(pulled).toBe(0);
+          }
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
+
 describe('trafficMatrix', () => {
   it('moves the excess of a region above the fleet-wide ratio to the regions below it', () => {
     const m = trafficMatrix([3, 1], [2, 2]);

@@ -3,6 +3,9 @@
 // merged by each region's scheduler into a RunQ ordered by quota type, criticality and execution deadline;
 // opportunistic calls time-shifted to troughs within their deadline; a traffic matrix that tells each
 // region's scheduler how much to pull from other regions' DurableQs (XFaaS, SOSP'23, §3–§4).
+// DEVIATION: a region's DurableQ and its scheduler's FuncBuffers are one structure here (the per-class
+// buffers of `Scheduler`; other regions pull from them as from the DurableQ); the paper's scheduler moves
+// calls from the DurableQ into FuncBuffers, a hop (and its latency) not modelled.
 // Calls are fluid (real-valued counts per cohort); every count below is conserved:
 // submitted = executed + throttled + pending + dropped.
 import type { Rng } from '../kernel/rng';
@@ -103,11 +106,19 @@ export interface SimSeries {
   /** Calls executed here that other regions received. */
   pulledCalls: Float64Array;
   executedCalls: Float64Array;
-  /** Traffic matrix share [step][from][to] of `from`'s load pulled by `to` (diagonal: kept). */
+  /**
+   * The traffic matrix as it ran: CPU-seconds per [step][from][to] of calls received by `from` executed
+   * in `to` (diagonal: run where received). Only with `recordMatrix`.
+   */
   matrix: Float64Array;
 }
 
-/** A sampled execution: the largest cohort run in a region in a sampled step (the view's call trace). */
+/**
+ * A sampled execution (the view's call trace): one call drawn with the run's Rng from all the calls a region
+ * ran in one step drawn at random within each 15-minute window (so neither the window's start nor the
+ * largest cohort is favoured). `calls` is the size of the cohort (same class, arrival step and source) it
+ * belongs to.
+ */
 export interface CallSample {
   /** Seconds into the measured day it ran, and when it was received (negative: a warm-up day). */
   ranS: number;
@@ -128,7 +139,7 @@ export interface SimResult {
   /** Calls executed per [region][hour of measured day][class] (the burst class last). */
   execByHour: Float64Array;
   classes: readonly FunctionClass[];
-  /** One per region every 15 simulated minutes of the measured day (where it ran anything). */
+  /** One per region per 15 simulated minutes of the measured day (where it ran anything in the drawn step). */
   samples: CallSample[];
 }
 
@@ -363,6 +374,10 @@ class DayRun {
   readonly samples: CallSample[] = [];
   /** Index in `samples` of this step's sample per region (−1: none yet). */
   private sampleAt: Int32Array;
+  /** Per region: the measured step drawn for this 15-minute window's sample, and calls run in it so far. */
+  private readonly sampleStep: Int32Array;
+  private readonly sampleWeight: Float64Array;
+  private readonly sampler: Rng;
   capacity: number[];
   pull: Float64Array;
   recentReceived: Float64Array;
@@ -404,16 +419,30 @@ class DayRun {
     this.execThisHour = new Float64Array(R * K);
     this.execPrevHour = new Float64Array(R * K);
     this.sampleAt = new Int32Array(R).fill(-1);
+    this.sampleStep = new Int32Array(R).fill(-1);
+    this.sampleWeight = new Float64Array(R);
+    this.sampler = rng.fork('samples');
     this.capacity = spec.regions.map((r) => r.capacityShare * spec.fleetCores);
     this.pull = new Float64Array(R * R);
     this.recentReceived = new Float64Array(R);
     this.receivedToday = new Float64Array(R);
-    // Day 0's forecast: the configured mean load, spread by the regions' load and capacity shares.
-    this.target = spec.regions.map((g) =>
-      spec.global === 'traffic-matrix' ? spec.meanLoad : (spec.meanLoad * g.loadShare) / g.capacityShare,
-    );
+    this.target = this.dayZeroTarget();
     this.callsPerS = (spec.meanLoad * spec.fleetCores) / spec.population.meanCpuS;
     this.noise = rng.fork('arrivals');
+  }
+
+  /**
+   * Day 0's forecast (no yesterday yet): the configured mean load in CPU (meanLoad × fleetCores, spread by
+   * the regions' load shares) over the capacity regions have for calls now — which a capacity hook (cold
+   * starts) may have cut below their cores, so the forecast is not biased low on a first day.
+   */
+  private dayZeroTarget(): number[] {
+    const { spec } = this;
+    const demand = spec.meanLoad * spec.fleetCores;
+    const total = this.capacity.reduce((a, b) => a + b, 0);
+    return spec.regions.map((g, r) =>
+      spec.global === 'traffic-matrix' ? demand / total : (demand * g.loadShare) / this.capacity[r]!,
+    );
   }
 
   private measured(i: number): boolean {
@@ -499,6 +528,7 @@ class DayRun {
       this.capacity = spec.regions.map((_, r) =>
         spec.capacityHook!(r, hour, this.execPrevHour.subarray(r * K, (r + 1) * K)),
       );
+      if (t < DAY_S) this.target = this.dayZeroTarget();
     }
   }
 
@@ -556,12 +586,14 @@ class DayRun {
           if (s.quota === 'opportunistic') this.series.opportunisticCpu[d * R + s.dst]! += cpu;
           if (s.quota === 'opportunistic' && s.urgentBy === Infinity)
             this.series.shiftedCpu[d * R + s.dst]! += cpu;
+          if (this.series.matrix.length > 0) this.series.matrix[(d * R + s.src) * R + s.dst]! += cpu;
           this.sample(d, t, s, k, calls, arriveS);
         }
       },
     };
     // Opportunistic calls are urgent once they could not wait another step.
     const urgentBy = t + 2 * spec.stepS;
+    this.drawSampleSteps(d);
     const phases: ['reserved' | 'opportunistic', number, number][] = [
       ['reserved', Infinity, 1],
       ['opportunistic', urgentBy, 1],
@@ -589,16 +621,28 @@ class DayRun {
     }
   }
 
-  /** Keep, every 15 simulated minutes, each region's largest executed cohort as its sampled call. */
-  private sample(d: number, t: number, s: Serve, k: number, calls: number, arriveS: number): void {
+  /** At each 15-minute window's start, draw per region the step whose calls it samples from. */
+  private drawSampleSteps(d: number): void {
     const per = Math.max(1, Math.round(900 / this.spec.stepS));
-    if (d % per !== 0) return;
+    if (d < 0 || d % per !== 0) return;
+    for (let r = 0; r < this.R; r++) {
+      this.sampleStep[r] = d + this.sampler.int(0, per - 1);
+      this.sampleWeight[r] = 0;
+    }
+  }
+
+  /**
+   * In the drawn step, keep one call drawn uniformly from the calls the region runs (weighted reservoir
+   * sampling over its cohorts: the newest replaces the kept one with probability calls / calls so far).
+   */
+  private sample(d: number, t: number, s: Serve, k: number, calls: number, arriveS: number): void {
+    if (d !== this.sampleStep[s.dst] || calls <= 0) return;
+    this.sampleWeight[s.dst]! += calls;
+    if (this.sampler.float() >= calls / this.sampleWeight[s.dst]!) return;
     const dayStart = this.measuredFrom * this.spec.stepS;
-    const at = this.sampleAt[s.dst]!;
-    const prev = at >= 0 ? this.samples[at] : undefined;
-    if (prev && prev.ranS === t - dayStart && prev.calls >= calls) return;
     const next = { ranS: t - dayStart, receivedS: arriveS - dayStart, from: s.src, to: s.dst, cls: k, calls };
-    if (prev && prev.ranS === t - dayStart) this.samples[at] = next;
+    const at = this.sampleAt[s.dst]!;
+    if (at >= 0 && this.samples[at]!.ranS === next.ranS) this.samples[at] = next;
     else this.sampleAt[s.dst] = this.samples.push(next) - 1;
   }
 
@@ -615,16 +659,6 @@ class DayRun {
       }
       series.pendingReserved[d * R + r] = res;
       series.pendingOpportunistic[d * R + r] = opp;
-    }
-    if (series.matrix.length > 0) {
-      const totalOut = new Float64Array(R);
-      for (let a = 0; a < R; a++) for (let b = 0; b < R; b++) totalOut[a]! += this.pull[a * R + b]!;
-      for (let a = 0; a < R; a++) {
-        const load = Math.max(this.recentReceived[a]!, totalOut[a]!, 1e-9);
-        for (let b = 0; b < R; b++)
-          series.matrix[(d * R + a) * R + b] =
-            a === b ? 1 - totalOut[a]! / load : this.pull[a * R + b]! / load;
-      }
     }
   }
 

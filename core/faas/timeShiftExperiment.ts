@@ -48,7 +48,10 @@ export const faasTimeShift = defineExperiment({
     'deadlines 12 or 24 h (the paper: delay-tolerant calls are deferred to off-peak hours, which needs ' +
     'deadlines that reach the trough), fleet capacity such that the mean received load is `meanLoad` ' +
     '(default the paper’s 66% daily mean: an input, so utilization.mean is not compared). DEVIATION: ' +
-    'one FuncBuffer per function class (same RunQ key), fluid call counts. A bursty client submits ' +
+    'one FuncBuffer per function class (same RunQ key), fluid call counts; a region’s DurableQ and its ' +
+    'scheduler’s FuncBuffers are one structure (calls wait in the per-class buffers, which other regions ' +
+    'pull from as from the DurableQ; the paper’s scheduler moves calls from DurableQ into FuncBuffers, a ' +
+    'hop not modelled). A bursty client submits ' +
     '`burstCalls` in 15 min at 10:00 UTC (ASSUMPTION after secondary sources’ 20 M calls in 15 min); its ' +
     'quota (5,000 calls/s) throttles the rest at the Submitter and its concurrency limit (1,000 running ' +
     'calls) paces what is accepted. DEVIATIONs: only that client is modelled against a quota (the ' +
@@ -135,12 +138,13 @@ export const faasTimeShift = defineExperiment({
     return [
       {
         kind: 'line',
-        title: 'Received vs executed CPU over the day (fleet, hourly)',
+        title: 'Fleet CPU per hour: received vs executed',
         x: { label: 'hour of day (UTC)' },
         y: { label: 'share of fleet capacity', format: 'percent', min: 0 },
+        // Executed first, so it takes the palette's blue, as executed CPU does in the live view.
         series: [
-          { name: 'received', points: col(1) },
           { name: 'executed (time-shifted)', points: col(2) },
+          { name: 'received', points: col(1) },
           { name: 'executed (no shift)', points: col(3) },
         ],
       },

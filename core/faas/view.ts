@@ -6,10 +6,11 @@ import type { ParamsOf } from '../experiments/types';
 import { GLOBAL_MODES } from './sim';
 import { DAY_PARAMS, dayWork } from './scenario';
 import { BURST_PARAM } from './timeShiftExperiment';
-import { LOCALITY_PARAMS, localityDay, poolUnits, workerSpec } from './localityExperiment';
+import { LOCALITY_PARAMS, checkLocality, localityDay, poolUnits, workerSpec } from './localityExperiment';
+import { ParamError } from '../experiments/errors';
 import { LOCALITY_MODES, assignGroups } from './locality';
-import { BACKPRESSURE_POLICIES, runDownstream } from './downstream';
-import { BACKPRESSURE_PARAMS, downstreamSpec } from './backpressureExperiment';
+import { BACKPRESSURE_POLICIES, aimdSustainedRps, runDownstream } from './downstream';
+import { BACKPRESSURE_PARAMS, checkOutage, downstreamSpec } from './backpressureExperiment';
 import { REGIONS } from './workload';
 
 // Names match the experiments' (functions, peakToTrough, meanLoad, …, burstCalls, groups, …), so the view
@@ -66,7 +67,10 @@ export interface FaasViewModel {
   pendingOpportunistic: Float32Array;
   /** Calls/s executed per [frame][region] that another region received. */
   pulled: Float32Array;
-  /** Traffic matrix per [frame][from][to]: share of `from`'s load run by `to` (diagonal: kept). */
+  /**
+   * Traffic matrix as it ran, per [frame][from][to]: the share of the CPU of `from`'s calls executed in the
+   * frame that ran in `to` (diagonal: run where received); a row of zeros where `from`'s calls ran nowhere.
+   */
   matrix: Float32Array;
   /** Per [region][hour]: loaded memory per worker (GB), cold-start share, warm functions per worker. */
   memoryGb: Float32Array;
@@ -76,7 +80,7 @@ export interface FaasViewModel {
   /** Per [region][group]: workers in the group (one group of all workers when locality is 'none'). */
   groupWorkers: Float32Array;
   workerMemoryGb: number;
-  /** The downstream outage (per second): capacity, calls sent, served OK, the AIMD window. */
+  /** The downstream outage (per second, on its own clock): capacity, calls sent, served OK, AIMD window, backlog. */
   downstream: {
     durationS: number;
     outageAtS: number;
@@ -86,8 +90,14 @@ export interface FaasViewModel {
     sent: Float32Array;
     ok: Float32Array;
     window: Float32Array;
+    backlog: Float32Array;
     excessCalls: number;
+    /** Seconds after the outage until drained and healthy; when not recovered, the seconds observed. */
     recoveryS: number;
+    recovered: boolean;
+    pending: number;
+    /** What AIMD serves on average from a backlog, as a share of healthy capacity. */
+    aimdSustainedShare: number;
   };
   summary: { throttled: number; crossRegion: number; executed: number };
   /** Sampled calls: per region every 15 min, its largest cohort run, with the function class it belongs to. */
@@ -126,6 +136,25 @@ function frameEnds(v: Float64Array, R: number, per: number): Float32Array {
   return out;
 }
 
+/** Per frame, each row of the CPU run per (from, to) pair as shares of the row's total. */
+function ranMatrix(cpu: Float64Array, R: number, per: number): Float32Array {
+  const F = Math.floor(cpu.length / (R * R) / per);
+  const out = new Float32Array(F * R * R);
+  for (let f = 0; f < F; f++)
+    for (let a = 0; a < R; a++) {
+      let total = 0;
+      for (let s = 0; s < per; s++)
+        for (let b = 0; b < R; b++) {
+          const v = cpu[((f * per + s) * R + a) * R + b]!;
+          out[(f * R + a) * R + b]! += v;
+          total += v;
+        }
+      for (let b = 0; b < R; b++)
+        out[(f * R + a) * R + b] = total > 0 ? out[(f * R + a) * R + b]! / total : 0;
+    }
+  return out;
+}
+
 export const faasView = defineLabView({
   title: 'Serverless day',
   description:
@@ -141,6 +170,9 @@ export const faasView = defineLabView({
     };
   },
   async build(p: ViewParams, ctx) {
+    // The experiments' cross-parameter rules (a view has no `check` hook, so the build throws the same error).
+    const problem = checkLocality(p) ?? checkOutage(p);
+    if (problem) throw new ParamError(problem.field, problem.reason);
     const day = await localityDay(
       p,
       p.locality as 'none' | 'locality-groups',
@@ -159,9 +191,7 @@ export const faasView = defineLabView({
     const per = Math.max(1, Math.round(FRAME_S / s.stepS));
     const frameS = per * s.stepS;
     const F = Math.floor(s.steps / per);
-    const matrix = new Float32Array(F * R * R);
-    for (let f = 0; f < F; f++)
-      matrix.set(s.matrix.subarray(((f + 1) * per - 1) * R * R, (f + 1) * per * R * R), f * R * R);
+    const matrix = ranMatrix(s.matrix, R, per);
     const hourly = (
       pick: (st: { memoryGb: number; coldFraction: number; warmFunctions: number }) => number,
     ) => {
@@ -236,8 +266,12 @@ export const faasView = defineLabView({
         sent: Float32Array.from(ds.sent),
         ok: Float32Array.from(ds.ok),
         window: Float32Array.from(ds.window),
+        backlog: Float32Array.from(ds.backlog),
         excessCalls: ds.excessCalls,
         recoveryS: ds.recoveryS,
+        recovered: ds.recovered,
+        pending: ds.pending,
+        aimdSustainedShare: aimdSustainedRps(dsSpec) / dsSpec.healthyRps,
       },
       samples: day.res.samples.map((c) => {
         const k = day.res.classes[c.cls]!;
@@ -271,8 +305,9 @@ export function durationText(s: number): string {
   return m > 0 ? `${h} h ${m} min` : `${h} h`;
 }
 
-/** Time of day of `s` seconds into the measured day, "hh:mm", with "yesterday" before it starts. */
+/** Time of day of `s` seconds into the measured day, "hh:mm", with "yesterday" before it starts; its end is "24:00". */
 export function clockText(s: number): string {
+  if (s === 86_400) return '24:00';
   const day = Math.floor(s / 86_400);
   const t = s - day * 86_400;
   const hhmm = `${String(Math.floor(t / 3_600)).padStart(2, '0')}:${String(Math.floor((t % 3_600) / 60)).padStart(2, '0')}`;

@@ -7,7 +7,7 @@ import { labClient } from '../../worker/client';
 import { useElementSize } from '../../components/useElementSize';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
-import { clockText, describeSample } from '../../../core/faas/view';
+import { clockText, describeSample, durationText } from '../../../core/faas/view';
 import type { FaasCallSample, FaasViewModel } from '../../../core/faas/view';
 import { pct } from '../../../core/kernel/numbers';
 import './faas.css';
@@ -23,7 +23,15 @@ export const COLORS = {
   outage: '#f0605a',
   ok: '#3fb968',
   window: '#c07cff',
+  backlog: '#e67fb3',
 };
+/** Layout: the lower panels' height and widths, the sampled-call line's (two lines at most). */
+const PANELS_H = 164;
+const SAMPLE_H = 30;
+const QUEUES_W = 236;
+const MATRIX_W = 290;
+const POOLS_W = 250;
+
 /** Locality groups: a qualitative palette (cycled beyond 12 groups). */
 const GROUP_COLORS = [
   '#4c9dff',
@@ -123,91 +131,87 @@ function RegionChart(props: {
   );
 }
 
-/** Two stacked bars per region (reserved, opportunistic) at the cursor, scaled to the day's largest sum. */
-function QuotaBars(props: {
-  m: FaasViewModel;
-  frame: number;
-  reserved: Float32Array;
-  opportunistic: Float32Array;
-  title: string;
-  unit: string;
-  testId: string;
-}) {
-  const { m, frame, reserved, opportunistic } = props;
-  const R = m.regions.length;
+/** The day's largest reserved + opportunistic sum of a [frame][region] pair of series (a full bar). */
+function dayMax(m: FaasViewModel, a: Float32Array, b: Float32Array): number {
   let max = 1;
-  for (let i = 0; i < m.frames * R; i++) max = Math.max(max, reserved[i]! + opportunistic[i]!);
+  for (let i = 0; i < m.frames * m.regions.length; i++) max = Math.max(max, a[i]! + b[i]!);
+  return max;
+}
+
+/** One stacked bar (reserved, opportunistic) at the cursor and its total, scaled to `max`. */
+function QuotaBar(props: { res: number; opp: number; max: number; testId: string }) {
+  const res = Math.max(0, props.res);
+  const opp = Math.max(0, props.opp);
   return (
-    <div data-testid={props.testId}>
-      <h4>{props.title}</h4>
-      {m.regions.map((g, r) => {
-        const res = Math.max(0, reserved[frame * R + r]!);
-        const opp = Math.max(0, opportunistic[frame * R + r]!);
-        return (
-          <div key={g.id} className="faas-qrow">
-            <span className="faas-qid">{g.id}</span>
-            <span className="faas-qbar">
-              <span style={{ width: `${(res / max) * 100}%`, background: COLORS.reserved }} />
-              <span style={{ width: `${(opp / max) * 100}%`, background: COLORS.opportunistic }} />
-            </span>
-            <span className="faas-qnum">
-              {fmt(res)} · {fmt(opp)}
-            </span>
-          </div>
-        );
-      })}
-      <div className="faas-note">
-        reserved · opportunistic; full bar = {fmt(max)} {props.unit}
-      </div>
-    </div>
+    <>
+      <span
+        className="faas-qbar"
+        data-testid={props.testId}
+        title={`reserved ${fmt(res)} · opportunistic ${fmt(opp)}`}
+      >
+        <span style={{ width: `${(res / props.max) * 100}%`, background: COLORS.reserved }} />
+        <span style={{ width: `${(opp / props.max) * 100}%`, background: COLORS.opportunistic }} />
+      </span>
+      <span className="faas-qnum">{fmt(res + opp)}</span>
+    </>
   );
 }
 
+/** DurableQ (calls waiting) and RunQ (cores dispatched) per region at the cursor, by quota. */
 function Queues({ m, frame }: { m: FaasViewModel; frame: number }) {
-  const blocks = [
-    {
-      title: 'DurableQ: calls waiting',
-      unit: 'calls',
-      testId: 'faas-durableq',
-      res: m.pendingReserved,
-      opp: m.pendingOpportunistic,
-    },
-    {
-      title: 'RunQ: dispatched now',
-      unit: 'cores',
-      testId: 'faas-runq',
-      res: m.runReserved,
-      opp: m.runOpportunistic,
-    },
-  ];
+  const R = m.regions.length;
+  const dqMax = dayMax(m, m.pendingReserved, m.pendingOpportunistic);
+  const rqMax = dayMax(m, m.runReserved, m.runOpportunistic);
   return (
-    <div className="faas-panel" data-testid="faas-queues" style={{ width: 200 }}>
-      {blocks.map(({ res, opp, ...b }) => (
-        <QuotaBars key={b.testId} m={m} frame={frame} reserved={res} opportunistic={opp} {...b} />
+    <div className="faas-panel" data-testid="faas-queues" style={{ width: QUEUES_W }}>
+      <h4>
+        <span data-testid="faas-durableq">DurableQ</span> · <span data-testid="faas-runq">RunQ</span>
+      </h4>
+      {m.regions.map((g, r) => (
+        <div key={g.id} className="faas-qrow">
+          <span className="faas-qid">{g.id}</span>
+          <QuotaBar
+            res={m.pendingReserved[frame * R + r]!}
+            opp={m.pendingOpportunistic[frame * R + r]!}
+            max={dqMax}
+            testId={`faas-dq-${g.id}`}
+          />
+          <QuotaBar
+            res={m.runReserved[frame * R + r]!}
+            opp={m.runOpportunistic[frame * R + r]!}
+            max={rqMax}
+            testId={`faas-rq-${g.id}`}
+          />
+        </div>
       ))}
+      <div className="faas-note">
+        full: {fmt(dqMax)} calls · {fmt(rqMax)} cores
+      </div>
     </div>
   );
 }
 
 function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
   const R = m.regions.length;
-  const cell = 21;
-  const lab = 34;
+  const cell = 17;
+  const lab = 24;
   const at = (a: number, b: number) => m.matrix[(frame * R + a) * R + b]!;
   // Small map: equirectangular over the sites' box.
   const lons = m.regions.map((g) => g.lon);
   const lats = m.regions.map((g) => g.lat);
   const [x0, x1, y0, y1] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-  const mw = 130;
+  const mw = 136;
   const mh = lab + R * cell + 4;
-  const px = (lon: number) => 12 + ((lon - x0) / (x1 - x0 || 1)) * (mw - 40);
+  const px = (lon: number) => 28 + ((lon - x0) / (x1 - x0 || 1)) * (mw - 56);
   const py = (lat: number) => mh - 12 - ((lat - y0) / (y1 - y0 || 1)) * (mh - 34);
   const arrows: { a: number; b: number; s: number }[] = [];
   for (let a = 0; a < R; a++)
     for (let b = 0; b < R; b++) if (a !== b && at(a, b) > 0.005) arrows.push({ a, b, s: at(a, b) });
   return (
-    <div className="faas-panel" data-testid="faas-matrix" style={{ width: 300 }}>
-      <h4>Traffic matrix</h4>
+    <div className="faas-panel" data-testid="faas-matrix" style={{ width: MATRIX_W }}>
+      <h4 title="Share of the CPU of each region's calls that ran in each region during this 5-minute frame">
+        Traffic matrix (CPU as run, this 5 min)
+      </h4>
       <div className="faas-matrix-row">
         <svg width={lab + R * cell + 4} height={lab + R * cell + 4}>
           <text x={2} y={10} className="faas-axis">
@@ -219,6 +223,7 @@ function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
               x={lab + b * cell + cell / 2}
               y={lab - 6}
               className="faas-axis"
+              fontSize={8.5}
               textAnchor="middle"
             >
               {g.id}
@@ -242,7 +247,8 @@ function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
                     fillOpacity={a === b ? 0.08 + 0.25 * v : Math.min(1, 0.06 + v * 4)}
                   >
                     <title>
-                      {m.regions[a]!.id} → {m.regions[b]!.id}: {pct(v, 1)} of {m.regions[a]!.id}’s load
+                      {m.regions[a]!.id} → {m.regions[b]!.id}: {pct(v, 1)} of the CPU of {m.regions[a]!.id}’s
+                      calls run in this frame
                     </title>
                   </rect>
                 );
@@ -282,49 +288,70 @@ function Matrix({ m, frame }: { m: FaasViewModel; frame: number }) {
               />
             );
           })}
-          {m.regions.map((g) => (
-            <g key={g.id}>
-              <circle cx={px(g.lon)} cy={py(g.lat)} r={4} fill={COLORS.capacity} />
-              <text x={px(g.lon) + 6} y={py(g.lat) - 5} className="faas-axis">
-                {g.id}
-              </text>
-            </g>
-          ))}
+          {m.regions.map((g, r) => {
+            // A site with a neighbour just east of it puts its label on its west side, so labels don't overlap.
+            const west = m.regions.some(
+              (o, q) =>
+                q !== r &&
+                px(o.lon) > px(g.lon) &&
+                px(o.lon) - px(g.lon) < 36 &&
+                Math.abs(py(o.lat) - py(g.lat)) < 14,
+            );
+            return (
+              <g key={g.id}>
+                <circle cx={px(g.lon)} cy={py(g.lat)} r={4} fill={COLORS.capacity} />
+                <text
+                  x={px(g.lon) + (west ? -6 : 6)}
+                  y={py(g.lat) - 5}
+                  textAnchor={west ? 'end' : 'start'}
+                  className="faas-axis"
+                  data-testid={`faas-map-label-${g.id}`}
+                >
+                  {g.id}
+                </text>
+              </g>
+            );
+          })}
         </svg>
       </div>
       <div className="faas-note">
         {m.global === 'local-only'
           ? 'local-only: every region runs only its own DurableQ'
-          : 'cell: share of the row region’s load run by the column region (brighter = more); arrows: who pulls from whose DurableQ'}
+          : 'row’s call CPU run by column; arrow: pull'}
       </div>
     </div>
   );
 }
 
+/** Worker pools: per region a bar as long as its workers (the largest region full), split by group. */
 function Pools({ m, hour }: { m: FaasViewModel; hour: number }) {
   const G = m.groups;
-  const perSquare = 100;
+  const barW = 72;
+  const maxWorkers = Math.max(1, ...m.regions.map((g) => g.workers));
   return (
-    <div className="faas-panel" data-testid="faas-pools" style={{ width: 276 }}>
+    <div className="faas-panel" data-testid="faas-pools" style={{ width: POOLS_W }}>
       <h4>Workers {m.locality === 'none' ? '(universal: no groups)' : `by locality group (${G})`}</h4>
       {m.regions.map((g, r) => {
-        const squares: number[] = [];
-        for (let q = 0; q < G; q++) {
-          const n = Math.round(m.groupWorkers[r * G + q]! / perSquare);
-          for (let i = 0; i < n; i++) squares.push(q);
-        }
+        const scale = barW / maxWorkers;
+        let x = 0;
+        const segments = Array.from({ length: G }, (_, q) => {
+          const w = m.groupWorkers[r * G + q]! * scale;
+          const seg = { q, x, w };
+          x += w;
+          return seg;
+        });
         const mem = m.memoryGb[r * 24 + hour]!;
         const cold = m.coldFraction[r * 24 + hour]!;
         return (
           <div key={g.id} className="faas-pool">
             <span className="faas-qid">{g.id}</span>
-            <svg width={squares.length * 4 + 2} height={10} className="faas-squares">
-              {squares.map((q, i) => (
+            <svg width={barW} height={10} className="faas-squares" data-testid="faas-pool-bar">
+              {segments.map(({ q, x: sx, w }) => (
                 <rect
-                  key={i}
-                  x={i * 4}
+                  key={q}
+                  x={sx}
                   y={1}
-                  width={3}
+                  width={Math.max(0, w - (G > 24 ? 0 : 0.6))}
                   height={8}
                   fill={GROUP_COLORS[q % GROUP_COLORS.length]}
                 />
@@ -336,28 +363,31 @@ function Pools({ m, hour }: { m: FaasViewModel; hour: number }) {
           </div>
         );
       })}
-      <div className="faas-note">
-        square ≈ {perSquare} workers, colour = locality group; GB = runtime + warm code per worker, at{' '}
-        {clockText(3600 * hour)}
-      </div>
+      <div className="faas-note">bar: workers · colour: group · {clockText(3600 * hour)}</div>
     </div>
   );
 }
 
-function Downstream({ m, w }: { m: FaasViewModel; w: number }) {
+/** The downstream outage on its own clock; `width` is the panel's, the chart is that less its padding. */
+function Downstream({ m, width }: { m: FaasViewModel; width: number }) {
+  const w = width - 18;
   const d = m.downstream;
-  const h = 78;
+  const h = 54;
   const pad = { l: 30, r: 6, t: 6, b: 16 };
   const n = d.durationS;
   const step = Math.max(1, Math.floor(n / 400));
   const idx = Array.from({ length: Math.floor(n / step) }, (_, i) => i * step);
   let max = d.healthyRps;
-  for (const i of idx) max = Math.max(max, d.sent[i]!);
+  let maxBacklog = 1;
+  for (const i of idx) {
+    max = Math.max(max, d.sent[i]!);
+    maxBacklog = Math.max(maxBacklog, d.backlog[i]!);
+  }
   const x = (i: number) => pad.l + (idx[i]! / n) * (w - pad.l - pad.r);
   const y = (v: number) => h - pad.b - (Math.min(v, max) / max) * (h - pad.t - pad.b);
-  const line = (a: Float32Array) =>
+  const line = (a: Float32Array, scale = 1) =>
     polyline(
-      Array.from(idx, (i) => a[i]!),
+      Array.from(idx, (i) => a[i]! * scale),
       idx.length,
       x,
       y,
@@ -365,16 +395,23 @@ function Downstream({ m, w }: { m: FaasViewModel; w: number }) {
   const ox0 = pad.l + (d.outageAtS / n) * (w - pad.l - pad.r);
   const ox1 = pad.l + ((d.outageAtS + d.outageS) / n) * (w - pad.l - pad.r);
   return (
-    <div className="faas-panel" data-testid="faas-downstream" style={{ width: w + 18 }}>
+    <div className="faas-panel" data-testid="faas-downstream" style={{ width }}>
       <h4>
-        Downstream outage ({m.policy}): {fmt(d.excessCalls)} calls over capacity, recovered {d.recoveryS} s
-        after
+        Downstream outage ({m.policy}): {d.recovered ? 'recovered' : 'not recovered'}
       </h4>
+      <div className="faas-note" data-testid="faas-downstream-summary">
+        {fmt(d.excessCalls)} calls over capacity;{' '}
+        {d.recovered
+          ? `backlog drained ${durationText(d.recoveryS)} after`
+          : `${fmt(d.pending)} calls still waiting ${durationText(d.recoveryS)} after`}
+        {m.policy === 'aimd' ? `; AIMD sustains ${pct(d.aimdSustainedShare, 0)} of capacity` : ''}
+      </div>
       <div className="faas-legend">
-        <Swatch color={COLORS.capacity} label="downstream capacity" />
-        <Swatch color={COLORS.executed} label="calls sent" />
-        <Swatch color={COLORS.ok} label="served OK" />
-        {m.policy === 'aimd' && <Swatch color={COLORS.window} label="AIMD window" dashed />}
+        <Swatch color={COLORS.capacity} label="capacity" />
+        <Swatch color={COLORS.executed} label="sent" />
+        <Swatch color={COLORS.ok} label="OK" />
+        {m.policy === 'aimd' && <Swatch color={COLORS.window} label="window" dashed />}
+        <Swatch color={COLORS.backlog} label={`backlog (top ${fmt(maxBacklog)})`} dashed />
         <Swatch color={COLORS.outage} label="outage" box faint />
       </div>
       <svg width={w} height={h}>
@@ -398,13 +435,23 @@ function Downstream({ m, w }: { m: FaasViewModel; w: number }) {
             strokeWidth={1}
           />
         )}
+        <polyline
+          points={line(d.backlog, max / maxBacklog)}
+          fill="none"
+          stroke={COLORS.backlog}
+          strokeDasharray="1 2"
+          strokeWidth={1.3}
+        />
         <text x={2} y={pad.t + 8} className="faas-axis">
           {fmt(max)}/s
         </text>
         <text x={pad.l} y={h - 3} className="faas-axis">
           0 s
         </text>
-        <text x={w - 40} y={h - 3} className="faas-axis">
+        <text x={(w + pad.l) / 2} y={h - 3} textAnchor="middle" className="faas-axis">
+          s into the incident (its own clock)
+        </text>
+        <text x={w - pad.r} y={h - 3} textAnchor="end" className="faas-axis">
           {n} s
         </text>
       </svg>
@@ -501,10 +548,13 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
   const sampleText = !m
     ? ''
     : sample
-      ? `sampled call run in ${m.regions[selected]!.id} at ${clockText(sample.ranS)} (a cohort of ${fmt(sample.calls)} calls): ${describeSample(m, sample)}`
+      ? `random call (seeded draw, one per 15 min) run in ${m.regions[selected]!.id} at ${clockText(sample.ranS)}, one of ${fmt(sample.calls)} alike: ${describeSample(m, sample)}`
       : `no call sampled in ${m.regions[selected]!.id} yet at this time`;
   const frame = m ? Math.max(0, Math.min(m.frames - 1, Math.floor((hours * 3600) / m.frameS))) : 0;
   const chartW = Math.max(150, Math.floor((size.width - 16) / Math.max(1, m?.regions.length ?? 5)) - 6);
+  // The panels row is about PANELS_H tall; the region charts take what is left, between 56 and 84 px.
+  const chartH = Math.max(56, Math.min(84, size.height - PANELS_H - SAMPLE_H - 16));
+  const panelsW = Math.max(0, size.width - QUEUES_W - MATRIX_W - POOLS_W - 3 * 8);
   return (
     <div
       className="lab-view faas-view"
@@ -559,7 +609,7 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
                   m={m}
                   r={r}
                   w={chartW}
-                  h={84}
+                  h={chartH}
                   frame={frame}
                   selected={r === selected}
                   onSeek={(h) => {
@@ -576,7 +626,7 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
               <Queues m={m} frame={frame} />
               <Matrix m={m} frame={frame} />
               <Pools m={m} hour={Math.min(23, Math.floor(hours))} />
-              <Downstream m={m} w={Math.max(200, Math.min(460, size.width - 820))} />
+              <Downstream m={m} width={Math.max(200, Math.min(520, panelsW))} />
             </div>
           </>
         )}

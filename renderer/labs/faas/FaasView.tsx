@@ -3,8 +3,8 @@
 // map beside a small map with pull arrows, worker pools coloured by locality group, and a downstream outage
 // under the chosen back-pressure policy. Drawn as SVG from the model on change; paused, nothing runs.
 import { useEffect, useRef, useState } from 'react';
-import { labClient } from '../../worker/client';
 import { useElementSize } from '../../components/useElementSize';
+import { useDrawCounters, useLabViewModel } from '../../components/useLabViewModel';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
 import { clockText, describeSample, durationText } from '../../../core/faas/view';
@@ -496,48 +496,21 @@ function Swatch({
 }
 
 export function FaasView({ params, seed, controls }: LabViewProps) {
-  const [model, setModel] = useState<FaasViewModel | null>(null);
+  const { model, status } = useLabViewModel('faas', params, seed);
   /** The region whose sampled call is shown (a click on its chart selects it). */
   const [selected, setSelected] = useState(0);
-  const [status, setStatus] = useState('Simulating…');
   const rootRef = useRef<HTMLDivElement | null>(null);
-  const renders = useRef(0);
   const [size, sizeRef] = useElementSize({ width: 1100, height: 500 });
   const playback = usePlayback({ end: 24, rate: PLAY_RATE, initialSpeed: 1, publishEveryMs: 100 });
   const { playing, time: hours, setPlaying, seek } = playback;
+  useDrawCounters(rootRef);
 
+  // A new day plays from midnight.
   useEffect(() => {
-    renders.current += 1;
-    rootRef.current?.setAttribute('data-renders', String(renders.current));
-  });
-
-  const runKey = JSON.stringify([params, seed]);
-  useEffect(() => {
-    let stale = false;
-    let done = false;
-    setStatus('Simulating…');
-    setPlaying(false);
-    const job = labClient().view('faas', { ...params }, seed, (f) => {
-      if (!stale && !done) setStatus(`Simulating… ${Math.floor(f * 100)}%`);
-    });
-    void job.done.then((outcome) => {
-      done = true;
-      if (stale) return;
-      if (outcome.kind === 'done') {
-        setModel(outcome.view);
-        seek(0);
-        setStatus('');
-        setPlaying(true);
-      } else if (outcome.kind === 'error') setStatus(`Could not simulate: ${outcome.message}`);
-      else setStatus('Cancelled');
-    });
-    return () => {
-      stale = true;
-      job.cancel();
-    };
-    // runKey stands for params and seed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runKey, setPlaying, seek]);
+    if (!model) return;
+    seek(0);
+    setPlaying(true);
+  }, [model, setPlaying, seek]);
 
   const m = model;
   // The selected region's latest sampled call at or before the cursor.

@@ -1,6 +1,6 @@
 // `sweep` as a user runs it: grid × seeds into sweep.json/csv/report.html, shards merged byte for byte,
 // one-line errors naming the run, and cluster manifests that validate against the Kubernetes Job schema.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -55,6 +55,15 @@ describe('lab sweep', () => {
     writeFileSync(join(dir, 'edited.json'), json.replace('"seeds": 2', '"seeds": 2 '));
     expect((await lab('rerun', join(dir, 'edited.json'), '--out', join(dir, 'rerun2'))).err).toMatch(
       /not as the lab wrote it/,
+    );
+    // A shard whose runs were reordered (or edited) is not the sweep's.
+    const edited = JSON.parse(readFileSync(join(shards[2]!, 'sweep.json'), 'utf8'));
+    edited.runs.reverse();
+    mkdirSync(join(dir, 'bad'));
+    writeFileSync(join(dir, 'bad', 'sweep.json'), JSON.stringify(edited, null, 2));
+    const swapped = [shards[0]!, shards[1]!, join(dir, 'bad'), shards[3]!, shards[4]!];
+    expect((await lab('sweep', 'merge', ...swapped, '--out', join(dir, 'm3'))).err).toMatch(
+      /^error: run \d+ is not the sweep's run \d+ \(edited or reordered\?\)$/,
     );
     // A missing shard, and a merge into a folder that has a sweep already.
     expect((await lab('sweep', 'merge', ...shards.slice(1), '--out', join(dir, 'm2'))).err).toMatch(

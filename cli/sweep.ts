@@ -12,7 +12,9 @@ import { CancelledError } from '../core/experiments/types';
 import { getExperiment } from '../core/labs';
 import {
   checkRuns,
+  checkRunsMatchPlan,
   checkShardCount,
+  planOfDoc,
   mergeShards,
   parseShard,
   parseSweepFile,
@@ -164,6 +166,7 @@ async function mergeCommand(folders: string[], opts: SweepOptions, io: Io): Prom
     return parseSweepFile(readFileSync(file, 'utf8'), file);
   });
   const doc = mergeShards(docs);
+  checkRunsMatchPlan(doc, planOfDoc(doc, getExperiment(doc.experiment)));
   const dir = outDirOption(opts.out, '');
   await withOutDir(dir, () => writeSweep(dir, doc, opts.metric), SWEEP_FILES);
   io.out(
@@ -179,11 +182,7 @@ export async function rerunSweep(text: string, file: string, out: string, io: Io
       `${file} is shard ${saved.shard.index}/${saved.shard.count}; merge the shards and rerun the merged sweep.json`,
     );
   const experiment = getExperiment(saved.experiment);
-  const specs = saved.grid.map((a) => {
-    const kind = experiment.params[a.name]?.kind;
-    return `${a.name}=${a.values.join(kind === 'int-list' || kind === 'enum-list' ? ';' : ',')}`;
-  });
-  const plan = planSweep(experiment, specs, saved.seeds, saved.fixed);
+  const plan = planOfDoc(saved, experiment);
   checkRuns(experiment, plan.runs);
   const doc = await withOutDir(
     out,

@@ -187,6 +187,30 @@ export function planSweep(
   return { experiment, grid, seeds, fixed, runs: planRuns(grid, seeds, fixed) };
 }
 
+/** The plan a saved sweep was made from (its grid, seeds and fixed parameters), planned again. */
+export function planOfDoc(doc: SweepDoc, experiment: Experiment): SweepPlan {
+  const specs = doc.grid.map((a) => {
+    const kind = experiment.params[a.name]?.kind;
+    return `${a.name}=${a.values.join(kind === 'int-list' || kind === 'enum-list' ? ';' : ',')}`;
+  });
+  return planSweep(experiment, specs, doc.seeds, doc.fixed);
+}
+
+/** Each run of `doc` is the planned run at its place: its grid values and its seed (one line otherwise). */
+export function checkRunsMatchPlan(doc: SweepDoc, plan: SweepPlan, firstRun = 0): void {
+  doc.runs.forEach((run, i) => {
+    const want = plan.runs[firstRun + i];
+    const same =
+      want !== undefined &&
+      run.seed === want.seed &&
+      plan.grid.every((a) => formatParam(run.params[a.name]!) === want.params[a.name]);
+    if (!same)
+      throw new UserError(
+        `run ${firstRun + i} is not the sweep's run ${firstRun + i} (edited or reordered?)`,
+      );
+  });
+}
+
 /** Published values shared by every run's comparison of a metric (a published value that varies is left out). */
 export function sharedPublished(results: readonly Result[]): SweepDoc['published'] {
   const out: NonNullable<SweepDoc['published']> = {};

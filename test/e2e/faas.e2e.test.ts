@@ -2,70 +2,57 @@
 // traffic matrix, the worker pools and the downstream; scrub the day; check that a paused view draws
 // nothing; switch the view to local-only; run faas-backpressure from the panel and check the exported
 // report against a Node-side run.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reproducible } from '../../core/experiments/result';
 import { runExperiment } from '../../core/labs';
 import { parseResultFile, serializeResult } from '../../core/experiments/result';
-import { ROOT, describeIdle, idleActivity, openApp } from './harness';
-import type { App } from './harness';
+import { appForSuite, OUT, describeIdle, idleActivity } from './harness';
 
 const SMALL = { durationS: '900', outageAtS: '200', outageS: '120' };
-const OUT = join(ROOT, 'test-results');
 
-let app: App;
-let page: Page;
-
-beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  app = await openApp();
-  page = app.page;
-  page.on('pageerror', (e) => console.error('faas page error stack:', e.stack));
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const suite = appForSuite('faas');
 
 const pause = async () => {
-  if ((await page.getByTestId('faas-play').textContent()) === 'Pause')
-    await page.getByTestId('faas-play').click();
-  await expect.poll(() => page.getByTestId('faas-view').getAttribute('data-playing')).toBe('false');
+  if ((await suite.page.getByTestId('faas-play').textContent()) === 'Pause')
+    await suite.page.getByTestId('faas-play').click();
+  await expect.poll(() => suite.page.getByTestId('faas-view').getAttribute('data-playing')).toBe('false');
 };
 
 describe('the serverless lab in Chromium', () => {
   it('opens #/faas on a simulated day: a chart per region, queues, traffic matrix, pools, downstream', async () => {
-    await page.goto(`${app.url}index.html#/faas`);
-    await page.getByTestId('faas-view').waitFor();
-    await page.getByTestId('faas-regions').waitFor({ timeout: 60_000 });
-    expect(await page.locator('[data-testid^="faas-chart-"]').count()).toBe(5);
+    await suite.page.goto(`${suite.app.url}index.html#/faas`);
+    await suite.page.getByTestId('faas-view').waitFor();
+    await suite.page.getByTestId('faas-regions').waitFor({ timeout: 60_000 });
+    expect(await suite.page.locator('[data-testid^="faas-chart-"]').count()).toBe(5);
     for (const id of ['faas-queues', 'faas-matrix', 'faas-pools', 'faas-downstream', 'faas-legend'])
-      await page.getByTestId(id).waitFor();
-    expect(await page.getByTestId('faas-pools').textContent()).toMatch(/by locality group \(8\)/);
-    expect(await page.getByTestId('faas-downstream').textContent()).toMatch(
+      await suite.page.getByTestId(id).waitFor();
+    expect(await suite.page.getByTestId('faas-pools').textContent()).toMatch(/by locality group \(8\)/);
+    expect(await suite.page.getByTestId('faas-downstream').textContent()).toMatch(
       /AIMD sustains \d+% of capacity.*window/,
     );
     // Offered 0.8 is above what AIMD sustains: the panel says so instead of claiming recovery.
-    expect(await page.getByTestId('faas-downstream').textContent()).toMatch(
+    expect(await suite.page.getByTestId('faas-downstream').textContent()).toMatch(
       /not recovered.* calls still waiting/,
     );
-    expect(await page.getByTestId('faas-status').textContent()).toMatch(/time-shifted · traffic-matrix/);
-    await page.screenshot({ path: join(OUT, 'faas.png') });
+    expect(await suite.page.getByTestId('faas-status').textContent()).toMatch(
+      /time-shifted · traffic-matrix/,
+    );
+    await suite.page.screenshot({ path: join(OUT, 'faas.png') });
   });
 
   it('fits the view at 1400x900: no panel cut off, the sampled call not truncated, map labels apart', async () => {
-    await page.setViewportSize({ width: 1400, height: 900 });
+    await suite.page.setViewportSize({ width: 1400, height: 900 });
     await pause();
     const fits = () =>
-      page.evaluate(() => {
+      suite.page.evaluate(() => {
         const body = document.querySelector('.faas-body')!;
         const sample = document.querySelector('.faas-sample')!;
         return body.scrollHeight <= body.clientHeight + 1 && sample.scrollHeight <= sample.clientHeight + 1;
       });
     await expect.poll(fits).toBe(true);
-    const box = async (id: string) => (await page.getByTestId(id).boundingBox())!;
+    const box = async (id: string) => (await suite.page.getByTestId(id).boundingBox())!;
     const [prn, atn] = [await box('faas-map-label-prn'), await box('faas-map-label-atn')];
     const apart =
       prn.x + prn.width <= atn.x ||
@@ -73,23 +60,23 @@ describe('the serverless lab in Chromium', () => {
       prn.y + prn.height <= atn.y ||
       atn.y + atn.height <= prn.y;
     expect(apart).toBe(true);
-    await page.getByTestId('faas-scrub').fill('24');
-    await expect.poll(() => page.getByTestId('faas-time').textContent()).toBe('24:00 UTC');
+    await suite.page.getByTestId('faas-scrub').fill('24');
+    await expect.poll(() => suite.page.getByTestId('faas-time').textContent()).toBe('24:00 UTC');
   });
 
   it('scrubs the day: the clock and the cursor follow the slider', async () => {
     await pause();
-    await page.getByTestId('faas-scrub').fill('16');
-    await expect.poll(() => page.getByTestId('faas-time').textContent()).toBe('16:00 UTC');
+    await suite.page.getByTestId('faas-scrub').fill('16');
+    await expect.poll(() => suite.page.getByTestId('faas-time').textContent()).toBe('16:00 UTC');
     const x = async () =>
-      Number(await page.locator('[data-testid="faas-chart-prn"] .faas-cursor').getAttribute('x1'));
+      Number(await suite.page.locator('[data-testid="faas-chart-prn"] .faas-cursor').getAttribute('x1'));
     const at16 = await x();
-    await page.getByTestId('faas-scrub').fill('4');
+    await suite.page.getByTestId('faas-scrub').fill('4');
     await expect.poll(x).toBeLessThan(at16);
     // A click on a region's chart selects it: its sampled call is the one named.
-    await page.getByTestId('faas-chart-odn').click({ position: { x: 100, y: 40 } });
+    await suite.page.getByTestId('faas-chart-odn').click({ position: { x: 100, y: 40 } });
     await expect
-      .poll(() => page.getByTestId('faas-sample').textContent())
+      .poll(() => suite.page.getByTestId('faas-sample').textContent())
       .toMatch(
         /^random call \(seeded draw, one per 15 min\) run in odn at \d\d:\d\d, .*(received and run in odn|pulled by odn).*waited/,
       );
@@ -97,10 +84,10 @@ describe('the serverless lab in Chromium', () => {
 
   it('draws nothing while paused: no re-render, no animation frame, no CSS animation', async () => {
     await pause();
-    const view = page.getByTestId('faas-view');
-    await page.mouse.move(2, 2);
-    await page.waitForTimeout(300);
-    const idle = await idleActivity(page, view);
+    const view = suite.page.getByTestId('faas-view');
+    await suite.page.mouse.move(2, 2);
+    await suite.page.waitForTimeout(300);
+    const idle = await idleActivity(suite.page, view);
     console.log(describeIdle('faas view paused', idle));
     expect(idle.renders).toBe(0);
     expect(idle.pageRaf).toBe(0);
@@ -108,23 +95,24 @@ describe('the serverless lab in Chromium', () => {
   });
 
   it('local-only: no region pulls from another, so the map has no arrows', async () => {
-    await page.getByTestId('view-param-global').selectOption('local-only');
+    await suite.page.getByTestId('view-param-global').selectOption('local-only');
     await expect
-      .poll(() => page.getByTestId('faas-status').textContent(), { timeout: 60_000 })
+      .poll(() => suite.page.getByTestId('faas-status').textContent(), { timeout: 60_000 })
       .toMatch(/local-only · .* 0\.0% run cross-region/);
-    expect(await page.locator('[data-testid="faas-arrow"]').count()).toBe(0);
-    await page.getByTestId('view-param-global').selectOption('traffic-matrix');
+    expect(await suite.page.locator('[data-testid="faas-arrow"]').count()).toBe(0);
+    await suite.page.getByTestId('view-param-global').selectOption('traffic-matrix');
     await expect
-      .poll(() => page.locator('[data-testid="faas-arrow"]').count(), { timeout: 60_000 })
+      .poll(() => suite.page.locator('[data-testid="faas-arrow"]').count(), { timeout: 60_000 })
       .toBeGreaterThan(0);
   });
 
   it('runs faas-backpressure from the panel and shows AIMD sending fewer calls into the outage', async () => {
-    await page.getByTestId('experiment-picker').selectOption('faas-backpressure');
-    for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);
-    await page.getByTestId('param-seed').fill('3');
-    await page.getByTestId('run-button').click();
-    const results = page.getByTestId('results');
+    await suite.page.getByTestId('experiment-picker').selectOption('faas-backpressure');
+    for (const [name, value] of Object.entries(SMALL))
+      await suite.page.getByTestId(`param-${name}`).fill(value);
+    await suite.page.getByTestId('param-seed').fill('3');
+    await suite.page.getByTestId('run-button').click();
+    const results = suite.page.getByTestId('results');
     await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 3/);
     await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
     expect(await results.textContent()).toMatch(/downstream-excess-calls\.aimd/);
@@ -132,8 +120,8 @@ describe('the serverless lab in Chromium', () => {
 
   it('exports a report whose embedded result equals a Node-side run of the same parameters', async () => {
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByTestId('export-report').click(),
+      suite.page.waitForEvent('download'),
+      suite.page.getByTestId('export-report').click(),
     ]);
     const file = join(OUT, 'faas-report.html');
     await download.saveAs(file);
@@ -146,10 +134,10 @@ describe('the serverless lab in Chromium', () => {
   });
 
   it('the view refuses an outage that ends after the run in one line, as the experiment does', async () => {
-    await page.goto(`${app.url}index.html#/faas?v.follow=0&v.outageAtS=3500`);
+    await suite.page.goto(`${suite.app.url}index.html#/faas?v.follow=0&v.outageAtS=3500`);
     await expect
-      .poll(() => page.getByTestId('faas-status').textContent(), { timeout: 60_000 })
+      .poll(() => suite.page.getByTestId('faas-status').textContent(), { timeout: 60_000 })
       .toMatch(/outageS: outageAtS \+ outageS \(4100 s\) must end within durationS \(3600 s\)/);
-    expect(await page.getByTestId('faas-view').textContent()).not.toMatch(/recovered -/);
+    expect(await suite.page.getByTestId('faas-view').textContent()).not.toMatch(/recovered -/);
   });
 });

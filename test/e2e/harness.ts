@@ -1,9 +1,9 @@
 // Shared e2e set-up: serve the built renderer statically (RENDERER_DIR, default out/renderer) and drive it
 // in Debian's Chromium through playwright-core. Never downloads a browser.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { serveStatic } from './staticServer';
 
@@ -125,4 +125,31 @@ export async function expectIdleWhenPaused(page: Page, view: Locator, what: stri
   expect(idle.renders).toBe(0);
   expect(idle.viewRaf).toBe(0);
   expect(idle.animations).toBe(0);
+}
+
+/** Where tests write screenshots, downloads and reports. */
+export const OUT = join(ROOT, 'test-results');
+
+/**
+ * One app for a test file: opened (and test-results/ made) before its tests, page errors logged under
+ * `label`, closed after them. Read `suite.page` inside the tests.
+ */
+export function appForSuite(label: string): { readonly app: App; readonly page: Page } {
+  let app: App | undefined;
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    app = await openApp();
+    app.page.on('pageerror', (e) => console.error(`${label} page error stack:`, e.stack));
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return {
+    get app() {
+      return app!;
+    },
+    get page() {
+      return app!.page;
+    },
+  };
 }

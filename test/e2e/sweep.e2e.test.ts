@@ -1,29 +1,15 @@
 // The app's sweep panel in Chromium: a two-parameter grid × seeds on a pool of Web Workers, the chart filling
 // in, a re-run check, and an exported sweep.json equal byte for byte to the one a Node-side sweep writes.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reproducible, serializeResult } from '../../core/experiments/result';
 import { getExperiment, runExperiment } from '../../core/labs';
 import { planSweep, serializeSweep, sharedPublished, sweepDoc, sweepRun } from '../../core/sweep/sweep';
-import { ROOT, openApp } from './harness';
-import type { App } from './harness';
+import { appForSuite, OUT } from './harness';
 
-const OUT = join(ROOT, 'test-results');
-let app: App;
-let page: Page;
-
-beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  app = await openApp();
-  page = app.page;
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const suite = appForSuite('sweep');
 
 /** The sweep.json the CLI writes for the same grid (core + Node's SHA-256). */
 async function nodeSweep(): Promise<string> {
@@ -39,28 +25,28 @@ async function nodeSweep(): Promise<string> {
 
 describe('the sweep panel', () => {
   it('runs a grid × seeds on workers, charts it, re-runs it identically and exports the CLI’s sweep.json', async () => {
-    await page.goto(`${app.url}index.html#/train`);
-    await page.getByTestId('experiment-panel').waitFor();
-    await page.getByTestId('param-trials').fill('3000');
-    await page.getByTestId('pane-sweep').click();
-    await page.getByTestId('sweep-param-0').selectOption('failures');
-    await page.getByTestId('sweep-values-0').fill('1,2,3');
-    await page.getByText('+ second parameter').click();
-    await page.getByTestId('sweep-param-1').selectOption('replicas');
-    await page.getByTestId('sweep-values-1').fill('2,4');
-    await page.getByTestId('sweep-seeds').fill('2');
-    await page.getByTestId('sweep-run').click();
+    await suite.page.goto(`${suite.app.url}index.html#/train`);
+    await suite.page.getByTestId('experiment-panel').waitFor();
+    await suite.page.getByTestId('param-trials').fill('3000');
+    await suite.page.getByTestId('pane-sweep').click();
+    await suite.page.getByTestId('sweep-param-0').selectOption('failures');
+    await suite.page.getByTestId('sweep-values-0').fill('1,2,3');
+    await suite.page.getByText('+ second parameter').click();
+    await suite.page.getByTestId('sweep-param-1').selectOption('replicas');
+    await suite.page.getByTestId('sweep-values-1').fill('2,4');
+    await suite.page.getByTestId('sweep-seeds').fill('2');
+    await suite.page.getByTestId('sweep-run').click();
     await expect
-      .poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 60_000 })
+      .poll(() => suite.page.getByTestId('sweep-status').textContent(), { timeout: 60_000 })
       .toMatch(/done: 12 runs/);
-    expect(await page.locator('[data-testid="sweep-charts"] svg.chart').count()).toBeGreaterThan(0);
-    await page.getByTestId('sweep-recheck').click();
+    expect(await suite.page.locator('[data-testid="sweep-charts"] svg.chart').count()).toBeGreaterThan(0);
+    await suite.page.getByTestId('sweep-recheck').click();
     await expect
-      .poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 60_000 })
+      .poll(() => suite.page.getByTestId('sweep-status').textContent(), { timeout: 60_000 })
       .toMatch(/byte-identical on re-run ✓/);
     const [download] = await Promise.all([
-      page.waitForEvent('download', (d) => d.suggestedFilename() === 'sweep.json'),
-      page.getByTestId('sweep-export').click(),
+      suite.page.waitForEvent('download', (d) => d.suggestedFilename() === 'sweep.json'),
+      suite.page.getByTestId('sweep-export').click(),
     ]);
     const file = join(OUT, 'app-sweep.json');
     await download.saveAs(file);
@@ -68,24 +54,24 @@ describe('the sweep panel', () => {
   });
 
   it('keeps the sweep across tabs, and Cancel says cancelled (not an error)', async () => {
-    await page.getByTestId('pane-result').click();
-    await page.getByTestId('pane-sweep').click();
-    expect(await page.getByTestId('sweep-status').textContent()).toMatch(/saved report\.html/);
-    expect(await page.locator('[data-testid="sweep-charts"] svg.chart').count()).toBeGreaterThan(0);
-    await page.getByTestId('param-trials').fill('3000000');
-    await page.getByTestId('sweep-run').click();
-    await page.getByTestId('sweep-cancel').click();
+    await suite.page.getByTestId('pane-result').click();
+    await suite.page.getByTestId('pane-sweep').click();
+    expect(await suite.page.getByTestId('sweep-status').textContent()).toMatch(/saved report\.html/);
+    expect(await suite.page.locator('[data-testid="sweep-charts"] svg.chart').count()).toBeGreaterThan(0);
+    await suite.page.getByTestId('param-trials').fill('3000000');
+    await suite.page.getByTestId('sweep-run').click();
+    await suite.page.getByTestId('sweep-cancel').click();
     await expect
-      .poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 30_000 })
+      .poll(() => suite.page.getByTestId('sweep-status').textContent(), { timeout: 30_000 })
       .toMatch(/^cancelled after \d+\/12 runs$/);
-    expect(await page.getByTestId('sweep-error').count()).toBe(0);
-    await page.getByTestId('param-trials').fill('3000');
+    expect(await suite.page.getByTestId('sweep-error').count()).toBe(0);
+    await suite.page.getByTestId('param-trials').fill('3000');
   });
 
   it('refuses a bad grid with one line naming the run', async () => {
-    await page.getByTestId('sweep-values-1').fill('2,40');
-    await page.getByTestId('sweep-run').click();
-    expect(await page.getByTestId('sweep-error').textContent()).toMatch(
+    await suite.page.getByTestId('sweep-values-1').fill('2,40');
+    await suite.page.getByTestId('sweep-run').click();
+    expect(await suite.page.getByTestId('sweep-error').textContent()).toMatch(
       /^run trials=3000 failures=1 replicas=40 seed=1: replicas: must be at most machines \(16\)/,
     );
   });

@@ -2,13 +2,11 @@
 // traffic matrix, the worker pools and the downstream; scrub the day; check that a paused view draws
 // nothing; switch the view to local-only; run faas-backpressure from the panel and check the exported
 // report against a Node-side run.
-import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reproducible } from '../../core/experiments/result';
-import { runExperiment } from '../../core/labs';
-import { parseResultFile, serializeResult } from '../../core/experiments/result';
-import { appForSuite, OUT, describeIdle, idleActivity } from './harness';
+
+import { appForSuite, OUT, describeIdle, idleActivity, expectExportEqualsNodeRun } from './harness';
 
 const SMALL = { durationS: '900', outageAtS: '200', outageS: '120' };
 
@@ -119,18 +117,10 @@ describe('the serverless lab in Chromium', () => {
   });
 
   it('exports a report whose embedded result equals a Node-side run of the same parameters', async () => {
-    const [download] = await Promise.all([
-      suite.page.waitForEvent('download'),
-      suite.page.getByTestId('export-report').click(),
-    ]);
-    const file = join(OUT, 'faas-report.html');
-    await download.saveAs(file);
-    const exported = parseResultFile(readFileSync(file, 'utf8'), 'faas-report.html');
-    const direct = await runExperiment('faas-backpressure', SMALL, 3);
+    const exported = await expectExportEqualsNodeRun(suite.page, 'faas', 'faas-backpressure', SMALL, 3);
     expect(exported.metrics['downstream-excess-calls.aimd']!).toBeLessThan(
       exported.metrics['downstream-excess-calls.none']!,
     );
-    expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
   });
 
   it('the view refuses an outage that ends after the run in one line, as the experiment does', async () => {

@@ -1,11 +1,14 @@
 // Shared e2e set-up: serve the built renderer statically (RENDERER_DIR, default out/renderer) and drive it
 // in Debian's Chromium through playwright-core. Never downloads a browser.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { serveStatic } from './staticServer';
+import { parseResultFile, reproducible, serializeResult } from '../../core/experiments/result';
+import type { Result } from '../../core/experiments/types';
+import { runExperiment } from '../../core/labs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -152,4 +155,28 @@ export function appForSuite(label: string): { readonly app: App; readonly page: 
       return app!.page;
     },
   };
+}
+
+/**
+ * Export the shown result's report (the Export button; a download in a browser tab), parse the result it
+ * embeds, and check it equals a Node-side run of the same experiment, parameters and seed (wall-clock
+ * measurements aside). Returns the exported result for further checks.
+ */
+export async function expectExportEqualsNodeRun(
+  page: Page,
+  name: string,
+  experiment: string,
+  params: Readonly<Record<string, string>>,
+  seed: number,
+): Promise<Result> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-report').click(),
+  ]);
+  const file = join(OUT, `${name}-report.html`);
+  await download.saveAs(file);
+  const exported = parseResultFile(readFileSync(file, 'utf8'), `${name}-report.html`);
+  const direct = await runExperiment(experiment, params, seed);
+  expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
+  return exported;
 }

@@ -1,12 +1,11 @@
 // The RPC workloads lab as a user meets it in Chromium: open #/rpc, see the method treemaps, size CDFs, a call
 // tree and the tax bars, pick another category and a higher CPU utilisation, check the view idles (it has no
 // animation), and run rpc-fanout from the panel into a report equal to a Node-side run.
-import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseResultFile, reproducible, serializeResult } from '../../core/experiments/result';
-import { runExperiment } from '../../core/labs';
-import { appForSuite, OUT, describeIdle, idleActivity } from './harness';
+
+import { appForSuite, OUT, describeIdle, idleActivity, expectExportEqualsNodeRun } from './harness';
 
 const SMALL = { trees: '500' };
 
@@ -65,14 +64,6 @@ describe('the RPC workloads lab in Chromium', () => {
     await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 3/);
     await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
     expect(await results.textContent()).toMatch(/descendants\.p90/);
-    const [download] = await Promise.all([
-      suite.page.waitForEvent('download'),
-      suite.page.getByTestId('export-report').click(),
-    ]);
-    const file = join(OUT, 'rpc-report.html');
-    await download.saveAs(file);
-    const exported = parseResultFile(readFileSync(file, 'utf8'), 'rpc-report.html');
-    const direct = await runExperiment('rpc-fanout', SMALL, 3);
-    expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
+    await expectExportEqualsNodeRun(suite.page, 'rpc', 'rpc-fanout', SMALL, 3);
   });
 });

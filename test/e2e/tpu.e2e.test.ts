@@ -1,14 +1,12 @@
 // The TPU lab in Chromium: open #/tpu, see the 3D pod with the experiments' job mix (sub-cube jobs sharing
 // cubes) and its colour legend, inject a failure and watch the job move, inspect a chip, check that a paused
 // view draws nothing, run tpu-availability with few trials and check the exported report against a Node-side run.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reproducible } from '../../core/experiments/result';
-import { runExperiment } from '../../core/labs';
-import { parseResultFile, serializeResult } from '../../core/experiments/result';
-import { ROOT, expectIdleWhenPaused, openApp } from './harness';
+
+import { ROOT, expectIdleWhenPaused, openApp, expectExportEqualsNodeRun } from './harness';
 import type { App } from './harness';
 
 const SMALL = { trials: '2000', sweep: '9900,9990' };
@@ -209,16 +207,7 @@ describe('the TPU lab in Chromium', () => {
   });
 
   it('exports a report whose embedded result equals a Node-side run of the same parameters', async () => {
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByTestId('export-report').click(),
-    ]);
-    const file = join(OUT, 'tpu-report.html');
-    await download.saveAs(file);
-    const html = readFileSync(file, 'utf8');
-    const exported = parseResultFile(html, 'tpu-report.html');
-    const direct = await runExperiment('tpu-availability', SMALL, 7);
+    const exported = await expectExportEqualsNodeRun(page, 'tpu', 'tpu-availability', SMALL, 7);
     expect(exported.metrics['availability.static.2048']).toBeDefined();
-    expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
   });
 });

@@ -1,12 +1,11 @@
 // The training-recovery lab as a user meets it in Chromium: open #/train, fail machines by clicking them
 // and see where their shards come back from, switch placement, play the failure trace, check the view idles
 // when paused, and run train-recovery-probability from the panel into a report equal to a Node-side run.
-import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseResultFile, reproducible, serializeResult } from '../../core/experiments/result';
-import { runExperiment } from '../../core/labs';
-import { appForSuite, expectIdleWhenPaused, OUT, ROOT } from './harness';
+
+import { appForSuite, expectIdleWhenPaused, OUT, ROOT, expectExportEqualsNodeRun } from './harness';
 
 const SMALL = { machines: '12', replicas: '3', failures: '4', trials: '5000' };
 const shot = (name: string) =>
@@ -90,14 +89,6 @@ describe('the training-recovery lab in Chromium', () => {
     await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 3/);
     await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
     expect(await results.textContent()).toMatch(/p-recover\.group/);
-    const [download] = await Promise.all([
-      suite.page.waitForEvent('download'),
-      suite.page.getByTestId('export-report').click(),
-    ]);
-    const file = join(OUT, 'train-report.html');
-    await download.saveAs(file);
-    const exported = parseResultFile(readFileSync(file, 'utf8'), 'train-report.html');
-    const direct = await runExperiment('train-recovery-probability', SMALL, 3);
-    expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
+    await expectExportEqualsNodeRun(suite.page, 'train', 'train-recovery-probability', SMALL, 3);
   });
 });

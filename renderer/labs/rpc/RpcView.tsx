@@ -4,6 +4,7 @@
 import { useRef } from 'react';
 import { useElementSize } from '../../components/useElementSize';
 import { useDrawCounters, useLabViewModel } from '../../components/useLabViewModel';
+import { ViewStatus } from '../../components/ViewStatus';
 import type { LabViewProps } from '../views';
 import { CallTree, CategoryKey, ComponentKey, CycleBar, MethodTreemap, SizeCdf, TaxBars } from './panels';
 import { SIZE_COLORS } from './colors';
@@ -12,7 +13,7 @@ import './rpc.css';
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${ms.toPrecision(3)} ms`);
 
 export function RpcView({ params, seed, controls }: LabViewProps) {
-  const { model, status } = useLabViewModel('rpc', params, seed, 'Sampling');
+  const { model, status, failed } = useLabViewModel('rpc', params, seed, 'Sampling');
   const [size, bodyRef] = useElementSize({ width: 1200, height: 420 });
   // React commits, for the idle check (a static view's count stays still while nothing changes).
   const rootRef = useRef<HTMLDivElement | null>(null);
@@ -28,15 +29,7 @@ export function RpcView({ params, seed, controls }: LabViewProps) {
   return (
     <div className="lab-view rpc-view" data-testid="rpc-view" ref={rootRef}>
       <div className="rpc-controls">{controls}</div>
-      {status && (
-        <div
-          className="rpc-status"
-          data-testid="rpc-status"
-          role={status.startsWith('Could') ? 'alert' : undefined}
-        >
-          {status}
-        </div>
-      )}
+      <ViewStatus lab="rpc" status={status} failed={failed} />
       {model && (
         <>
           <div className="rpc-body" ref={bodyRef}>

@@ -4,6 +4,7 @@
 import { useEffect, useRef } from 'react';
 import { useElementSize } from '../../components/useElementSize';
 import { useDrawCounters, useLabViewModel } from '../../components/useLabViewModel';
+import { ViewStatus } from '../../components/ViewStatus';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
 import { MachineGrid, restoreSummary } from './MachineGrid';
@@ -29,7 +30,7 @@ function toggled(failed: string, machine: number): string {
 }
 
 export function TrainView({ params, seed, controls, onParam }: LabViewProps) {
-  const { model, status } = useLabViewModel('train', params, seed);
+  const { model, status, failed } = useLabViewModel('train', params, seed);
   const rootRef = useRef<HTMLDivElement | null>(null);
   const [size, bodyRef] = useElementSize({ width: 1000, height: 500 });
   const playback = usePlayback({
@@ -63,15 +64,7 @@ export function TrainView({ params, seed, controls, onParam }: LabViewProps) {
       ref={rootRef}
     >
       <div className="train-controls">{controls}</div>
-      {status && (
-        <div
-          className="train-status"
-          data-testid="train-status"
-          role={status.startsWith('Could') ? 'alert' : undefined}
-        >
-          {status}
-        </div>
-      )}
+      <ViewStatus lab="train" status={status} failed={failed} />
       {model && (
         <div className="train-body" ref={bodyRef}>
           <section className="train-col" style={{ width: gridW }}>

@@ -34,7 +34,8 @@ const summary = () => page.getByTestId('micro-summary').textContent();
 
 describe('the microservice lab in Chromium', () => {
   it('opens #/micro on the social network: 20 nodes in the graph, the trigger marked, the storm after it', async () => {
-    await page.goto(`${app.url}index.html#/micro?v.follow=0&v.durationS=16&v.spikeAtS=4&v.spikeForS=3`);
+    // The default URL: the view follows the experiment (micro-metastable), as a user first meets it.
+    await page.goto(`${app.url}index.html#/micro`);
     await page.getByTestId('micro-view').waitFor();
     await page.getByTestId('micro-graph').waitFor({ timeout: 60_000 });
     expect(await page.locator('[data-testid^="micro-node-"]').count()).toBe(20);
@@ -81,6 +82,15 @@ describe('the microservice lab in Chromium', () => {
     await expect.poll(() => page.getByTestId('micro-spec-apply').isDisabled()).toBe(false);
     await page.getByTestId('micro-spec-apply').click();
     await expect.poll(summary, { timeout: 60_000 }).toMatch(/12 services in 1 process ·/);
+    // Applying a spec stops following the experiment (whose spec would win), and says so; the
+    // experiment's run length stays.
+    expect(await page.getByTestId('view-note').textContent()).toMatch(
+      /not following micro-metastable.*durationS 30/,
+    );
+    // A built-in app, compiled and run from the editor.
+    await page.getByTestId('micro-spec-app-hotel-reservation').click();
+    await page.getByTestId('micro-spec-apply').click();
+    await expect.poll(summary, { timeout: 60_000 }).toMatch(/^hotel-reservation: /);
   });
 
   it('recovers after the trigger without retries', async () => {
@@ -93,7 +103,7 @@ describe('the microservice lab in Chromium', () => {
     await page.locator('[data-testid^="micro-trace-pick-"]').first().click();
     await expect.poll(() => page.getByTestId('micro-span').count()).toBeGreaterThan(2);
     expect(await page.getByTestId('micro-waterfall').textContent()).toMatch(
-      /attempt 1: answered in [\d.]+ ms/,
+      /attempt 1: (answered in [\d.]+ ms|timeout|refused)/,
     );
     expect(await page.locator('.micro-node.traced').count()).toBeGreaterThan(2);
     await page.getByTestId('micro-tab-spec').click();

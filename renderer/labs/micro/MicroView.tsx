@@ -16,7 +16,7 @@ import './micro.css';
 /** Simulated seconds per real second while playing. */
 const SECONDS_PER_S = 3;
 
-export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
+export function MicroView({ params, seed, followed, controls, onParam, onFollow }: LabViewProps) {
   const { model, status, failed } = useLabViewModel('micro', params, seed);
   const [tab, setTab] = useState<'spec' | 'trace'>('spec');
   const [picked, setPicked] = useState<number | null>(null);
@@ -31,6 +31,14 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
     onFrame: () => rootRef.current?.setAttribute('data-raf-callbacks', String(frames.current)),
   });
   const { setPlaying, seek, frames } = playback;
+  // An applied spec must win over the experiment's: stop following, keeping the followed values but the spec.
+  const applySpec = (spec: string) => {
+    if (onFollow && followed.includes('spec')) {
+      for (const name of followed) if (name !== 'spec' && name !== 'seed') onParam(name, params[name]!);
+      onFollow(false);
+    }
+    onParam('spec', spec);
+  };
   useDrawCounters(rootRef, frames);
 
   // A new run opens at the end of the trigger, paused.
@@ -67,7 +75,7 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
         </div>
       )}
       {/* Without a model (the spec failed), the editor alone, so the spec can be fixed here. */}
-      {!model && failed && <SpecEditor spec={params.spec ?? ''} onApply={(s) => onParam('spec', s)} />}
+      {!model && failed && <SpecEditor spec={params.spec ?? ''} onApply={applySpec} />}
       {model && (
         <div className="micro-body" ref={bodyRef}>
           <section className="micro-col" style={{ width: graphW }}>
@@ -145,7 +153,7 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
               </button>
             </div>
             {tab === 'spec' ? (
-              <SpecEditor spec={params.spec ?? ''} onApply={(s) => onParam('spec', s)} />
+              <SpecEditor spec={params.spec ?? ''} onApply={applySpec} />
             ) : (
               <div className="micro-fill micro-scroll">
                 <TracePanel model={model} second={t} picked={picked} onPick={setPicked} width={rightW - 12} />

@@ -6,6 +6,7 @@ import { POLICY_NAMES, asMonolith, hotelReservation, socialNetwork, withPolicy, 
 import { compileText } from './compile';
 import { alibabaSpec } from './generate';
 import { diffLines } from './json';
+import { recoveryOf } from './metastableExperiment';
 import { compileBuilt } from './scenario';
 import { simulate } from './sim';
 import { formatSpec, parseSpec } from './spec';
@@ -174,6 +175,21 @@ describe('the simulator', () => {
           }
       }),
       { numRuns: 10 },
+    );
+  });
+
+  it('measures recovery against the goodput before the trigger, and refuses a run with none', () => {
+    const { model } = compileBuilt(withPolicy(socialNetwork(), 'no-retry'));
+    // The spike at 1 s: the level before it is second 0's, not an empty window that any run "recovers" to.
+    const w = { rps: 300, durationS: 10, spike: { atS: 1, forS: 1, factor: 2 } };
+    const rec = recoveryOf(simulate(model, w, new Rng(1)), w);
+    expect(rec.pre).toBeGreaterThan(100);
+    expect(rec.recovered).toBe(true);
+    // A request costing 60 ms of CPU against the 50 ms timeout: nothing succeeds, nothing to recover to.
+    const stuck = compileBuilt(withPolicy(single(60), 'no-retry')).model;
+    const w2 = { rps: 100, durationS: 10, spike: { atS: 4, forS: 1, factor: 2 } };
+    expect(() => recoveryOf(simulate(stuck, w2, new Rng(1)), w2)).toThrow(
+      /^no request succeeded before the trigger at 4 s: lower the spec's costs/,
     );
   });
 

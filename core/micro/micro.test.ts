@@ -206,6 +206,37 @@ describe('the simulator', () => {
     expect(r.metrics['latency.p50.monolith']).toBeLessThan(r.metrics['latency.p50.microservices']!);
   });
 
+  it('compares a traced or monolith input with its other deployment, not with itself, on the same hardware', async () => {
+    const traced = await runExperiment(
+      'micro-tracing',
+      { spec: formatSpec(withTracing(socialNetwork())), runS: '4' },
+      1,
+    );
+    expect(traced.metrics['cpu-overhead']).toBeGreaterThan(0);
+    expect(traced.metrics['spec-lines-changed']).toBe(1);
+    const mono = await runExperiment(
+      'micro-monolith',
+      { spec: formatSpec(asMonolith(socialNetwork())), runS: '4' },
+      1,
+    );
+    // The microservice row pays RPCs between services: more CPU per request than the monolith.
+    expect(mono.metrics['cpu-ms-per-request.microservices']).toBeGreaterThan(
+      mono.metrics['cpu-ms-per-request.monolith']! * 1.2,
+    );
+    // The monolith keeps the default replicas and threads the microservice processes get.
+    const s = socialNetwork();
+    const scaled: Spec = {
+      ...s,
+      instantiation: { ...s.instantiation, defaultReplicas: 2, defaultThreads: 8 },
+    };
+    expect(asMonolith(scaled).instantiation.processes.monolith).toMatchObject({ replicas: 2, threads: 8 });
+    const m = compileBuilt(asMonolith(scaled)).model;
+    expect(m.instances).toEqual([
+      { process: 0, machine: 0, threads: 8 },
+      { process: 0, machine: 0, threads: 8 },
+    ]);
+  });
+
   it('serves at most threads ÷ holding time when a blocking process has one worker thread', () => {
     const base = single(0.1);
     const spec: Spec = {

@@ -63,24 +63,35 @@ export interface VariantOutcome {
   cpuMsPerRequest: number;
 }
 
-/** Run both variants: latency, throughput and CPU per request of each, and `spec-lines-changed` (the line diff of their canonical texts). */
-/** The spec's text with every machine set to `cores`. */
-function baseSpec(p: VariantParams): Spec {
-  const spec = parseSpec(p.spec).spec;
+/**
+ * The two deployments an experiment compares: `base` turns the input into the first (so an input that is
+ * already the second, e.g. traced or a monolith, is not compared with itself), `variant` the base into the
+ * second.
+ */
+export interface Variants {
+  base(s: Spec): Spec;
+  variant(s: Spec): Spec;
+  names: readonly [string, string];
+}
+
+/** The first deployment: the spec's text made the base, with every machine set to `cores`. */
+function baseSpec(p: VariantParams, v: Variants): Spec {
+  const spec = v.base(parseSpec(p.spec).spec);
   const machines = Object.fromEntries(
     Object.entries(spec.instantiation.machines).map(([n, m]) => [n, { ...m, cores: p.cores }]),
   );
   return { ...spec, instantiation: { ...spec.instantiation, machines } };
 }
 
+/** Run both variants: latency, throughput and CPU per request of each, and `spec-lines-changed` (the line diff of their canonical texts). */
 export async function compareVariants(
   p: VariantParams,
-  variant: (s: Spec) => Spec,
-  names: readonly [string, string],
+  v: Variants,
   ctx: RunContext,
 ): Promise<{ outcomes: VariantOutcome[]; metrics: Record<string, number>; tables: Record<string, Table> }> {
-  const base = baseSpec(p);
-  const specs = [base, variant(base)] as const;
+  const { names } = v;
+  const base = baseSpec(p, v);
+  const specs = [base, v.variant(base)] as const;
   const rps = capacityRps(patient(base));
   const outcomes: VariantOutcome[] = [];
   for (const [i, spec] of specs.entries()) {
@@ -127,8 +138,8 @@ export async function compareVariants(
   return { outcomes, metrics, tables };
 }
 
-export function variantWork(p: VariantParams) {
-  const model = patient(baseSpec(p));
+export const variantWork = (v: Variants) => (p: VariantParams) => {
+  const model = patient(baseSpec(p, v));
   const rps = capacityRps(model);
   const w = (f: number) => ({ rps: f * rps, durationS: p.runS, spike: { atS: 0, forS: 0, factor: 1 } });
   return {
@@ -138,4 +149,4 @@ export function variantWork(p: VariantParams) {
     unitCostUs: SIM_UNIT_US,
     lower: 'runS, load, overload or cores',
   };
-}
+};

@@ -193,6 +193,20 @@ describe('the simulator', () => {
     );
   });
 
+  it('retries the operation the first attempt called', () => {
+    const { model } = compileBuilt(withPolicy(socialNetwork(), 'retry'));
+    expect(model.entries.length).toBeGreaterThan(1);
+    const w = { rps: 1500, durationS: 6, spike: { atS: 2, forS: 2, factor: 2 } };
+    const r = simulate(model, w, new Rng(2), 20);
+    let retried = 0;
+    for (const t of r.traces) {
+      const ops = t.attempts.filter((a) => a.spans.length > 0).map((a) => a.spans[0]!.op);
+      if (ops.length > 1) retried++;
+      for (const op of ops) expect(op).toBe(ops[0]);
+    }
+    expect(retried).toBeGreaterThan(10);
+  });
+
   it('answers an unloaded request in its CPU time plus the RPC costs and two network hops', () => {
     const { model } = compileBuilt(single(0.5));
     const r = simulate(model, { rps: 1, durationS: 20, spike: { atS: 0, forS: 0, factor: 1 } }, new Rng(3));

@@ -22,6 +22,8 @@ export interface Workload {
 
 interface Request {
   arrivedMs: number;
+  /** The entry operation, drawn once on arrival: every attempt (retries too) calls it. */
+  op: number;
   attempts: number;
   /** 0 outstanding, 1 succeeded, 2 failed. */
   state: 0 | 1 | 2;
@@ -259,7 +261,9 @@ class Simulation {
   }
 
   private arrive(now: number): void {
-    const req: Request = { arrivedMs: now, attempts: 0, state: 0, trace: null };
+    const u = this.r.float();
+    const entry = this.m.entries.find((e) => u < e.cumulative) ?? this.m.entries[this.m.entries.length - 1]!;
+    const req: Request = { arrivedMs: now, op: entry.op, attempts: 0, state: 0, trace: null };
     const slice = Math.floor((now / 1000) * this.tracesPerSecond);
     if (this.tracesPerSecond > 0 && slice !== this.tracedSlice) {
       this.tracedSlice = slice;
@@ -284,11 +288,9 @@ class Simulation {
     this.out.totals.attempts++;
     this.out.buckets[this.bucket(now)]!.attempts++;
     this.q.schedule(now + this.m.client.timeoutMs, { k: 'timeout', attempt });
-    const u = this.r.float();
-    const entry = this.m.entries.find((e) => u < e.cumulative) ?? this.m.entries[this.m.entries.length - 1]!;
-    const instance = this.replicaOf(entry.op);
+    const instance = this.replicaOf(req.op);
     const frame: Frame = {
-      op: entry.op,
+      op: req.op,
       attempt,
       parent: null,
       made: [],

@@ -7,7 +7,7 @@ import { compileText } from './compile';
 import { alibabaSpec } from './generate';
 import { diffLines } from './json';
 import { recoveryOf } from './metastableExperiment';
-import { compileBuilt } from './scenario';
+import { compileBuilt, cpuMsPerRequest } from './scenario';
 import { simulate } from './sim';
 import { formatSpec, parseSpec } from './spec';
 import type { Spec } from './spec';
@@ -205,6 +205,36 @@ describe('the simulator', () => {
       for (const op of ops) expect(op).toBe(ops[0]);
     }
     expect(retried).toBeGreaterThan(10);
+  });
+
+  it('refuses JSON nested too deep in one line, and compiles and runs a call chain thousands deep', () => {
+    expect(() => parseSpec(`{ "app":\n${'['.repeat(100_000)}`)).toThrow(
+      /^spec line 2: nested deeper than 64$/,
+    );
+    const n = 20_000;
+    const base = single(0.001);
+    const services = Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [
+        `s${i}`,
+        {
+          ops: {
+            op: { cpuMs: 0.001, calls: i + 1 < n ? [{ to: `s${i + 1}.op`, reqBytes: 0, respBytes: 0 }] : [] },
+          },
+        },
+      ]),
+    );
+    const chain: Spec = {
+      ...base,
+      workflow: { ...base.workflow, entries: [{ op: 's0.op', weight: 1 }], services },
+      instantiation: {
+        ...base.instantiation,
+        processes: { all: { services: Object.keys(services), machine: 'm0' } },
+      },
+    };
+    const { model } = compileBuilt(chain);
+    expect(cpuMsPerRequest(model)).toBeCloseTo(n * 0.001 + (n - 1) * 0.0005 + 0.02, 6);
+    const r = simulate(model, { rps: 1, durationS: 4, spike: { atS: 0, forS: 0, factor: 1 } }, new Rng(1));
+    expect(r.totals.succeeded).toBeGreaterThan(0);
   });
 
   it('answers an unloaded request in its CPU time plus the RPC costs and two network hops', () => {

@@ -51,14 +51,26 @@ export function compileBuilt(spec: Spec): Compiled {
  * `own(op)` and, per call made (with its probability), `perCall(call)` plus the callee's tree.
  */
 function perRequest(model: Model, own: (op: SimOp) => number, perCall: (c: SimCall) => number): number {
-  const memo = new Map<number, number>();
-  const tree = (op: number): number => {
-    const known = memo.get(op);
-    if (known !== undefined) return known;
-    const o = model.ops[op]!;
-    const v = o.calls.reduce((a, c) => a + c.p * (perCall(c) + (c.backend ? 0 : tree(c.target))), own(o));
-    memo.set(op, v);
-    return v;
+  // Post-order over the call DAG with an explicit stack (call chains may be thousands deep).
+  const memo = new Float64Array(model.ops.length).fill(NaN);
+  const tree = (root: number): number => {
+    const stack = [root];
+    while (stack.length > 0) {
+      const op = stack[stack.length - 1]!;
+      if (!Number.isNaN(memo[op]!)) {
+        stack.pop();
+        continue;
+      }
+      const o = model.ops[op]!;
+      const todo = o.calls.filter((c) => !c.backend && Number.isNaN(memo[c.target]!));
+      if (todo.length > 0) {
+        for (const c of todo) stack.push(c.target);
+        continue;
+      }
+      memo[op] = o.calls.reduce((a, c) => a + c.p * (perCall(c) + (c.backend ? 0 : memo[c.target]!)), own(o));
+      stack.pop();
+    }
+    return memo[root]!;
   };
   let prev = 0;
   return model.entries.reduce((acc, e) => {

@@ -428,22 +428,29 @@ class Simulation {
     this.q.schedule(now + this.m.networkMs, { k: 'resume', frame });
   }
 
+  /** A frame returns; up a chain of in-process callers that have no call left, a loop (chains may be deep). */
   private finishFrame(frame: Frame, now: number): void {
-    if (frame.span >= 0) frame.attempt.rec!.spans[frame.span]!.endMs = now;
-    const pool = this.threads[frame.instance]!;
-    // The thread passes to the next waiting call, or goes back to the pool.
-    if (frame.thread && pool.servers > 0) {
-      if (pool.queued > 0) this.begin(pool.shift(), now);
-      else pool.busy--;
+    for (let f = frame; ;) {
+      if (f.span >= 0) f.attempt.rec!.spans[f.span]!.endMs = now;
+      const pool = this.threads[f.instance]!;
+      // The thread passes to the next waiting call, or goes back to the pool.
+      if (f.thread && pool.servers > 0) {
+        if (pool.queued > 0) this.begin(pool.shift(), now);
+        else pool.busy--;
+      }
+      const parent = f.parent;
+      if (parent === null) {
+        this.q.schedule(now + this.m.networkMs, { k: 'reply', attempt: f.attempt, ok: true });
+        return;
+      }
+      const call = this.m.ops[parent.op]!.calls[parent.made[parent.next - 1]!]!;
+      if (call.remote) {
+        this.q.schedule(now + this.m.networkMs, { k: 'resume', frame: parent });
+        return;
+      }
+      if (parent.next < parent.made.length) return this.nextCall(parent, now);
+      f = parent;
     }
-    const parent = frame.parent;
-    if (parent === null) {
-      this.q.schedule(now + this.m.networkMs, { k: 'reply', attempt: frame.attempt, ok: true });
-      return;
-    }
-    const call = this.m.ops[parent.op]!.calls[parent.made[parent.next - 1]!]!;
-    if (call.remote) this.q.schedule(now + this.m.networkMs, { k: 'resume', frame: parent });
-    else this.nextCall(parent, now);
   }
 
   private reply(attempt: Attempt, ok: boolean, now: number): void {

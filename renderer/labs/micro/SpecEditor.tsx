@@ -1,29 +1,20 @@
 // The wiring spec beside the graph: edit it, see a bad spec's one-line error (line and path) as you type,
 // apply it to compile and simulate again. Checking runs core's parser and compiler in the UI thread (a few ms).
 import { useEffect, useMemo, useState } from 'react';
-import { compileText } from '../../../core/micro/compile';
 import { BUILT_IN_APPS } from '../../../core/micro/apps';
 import { formatSpec } from '../../../core/micro/spec';
+import { specProblem } from './specProblem';
 
 interface Props {
   spec: string;
   onApply(spec: string): void;
 }
 
-function problemOf(text: string): string {
-  try {
-    compileText(text);
-    return '';
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
 export function SpecEditor({ spec, onApply }: Props) {
   const [draft, setDraft] = useState(spec);
   useEffect(() => setDraft(spec), [spec]);
   // Checked once per edit, not on every redraw of the view (playback publishes its time 10 times a second).
-  const problem = useMemo(() => problemOf(draft), [draft]);
+  const problem = useMemo(() => specProblem(draft), [draft]);
   const changed = draft !== spec;
   return (
     <div className="micro-spec" data-testid="micro-spec">

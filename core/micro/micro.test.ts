@@ -237,6 +237,15 @@ describe('the simulator', () => {
     expect(r.totals.succeeded).toBeGreaterThan(0);
   });
 
+  it('refuses a spec whose requests cost no CPU in one line', async () => {
+    const free = single(0);
+    free.scaffolding.rpc = { ...free.scaffolding.rpc, callCpuUs: 0, cpuUsPerKB: 0 };
+    for (const id of ['micro-metastable', 'micro-monolith', 'micro-tracing'])
+      await expect(runExperiment(id, { spec: formatSpec(free) }, 1)).rejects.toThrow(
+        /^requests cost no CPU: give an operation cpuMs > 0$/,
+      );
+  });
+
   it('answers an unloaded request in its CPU time plus the RPC costs and two network hops', () => {
     const { model } = compileBuilt(single(0.5));
     const r = simulate(model, { rps: 1, durationS: 20, spike: { atS: 0, forS: 0, factor: 1 } }, new Rng(3));

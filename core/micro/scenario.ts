@@ -1,6 +1,7 @@
 // What the microservice lab's experiments and view share: the paper citations, the spec parameter (the
 // built-in social network by default), the load parameters, and the model's CPU capacity that load is
 // a fraction of.
+import { UserError } from '../experiments/errors';
 import type { ParamsOf } from '../experiments/types';
 import { round } from '../kernel/numbers';
 import { socialNetwork } from './apps';
@@ -102,7 +103,10 @@ export function callsPerRequest(model: Model): number {
 export function capacityRps(model: Model): number {
   const used = new Set(model.instances.map((x) => x.machine));
   const cores = [...used].reduce((a, m) => a + model.machines[m]!.cores, 0);
-  return (cores * 1000) / cpuMsPerRequest(model);
+  const ms = cpuMsPerRequest(model);
+  // Load is a fraction of this capacity: with no CPU per request it would be infinite.
+  if (!(ms > 0)) throw new UserError('requests cost no CPU: give an operation cpuMs > 0');
+  return (cores * 1000) / ms;
 }
 
 /** Latency percentiles of a run's successful requests, ms (0 when none succeeded). */

@@ -7,7 +7,7 @@ import { compileText } from './compile';
 import { alibabaSpec } from './generate';
 import { diffLines } from './json';
 import { recoveryOf } from './metastableExperiment';
-import { compileBuilt, cpuMsPerRequest } from './scenario';
+import { capacityRps, compileBuilt, cpuMsPerRequest } from './scenario';
 import { simulate } from './sim';
 import { formatSpec, parseSpec } from './spec';
 import type { Spec } from './spec';
@@ -124,17 +124,19 @@ function single(cpuMs: number): Spec {
 
 describe('the simulator', () => {
   it('conserves requests: arrived = succeeded + failed + outstanding, attempts within the retry limit', () => {
+    // Loads up to 2x the CPU capacity (spikes to 6x), so timeouts, retries, refusals and the breaker all happen.
+    const seen = { timedOut: 0, retried: 0, rejected: 0, shed: 0 };
     fc.assert(
       fc.property(
         fc.constantFrom(...POLICY_NAMES),
-        fc.double({ min: 0.2, max: 1.5, noNaN: true }),
-        fc.double({ min: 1, max: 4, noNaN: true }),
+        fc.double({ min: 0.2, max: 2, noNaN: true }),
+        fc.double({ min: 1, max: 3, noNaN: true }),
         fc.integer({ min: 0, max: 1000 }),
         (policy, load, factor, seed) => {
           const { model } = compileBuilt(withPolicy(socialNetwork(), policy));
           const r = simulate(
             model,
-            { rps: 400 * load, durationS: 4, spike: { atS: 1, forS: 1, factor } },
+            { rps: capacityRps(model) * load, durationS: 3, spike: { atS: 1, forS: 1, factor } },
             new Rng(seed),
           );
           const t = r.totals;
@@ -144,10 +146,25 @@ describe('the simulator', () => {
           expect(t.shed).toBeLessThanOrEqual(t.failed);
           expect(t.attempts).toBeLessThanOrEqual(t.requests * (1 + model.client.retries));
           expect(r.buckets.reduce((a, b) => a + b.goodput, 0)).toBe(t.succeeded);
+          expect(r.buckets.reduce((a, b) => a + b.failed, 0)).toBe(t.failed);
+          if (t.failed > t.shed) seen.timedOut++;
+          if (t.attempts > t.requests) seen.retried++;
+          if (t.rejected > 0) seen.rejected++;
+          if (t.shed > 0) seen.shed++;
         },
       ),
-      { numRuns: 15 },
+      {
+        numRuns: 12,
+        examples: [
+          ['retry', 2, 3, 1],
+          ['retry-breaker', 2, 3, 2],
+        ],
+      },
     );
+    expect(seen.timedOut).toBeGreaterThan(0);
+    expect(seen.retried).toBeGreaterThan(0);
+    expect(seen.rejected).toBeGreaterThan(0);
+    expect(seen.shed).toBeGreaterThan(0);
   });
 
   it('traces sampled requests without changing the run: spans nest in time, every made call has its span', () => {

@@ -512,7 +512,8 @@ class Simulation {
 
   private finish(): void {
     const t = this.out.totals;
-    t.outstanding = t.requests - t.succeeded - t.failed;
+    // Requests neither answered nor failed: still in flight (or waiting to retry) at the end of the run.
+    t.outstanding = this.requests.filter((r) => r.state === 0).length;
     this.out.buckets.forEach((b, i) => {
       const lat = this.bucketLat[i]!.sort((x, y) => x - y);
       b.p50Ms = lat.length > 0 ? lat[Math.floor(0.5 * (lat.length - 1))]! : 0;

@@ -63,6 +63,11 @@ describe('the wiring spec', () => {
         /call cycle/,
       ],
       ['"app": "social-network",', '"app": "social-network"', /expected "," or "}"/],
+      [
+        '"processes": {}',
+        '"processes": {\n"text-process": { "services": ["media"], "machine": "m0" } }',
+        /instantiation\.processes\.text-process: "text-process" is the name of the process service "text" gets/,
+      ],
     ];
     for (const [from, to, message] of cases) {
       const bad = edit(SOCIAL, from, to);

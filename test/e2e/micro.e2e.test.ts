@@ -50,6 +50,35 @@ describe('the microservice lab in Chromium', () => {
     await page.screenshot({ path: shot('micro') });
   });
 
+  it('fits at 1400x900 and 1280x800: labels inside their nodes, the trigger label clear of the axis, a usable editor', async () => {
+    for (const [width, height] of [
+      [1400, 900],
+      [1280, 800],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.getByTestId('micro-tab-timeline').click();
+      const inside = await page.locator('[data-testid^="micro-node-"]').evaluateAll((nodes) =>
+        nodes.every((n) => {
+          const box = n.querySelector('rect')!.getBoundingClientRect();
+          const text = n.querySelector('text')!.getBoundingClientRect();
+          return text.left >= box.left - 0.5 && text.right <= box.right + 0.5;
+        }),
+      );
+      expect(inside).toBe(true);
+      const trigger = await page.getByTestId('micro-trigger').boundingBox();
+      const label = await page
+        .getByTestId('micro-timeline')
+        .locator('text', { hasText: 'trigger' })
+        .boundingBox();
+      expect(label!.y + label!.height).toBeLessThanOrEqual(trigger!.y + 0.5);
+      await page.getByTestId('micro-tab-spec').click();
+      const editor = await page.getByTestId('micro-spec-text').boundingBox();
+      // At least six lines of the spec (11 px × 1.35) are visible.
+      expect(editor!.height).toBeGreaterThan(6 * 15);
+    }
+    await page.setViewportSize({ width: 1400, height: 900 });
+  });
+
   it('shows a bad spec’s one-line error with its line and refuses to run it; a good edit re-compiles', async () => {
     const text = page.getByTestId('micro-spec-text');
     const spec = await text.inputValue();
@@ -88,7 +117,7 @@ describe('the microservice lab in Chromium', () => {
       /not following micro-metastable.*durationS 30/,
     );
     // A built-in app, compiled and run from the editor.
-    await page.getByTestId('micro-spec-app-hotel-reservation').click();
+    await page.getByTestId('micro-spec-app').selectOption('hotel reservation');
     await page.getByTestId('micro-spec-apply').click();
     await expect.poll(summary, { timeout: 60_000 }).toMatch(/^hotel-reservation: /);
   });
@@ -107,7 +136,9 @@ describe('the microservice lab in Chromium', () => {
     );
     expect(await page.locator('.micro-node.traced').count()).toBeGreaterThan(2);
     await page.getByTestId('micro-tab-spec').click();
-    await page.getByTestId('micro-spec-app-hotel-reservation').click();
+    await page.getByTestId('micro-spec-app').selectOption('social network');
+    expect(await page.getByTestId('micro-spec-text').inputValue()).toMatch(/"app": "social-network"/);
+    await page.getByTestId('micro-spec-app').selectOption('hotel reservation');
     expect(await page.getByTestId('micro-spec-text').inputValue()).toMatch(/"app": "hotel-reservation"/);
   });
 

@@ -19,7 +19,23 @@ export function SpecEditor({ spec, onApply }: Props) {
   return (
     <div className="micro-spec" data-testid="micro-spec">
       <div className="micro-spec-bar">
-        <span className="micro-spec-title">Wiring spec (JSON: workflow · scaffolding · instantiation)</span>
+        <select
+          className="small"
+          aria-label="Load a built-in app into the editor"
+          data-testid="micro-spec-app"
+          value=""
+          onChange={(e) => {
+            const app = BUILT_IN_APPS[e.target.value as keyof typeof BUILT_IN_APPS];
+            if (app) setDraft(formatSpec(app()));
+          }}
+        >
+          <option value="">load a built-in app…</option>
+          {Object.keys(BUILT_IN_APPS).map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
         <button
           type="button"
           className="small"
@@ -29,17 +45,6 @@ export function SpecEditor({ spec, onApply }: Props) {
         >
           Compile &amp; run
         </button>
-        {Object.entries(BUILT_IN_APPS).map(([name, app]) => (
-          <button
-            type="button"
-            key={name}
-            className="small"
-            data-testid={`micro-spec-app-${name.replace(' ', '-')}`}
-            onClick={() => setDraft(formatSpec(app()))}
-          >
-            {name}
-          </button>
-        ))}
       </div>
       <textarea
         className="micro-spec-text"
@@ -48,6 +53,7 @@ export function SpecEditor({ spec, onApply }: Props) {
         value={draft}
         onChange={(e) => setDraft(e.target.value)}
         aria-label="wiring spec"
+        title="The wiring spec, JSON in three layers: workflow · scaffolding · instantiation"
       />
       <div
         className={`micro-spec-status${problem ? ' bad' : ''}`}

@@ -83,7 +83,13 @@ export function parseLocated(text: string): Located {
       ws();
       if (text[i] !== ':') fail(`expected ":" after "${key}"`);
       i++;
-      out[key] = value(join(path, key));
+      // defineProperty: a "__proto__" key is a key like any other (assignment would set the prototype).
+      Object.defineProperty(out, key, {
+        value: value(join(path, key)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       ws();
       if (text[i] === ',') i++;
       else if (text[i] === '}') return (i++, out);

@@ -226,7 +226,8 @@ export const microMetastable = defineExperiment({
         t,
         ...runs.map((x) => x.r.buckets[t]!.goodput),
         ...runs.map((x) => x.r.buckets[t]!.attempts),
-        ...runs.map((x) => round(x.r.buckets[t]!.p99Ms, 3)),
+        // No success in the second: no latency (empty), not 0 ms.
+        ...runs.map((x) => (x.r.buckets[t]!.goodput > 0 ? round(x.r.buckets[t]!.p99Ms, 3) : '')),
       ]);
     const comparisons = [];
     const src =

@@ -5,7 +5,7 @@ import { Rng } from '../kernel/rng';
 import { POLICY_NAMES, asMonolith, hotelReservation, socialNetwork, withPolicy, withTracing } from './apps';
 import { compileText } from './compile';
 import { alibabaSpec } from './generate';
-import { diffLines } from './json';
+import { diffLines, parseLocated } from './json';
 import { recoveryOf } from './metastableExperiment';
 import { capacityRps, compileBuilt, cpuMsPerRequest } from './scenario';
 import { simulate } from './sim';
@@ -104,6 +104,15 @@ describe('the wiring spec', () => {
     expect(compileText(mono).model.processes).toEqual(['monolith']);
     // Inside the monolith no call between services is an RPC; caches and databases still are.
     for (const op of compileText(mono).model.ops) for (const c of op.calls) expect(c.remote).toBe(c.backend);
+  });
+
+  it('parses a "__proto__" key as a key, so the schema refuses it', () => {
+    const v = parseLocated('{ "__proto__": { "polluted": 1 } }').value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(Object.keys(v)).toEqual(['__proto__']);
+    expect(() => parseSpec(SOCIAL.replace('{\n', '{\n  "__proto__": {},\n'))).toThrow(
+      /^spec line 1: .*__proto__/,
+    );
   });
 
   it('counts a changed line once in a diff', () => {
@@ -266,6 +275,21 @@ describe('the simulator', () => {
       await expect(runExperiment(id, { spec: formatSpec(free) }, 1)).rejects.toThrow(
         /^requests cost no CPU: give an operation cpuMs > 0$/,
       );
+  });
+
+  it('leaves p99 empty for seconds without a success, and refuses a comparison with no finished request', async () => {
+    const r = await runExperiment(
+      'micro-metastable',
+      { durationS: '12', spikeAtS: '2', spikeForS: '3', policies: 'retry', load: '0.8' },
+      1,
+    );
+    const rows = r.tables.timeline!.rows;
+    expect(rows.some((row) => row[1] === 0)).toBe(true);
+    for (const row of rows) expect(row[3] === '').toBe(row[1] === 0);
+    // Requests of 5 s CPU at 0.05 x capacity: none finishes in 4 s, so there is no latency to compare.
+    await expect(
+      runExperiment('micro-tracing', { spec: formatSpec(single(5000)), runS: '4', load: '0.05' }, 1),
+    ).rejects.toThrow(/^no request of the off deployment finished within 4 s at load 0.05: raise runS/);
   });
 
   it('answers an unloaded request in its CPU time plus the RPC costs and two network hops', () => {

@@ -3,6 +3,7 @@
 // ASSUMPTION: latency is measured with patient clients (10 s timeout, no retries) so it is the queueing
 // network's and not the client policy's; throughput is requests completed per second over the second half
 // of a run offered `overload` (default 1.5) x the first deployment's CPU capacity (the same load for both).
+import { UserError } from '../experiments/errors';
 import type { ParamsOf, RunContext, Table } from '../experiments/types';
 import { round } from '../kernel/numbers';
 import type { Model } from './compile';
@@ -107,6 +108,10 @@ export async function compareVariants(
       { rps: p.overload * rps, durationS: p.runS, spike: { atS: 0, forS: 0, factor: 1 } },
       ctx.rng.fork('busy'),
     );
+    if (calm.latenciesMs.length === 0)
+      throw new UserError(
+        `no request of the ${names[i]} deployment finished within ${p.runS} s at load ${p.load}: raise runS or lower the spec's costs`,
+      );
     const half = busy.buckets.slice(Math.floor(p.runS / 2));
     outcomes.push({
       name: names[i]!,

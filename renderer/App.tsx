@@ -256,6 +256,7 @@ export function App() {
               seed={viewInput.seed}
               followed={viewInput.followed}
               onParam={setViewParam}
+              onFollow={(follow) => editView((v) => ({ ...v, follow }))}
               controls={
                 <ViewParamBar
                   params={viewSpec}

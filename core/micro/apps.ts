@@ -246,16 +246,38 @@ export function withPolicy(spec: Spec, policy: PolicyName): Spec {
   return { ...spec, instantiation: { ...spec.instantiation, client: POLICIES[policy] } };
 }
 
-/** Every service in one process (Blueprint's evaluation: the monolith): only the instantiation layer changes. */
+/**
+ * Every service in one process (Blueprint's evaluation: the monolith): only the instantiation layer changes.
+ * The process runs where and as services without a process of their own do: on the default machine, with
+ * the default replicas and worker threads.
+ */
 export function asMonolith(spec: Spec): Spec {
+  const inst = spec.instantiation;
   const services = Object.keys(spec.workflow.services);
   return {
     ...spec,
     instantiation: {
-      ...spec.instantiation,
-      processes: { monolith: { services, machine: spec.instantiation.defaultMachine } },
+      ...inst,
+      processes: {
+        monolith: {
+          services,
+          machine: inst.defaultMachine,
+          ...(inst.defaultReplicas !== undefined && { replicas: inst.defaultReplicas }),
+          ...(inst.defaultThreads !== undefined && { threads: inst.defaultThreads }),
+        },
+      },
     },
   };
+}
+
+/** Every service in its own process (and container) on the default machine: the spec's process groups undone. */
+export function asMicroservices(spec: Spec): Spec {
+  return { ...spec, instantiation: { ...spec.instantiation, processes: {} } };
+}
+
+/** The tracer off. */
+export function withoutTracing(spec: Spec): Spec {
+  return { ...spec, scaffolding: { ...spec.scaffolding, tracer: { kind: 'none' } } };
 }
 
 /** Zipkin-like tracing on every operation (Blueprint's evaluation: the tracing change): only scaffolding changes. */

@@ -113,9 +113,17 @@ function placement(ls: LocatedSpec): Map<string, Placement> {
     });
   }
   const defaults = Array.from({ length: inst.defaultReplicas ?? 1 }, () => inst.defaultMachine);
-  for (const s of Object.keys(spec.workflow.services))
-    if (!out.has(s))
-      out.set(s, { process: `${s}-process`, machines: defaults, threads: inst.defaultThreads ?? 0 });
+  for (const s of Object.keys(spec.workflow.services)) {
+    if (out.has(s)) continue;
+    const own = `${s}-process`;
+    if (own in inst.processes)
+      throw specError(
+        ls.lines,
+        ['instantiation', 'processes', own],
+        `"${own}" is the name of the process service "${s}" gets as it is in no process: rename the process or put "${s}" in one`,
+      );
+    out.set(s, { process: own, machines: defaults, threads: inst.defaultThreads ?? 0 });
+  }
   return out;
 }
 

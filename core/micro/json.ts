@@ -24,10 +24,14 @@ export class JsonSyntaxError extends Error {
 const STRING = /"(?:[^"\\\n\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
 const LITERAL = /(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/y;
 
+/** Deepest nesting of arrays and objects the parser takes (a spec needs about 8; the parser recurses per level). */
+export const MAX_DEPTH = 64;
+
 /** Parse JSON text, recording the line of every value by its dotted path. */
 export function parseLocated(text: string): Located {
   let i = 0;
   let line = 1;
+  let depth = 0;
   const lines = new Map<string, number>();
   const fail = (what: string): never => {
     throw new JsonSyntaxError(i >= text.length ? `unexpected end of text (${what})` : `${what}`, line);
@@ -51,8 +55,13 @@ export function parseLocated(text: string): Located {
     ws();
     lines.set(path, line);
     const c = text[i];
-    if (c === '{') return obj(path);
-    if (c === '[') return arr(path);
+    if ((c === '{' || c === '[') && depth >= MAX_DEPTH) fail(`nested deeper than ${MAX_DEPTH}`);
+    if (c === '{' || c === '[') {
+      depth++;
+      const v = c === '{' ? obj(path) : arr(path);
+      depth--;
+      return v;
+    }
     if (c === '"') return str();
     LITERAL.lastIndex = i;
     const m = LITERAL.exec(text);
@@ -74,7 +83,13 @@ export function parseLocated(text: string): Located {
       ws();
       if (text[i] !== ':') fail(`expected ":" after "${key}"`);
       i++;
-      out[key] = value(join(path, key));
+      // defineProperty: a "__proto__" key is a key like any other (assignment would set the prototype).
+      Object.defineProperty(out, key, {
+        value: value(join(path, key)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       ws();
       if (text[i] === ',') i++;
       else if (text[i] === '}') return (i++, out);

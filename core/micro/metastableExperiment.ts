@@ -1,10 +1,11 @@
 // micro-metastable: a load spike (the trigger) against the social network under three client policies.
 // Naive retries turn the spike into a retry storm that outlives it (Bronson et al. HotOS'21: a trigger,
 // then a sustaining effect — here retries of timed-out requests whose abandoned work still queues).
+import { UserError } from '../experiments/errors';
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, ParamsOf, Result, RunContext, Table } from '../experiments/types';
 import { round } from '../kernel/numbers';
-import { DEFAULT_POLICIES, POLICY_NAMES, withPolicy } from './apps';
+import { DEFAULT_POLICIES, POLICIES, POLICY_NAMES, withPolicy } from './apps';
 import type { PolicyName } from './apps';
 import { parseSpec } from './spec';
 import { simulate } from './sim';
@@ -104,8 +105,10 @@ export interface Recovery {
 }
 
 /**
- * Goodput before the trigger (from second 1 to the spike), and over the last half of the time after it;
- * recovered when that after-window averages ≥ 90% of the pre-trigger goodput.
+ * Goodput before the trigger (from second 1 to the spike, skipping the first second's warm-up; from second 0
+ * when the spike starts at 1 s), and over the last half of the time after it; recovered when that
+ * after-window averages ≥ 90% of the pre-trigger goodput. With no goodput before the trigger there is no
+ * level to recover to: a one-line error.
  */
 export function recoveryOf(r: SimResult, w: Workload): Recovery {
   const mean = (from: number, to: number): number => {
@@ -113,12 +116,16 @@ export function recoveryOf(r: SimResult, w: Workload): Recovery {
     return b.reduce((a, x) => a + x.goodput, 0) / Math.max(1, b.length);
   };
   const end = w.spike.atS + w.spike.forS;
-  const pre = mean(1, w.spike.atS);
+  const pre = mean(w.spike.atS >= 2 ? 1 : 0, w.spike.atS);
+  if (!(pre > 0))
+    throw new UserError(
+      `no request succeeded before the trigger at ${w.spike.atS} s: lower the spec's costs (cpuMs, backends' latencyMs) so a request finishes within the client's ${POLICIES.retry.timeoutMs} ms timeout, or start the spike later`,
+    );
   const after = mean(Math.ceil((end + w.durationS) / 2), w.durationS);
   const back = r.buckets.findIndex((b) => b.t >= end && b.goodput >= 0.9 * pre);
   return {
     pre,
-    after: pre > 0 ? after / pre : 0,
+    after: after / pre,
     recovered: after >= 0.9 * pre,
     recoveryS: back < 0 ? -1 : back - end,
   };
@@ -149,7 +156,7 @@ export const microMetastable = defineExperiment({
     '`retry-budget` (3 retries with exponential backoff from 20 ms and full jitter, at most 0.1 retries per request: a token bucket like Finagle’s RetryBudget) ' +
     'and `no-retry`; optionally `retry-breaker` (naive retries behind a client circuit breaker that opens for 2 s when half of at least 20 attempts in a 1 s window failed, failing requests at the client while open). The CPU queue is FCFS and a timed-out attempt is not cancelled downstream, so its work still runs: with naive retries every request ' +
     'costs up to 4 attempts, which keeps the machine over capacity after the spike ends (the sustaining effect) — nothing in the model is switched at the trigger’s end. ' +
-    'goodput-after is the goodput over the last half of the time after the trigger over the goodput before it; recovered is 1 when that is ≥ 0.9; ' +
+    'goodput-after is the goodput over the last half of the time after the trigger over the goodput before it (from second 1, or 0 when the spike starts at 1 s; a run where nothing succeeded before the trigger is refused); recovered is 1 when that is ≥ 0.9; ' +
     'amplification is attempts per request. ASSUMPTION: the social network’s CPU costs and the 50 ms timeout are round figures (core/micro/apps.ts), ' +
     'not Blueprint’s; one machine; a full admission queue (the spec’s queueLimit) refuses a request’s first call at once.',
   comparisonNote:
@@ -219,7 +226,8 @@ export const microMetastable = defineExperiment({
         t,
         ...runs.map((x) => x.r.buckets[t]!.goodput),
         ...runs.map((x) => x.r.buckets[t]!.attempts),
-        ...runs.map((x) => round(x.r.buckets[t]!.p99Ms, 3)),
+        // No success in the second: no latency (empty), not 0 ms.
+        ...runs.map((x) => (x.r.buckets[t]!.goodput > 0 ? round(x.r.buckets[t]!.p99Ms, 3) : '')),
       ]);
     const comparisons = [];
     const src =

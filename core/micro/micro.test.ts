@@ -5,8 +5,9 @@ import { Rng } from '../kernel/rng';
 import { POLICY_NAMES, asMonolith, hotelReservation, socialNetwork, withPolicy, withTracing } from './apps';
 import { compileText } from './compile';
 import { alibabaSpec } from './generate';
-import { diffLines } from './json';
-import { compileBuilt } from './scenario';
+import { diffLines, parseLocated } from './json';
+import { recoveryOf } from './metastableExperiment';
+import { capacityRps, compileBuilt, cpuMsPerRequest } from './scenario';
 import { simulate } from './sim';
 import { formatSpec, parseSpec } from './spec';
 import type { Spec } from './spec';
@@ -62,6 +63,11 @@ describe('the wiring spec', () => {
         /call cycle/,
       ],
       ['"app": "social-network",', '"app": "social-network"', /expected "," or "}"/],
+      [
+        '"processes": {}',
+        '"processes": {\n"text-process": { "services": ["media"], "machine": "m0" } }',
+        /instantiation\.processes\.text-process: "text-process" is the name of the process service "text" gets/,
+      ],
     ];
     for (const [from, to, message] of cases) {
       const bad = edit(SOCIAL, from, to);
@@ -100,6 +106,15 @@ describe('the wiring spec', () => {
     for (const op of compileText(mono).model.ops) for (const c of op.calls) expect(c.remote).toBe(c.backend);
   });
 
+  it('parses a "__proto__" key as a key, so the schema refuses it', () => {
+    const v = parseLocated('{ "__proto__": { "polluted": 1 } }').value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(Object.keys(v)).toEqual(['__proto__']);
+    expect(() => parseSpec(SOCIAL.replace('{\n', '{\n  "__proto__": {},\n'))).toThrow(
+      /^spec line 1: .*__proto__/,
+    );
+  });
+
   it('counts a changed line once in a diff', () => {
     expect(diffLines('a\nb\nc', 'a\nB\nc')).toEqual({ added: 1, removed: 1, changed: 1 });
     expect(diffLines('a\nc', 'a\nb\nb\nc')).toEqual({ added: 2, removed: 0, changed: 2 });
@@ -123,17 +138,19 @@ function single(cpuMs: number): Spec {
 
 describe('the simulator', () => {
   it('conserves requests: arrived = succeeded + failed + outstanding, attempts within the retry limit', () => {
+    // Loads up to 2x the CPU capacity (spikes to 6x), so timeouts, retries, refusals and the breaker all happen.
+    const seen = { timedOut: 0, retried: 0, rejected: 0, shed: 0 };
     fc.assert(
       fc.property(
         fc.constantFrom(...POLICY_NAMES),
-        fc.double({ min: 0.2, max: 1.5, noNaN: true }),
-        fc.double({ min: 1, max: 4, noNaN: true }),
+        fc.double({ min: 0.2, max: 2, noNaN: true }),
+        fc.double({ min: 1, max: 3, noNaN: true }),
         fc.integer({ min: 0, max: 1000 }),
         (policy, load, factor, seed) => {
           const { model } = compileBuilt(withPolicy(socialNetwork(), policy));
           const r = simulate(
             model,
-            { rps: 400 * load, durationS: 4, spike: { atS: 1, forS: 1, factor } },
+            { rps: capacityRps(model) * load, durationS: 3, spike: { atS: 1, forS: 1, factor } },
             new Rng(seed),
           );
           const t = r.totals;
@@ -143,10 +160,25 @@ describe('the simulator', () => {
           expect(t.shed).toBeLessThanOrEqual(t.failed);
           expect(t.attempts).toBeLessThanOrEqual(t.requests * (1 + model.client.retries));
           expect(r.buckets.reduce((a, b) => a + b.goodput, 0)).toBe(t.succeeded);
+          expect(r.buckets.reduce((a, b) => a + b.failed, 0)).toBe(t.failed);
+          if (t.failed > t.shed) seen.timedOut++;
+          if (t.attempts > t.requests) seen.retried++;
+          if (t.rejected > 0) seen.rejected++;
+          if (t.shed > 0) seen.shed++;
         },
       ),
-      { numRuns: 15 },
+      {
+        numRuns: 12,
+        examples: [
+          ['retry', 2, 3, 1],
+          ['retry-breaker', 2, 3, 2],
+        ],
+      },
     );
+    expect(seen.timedOut).toBeGreaterThan(0);
+    expect(seen.retried).toBeGreaterThan(0);
+    expect(seen.rejected).toBeGreaterThan(0);
+    expect(seen.shed).toBeGreaterThan(0);
   });
 
   it('traces sampled requests without changing the run: spans nest in time, every made call has its span', () => {
@@ -177,6 +209,89 @@ describe('the simulator', () => {
     );
   });
 
+  it('measures recovery against the goodput before the trigger, and refuses a run with none', () => {
+    const { model } = compileBuilt(withPolicy(socialNetwork(), 'no-retry'));
+    // The spike at 1 s: the level before it is second 0's, not an empty window that any run "recovers" to.
+    const w = { rps: 300, durationS: 10, spike: { atS: 1, forS: 1, factor: 2 } };
+    const rec = recoveryOf(simulate(model, w, new Rng(1)), w);
+    expect(rec.pre).toBeGreaterThan(100);
+    expect(rec.recovered).toBe(true);
+    // A request costing 60 ms of CPU against the 50 ms timeout: nothing succeeds, nothing to recover to.
+    const stuck = compileBuilt(withPolicy(single(60), 'no-retry')).model;
+    const w2 = { rps: 100, durationS: 10, spike: { atS: 4, forS: 1, factor: 2 } };
+    expect(() => recoveryOf(simulate(stuck, w2, new Rng(1)), w2)).toThrow(
+      /^no request succeeded before the trigger at 4 s: lower the spec's costs/,
+    );
+  });
+
+  it('retries the operation the first attempt called', () => {
+    const { model } = compileBuilt(withPolicy(socialNetwork(), 'retry'));
+    expect(model.entries.length).toBeGreaterThan(1);
+    const w = { rps: 1500, durationS: 6, spike: { atS: 2, forS: 2, factor: 2 } };
+    const r = simulate(model, w, new Rng(2), 20);
+    let retried = 0;
+    for (const t of r.traces) {
+      const ops = t.attempts.filter((a) => a.spans.length > 0).map((a) => a.spans[0]!.op);
+      if (ops.length > 1) retried++;
+      for (const op of ops) expect(op).toBe(ops[0]);
+    }
+    expect(retried).toBeGreaterThan(10);
+  });
+
+  it('refuses JSON nested too deep in one line, and compiles and runs a call chain thousands deep', () => {
+    expect(() => parseSpec(`{ "app":\n${'['.repeat(100_000)}`)).toThrow(
+      /^spec line 2: nested deeper than 64$/,
+    );
+    const n = 20_000;
+    const base = single(0.001);
+    const services = Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [
+        `s${i}`,
+        {
+          ops: {
+            op: { cpuMs: 0.001, calls: i + 1 < n ? [{ to: `s${i + 1}.op`, reqBytes: 0, respBytes: 0 }] : [] },
+          },
+        },
+      ]),
+    );
+    const chain: Spec = {
+      ...base,
+      workflow: { ...base.workflow, entries: [{ op: 's0.op', weight: 1 }], services },
+      instantiation: {
+        ...base.instantiation,
+        processes: { all: { services: Object.keys(services), machine: 'm0' } },
+      },
+    };
+    const { model } = compileBuilt(chain);
+    expect(cpuMsPerRequest(model)).toBeCloseTo(n * 0.001 + (n - 1) * 0.0005 + 0.02, 6);
+    const r = simulate(model, { rps: 1, durationS: 4, spike: { atS: 0, forS: 0, factor: 1 } }, new Rng(1));
+    expect(r.totals.succeeded).toBeGreaterThan(0);
+  });
+
+  it('refuses a spec whose requests cost no CPU in one line', async () => {
+    const free = single(0);
+    free.scaffolding.rpc = { ...free.scaffolding.rpc, callCpuUs: 0, cpuUsPerKB: 0 };
+    for (const id of ['micro-metastable', 'micro-monolith', 'micro-tracing'])
+      await expect(runExperiment(id, { spec: formatSpec(free) }, 1)).rejects.toThrow(
+        /^requests cost no CPU: give an operation cpuMs > 0$/,
+      );
+  });
+
+  it('leaves p99 empty for seconds without a success, and refuses a comparison with no finished request', async () => {
+    const r = await runExperiment(
+      'micro-metastable',
+      { durationS: '12', spikeAtS: '2', spikeForS: '3', policies: 'retry', load: '0.8' },
+      1,
+    );
+    const rows = r.tables.timeline!.rows;
+    expect(rows.some((row) => row[1] === 0)).toBe(true);
+    for (const row of rows) expect(row[3] === '').toBe(row[1] === 0);
+    // Requests of 5 s CPU at 0.05 x capacity: none finishes in 4 s, so there is no latency to compare.
+    await expect(
+      runExperiment('micro-tracing', { spec: formatSpec(single(5000)), runS: '4', load: '0.05' }, 1),
+    ).rejects.toThrow(/^no request of the off deployment finished within 4 s at load 0.05: raise runS/);
+  });
+
   it('answers an unloaded request in its CPU time plus the RPC costs and two network hops', () => {
     const { model } = compileBuilt(single(0.5));
     const r = simulate(model, { rps: 1, durationS: 20, spike: { atS: 0, forS: 0, factor: 1 } }, new Rng(3));
@@ -188,6 +303,37 @@ describe('the simulator', () => {
     const r = await runExperiment('micro-monolith', { spec: formatSpec(hotelReservation()), runS: '4' }, 1);
     expect(r.metrics['throughput.monolith']).toBeGreaterThan(r.metrics['throughput.microservices']!);
     expect(r.metrics['latency.p50.monolith']).toBeLessThan(r.metrics['latency.p50.microservices']!);
+  });
+
+  it('compares a traced or monolith input with its other deployment, not with itself, on the same hardware', async () => {
+    const traced = await runExperiment(
+      'micro-tracing',
+      { spec: formatSpec(withTracing(socialNetwork())), runS: '4' },
+      1,
+    );
+    expect(traced.metrics['cpu-overhead']).toBeGreaterThan(0);
+    expect(traced.metrics['spec-lines-changed']).toBe(1);
+    const mono = await runExperiment(
+      'micro-monolith',
+      { spec: formatSpec(asMonolith(socialNetwork())), runS: '4' },
+      1,
+    );
+    // The microservice row pays RPCs between services: more CPU per request than the monolith.
+    expect(mono.metrics['cpu-ms-per-request.microservices']).toBeGreaterThan(
+      mono.metrics['cpu-ms-per-request.monolith']! * 1.2,
+    );
+    // The monolith keeps the default replicas and threads the microservice processes get.
+    const s = socialNetwork();
+    const scaled: Spec = {
+      ...s,
+      instantiation: { ...s.instantiation, defaultReplicas: 2, defaultThreads: 8 },
+    };
+    expect(asMonolith(scaled).instantiation.processes.monolith).toMatchObject({ replicas: 2, threads: 8 });
+    const m = compileBuilt(asMonolith(scaled)).model;
+    expect(m.instances).toEqual([
+      { process: 0, machine: 0, threads: 8 },
+      { process: 0, machine: 0, threads: 8 },
+    ]);
   });
 
   it('serves at most threads ÷ holding time when a blocking process has one worker thread', () => {

@@ -2,9 +2,16 @@
 // monolith (one process): a change of the spec's instantiation layer only (Blueprint's evaluation: about 10 lines).
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result } from '../experiments/types';
-import { asMonolith } from './apps';
+import { asMicroservices, asMonolith } from './apps';
 import { BLUEPRINT_PAPER } from './scenario';
 import { compareVariants, variantParams, variantWork } from './variants';
+import type { Variants } from './variants';
+
+const DEPLOYMENTS: Variants = {
+  base: asMicroservices,
+  variant: asMonolith,
+  names: ['microservices', 'monolith'],
+};
 
 export const microMonolith = defineExperiment({
   id: 'micro-monolith',
@@ -13,18 +20,18 @@ export const microMonolith = defineExperiment({
   figure:
     'evaluation, reconfiguration effort (re-wiring an app: microservices to monolith, about 10 lines of the wiring spec)',
   description:
-    'The spec (default: the built-in social network) is compiled twice: as written (each service in its own process and container, every call between ' +
+    'The spec (default: the built-in social network) is compiled twice: with each service in its own process and container (the spec’s own process groups undone, so a monolith spec is not compared with itself; every call between ' +
     'services an RPC paying 60 µs of network each way and serialisation CPU on both ends) and with one process holding every service (calls become ' +
     'function calls; caches and databases stay RPCs). spec-lines-changed is the line diff of the two specs’ canonical texts (a modified line counted once). ' +
     'Latency is from a run at `load` × the microservice deployment’s CPU capacity with patient clients; throughput is requests completed per second under ' +
-    '`overload` (default 1.5) × that capacity. ASSUMPTION: the RPC and function-call costs of core/micro/apps.ts; both deployments on the same machine(s), with `cores` cores each.',
+    '`overload` (default 1.5) × that capacity. ASSUMPTION: the RPC and function-call costs of core/micro/apps.ts. Both deployments run on the same hardware: every process on the spec’s default machine (`cores` cores) with its defaultReplicas and defaultThreads; per-process machines, replicas and threads the spec sets are not used.',
   comparisonNote:
     'Blueprint reports the size of the change (~10 lines of its Go wiring spec), not a latency or throughput figure we compare with. Our JSON spec lists the ' +
     'monolith’s services one per line (the line is too long to keep on one), so the count grows with the number of services: 12 services give 19 changed lines here.',
   params: variantParams,
-  work: variantWork,
+  work: variantWork(DEPLOYMENTS),
   async run(p, ctx) {
-    const { metrics, tables } = await compareVariants(p, asMonolith, ['microservices', 'monolith'], ctx);
+    const { metrics, tables } = await compareVariants(p, DEPLOYMENTS, ctx);
     return {
       metrics,
       tables,

@@ -1,6 +1,7 @@
 // What the microservice lab's experiments and view share: the paper citations, the spec parameter (the
 // built-in social network by default), the load parameters, and the model's CPU capacity that load is
 // a fraction of.
+import { UserError } from '../experiments/errors';
 import type { ParamsOf } from '../experiments/types';
 import { round } from '../kernel/numbers';
 import { socialNetwork } from './apps';
@@ -51,14 +52,26 @@ export function compileBuilt(spec: Spec): Compiled {
  * `own(op)` and, per call made (with its probability), `perCall(call)` plus the callee's tree.
  */
 function perRequest(model: Model, own: (op: SimOp) => number, perCall: (c: SimCall) => number): number {
-  const memo = new Map<number, number>();
-  const tree = (op: number): number => {
-    const known = memo.get(op);
-    if (known !== undefined) return known;
-    const o = model.ops[op]!;
-    const v = o.calls.reduce((a, c) => a + c.p * (perCall(c) + (c.backend ? 0 : tree(c.target))), own(o));
-    memo.set(op, v);
-    return v;
+  // Post-order over the call DAG with an explicit stack (call chains may be thousands deep).
+  const memo = new Float64Array(model.ops.length).fill(NaN);
+  const tree = (root: number): number => {
+    const stack = [root];
+    while (stack.length > 0) {
+      const op = stack[stack.length - 1]!;
+      if (!Number.isNaN(memo[op]!)) {
+        stack.pop();
+        continue;
+      }
+      const o = model.ops[op]!;
+      const todo = o.calls.filter((c) => !c.backend && Number.isNaN(memo[c.target]!));
+      if (todo.length > 0) {
+        for (const c of todo) stack.push(c.target);
+        continue;
+      }
+      memo[op] = o.calls.reduce((a, c) => a + c.p * (perCall(c) + (c.backend ? 0 : memo[c.target]!)), own(o));
+      stack.pop();
+    }
+    return memo[root]!;
   };
   let prev = 0;
   return model.entries.reduce((acc, e) => {
@@ -90,7 +103,10 @@ export function callsPerRequest(model: Model): number {
 export function capacityRps(model: Model): number {
   const used = new Set(model.instances.map((x) => x.machine));
   const cores = [...used].reduce((a, m) => a + model.machines[m]!.cores, 0);
-  return (cores * 1000) / cpuMsPerRequest(model);
+  const ms = cpuMsPerRequest(model);
+  // Load is a fraction of this capacity: with no CPU per request it would be infinite.
+  if (!(ms > 0)) throw new UserError('requests cost no CPU: give an operation cpuMs > 0');
+  return (cores * 1000) / ms;
 }
 
 /** Latency percentiles of a run's successful requests, ms (0 when none succeeded). */

@@ -22,6 +22,8 @@ export interface Workload {
 
 interface Request {
   arrivedMs: number;
+  /** The entry operation, drawn once on arrival: every attempt (retries too) calls it. */
+  op: number;
   attempts: number;
   /** 0 outstanding, 1 succeeded, 2 failed. */
   state: 0 | 1 | 2;
@@ -259,7 +261,9 @@ class Simulation {
   }
 
   private arrive(now: number): void {
-    const req: Request = { arrivedMs: now, attempts: 0, state: 0, trace: null };
+    const u = this.r.float();
+    const entry = this.m.entries.find((e) => u < e.cumulative) ?? this.m.entries[this.m.entries.length - 1]!;
+    const req: Request = { arrivedMs: now, op: entry.op, attempts: 0, state: 0, trace: null };
     const slice = Math.floor((now / 1000) * this.tracesPerSecond);
     if (this.tracesPerSecond > 0 && slice !== this.tracedSlice) {
       this.tracedSlice = slice;
@@ -284,11 +288,9 @@ class Simulation {
     this.out.totals.attempts++;
     this.out.buckets[this.bucket(now)]!.attempts++;
     this.q.schedule(now + this.m.client.timeoutMs, { k: 'timeout', attempt });
-    const u = this.r.float();
-    const entry = this.m.entries.find((e) => u < e.cumulative) ?? this.m.entries[this.m.entries.length - 1]!;
-    const instance = this.replicaOf(entry.op);
+    const instance = this.replicaOf(req.op);
     const frame: Frame = {
-      op: entry.op,
+      op: req.op,
       attempt,
       parent: null,
       made: [],
@@ -426,22 +428,29 @@ class Simulation {
     this.q.schedule(now + this.m.networkMs, { k: 'resume', frame });
   }
 
+  /** A frame returns; up a chain of in-process callers that have no call left, a loop (chains may be deep). */
   private finishFrame(frame: Frame, now: number): void {
-    if (frame.span >= 0) frame.attempt.rec!.spans[frame.span]!.endMs = now;
-    const pool = this.threads[frame.instance]!;
-    // The thread passes to the next waiting call, or goes back to the pool.
-    if (frame.thread && pool.servers > 0) {
-      if (pool.queued > 0) this.begin(pool.shift(), now);
-      else pool.busy--;
+    for (let f = frame; ;) {
+      if (f.span >= 0) f.attempt.rec!.spans[f.span]!.endMs = now;
+      const pool = this.threads[f.instance]!;
+      // The thread passes to the next waiting call, or goes back to the pool.
+      if (f.thread && pool.servers > 0) {
+        if (pool.queued > 0) this.begin(pool.shift(), now);
+        else pool.busy--;
+      }
+      const parent = f.parent;
+      if (parent === null) {
+        this.q.schedule(now + this.m.networkMs, { k: 'reply', attempt: f.attempt, ok: true });
+        return;
+      }
+      const call = this.m.ops[parent.op]!.calls[parent.made[parent.next - 1]!]!;
+      if (call.remote) {
+        this.q.schedule(now + this.m.networkMs, { k: 'resume', frame: parent });
+        return;
+      }
+      if (parent.next < parent.made.length) return this.nextCall(parent, now);
+      f = parent;
     }
-    const parent = frame.parent;
-    if (parent === null) {
-      this.q.schedule(now + this.m.networkMs, { k: 'reply', attempt: frame.attempt, ok: true });
-      return;
-    }
-    const call = this.m.ops[parent.op]!.calls[parent.made[parent.next - 1]!]!;
-    if (call.remote) this.q.schedule(now + this.m.networkMs, { k: 'resume', frame: parent });
-    else this.nextCall(parent, now);
   }
 
   private reply(attempt: Attempt, ok: boolean, now: number): void {
@@ -503,7 +512,8 @@ class Simulation {
 
   private finish(): void {
     const t = this.out.totals;
-    t.outstanding = t.requests - t.succeeded - t.failed;
+    // Requests neither answered nor failed: still in flight (or waiting to retry) at the end of the run.
+    t.outstanding = this.requests.filter((r) => r.state === 0).length;
     this.out.buckets.forEach((b, i) => {
       const lat = this.bucketLat[i]!.sort((x, y) => x - y);
       b.p50Ms = lat.length > 0 ? lat[Math.floor(0.5 * (lat.length - 1))]! : 0;

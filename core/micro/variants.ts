@@ -3,6 +3,7 @@
 // ASSUMPTION: latency is measured with patient clients (10 s timeout, no retries) so it is the queueing
 // network's and not the client policy's; throughput is requests completed per second over the second half
 // of a run offered `overload` (default 1.5) x the first deployment's CPU capacity (the same load for both).
+import { UserError } from '../experiments/errors';
 import type { ParamsOf, RunContext, Table } from '../experiments/types';
 import { round } from '../kernel/numbers';
 import type { Model } from './compile';
@@ -63,24 +64,35 @@ export interface VariantOutcome {
   cpuMsPerRequest: number;
 }
 
-/** Run both variants: latency, throughput and CPU per request of each, and `spec-lines-changed` (the line diff of their canonical texts). */
-/** The spec's text with every machine set to `cores`. */
-function baseSpec(p: VariantParams): Spec {
-  const spec = parseSpec(p.spec).spec;
+/**
+ * The two deployments an experiment compares: `base` turns the input into the first (so an input that is
+ * already the second, e.g. traced or a monolith, is not compared with itself), `variant` the base into the
+ * second.
+ */
+export interface Variants {
+  base(s: Spec): Spec;
+  variant(s: Spec): Spec;
+  names: readonly [string, string];
+}
+
+/** The first deployment: the spec's text made the base, with every machine set to `cores`. */
+function baseSpec(p: VariantParams, v: Variants): Spec {
+  const spec = v.base(parseSpec(p.spec).spec);
   const machines = Object.fromEntries(
     Object.entries(spec.instantiation.machines).map(([n, m]) => [n, { ...m, cores: p.cores }]),
   );
   return { ...spec, instantiation: { ...spec.instantiation, machines } };
 }
 
+/** Run both variants: latency, throughput and CPU per request of each, and `spec-lines-changed` (the line diff of their canonical texts). */
 export async function compareVariants(
   p: VariantParams,
-  variant: (s: Spec) => Spec,
-  names: readonly [string, string],
+  v: Variants,
   ctx: RunContext,
 ): Promise<{ outcomes: VariantOutcome[]; metrics: Record<string, number>; tables: Record<string, Table> }> {
-  const base = baseSpec(p);
-  const specs = [base, variant(base)] as const;
+  const { names } = v;
+  const base = baseSpec(p, v);
+  const specs = [base, v.variant(base)] as const;
   const rps = capacityRps(patient(base));
   const outcomes: VariantOutcome[] = [];
   for (const [i, spec] of specs.entries()) {
@@ -96,6 +108,10 @@ export async function compareVariants(
       { rps: p.overload * rps, durationS: p.runS, spike: { atS: 0, forS: 0, factor: 1 } },
       ctx.rng.fork('busy'),
     );
+    if (calm.latenciesMs.length === 0)
+      throw new UserError(
+        `no request of the ${names[i]} deployment finished within ${p.runS} s at load ${p.load}: raise runS or lower the spec's costs`,
+      );
     const half = busy.buckets.slice(Math.floor(p.runS / 2));
     outcomes.push({
       name: names[i]!,
@@ -127,8 +143,8 @@ export async function compareVariants(
   return { outcomes, metrics, tables };
 }
 
-export function variantWork(p: VariantParams) {
-  const model = patient(baseSpec(p));
+export const variantWork = (v: Variants) => (p: VariantParams) => {
+  const model = patient(baseSpec(p, v));
   const rps = capacityRps(model);
   const w = (f: number) => ({ rps: f * rps, durationS: p.runS, spike: { atS: 0, forS: 0, factor: 1 } });
   return {
@@ -138,4 +154,4 @@ export function variantWork(p: VariantParams) {
     unitCostUs: SIM_UNIT_US,
     lower: 'runS, load, overload or cores',
   };
-}
+};

@@ -23,6 +23,8 @@ export interface LabViewProps {
   controls: ReactNode;
   /** Set one of the view's own parameters from a control the view draws itself (`ownControls`). */
   onParam(name: string, value: string): void;
+  /** Turn following the experiment form on or off (a view whose own control must win, e.g. an applied spec). */
+  onFollow?(follow: boolean): void;
 }
 
 export interface LabViewEntry {

@@ -34,7 +34,8 @@ const summary = () => page.getByTestId('micro-summary').textContent();
 
 describe('the microservice lab in Chromium', () => {
   it('opens #/micro on the social network: 20 nodes in the graph, the trigger marked, the storm after it', async () => {
-    await page.goto(`${app.url}index.html#/micro?v.follow=0&v.durationS=16&v.spikeAtS=4&v.spikeForS=3`);
+    // The default URL: the view follows the experiment (micro-metastable), as a user first meets it.
+    await page.goto(`${app.url}index.html#/micro`);
     await page.getByTestId('micro-view').waitFor();
     await page.getByTestId('micro-graph').waitFor({ timeout: 60_000 });
     expect(await page.locator('[data-testid^="micro-node-"]').count()).toBe(20);
@@ -47,6 +48,35 @@ describe('the microservice lab in Chromium', () => {
       0,
     );
     await page.screenshot({ path: shot('micro') });
+  });
+
+  it('fits at 1400x900 and 1280x800: labels inside their nodes, the trigger label clear of the axis, a usable editor', async () => {
+    for (const [width, height] of [
+      [1400, 900],
+      [1280, 800],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.getByTestId('micro-tab-timeline').click();
+      const inside = await page.locator('[data-testid^="micro-node-"]').evaluateAll((nodes) =>
+        nodes.every((n) => {
+          const box = n.querySelector('rect')!.getBoundingClientRect();
+          const text = n.querySelector('text')!.getBoundingClientRect();
+          return text.left >= box.left - 0.5 && text.right <= box.right + 0.5;
+        }),
+      );
+      expect(inside).toBe(true);
+      const trigger = await page.getByTestId('micro-trigger').boundingBox();
+      const label = await page
+        .getByTestId('micro-timeline')
+        .locator('text', { hasText: 'trigger' })
+        .boundingBox();
+      expect(label!.y + label!.height).toBeLessThanOrEqual(trigger!.y + 0.5);
+      await page.getByTestId('micro-tab-spec').click();
+      const editor = await page.getByTestId('micro-spec-text').boundingBox();
+      // At least six lines of the spec (11 px × 1.35) are visible.
+      expect(editor!.height).toBeGreaterThan(6 * 15);
+    }
+    await page.setViewportSize({ width: 1400, height: 900 });
   });
 
   it('shows a bad spec’s one-line error with its line and refuses to run it; a good edit re-compiles', async () => {
@@ -81,6 +111,15 @@ describe('the microservice lab in Chromium', () => {
     await expect.poll(() => page.getByTestId('micro-spec-apply').isDisabled()).toBe(false);
     await page.getByTestId('micro-spec-apply').click();
     await expect.poll(summary, { timeout: 60_000 }).toMatch(/12 services in 1 process ·/);
+    // Applying a spec stops following the experiment (whose spec would win), and says so; the
+    // experiment's run length stays.
+    expect(await page.getByTestId('view-note').textContent()).toMatch(
+      /not following micro-metastable.*durationS 30/,
+    );
+    // A built-in app, compiled and run from the editor.
+    await page.getByTestId('micro-spec-app').selectOption('hotel reservation');
+    await page.getByTestId('micro-spec-apply').click();
+    await expect.poll(summary, { timeout: 60_000 }).toMatch(/^hotel-reservation: /);
   });
 
   it('recovers after the trigger without retries', async () => {
@@ -93,11 +132,13 @@ describe('the microservice lab in Chromium', () => {
     await page.locator('[data-testid^="micro-trace-pick-"]').first().click();
     await expect.poll(() => page.getByTestId('micro-span').count()).toBeGreaterThan(2);
     expect(await page.getByTestId('micro-waterfall').textContent()).toMatch(
-      /attempt 1: answered in [\d.]+ ms/,
+      /attempt 1: (answered in [\d.]+ ms|timeout|refused)/,
     );
     expect(await page.locator('.micro-node.traced').count()).toBeGreaterThan(2);
     await page.getByTestId('micro-tab-spec').click();
-    await page.getByTestId('micro-spec-app-hotel-reservation').click();
+    await page.getByTestId('micro-spec-app').selectOption('social network');
+    expect(await page.getByTestId('micro-spec-text').inputValue()).toMatch(/"app": "social-network"/);
+    await page.getByTestId('micro-spec-app').selectOption('hotel reservation');
     expect(await page.getByTestId('micro-spec-text').inputValue()).toMatch(/"app": "hotel-reservation"/);
   });
 

@@ -13,16 +13,25 @@ import { TracePanel } from './TracePanel';
 import { UTIL_RAMP_STOPS } from './layout';
 import './micro.css';
 
+/** The right column's panes, each given the column's height below the play bar. */
+type Tab = 'timeline' | 'spec' | 'trace';
+const TABS: readonly [Tab, string][] = [
+  ['timeline', 'Goodput timeline'],
+  ['spec', 'Wiring spec'],
+  ['trace', 'Request traces'],
+];
+
 /** Simulated seconds per real second while playing. */
 const SECONDS_PER_S = 3;
 
-export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
+export function MicroView({ params, seed, followed, controls, onParam, onFollow }: LabViewProps) {
   const { model, status, failed } = useLabViewModel('micro', params, seed);
-  const [tab, setTab] = useState<'spec' | 'trace'>('spec');
+  const [tab, setTab] = useState<Tab>('timeline');
   const [picked, setPicked] = useState<number | null>(null);
   const rootRef = useRef<HTMLDivElement | null>(null);
   const [size, bodyRef] = useElementSize({ width: 1100, height: 520 });
   const [graphBox, graphRef] = useElementSize({ width: 600, height: 300 });
+  const [paneBox, paneRef] = useElementSize({ width: 400, height: 200 });
   const playback = usePlayback({
     end: model?.seconds ?? 0,
     rate: SECONDS_PER_S,
@@ -31,6 +40,14 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
     onFrame: () => rootRef.current?.setAttribute('data-raf-callbacks', String(frames.current)),
   });
   const { setPlaying, seek, frames } = playback;
+  // An applied spec must win over the experiment's: stop following, keeping the followed values but the spec.
+  const applySpec = (spec: string) => {
+    if (onFollow && followed.includes('spec')) {
+      for (const name of followed) if (name !== 'spec' && name !== 'seed') onParam(name, params[name]!);
+      onFollow(false);
+    }
+    onParam('spec', spec);
+  };
   useDrawCounters(rootRef, frames);
 
   // A new run opens at the end of the trigger, paused.
@@ -44,10 +61,10 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
     pickedTrace?.attempts.flatMap((a) => a.spans.map((sp) => model!.ops[sp.op]!.node)) ?? [],
   );
 
-  // Graph on the left; on the right the timeline (the storm over time) above the spec editor.
+  // Graph on the left; on the right the play bar above one pane at a time (timeline, spec editor, traces),
+  // so each has the column's height.
   const graphW = Math.max(420, Math.floor((size.width - 16) * 0.55));
   const rightW = Math.max(300, size.width - graphW - 16);
-  const timelineH = 130;
   const t = Math.min((model?.seconds ?? 1) - 1, Math.floor(playback.time));
   return (
     <div
@@ -67,7 +84,7 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
         </div>
       )}
       {/* Without a model (the spec failed), the editor alone, so the spec can be fixed here. */}
-      {!model && failed && <SpecEditor spec={params.spec ?? ''} onApply={(s) => onParam('spec', s)} />}
+      {!model && failed && <SpecEditor spec={params.spec ?? ''} onApply={applySpec} />}
       {model && (
         <div className="micro-body" ref={bodyRef}>
           <section className="micro-col" style={{ width: graphW }}>
@@ -110,43 +127,44 @@ export function MicroView({ params, seed, controls, onParam }: LabViewProps) {
                 {`second ${t}: goodput ${model.goodput[t]}/s · attempts ${model.attempts[t]}/s · p99 ${model.goodput[t] ? `${model.p99Ms[t]!.toFixed(1)} ms` : '–'} · queue ${model.queue[t]}`}
               </span>
             </div>
-            <Timeline model={model} second={playback.time} width={rightW} height={timelineH} />
-            <div className="micro-key">
-              <span>
-                <i className="micro-key-line goodput" /> goodput (answered within the timeout)
-              </span>
-              <span>
-                <i className="micro-key-line attempts" /> attempts (requests + retries)
-              </span>
-              <span>
-                <i className="micro-key-swatch trigger" /> trigger (load spike)
-              </span>
-            </div>
             <div className="micro-tabs" role="tablist">
-              <button
-                type="button"
-                role="tab"
-                aria-selected={tab === 'spec'}
-                className={`small${tab === 'spec' ? ' active' : ''}`}
-                data-testid="micro-tab-spec"
-                onClick={() => setTab('spec')}
-              >
-                Wiring spec
-              </button>
-              <button
-                type="button"
-                role="tab"
-                aria-selected={tab === 'trace'}
-                className={`small${tab === 'trace' ? ' active' : ''}`}
-                data-testid="micro-tab-trace"
-                onClick={() => setTab('trace')}
-              >
-                Request traces
-              </button>
+              {TABS.map(([id, label]) => (
+                <button
+                  key={id}
+                  type="button"
+                  role="tab"
+                  aria-selected={tab === id}
+                  className={`small${tab === id ? ' active' : ''}`}
+                  data-testid={`micro-tab-${id}`}
+                  onClick={() => setTab(id)}
+                >
+                  {label}
+                </button>
+              ))}
             </div>
-            {tab === 'spec' ? (
-              <SpecEditor spec={params.spec ?? ''} onApply={(s) => onParam('spec', s)} />
-            ) : (
+            {tab === 'timeline' && (
+              <div className="micro-fill micro-pane" ref={paneRef}>
+                <Timeline
+                  model={model}
+                  second={playback.time}
+                  width={rightW}
+                  height={Math.max(110, paneBox.height - 40)}
+                />
+                <div className="micro-key">
+                  <span>
+                    <i className="micro-key-line goodput" /> goodput (answered within the timeout)
+                  </span>
+                  <span>
+                    <i className="micro-key-line attempts" /> attempts (requests + retries)
+                  </span>
+                  <span>
+                    <i className="micro-key-swatch trigger" /> trigger (load spike)
+                  </span>
+                </div>
+              </div>
+            )}
+            {tab === 'spec' && <SpecEditor spec={params.spec ?? ''} onApply={applySpec} />}
+            {tab === 'trace' && (
               <div className="micro-fill micro-scroll">
                 <TracePanel model={model} second={t} picked={picked} onPick={setPicked} width={rightW - 12} />
                 <div className="micro-key">

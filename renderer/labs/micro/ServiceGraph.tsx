@@ -14,6 +14,19 @@ interface Props {
   flowS: number | null;
 }
 
+/** Width of one character of the monospace label per px of font size. */
+const CHAR_EM = 0.61;
+
+/**
+ * The label fitted to `px`: the font shrinks from 11 px down to 8 px, then the name is cut with "…" (the full
+ * name is in the node's tooltip).
+ */
+export function fitLabel(name: string, px: number): { text: string; size: number } {
+  const size = Math.max(8, Math.min(11, px / (name.length * CHAR_EM)));
+  const fits = Math.max(1, Math.floor(px / (size * CHAR_EM) + 1e-6));
+  return { text: name.length <= fits ? name : `${name.slice(0, Math.max(0, fits - 1))}…`, size };
+}
+
 export function ServiceGraph({ model, second, width, height, highlight, flowS }: Props) {
   const { boxes, collapsed, more } = layoutGraph(model, width, height);
   const maxRate = Math.max(1, ...model.edges.map((e) => e.rate));
@@ -56,7 +69,7 @@ export function ServiceGraph({ model, second, width, height, highlight, flowS }:
       {more.map((b, i) => (
         <g key={`more${i}`} transform={`translate(${b.x},${b.y})`} data-testid="micro-more">
           <rect width={b.w} height={b.h} rx={3} className="micro-node micro-more" />
-          <text x={b.w / 2} y={b.h / 2 + 4} textAnchor="middle" className="micro-node-label">
+          <text x={b.w / 2} y={b.h / 2 + 4} textAnchor="middle" className="micro-node-label" fontSize={11}>
             {`+${b.count} more`}
           </text>
           <title>{`${b.count} less-called nodes at this call depth, folded so the graph stays readable`}</title>
@@ -66,6 +79,7 @@ export function ServiceGraph({ model, second, width, height, highlight, flowS }:
         if (collapsed.has(i)) return null;
         const b = boxes[i]!;
         const u = model.util[i * model.seconds + t]!;
+        const label = fitLabel(n.name, b.w - (n.kind === 'backend' ? b.h / 2 : 6));
         return (
           <g
             key={n.name}
@@ -80,8 +94,14 @@ export function ServiceGraph({ model, second, width, height, highlight, flowS }:
               fill={utilColor(u)}
               className={`micro-node micro-node-${n.kind}${highlight.has(i) ? ' traced' : ''}`}
             />
-            <text x={b.w / 2} y={b.h / 2 + 4} textAnchor="middle" className="micro-node-label">
-              {n.name}
+            <text
+              x={b.w / 2}
+              y={b.h / 2 + label.size * 0.36}
+              textAnchor="middle"
+              className="micro-node-label"
+              fontSize={label.size}
+            >
+              {label.text}
             </text>
             <title>{`${n.name} (${n.kind === 'backend' ? n.where : `in ${n.where}`}): ${(u * 100).toFixed(0)}% ${n.kind === 'backend' ? 'of its servers busy' : 'of the machine’s CPU'} in second ${t}`}</title>
           </g>

@@ -1,34 +1,41 @@
 // The wiring spec beside the graph: edit it, see a bad spec's one-line error (line and path) as you type,
 // apply it to compile and simulate again. Checking runs core's parser and compiler in the UI thread (a few ms).
 import { useEffect, useMemo, useState } from 'react';
-import { compileText } from '../../../core/micro/compile';
 import { BUILT_IN_APPS } from '../../../core/micro/apps';
 import { formatSpec } from '../../../core/micro/spec';
+import { specProblem } from './specProblem';
 
 interface Props {
   spec: string;
   onApply(spec: string): void;
 }
 
-function problemOf(text: string): string {
-  try {
-    compileText(text);
-    return '';
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
 export function SpecEditor({ spec, onApply }: Props) {
   const [draft, setDraft] = useState(spec);
   useEffect(() => setDraft(spec), [spec]);
   // Checked once per edit, not on every redraw of the view (playback publishes its time 10 times a second).
-  const problem = useMemo(() => problemOf(draft), [draft]);
+  const problem = useMemo(() => specProblem(draft), [draft]);
   const changed = draft !== spec;
   return (
     <div className="micro-spec" data-testid="micro-spec">
       <div className="micro-spec-bar">
-        <span className="micro-spec-title">Wiring spec (JSON: workflow · scaffolding · instantiation)</span>
+        <select
+          className="small"
+          aria-label="Load a built-in app into the editor"
+          data-testid="micro-spec-app"
+          value=""
+          onChange={(e) => {
+            const app = BUILT_IN_APPS[e.target.value as keyof typeof BUILT_IN_APPS];
+            if (app) setDraft(formatSpec(app()));
+          }}
+        >
+          <option value="">load a built-in app…</option>
+          {Object.keys(BUILT_IN_APPS).map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
         <button
           type="button"
           className="small"
@@ -38,17 +45,6 @@ export function SpecEditor({ spec, onApply }: Props) {
         >
           Compile &amp; run
         </button>
-        {Object.entries(BUILT_IN_APPS).map(([name, app]) => (
-          <button
-            type="button"
-            key={name}
-            className="small"
-            data-testid={`micro-spec-app-${name.replace(' ', '-')}`}
-            onClick={() => setDraft(formatSpec(app()))}
-          >
-            {name}
-          </button>
-        ))}
       </div>
       <textarea
         className="micro-spec-text"
@@ -57,6 +53,7 @@ export function SpecEditor({ spec, onApply }: Props) {
         value={draft}
         onChange={(e) => setDraft(e.target.value)}
         aria-label="wiring spec"
+        title="The wiring spec, JSON in three layers: workflow · scaffolding · instantiation"
       />
       <div
         className={`micro-spec-status${problem ? ' bad' : ''}`}

@@ -8,7 +8,7 @@ interface Props {
   height: number;
 }
 
-const PAD = { l: 46, r: 12, t: 10, b: 22 };
+const PAD = { l: 46, r: 12, t: 18, b: 22 };
 
 export function Timeline({ model, second, width, height }: Props) {
   const n = model.seconds;
@@ -37,7 +37,8 @@ export function Timeline({ model, second, width, height }: Props) {
         className="micro-trigger"
         data-testid="micro-trigger"
       />
-      <text x={x(atS) + 4} y={PAD.t + 11} className="micro-axis-text">{`trigger: load ×${factor}`}</text>
+      {/* Above the plot, clear of the grid, the lines and the y-axis labels. */}
+      <text x={x(atS)} y={PAD.t - 5} className="micro-axis-text">{`trigger: load ×${factor}`}</text>
       {ticks.map((v) => (
         <g key={v}>
           <line x1={PAD.l} x2={width - PAD.r} y1={y(v)} y2={y(v)} className="micro-grid" />

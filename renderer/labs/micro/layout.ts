@@ -27,7 +27,8 @@ const MIN_ROW = 16;
 export function layoutGraph(model: MicroViewModel, width: number, height: number): GraphLayout {
   const columns = Math.max(...model.nodes.map((n) => n.depth)) + 1;
   const colW = width / columns;
-  const w = Math.min(150, colW - 28);
+  // Boxes leave 28 px between columns while they can; in narrow columns (deep graphs) a fifth of the column.
+  const w = Math.min(150, Math.max(colW - 28, colW * 0.8));
   const inRate = new Float64Array(model.nodes.length);
   for (const e of model.edges) inRate[e.to] = inRate[e.to]! + e.rate;
   const perColumn = new Map<number, number[]>();

@@ -7,6 +7,7 @@
 // redis, ~1–2 ms mongodb); none is read off Blueprint's figures.
 import { Rng } from '../kernel/rng';
 import { alibabaSpec } from './generate';
+import { rpcWorkloadSpec } from '../rpc/microApp';
 import type { ClientPolicy, Spec } from './spec';
 
 type Call = Spec['workflow']['services'][string]['ops'][string]['calls'][number];
@@ -218,6 +219,8 @@ export const BUILT_IN_APPS = {
   'hotel reservation': hotelReservation,
   // 120 services shaped like Alibaba's (core/micro/generate.ts) on the same 2-core machine, seed 1.
   'alibaba-shaped': () => alibabaSpec(120, new Rng(1), 2),
+  // The 24 most popular methods of the RPC lab's fitted fleet (core/rpc/microApp.ts), seed 1.
+  'rpc workload (fleet-fitted)': () => rpcWorkloadSpec(new Rng(1), 24),
 } as const;
 
 /** The client policies of micro-metastable (instantiation layer). */

@@ -6,6 +6,7 @@ import { simulate } from '../micro/sim';
 import { formatSpec } from '../micro/spec';
 import { rpcWorkloadSpec } from './microApp';
 import { fleetCatalog } from './workload';
+import { runExperiment } from '../labs';
 
 describe('an RPC workload as a microservice app', () => {
   const spec = rpcWorkloadSpec(new Rng(1), 24);
@@ -25,6 +26,17 @@ describe('an RPC workload as a microservice app', () => {
     const r = simulate(model, { rps, durationS: 4, spike: { atS: 2, forS: 0, factor: 1 } }, new Rng(3));
     expect(r.totals.succeeded).toBeGreaterThan(0.9 * r.totals.requests);
     expect(r.totals.failed).toBe(0);
+  });
+
+  it('is an app the microservice lab runs: naive retries stay stuck after a spike, no-retry recovers', async () => {
+    const r = await runExperiment(
+      'micro-metastable',
+      { spec: formatSpec(spec), policies: 'retry,no-retry' },
+      1,
+    );
+    expect(r.metrics['recovered.retry']).toBe(0);
+    expect(r.metrics['recovered.no-retry']).toBe(1);
+    expect(r.metrics['amplification.retry']!).toBeGreaterThan(2);
   });
 
   it('is the same spec for the same seed, another for another', () => {

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useElementSize } from '../../components/useElementSize';
 import { useDrawCounters, useLabViewModel } from '../../components/useLabViewModel';
+import { ViewStatus } from '../../components/ViewStatus';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
 import { ServiceGraph } from './ServiceGraph';
@@ -74,15 +75,7 @@ export function MicroView({ params, seed, followed, controls, onParam, onFollow 
       ref={rootRef}
     >
       <div className="micro-controls">{controls}</div>
-      {status && (
-        <div
-          className="micro-status"
-          data-testid="micro-status"
-          role={status.startsWith('Could') ? 'alert' : undefined}
-        >
-          {status}
-        </div>
-      )}
+      <ViewStatus lab="micro" status={status} failed={failed} />
       {/* Without a model (the spec failed), the editor alone, so the spec can be fixed here. */}
       {!model && failed && <SpecEditor spec={params.spec ?? ''} onApply={applySpec} />}
       {model && (

@@ -224,6 +224,32 @@ describe('the simulator', () => {
     );
   });
 
+  it('counts calls per second that add up to the run’s calls, and calls waiting that exist only under a queue', async () => {
+    const { model } = compileText(formatSpec(socialNetwork()));
+    const w = { rps: 2 * capacityRps(model), durationS: 6, spike: { atS: 2, forS: 2, factor: 2 } };
+    const r = simulate(model, w, new Rng(4));
+    const T = r.buckets.length;
+    model.ops.forEach((op, i) =>
+      op.calls.forEach((_, k) => {
+        let sum = 0;
+        for (let t = 0; t < T; t++) sum += r.callsByBucket[(r.callBase[i]! + k) * T + t]!;
+        expect(sum).toBe(r.callCounts[i]![k]);
+      }),
+    );
+    // Overloaded 2x: calls wait somewhere; a service never has more waiting than its machine's queue holds.
+    expect(Math.max(...r.serviceQueue, ...r.backendQueue)).toBeGreaterThan(0);
+    model.services.forEach((sv, i) => {
+      const machine = model.instances[model.processInstances[sv.process]![0]!]!.machine;
+      for (let t = 0; t < T; t++)
+        expect(r.serviceQueue[i * T + t]!).toBeLessThanOrEqual(r.maxQueue[machine * T + t]!);
+    });
+    const view = await buildLabView('micro', {}, 1);
+    // The view's storm (retry, after the spike) keeps calls waiting; its edges' seconds add up to their rates.
+    expect(Math.max(...view.waiting)).toBeGreaterThan(0);
+    for (const e of view.edges)
+      expect(e.perSecond.reduce((a, b) => a + b, 0)).toBeCloseTo(e.rate * view.seconds, -1);
+  });
+
   it('retries the operation the first attempt called', () => {
     const { model } = compileBuilt(withPolicy(socialNetwork(), 'retry'));
     expect(model.entries.length).toBeGreaterThan(1);

@@ -121,6 +121,13 @@ export interface SimResult {
   maxQueue: Float64Array;
   /** Calls made per (op, call index): `callCounts[op][k]`. */
   callCounts: number[][];
+  /** The same per bucket: calls of (op, k) in bucket t at `callsByBucket[(callBase[op] + k) * buckets + t]`. */
+  callsByBucket: Float64Array;
+  callBase: number[];
+  /** Most calls of each service waiting for CPU per bucket (services × buckets). */
+  serviceQueue: Float64Array;
+  /** Most calls waiting for each backend's servers per bucket (backends × buckets). */
+  backendQueue: Float64Array;
   events: number;
   /** The sampled requests' traces (`tracesPerSecond` per second), in arrival order. */
   traces: RequestTrace[];
@@ -159,6 +166,8 @@ export function simulate(model: Model, load: Workload, rng: Rng, tracesPerSecond
 class Simulation {
   private readonly q = new EventQueue<Ev>();
   private readonly r: FastRng;
+  /** Calls of each service waiting for CPU now. */
+  private readonly waitingBySvc: Int32Array;
   private readonly machines: Server[];
   private readonly backends: Server[];
   /** Each process replica's worker threads (servers 0: unbounded). */
@@ -192,6 +201,10 @@ class Simulation {
     this.endMs = load.durationS * 1000;
     this.nb = Math.ceil(load.durationS);
     this.bucketLat = Array.from({ length: this.nb }, () => []);
+    // Where each op's calls start in callsByBucket (a prefix sum; the last entry is the total).
+    const callBase = [0];
+    for (const op of m.ops) callBase.push(callBase.at(-1)! + op.calls.length);
+    this.waitingBySvc = new Int32Array(m.services.length);
     this.out = {
       buckets: Array.from({ length: this.nb }, (_, t) => ({
         t,
@@ -208,6 +221,10 @@ class Simulation {
       backendBusyMs: new Float64Array(m.backends.length * this.nb),
       maxQueue: new Float64Array(m.machines.length * this.nb),
       callCounts: m.ops.map((op) => op.calls.map(() => 0)),
+      callsByBucket: new Float64Array(callBase.at(-1)! * this.nb),
+      callBase: callBase.slice(0, -1),
+      serviceQueue: new Float64Array(m.services.length * this.nb),
+      backendQueue: new Float64Array(m.backends.length * this.nb),
       events: 0,
       traces: [],
     };
@@ -345,6 +362,10 @@ class Simulation {
       cpu.push(frame);
       const qi = machine * this.nb + this.bucket(now);
       if (cpu.queued > this.out.maxQueue[qi]!) this.out.maxQueue[qi] = cpu.queued;
+      const svc = this.m.ops[frame.op]!.service;
+      const si = svc * this.nb + this.bucket(now);
+      const waiting = ++this.waitingBySvc[svc]!;
+      if (waiting > this.out.serviceQueue[si]!) this.out.serviceQueue[si] = waiting;
     }
   }
 
@@ -380,7 +401,11 @@ class Simulation {
   private cpuDone(frame: Frame, machine: number, now: number): void {
     const cpu = this.machines[machine]!;
     cpu.busy--;
-    if (cpu.queued > 0) this.runCpu(cpu.shift(), machine, now);
+    if (cpu.queued > 0) {
+      const next = cpu.shift();
+      this.waitingBySvc[this.m.ops[next.op]!.service]!--;
+      this.runCpu(next, machine, now);
+    }
     this.nextCall(frame, now);
   }
 
@@ -390,6 +415,7 @@ class Simulation {
     const k = frame.made[frame.next++]!;
     const call = op.calls[k]!;
     this.out.callCounts[frame.op]![k]!++;
+    this.out.callsByBucket[(this.out.callBase[frame.op]! + k) * this.nb + this.bucket(now)]!++;
     if (call.backend) {
       this.q.schedule(now + this.m.networkMs, { k: 'backend', frame, backend: call.target });
       return;
@@ -411,7 +437,11 @@ class Simulation {
   private backendArrive(frame: Frame, b: number, now: number): void {
     const s = this.backends[b]!;
     if (s.busy < s.servers) this.serveBackend(frame, b, now);
-    else s.push(frame);
+    else {
+      s.push(frame);
+      const bi = b * this.nb + this.bucket(now);
+      if (s.queued > this.out.backendQueue[bi]!) this.out.backendQueue[bi] = s.queued;
+    }
   }
 
   private serveBackend(frame: Frame, b: number, now: number): void {

@@ -42,6 +42,8 @@ export interface GraphEdge {
   to: number;
   /** Calls per second over the run. */
   rate: number;
+  /** Calls in each second of the run. */
+  perSecond: number[];
   /** An RPC (across processes) rather than a function call. */
   remote: boolean;
 }
@@ -52,6 +54,8 @@ export interface MicroViewModel {
   edges: GraphEdge[];
   /** Utilisation of node i in second t at `util[i * seconds + t]`: CPU share of its replicas' machines, or busy servers of a backend. */
   util: Float32Array;
+  /** Most calls waiting at node i in second t (for CPU, or for a backend's servers), same layout as util. */
+  waiting: Float32Array;
   seconds: number;
   goodput: number[];
   attempts: number[];
@@ -136,10 +140,16 @@ async function buildModel(p: Params, ctx: RunContext): Promise<MicroViewModel> {
       const busy = i < ns ? r.serviceCpuMs[i * T + t]! : r.backendBusyMs[(i - ns) * T + t]!;
       util[i * T + t] = Math.min(1, busy / denom);
     }
+  const waiting = new Float32Array(nodes.length * T);
+  waiting.set(r.serviceQueue, 0);
+  waiting.set(r.backendQueue, ns * T);
   const edges: GraphEdge[] = [...serviceEdges.entries()].map(([key, e]) => {
     const [from, to] = key.split('>').map(Number) as [number, number];
     const calls = e.calls.reduce((a, [op, k]) => a + r.callCounts[op]![k]!, 0);
-    return { from, to, rate: round(calls / w.durationS, 2), remote: e.remote };
+    const perSecond = Array.from({ length: T }, (_, t) =>
+      e.calls.reduce((a, [op, k]) => a + r.callsByBucket[(r.callBase[op]! + k) * T + t]!, 0),
+    );
+    return { from, to, rate: round(calls / w.durationS, 2), perSecond, remote: e.remote };
   });
   const rec = recoveryOf(r, w);
   return {
@@ -148,6 +158,7 @@ async function buildModel(p: Params, ctx: RunContext): Promise<MicroViewModel> {
     nodes,
     edges,
     util,
+    waiting,
     seconds: T,
     goodput: r.buckets.map((b) => b.goodput),
     attempts: r.buckets.map((b) => b.attempts),

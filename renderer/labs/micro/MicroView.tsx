@@ -195,11 +195,12 @@ function GraphKey({ second }: { second: number }) {
         100%
       </span>
       <span>
-        <i className="micro-key-box" /> service · <i className="micro-key-pill" /> cache / database
+        <i className="micro-key-box" /> service · <i className="micro-key-pill" /> cache / database ·{' '}
+        <i className="micro-key-waiting" /> calls waiting (log scale)
       </span>
       <span>
         <i className="micro-key-line rpc" /> RPC · <i className="micro-key-line local" /> in-process call ·
-        width = calls/s; while playing, dots flow faster on busier edges
+        width = calls this second; while playing, dots flow faster on busier edges
       </span>
     </div>
   );

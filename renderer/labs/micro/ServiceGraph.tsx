@@ -1,5 +1,7 @@
 // The service graph: services (boxes) and backends (rounded pills) in call-depth columns, filled by
-// utilisation in the current second; lines are calls, width by calls/s, solid = RPC, dashed = in-process.
+// utilisation in the current second, with a bar under each for the calls waiting there (CPU queue, or a
+// backend's queue) in that second; lines are calls, width by calls in that second, solid = RPC, dashed =
+// in-process.
 import type { MicroViewModel } from '../../../core/micro/view';
 import { layoutGraph, utilColor } from './layout';
 
@@ -29,7 +31,8 @@ export function fitLabel(name: string, px: number): { text: string; size: number
 
 export function ServiceGraph({ model, second, width, height, highlight, flowS }: Props) {
   const { boxes, collapsed, more } = layoutGraph(model, width, height);
-  const maxRate = Math.max(1, ...model.edges.map((e) => e.rate));
+  const maxRate = Math.max(1, ...model.edges.map((e) => Math.max(...e.perSecond)));
+  const maxWaiting = Math.max(1, ...model.waiting);
   const t = Math.min(model.seconds - 1, Math.max(0, Math.floor(second)));
   return (
     <svg
@@ -49,18 +52,19 @@ export function ServiceGraph({ model, second, width, height, highlight, flowS }:
         const y2 = b.y + b.h / 2;
         const mx = (x1 + x2) / 2;
         const d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
-        const speed = 5 + 15 * Math.sqrt(e.rate / maxRate);
+        const rate = e.perSecond[t] ?? 0;
+        const speed = 5 + 15 * Math.sqrt(rate / maxRate);
         return (
           <g key={i}>
             <path
               d={d}
               className="micro-edge"
-              strokeWidth={0.8 + 3.2 * Math.sqrt(e.rate / maxRate)}
+              strokeWidth={0.8 + 3.2 * Math.sqrt(rate / maxRate)}
               strokeDasharray={e.remote ? undefined : '4 3'}
             >
-              <title>{`${model.nodes[e.from]!.name} → ${model.nodes[e.to]!.name}: ${e.rate.toFixed(0)} calls/s (${e.remote ? 'RPC' : 'function call'})`}</title>
+              <title>{`${model.nodes[e.from]!.name} → ${model.nodes[e.to]!.name}: ${rate.toFixed(0)} calls in second ${t}, ${e.rate.toFixed(0)} calls/s over the run (${e.remote ? 'RPC' : 'function call'})`}</title>
             </path>
-            {flowS !== null && e.rate > 0 && (
+            {flowS !== null && rate > 0 && (
               <path d={d} className="micro-flow" strokeDashoffset={-(flowS * speed) % 16} />
             )}
           </g>
@@ -79,12 +83,17 @@ export function ServiceGraph({ model, second, width, height, highlight, flowS }:
         if (collapsed.has(i)) return null;
         const b = boxes[i]!;
         const u = model.util[i * model.seconds + t]!;
+        const waiting = model.waiting[i * model.seconds + t]!;
+        // Log scale: one waiting call already shows, the longest queue of the run fills the width.
+        const barW =
+          waiting > 0 ? Math.max(2, (b.w * Math.log2(1 + waiting)) / Math.log2(1 + maxWaiting)) : 0;
         const label = fitLabel(n.name, b.w - (n.kind === 'backend' ? b.h / 2 : 6));
         return (
           <g
             key={n.name}
             data-testid={`micro-node-${n.name}`}
             data-util={u.toFixed(3)}
+            data-waiting={waiting}
             transform={`translate(${b.x},${b.y})`}
           >
             <rect
@@ -103,7 +112,8 @@ export function ServiceGraph({ model, second, width, height, highlight, flowS }:
             >
               {label.text}
             </text>
-            <title>{`${n.name} (${n.kind === 'backend' ? n.where : `in ${n.where}`}): ${(u * 100).toFixed(0)}% ${n.kind === 'backend' ? 'of its servers busy' : 'of the machine’s CPU'} in second ${t}`}</title>
+            {barW > 0 && <rect y={b.h + 1} width={barW} height={3} className="micro-waiting" />}
+            <title>{`${n.name} (${n.kind === 'backend' ? n.where : `in ${n.where}`}): ${(u * 100).toFixed(0)}% ${n.kind === 'backend' ? 'of its servers busy' : 'of the machine’s CPU'} in second ${t}; at most ${waiting} calls waiting`}</title>
           </g>
         );
       })}

@@ -493,3 +493,11 @@ describe('the microservice view model', () => {
     ).rejects.toThrow(/spec line \d+: instantiation\.defaultMachine: unknown machine/);
   });
 });
+
+describe('the view at thousands of services', () => {
+  it('runs a generated app of 3000 services: every service a node, and requests answered before the trigger', async () => {
+    const view = await buildLabView('micro', { generated: '3000' }, 1);
+    expect(view.nodes.filter((n) => n.kind === 'service')).toHaveLength(3000);
+    expect(view.goodput[1]!).toBeGreaterThan(0);
+  });
+});

@@ -12,9 +12,23 @@ import { SIM_UNIT_US, capacityRps, compileBuilt, loadParams, simulatedCalls, spe
 import { simulate } from './sim';
 import type { RequestTrace } from './sim';
 import { parseSpec } from './spec';
+import type { Spec } from './spec';
+import { alibabaSpec } from './generate';
+import { Rng } from '../kernel/rng';
 
 const params = {
   ...specParam,
+  generated: {
+    kind: 'int',
+    label: 'Generated app',
+    help: '0: the wiring spec. N: instead, an Alibaba-shaped app of N services (micro-compile-scale’s generator, seed 1) on one 8-core machine (ASSUMPTION: so thousands of services simulate in a couple of seconds), beyond what a spec text can hold.',
+    default: 0,
+    min: 0,
+    max: 5000,
+    unit: 'services',
+    group: 'App',
+    advanced: true,
+  },
   policy: { kind: 'enum', label: 'Client policy', default: 'retry', options: POLICY_NAMES, group: 'Clients' },
   ...loadParams,
   ...triggerParams,
@@ -115,11 +129,17 @@ function graphOf(model: Model): {
   return { nodes, serviceEdges };
 }
 
+/** The app the view runs: the generated one when `generated` > 0, else the wiring spec. */
+function specOf(p: Params): Spec {
+  return p.generated > 0 ? alibabaSpec(p.generated, new Rng(1), GENERATED_CORES) : parseSpec(p.spec).spec;
+}
+const GENERATED_CORES = 8;
+
 async function buildModel(p: Params, ctx: RunContext): Promise<MicroViewModel> {
   const bad = checkTrigger(p);
   if (bad) throw new Error(`${bad.field} ${bad.reason}`);
   const policy = p.policy as PolicyName;
-  const { model } = compileBuilt(withPolicy(parseSpec(p.spec).spec, policy));
+  const { model } = compileBuilt(withPolicy(specOf(p), policy));
   const w = workloadOf(p, capacityRps(model));
   await ctx.progress(0.1, 'simulating');
   const r = simulate(model, w, ctx.rng.fork('arrivals'), TRACES_PER_S);
@@ -182,7 +202,7 @@ export const microView = defineLabView({
     'attempts per second with the load spike (the trigger) marked. Edit the spec: it is compiled and simulated again.',
   params,
   work(p) {
-    const { model } = compileBuilt(parseSpec(p.spec).spec);
+    const { model } = compileBuilt(specOf(p));
     const w = workloadOf(p, capacityRps(model));
     return {
       units: simulatedCalls(model, w, 4),

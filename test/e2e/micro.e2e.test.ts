@@ -122,6 +122,19 @@ describe('the microservice lab in Chromium', () => {
     await expect.poll(summary, { timeout: 60_000 }).toMatch(/^hotel-reservation: /);
   });
 
+  it('shows a generated app of thousands of services folded to a readable graph, with calls waiting under the storm', async () => {
+    await page.goto(`${app.url}index.html#/micro?v.follow=0&v.generated=2000`);
+    await expect
+      .poll(() => page.getByTestId('micro-view').textContent(), { timeout: 60_000 })
+      .toMatch(/alibaba-2000: 2000 services/);
+    expect(await page.locator('[data-testid="micro-more"]').count()).toBeGreaterThan(0);
+    // Most nodes are folded: far fewer drawn than 2000.
+    expect(await page.locator('[data-testid^="micro-node-"]').count()).toBeLessThan(300);
+    expect(await page.locator('.micro-waiting').count()).toBeGreaterThan(0);
+    await page.goto(`${app.url}index.html#/micro`);
+    await page.getByTestId('micro-graph').waitFor({ timeout: 60_000 });
+  });
+
   it('recovers after the trigger without retries', async () => {
     await page.getByTestId('view-param-policy').selectOption('no-retry');
     await expect.poll(summary, { timeout: 60_000 }).toMatch(/policy no-retry .* recovered/);

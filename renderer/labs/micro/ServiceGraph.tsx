@@ -2,6 +2,7 @@
 // utilisation in the current second, with a bar under each for the calls waiting there (CPU queue, or a
 // backend's queue) in that second; lines are calls, width by calls in that second, solid = RPC, dashed =
 // in-process.
+import { useMemo } from 'react';
 import type { MicroViewModel } from '../../../core/micro/view';
 import { layoutGraph, utilColor } from './layout';
 
@@ -29,9 +30,32 @@ export function fitLabel(name: string, px: number): { text: string; size: number
   return { text: name.length <= fits ? name : `${name.slice(0, Math.max(0, fits - 1))}…`, size };
 }
 
+/**
+ * The edges as drawn: edges between the same two boxes (several nodes folded into one "+N more" box) become
+ * one, with their calls summed, so a graph of thousands draws a few hundred lines.
+ */
+function drawnEdges(model: MicroViewModel, boxes: readonly object[]): MicroViewModel['edges'] {
+  const ids = new Map<object, number>();
+  const idOf = (i: number) => ids.get(boxes[i]!) ?? (ids.set(boxes[i]!, ids.size), ids.size - 1);
+  const merged = new Map<string, MicroViewModel['edges'][number]>();
+  for (const e of model.edges) {
+    const key = `${idOf(e.from)}>${idOf(e.to)}`;
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...e, perSecond: [...e.perSecond] });
+    else {
+      seen.rate += e.rate;
+      seen.remote ||= e.remote;
+      e.perSecond.forEach((c, t) => (seen.perSecond[t]! += c));
+    }
+  }
+  return [...merged.values()];
+}
+
 export function ServiceGraph({ model, second, width, height, highlight, flowS }: Props) {
-  const { boxes, collapsed, more } = layoutGraph(model, width, height);
-  const maxRate = Math.max(1, ...model.edges.map((e) => Math.max(...e.perSecond)));
+  // Laid out and merged once per model and size, not per frame.
+  const { boxes, collapsed, more } = useMemo(() => layoutGraph(model, width, height), [model, width, height]);
+  const edges = useMemo(() => drawnEdges(model, boxes), [model, boxes]);
+  const maxRate = Math.max(1, ...edges.map((e) => Math.max(...e.perSecond)));
   const maxWaiting = Math.max(1, ...model.waiting);
   const t = Math.min(model.seconds - 1, Math.max(0, Math.floor(second)));
   return (
@@ -43,7 +67,7 @@ export function ServiceGraph({ model, second, width, height, highlight, flowS }:
       role="img"
       aria-label="service graph"
     >
-      {model.edges.map((e, i) => {
+      {edges.map((e, i) => {
         const a = boxes[e.from]!;
         const b = boxes[e.to]!;
         const x1 = a.x + a.w;

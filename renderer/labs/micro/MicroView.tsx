@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useElementSize } from '../../components/useElementSize';
 import { useDrawCounters, useLabViewModel } from '../../components/useLabViewModel';
 import { ViewStatus } from '../../components/ViewStatus';
+import { PlayControls } from '../../components/PlayControls';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
 import { ServiceGraph } from './ServiceGraph';
@@ -103,22 +104,14 @@ export function MicroView({ params, seed, followed, controls, onParam, onFollow 
           </section>
           <section className="micro-col" style={{ width: rightW }}>
             <div className="micro-playbar">
-              <button type="button" className="small" data-testid="micro-play" onClick={playback.toggle}>
-                {playback.playing ? 'Pause' : 'Play'}
-              </button>
-              <input
-                type="range"
-                aria-label="Second of the run"
-                data-testid="micro-scrub"
-                min={0}
+              <PlayControls
+                lab="micro"
+                playback={playback}
                 max={model.seconds}
                 step={1}
-                value={playback.time}
-                onChange={(e) => playback.step(Number(e.target.value))}
+                label="Second of the run"
+                time={`second ${t}: goodput ${model.goodput[t]}/s · attempts ${model.attempts[t]}/s · p99 ${model.goodput[t] ? `${model.p99Ms[t]!.toFixed(1)} ms` : '–'} · queue ${model.queue[t]}`}
               />
-              <span className="micro-time" data-testid="micro-time">
-                {`second ${t}: goodput ${model.goodput[t]}/s · attempts ${model.attempts[t]}/s · p99 ${model.goodput[t] ? `${model.p99Ms[t]!.toFixed(1)} ms` : '–'} · queue ${model.queue[t]}`}
-              </span>
             </div>
             <div className="micro-tabs" role="tablist">
               {TABS.map(([id, label]) => (

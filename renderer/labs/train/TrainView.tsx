@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import { useElementSize } from '../../components/useElementSize';
 import { useDrawCounters, useLabViewModel } from '../../components/useLabViewModel';
 import { ViewStatus } from '../../components/ViewStatus';
+import { PlayControls } from '../../components/PlayControls';
 import { usePlayback } from '../../components/usePlayback';
 import type { LabViewProps } from '../views';
 import { MachineGrid, restoreSummary } from './MachineGrid';
@@ -92,23 +93,14 @@ export function TrainView({ params, seed, controls, onParam }: LabViewProps) {
           <section className="train-col" style={{ width: wastedW }}>
             <h3>{`Wasted time over ${days(model.horizonS)} days of failures`}</h3>
             <div className="train-playbar">
-              <button type="button" className="small" data-testid="train-play" onClick={playback.toggle}>
-                {playback.playing ? 'Pause' : 'Play'}
-              </button>
-              <input
-                type="range"
-                aria-label="Time in the run"
-                data-testid="train-scrub"
-                min={0}
+              <PlayControls
+                lab="train"
+                playback={playback}
                 max={model.horizonS}
                 step={model.horizonS / 1000}
-                value={playback.time}
-                onChange={(e) => playback.step(Number(e.target.value))}
+                label="Time in the run"
+                time={`day ${(playback.time / 86400).toFixed(1)}`}
               />
-              <span
-                className="train-time"
-                data-testid="train-time"
-              >{`day ${(playback.time / 86400).toFixed(1)}`}</span>
             </div>
             <WastedCounter model={model} timeS={playback.time} width={wastedW} />
           </section>

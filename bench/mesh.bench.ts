@@ -103,10 +103,13 @@ for (const [policy, signal] of cases) {
 }
 
 const incidentS = quick ? 60 : 600;
-for (const requestWeight of [1, 4]) {
-  const r = timeRun({ ...incident('servicerouter', 'piggybacked', incidentS), requestWeight });
-  const mode =
-    requestWeight === 1 ? 'every request routed' : `one decision per group of ${requestWeight} requests`;
+const modes: [string, Partial<SimConfig>][] = [
+  ['every request routed', {}],
+  ['one decision per group of 4 requests', { requestWeight: 4 }],
+  ['every request an RPC-fleet call with its own CPU, exact outstanding counts', { workload: 'rpc' }],
+];
+for (const [mode, extra] of modes) {
+  const r = timeRun({ ...incident('servicerouter', 'piggybacked', incidentS), ...extra });
   console.log(
     `incident: ${incidentS} s simulated at ${AGGREGATE_RPS / 1000}k req/s (servicerouter, piggybacked; ${mode}): ` +
       `${r.s.toFixed(2)} s wall, ${r.cpuS.toFixed(2)} s CPU, ${r.decisions} decisions, ` +

@@ -3,7 +3,7 @@
 import { defineExperiment } from '../experiments/types';
 import type { ChartSpec, Result, Table } from '../experiments/types';
 import { POLICIES } from './sim';
-import type { Policy } from './sim';
+import type { Policy, Workload } from './sim';
 import {
   REGION_IDS,
   REGION_OPEN,
@@ -16,6 +16,7 @@ import {
   worldTable,
   worldValue,
   incidentInRun,
+  workloadParam,
 } from './scenario';
 import { SERVICE_ROUTER_PAPER } from './spikeExperiment';
 import { roundScaled } from '../kernel/numbers';
@@ -67,6 +68,7 @@ const params = {
     max: 60000,
     unit: 'ms',
   },
+  workload: workloadParam(true),
   durationS: { kind: 'int', label: 'Duration', default: 90, min: 10, max: 3600, unit: 's (simulated)' },
   failAtS: { kind: 'int', label: 'Failure at', default: 20, min: 1, max: 3000, unit: 's' },
 } as const;
@@ -84,7 +86,8 @@ export const meshOutage = defineExperiment({
     'each ring only to the threshold and spills the rest, round robin spreads globally. A region whose ' +
     'utilisation stays above `crashUtil` for `crashWindows` seconds fails as well (its queues grow ' +
     'without bound), so an overload can cascade. DEVIATION: the overload-failure rule is ours; the ' +
-    'paper reports no outage experiment, so there is nothing published to compare with.',
+    'paper reports no outage experiment, so there is nothing published to compare with. `workload` rpc ' +
+    'makes each request a call of the fitted RPC fleet (its own CPU and bytes) instead of a uniform request.',
   comparisonNote:
     'ServiceRouter publishes no regional-outage experiment; the run shows the mechanism, and the domino count is a model outcome.',
   params,
@@ -102,6 +105,7 @@ export const meshOutage = defineExperiment({
       servers,
       regions: world.regions.length,
       scanEveryMs: [1000],
+      workload: p.workload,
     };
     return meshWork(
       p.policies.map(() => run),
@@ -132,6 +136,7 @@ export const meshOutage = defineExperiment({
           threshold: p.threshold,
           ribDelayMs: p.ribDelayMs,
           durationS: p.durationS,
+          workload: p.workload as Workload,
           demandRps: cap.map((c) => c * p.baseLoad),
           crashUtil: p.crashUtil,
           crashWindows: p.crashWindows,

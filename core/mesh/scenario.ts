@@ -2,7 +2,7 @@
 // simulation in chunks with progress, and steady-state summaries of a run's per-window record.
 import { formatCount } from '../experiments/run';
 import type { Result, RunContext, WorkEstimate } from '../experiments/types';
-import { MeshSim, RINGS, histPercentile } from './sim';
+import { MeshSim, RINGS, WORKLOADS, histPercentile } from './sim';
 import type { SimConfig, SimResult } from './sim';
 import { UserError } from '../experiments/errors';
 import { defaultWorld, parseWorldText } from './world';
@@ -39,6 +39,24 @@ export const WORLD_PARAM = {
   default: '',
   maxLength: 1_000_000,
 } as const;
+
+/**
+ * The `workload` parameter of the mesh experiments and view (issue 17): what a request is. `advanced` hides
+ * it behind the form's advanced fold where the experiment is about something else.
+ */
+export function workloadParam(advanced: boolean) {
+  return {
+    kind: 'enum',
+    label: 'Requests',
+    help:
+      'uniform: every request costs the same server work (the paper publishes no request mix). rpc: each ' +
+      'request is a call of the RPC lab’s fitted fleet (SOSP’23): method by popularity, server CPU from its ' +
+      'method (clipped to 0.01–5 ms; the mean call costs one request of capacity), its bytes on the wire.',
+    default: 'uniform',
+    options: WORKLOADS,
+    advanced,
+  } as const;
+}
 
 /** The world a run uses: the built-in one for '', else the user's file (one-line UserError when invalid). */
 export function loadWorld(text: string): World {
@@ -213,7 +231,6 @@ export function worldValue(result: Result, property: string, fallback: unknown):
   return String(row ? row[1] : fallback);
 }
 
-/** Microseconds per routing decision of the mesh simulator (bench/work.bench.ts); scans cost as much per server. */
 /**
  * An incident time must leave `tailS` seconds of the run after it (it is refused, never clamped): the
  * `check` of mesh-spike (spikeAtS) and mesh-outage (failAtS).
@@ -228,7 +245,11 @@ export function incidentInRun<F extends string>(
   return { field, reason: `must be at most durationS − ${tailS} = ${durationS - tailS} s (got ${atS})` };
 }
 
+/** Microseconds per routing decision of the mesh simulator (bench/work.bench.ts); scans cost as much per server. */
 export const DECISION_US = 0.25;
+
+/** A decision with the rpc workload costs about this many uniform ones (bench/mesh.bench.ts: 49 vs 16 draws' CPU). */
+const RPC_DECISION_COST = 3;
 
 /** What one mesh simulation does, for its work estimate. */
 export interface MeshRunShape {
@@ -240,6 +261,8 @@ export interface MeshRunShape {
   stepMs?: number;
   /** Periods (ms) of the passes over every server: polls, CV samples, RIB measurements; 0 = none. */
   scanEveryMs: readonly number[];
+  /** The rpc workload: sampling each call and keeping its finish time (RPC_DECISION_COST decisions each). */
+  workload?: string;
 }
 
 /**
@@ -254,14 +277,21 @@ export function meshWork(runs: readonly MeshRunShape[], lower: string): WorkEsti
     let scans = 0;
     for (const every of r.scanEveryMs) if (every > 0) scans += Math.ceil(ms / every);
     decisions += r.durationS * r.demandRps;
-    units += r.durationS * r.demandRps + ms / (r.stepMs ?? 10) + scans * r.servers + r.regions * r.servers;
+    const perDecision = r.workload === 'rpc' ? RPC_DECISION_COST : 1;
+    units +=
+      perDecision * r.durationS * r.demandRps +
+      ms / (r.stepMs ?? 10) +
+      scans * r.servers +
+      r.regions * r.servers;
   }
   const r0 = runs[0]!;
-  const extra = units > decisions * 1.01 ? ' (+ steps and server scans)' : '';
+  const rpc = r0.workload === 'rpc';
+  const calls = rpc ? ` × ${RPC_DECISION_COST} (rpc calls)` : '';
+  const extra = units > decisions * (rpc ? RPC_DECISION_COST : 1) * 1.01 ? ' (+ steps and server scans)' : '';
   return {
     units,
     what: 'routing decisions',
-    formula: `${runs.length} run${runs.length === 1 ? '' : 's'} × ${r0.durationS} s × ${formatCount(r0.demandRps)} req/s${extra}`,
+    formula: `${runs.length} run${runs.length === 1 ? '' : 's'} × ${r0.durationS} s × ${formatCount(r0.demandRps)} req/s${calls}${extra}`,
     unitCostUs: DECISION_US,
     lower,
   };

@@ -3,7 +3,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../kernel/rng';
-import { MeshSim, POLICIES, RINGS, computeRings, histBucket, histPercentile, simulate } from './sim';
+import {
+  MeshSim,
+  POLICIES,
+  RINGS,
+  WORKLOADS,
+  computeRings,
+  histBucket,
+  histPercentile,
+  simulate,
+} from './sim';
 import type { Policy, ScenarioEvent, SimConfig, SimResult } from './sim';
 import { defaultWorld } from './world';
 
@@ -34,7 +43,7 @@ const spike = (policy: Policy, extra: Partial<SimConfig> = {}): SimResult =>
   );
 
 describe('the mesh simulator', () => {
-  it('conserves requests: sent = completed + failed + outstanding, for any policy, signal and incident', () => {
+  it('conserves requests: sent = completed + failed + outstanding, for any policy, signal, incident and workload', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...POLICIES),
@@ -46,7 +55,8 @@ describe('the mesh simulator', () => {
         fc.boolean(),
         fc.integer({ min: 0, max: 1000 }),
         fc.integer({ min: 1, max: 4 }),
-        (policy, signal, choice, load, region, fail, sharded, seed, requestWeight) => {
+        fc.constantFrom(...WORKLOADS),
+        (policy, signal, choice, load, region, fail, sharded, seed, weight, workload) => {
           const events: ScenarioEvent[] = [{ atS: 1, kind: 'demand', region, rps: 3 * cap[region]! }];
           if (fail) events.push({ atS: 2, kind: 'fail', region }, { atS: 3.5, kind: 'recover', region });
           const res = simulate(
@@ -62,7 +72,9 @@ describe('the mesh simulator', () => {
               shards: sharded ? { count: 20, replicaRegions: 3, serversPerReplica: 2, zipf: 1 } : undefined,
               crashUtil: 1.2,
               crashWindows: 1,
-              requestWeight,
+              // The rpc workload routes every call on its own.
+              requestWeight: workload === 'rpc' ? 1 : weight,
+              workload,
             },
             new Rng(seed),
           );

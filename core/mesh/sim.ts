@@ -7,6 +7,8 @@ import { zipfWeights } from '../kernel/distributions';
 import { priorityShares } from './envoy';
 import { FastRng } from '../kernel/fastRng';
 import type { World } from './world';
+import { FinishTimes } from './finishTimes';
+import { RpcCalls } from './rpcCalls';
 
 export const POLICIES = ['servicerouter', 'latency-rings', 'envoy-priority', 'round-robin-global'] as const;
 export type Policy = (typeof POLICIES)[number];
@@ -15,6 +17,9 @@ export type Choice = (typeof CHOICES)[number];
 export const SIGNALS = ['piggybacked', 'polled', 'none'] as const;
 export type Signal = (typeof SIGNALS)[number];
 export type Deployment = 'library' | 'proxy';
+/** What a request is: one unit of work each (uniform), or a call sampled from the fitted RPC fleet (rpcCalls.ts). */
+export const WORKLOADS = ['uniform', 'rpc'] as const;
+export type Workload = (typeof WORKLOADS)[number];
 
 export const RINGS = 4;
 /**
@@ -80,6 +85,8 @@ export interface SimConfig {
   requestWeight?: number;
   /** The run's latency histogram counts requests from this time on (steady state). */
   measureFromS?: number;
+  /** uniform (default): every request costs one unit of server work; rpc: calls of the fitted RPC fleet. */
+  workload?: Workload;
 }
 
 export interface RingStep {
@@ -333,6 +340,9 @@ type Control =
  *   individually: ring, then two random candidates compared on the load value the client holds.
  * - Servers are fluid FIFO queues draining at capacity (deterministic service); latency = RTT + proxy hops
  *   + the queue wait at arrival. DEVIATION: no retries, timeouts or load shedding at the server.
+ * - Workload `rpc`: each request is a call of the fitted RPC fleet (rpcCalls.ts) costing its own CPU (the
+ *   mean call costs one unit) plus its bytes on the wire; the queues drain work, and the load signals and
+ *   counts are exact outstanding requests (finishTimes.ts), as ServiceRouter's are.
  * - Load signals: piggybacked = the server's outstanding count when the request arrived, usable by that
  *   client once the response is back (one pending value per client-server pair); polled = a snapshot every
  *   `stalenessMs`; none = nothing to compare, so the first random pick stands.
@@ -424,6 +434,9 @@ export class MeshSim {
   /** Requests sent to a server that was down, per [window][server region] (landed = flows - these). */
   private readonly deadFlows: Float64Array;
   private readonly flows: Float64Array;
+  /** Workload rpc: the step's sampled calls, and each server's finish times (exact outstanding counts). */
+  private readonly calls: RpcCalls | null;
+  private readonly fifo: FinishTimes | null;
 
   constructor(config: SimConfig, rng: Rng) {
     const world = config.world;
@@ -446,6 +459,7 @@ export class MeshSim {
       cvSampleMs: 0,
       measureFromS: 0,
       requestWeight: 1,
+      workload: 'uniform',
       ...config,
     };
     const R = (this.R = world.regions.length);
@@ -560,6 +574,7 @@ export class MeshSim {
     if (!(Number.isInteger(this.cfg.requestWeight) && this.cfg.requestWeight >= 1))
       throw new Error(`requestWeight must be an integer >= 1 (got ${this.cfg.requestWeight})`);
     this.weight = this.cfg.requestWeight;
+    [this.calls, this.fifo] = rpcState(this.cfg.workload, this.weight, S, rng);
     this.halfGroup = (this.weight + 1) / 2;
     this.invMu = 1 / this.muPerMs;
     this.pollMs = this.cfg.signal === 'polled' ? this.cfg.stalenessMs : 0;
@@ -632,6 +647,11 @@ export class MeshSim {
     return o > 0 ? o : 0;
   }
 
+  /** Requests outstanding at server s at t: the fluid count, or with the rpc workload the exact one. */
+  private load(s: number, t: number): number {
+    return this.fifo ? this.fifo.outstanding(s, t) : this.liveOut(s, t);
+  }
+
   /** The load value client c sees for server s at time t, and its age; NaN when there is no signal. */
   private seenLoad(c: number, s: number, t: number): number {
     const sig = this.signalCode;
@@ -660,7 +680,7 @@ export class MeshSim {
         break;
       }
       case 'poll':
-        for (let s = 0; s < this.S; s++) this.snap[s] = this.liveOut(s, t);
+        for (let s = 0; s < this.S; s++) this.snap[s] = this.load(s, t);
         this.snapTime = t;
         this.q.schedule(t + this.cfg.stalenessMs, { kind: 'poll' });
         break;
@@ -732,17 +752,24 @@ export class MeshSim {
     for (let s = 0; s < this.S; s++) {
       if (this.serverRegion[s] !== region) continue;
       if (n++ >= count) break;
-      if (!up && this.alive[s]) {
-        // In-flight requests on a failing server are lost.
-        const o = this.liveOut(s, t);
-        this.completed += this.out[s]! - o;
-        this.failedN += o;
-        this.out[s] = 0;
-        this.last[s] = t;
-      }
+      if (!up && this.alive[s]) this.loseInFlight(s, t);
       if (up && !this.alive[s]) this.last[s] = t;
       this.alive[s] = up ? 1 : 0;
     }
+  }
+
+  /** Server s fails at t: the requests it still holds are lost (those done by t completed). */
+  private loseInFlight(s: number, t: number): void {
+    const o = this.liveOut(s, t);
+    if (this.fifo) {
+      this.fifo.outstanding(s, t);
+      this.failedN += this.fifo.clear(s);
+    } else {
+      this.completed += this.out[s]! - o;
+      this.failedN += o;
+    }
+    this.out[s] = 0;
+    this.last[s] = t;
   }
 
   private closeWindow(t: number): void {
@@ -834,14 +861,14 @@ export class MeshSim {
     let outstanding = 0;
     for (let s = 0; s < this.S; s++) {
       const o = this.liveOut(s, endMs);
-      this.completed += this.out[s]! - o;
+      if (!this.fifo) this.completed += this.out[s]! - o;
       this.out[s] = o;
       this.last[s] = endMs;
-      outstanding += o;
+      outstanding += this.fifo ? this.fifo.outstanding(s, endMs) : o;
     }
     const res = this.res;
     res.sent = this.sent;
-    res.completed = this.completed;
+    res.completed = this.completed + (this.fifo ? this.fifo.done : 0);
     res.failed = this.failedN;
     res.outstanding = outstanding;
     // Cross-region requests and CPU are derived from the per-window record (not counted per request).
@@ -867,7 +894,7 @@ export class MeshSim {
     let sq = 0;
     for (let s = 0; s < this.S; s++) {
       if (!this.alive[s]) continue;
-      const o = this.liveOut(s, t);
+      const o = this.load(s, t);
       n++;
       sum += o;
       sq += o * o;
@@ -892,6 +919,8 @@ export class MeshSim {
     const piggy = this.signalCode === SignalCode.Piggybacked;
     const traceEvery = this.traceEvery;
     const wr = this.curW * R;
+    const calls = this.calls;
+    if (calls) calls.next(n);
     this.ensureDraws(n * MAX_DRAWS_PER_REQUEST);
     for (let i = 0; i < n; i++) {
       const t = t0 + (i + 0.5) * dt;
@@ -924,13 +953,25 @@ export class MeshSim {
       const prev = out[server]!;
       let o = prev - mu * (t - last[server]!);
       if (o < 0) o = 0;
-      this.completed += prev - o;
-      const now = o + weight;
-      out[server] = now;
       last[server] = t;
       // RTT, a proxy hop each way (SRProxy, §6; its CPU is accounted in finish()), and the mean wait of
-      // the group's requests in the fluid FIFO: (o + (w + 1) / 2) / mu; (o + 1) / mu for w = 1.
-      const latency = rttMs[c * R + region]! + this.hopMs + (o + halfGroup) * invMu;
+      // the group's requests in the fluid FIFO: (o + (w + 1) / 2) / mu; (o + 1) / mu for w = 1. An rpc call
+      // waits for the work ahead and its own, (o + cost) / mu, plus its bytes on the wire.
+      let now: number;
+      let wait: number;
+      if (calls === null) {
+        this.completed += prev - o;
+        now = o + weight;
+        out[server] = now;
+        wait = (o + halfGroup) * invMu;
+      } else {
+        const done = o + calls.cost[i]!;
+        out[server] = done;
+        wait = done * invMu;
+        now = this.landCall(server, t, t + wait);
+        wait += calls.transferMs[i]!;
+      }
+      const latency = rttMs[c * R + region]! + this.hopMs + wait;
       // Into the window's histogram (and the part before `measureFromS`).
       const b = latency < 1000 ? (latency * 10) | 0 : histBucket(latency);
       winHist[b]! += weight;
@@ -950,6 +991,14 @@ export class MeshSim {
     }
     this.sent += n * weight;
     this.decisions += n;
+  }
+
+  /** An rpc call joins server s at t and finishes at `finish`: the server's outstanding requests, itself included. */
+  private landCall(s: number, t: number, finish: number): number {
+    const fifo = this.fifo!;
+    const n = fifo.outstanding(s, t);
+    fifo.push(s, finish);
+    return n + 1;
   }
 
   /** A latency (bucket b) from before `measureFromS`: the run's histogram leaves it out. */
@@ -1084,7 +1133,7 @@ export class MeshSim {
     if (sig === SignalCode.Polled) {
       // polledLoad for both, written out: the snapshot, or the live value when every decision polls.
       if (this.pollMs > 0) return this.snap[b]! < this.snap[a]! ? b : a;
-      return this.liveOut(b, t) < this.liveOut(a, t) ? b : a;
+      return this.load(b, t) < this.load(a, t) ? b : a;
     }
     return a;
   }
@@ -1147,7 +1196,7 @@ export class MeshSim {
 
   /** Polled signal: the last snapshot, or the live value when every decision polls (stalenessMs = 0). */
   private polledLoad(s: number, t: number): number {
-    return this.pollMs > 0 ? this.snap[s]! : this.liveOut(s, t);
+    return this.pollMs > 0 ? this.snap[s]! : this.load(s, t);
   }
 
   /** Envoy's priority loads for a why-trace, up to the chosen level. */
@@ -1212,6 +1261,18 @@ export class MeshSim {
     const seen = this.seenLoad(c, s, t);
     return { server: s, region: this.serverRegion[s]!, seenOutstanding: seen, ageMs: this.seenAge(c, s, t) };
   }
+}
+
+/** The rpc workload's call sampler and finish times (none for uniform requests). */
+function rpcState(
+  workload: Workload,
+  weight: number,
+  servers: number,
+  rng: Rng,
+): [RpcCalls | null, FinishTimes | null] {
+  if (workload !== 'rpc') return [null, null];
+  if (weight !== 1) throw new Error('workload rpc routes every call on its own: requestWeight must be 1');
+  return [new RpcCalls(rng.fork('rpc-calls')), new FinishTimes(servers)];
 }
 
 /** Convenience: build and run. */

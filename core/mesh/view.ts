@@ -4,7 +4,7 @@
 import { defineLabView } from '../experiments/types';
 import type { ParamsOf } from '../experiments/types';
 import { DEFAULT_BOUNDS_MS, POLICIES, RINGS } from './sim';
-import type { Policy, ScenarioEvent, WhyTrace } from './sim';
+import type { Policy, ScenarioEvent, WhyTrace, Workload } from './sim';
 import {
   REGION_IDS,
   REGION_OPEN,
@@ -13,6 +13,7 @@ import {
   runWithProgress,
   suggestRegions,
   worldAndRegion,
+  workloadParam,
 } from './scenario';
 import { pct } from '../kernel/numbers';
 
@@ -65,6 +66,7 @@ const params = {
   },
   failAtS: { kind: 'int', label: 'Failure at', default: 15, min: 1, max: 500, unit: 's', advanced: true },
   world: WORLD_PARAM,
+  workload: workloadParam(true),
 } as const;
 
 export interface MeshViewRegion {
@@ -161,6 +163,7 @@ export const meshView = defineLabView({
       servers,
       regions: world.regions.length,
       scanEveryMs: [1000],
+      workload: p.workload,
     };
     return meshWork([run], "durationS, baseLoad or spikeFactor, or the world's servers or serverCapacityRps");
   },
@@ -186,6 +189,7 @@ export const meshView = defineLabView({
         policy: p.policy as Policy,
         threshold: p.threshold,
         durationS: p.durationS,
+        workload: p.workload as Workload,
         demandRps: cap.map((c) => c * p.baseLoad),
         events,
         traceEveryMs: 1000,

@@ -8,16 +8,14 @@ import type { Rng } from '../kernel/rng';
 import type { Spec } from '../micro/spec';
 import { CATEGORIES, STORAGE } from './categories';
 import { sampleDescendants, sampleTree } from './tree';
-import { fleetCatalog, sampleRpcWorkload } from './workload';
+import { CPU_CLIP_MS, fleetCatalog, sampleRpcWorkload } from './workload';
 import type { Catalog } from './workload';
 
 /**
- * ASSUMPTIONS: a method's CPU is its fitted mean processing time, clipped to 0.01–5 ms (the fleet's slow
- * tail runs for seconds, beyond the lab's 50 ms client timeout and a few seconds of simulated load); the
+ * ASSUMPTIONS: a method's CPU is its fitted mean processing time, clipped by CPU_CLIP_MS; the
  * more popular half of the methods call up to 3 methods of the less popular half, as many as a fitted call
  * tree's root issues (capped), and those make no further method calls: two levels, wide rather than deep.
  */
-const CPU_MS = { min: 0.01, max: 5 } as const;
 const MAX_FANOUT = 3;
 
 /** The `methods` most popular methods of the catalogue, most popular first. */
@@ -69,7 +67,7 @@ export function rpcWorkloadSpec(rng: Rng, methods = 24): Spec {
       if (!calls.some((x) => x.to === `${name(child)}.call`))
         calls.push({ to: `${name(child)}.call`, ...sizes[child]! });
     }
-    const cpuMs = Math.min(CPU_MS.max, Math.max(CPU_MS.min, catalog.meanMs[top[k]!]!));
+    const cpuMs = Math.min(CPU_CLIP_MS.max, Math.max(CPU_CLIP_MS.min, catalog.meanMs[top[k]!]!));
     services[name(k)] = { ops: { call: { cpuMs: Number(cpuMs.toPrecision(3)), calls } } };
   });
   const storage = [...STORAGE];

@@ -5,7 +5,7 @@
 import { Rng } from '../kernel/rng';
 import { FastRng } from '../kernel/fastRng';
 import { CATEGORIES, CATEGORY_TAX } from './categories';
-import { probit, zipfMandelbrot } from './families';
+import { normalCdf, probit, zipfMandelbrot } from './families';
 import { FITTED } from './fitted';
 
 /** The fitted parameter set (the shape of fitted.ts). */
@@ -132,15 +132,25 @@ const TWO_PI = 2 * Math.PI;
  * so the same rng gives the same sample; about 10 M RPCs in a couple of seconds (bench/rpc.bench.ts).
  */
 export function sampleRpcWorkload(rng: Rng, n: number, catalog: Catalog = fleetCatalog()): RpcSample {
-  const f = new FastRng(rng.fork('rpcs'));
-  const { keep, alias, scaleMs, fit } = catalog;
-  const m = keep.length;
-  const out: RpcSample = {
+  const out = emptyRpcSample(n);
+  fillRpcs(new FastRng(rng.fork('rpcs')), catalog, out, n);
+  return out;
+}
+
+/** Room for n sampled RPCs. */
+export function emptyRpcSample(n: number): RpcSample {
+  return {
     method: new Int32Array(n),
     requestB: new Float64Array(n),
     responseB: new Float64Array(n),
     processingMs: new Float64Array(n),
   };
+}
+
+/** The first `n` RPCs of `out`, sampled with `f` (sampleRpcWorkload's sampler; a stream of RPCs calls it again). */
+export function fillRpcs(f: FastRng, catalog: Catalog, out: RpcSample, n: number): void {
+  const { keep, alias, scaleMs, fit } = catalog;
+  const m = keep.length;
   const { mu: qm, sigma: qs, minBytes } = fit.request;
   const { mu: rm, sigma: rs } = fit.ratio;
   const sw = fit.latency.sigmaWithin;
@@ -160,5 +170,34 @@ export function sampleRpcWorkload(rng: Rng, n: number, catalog: Catalog = fleetC
     out.responseB[i] = Math.max(minBytes, req * Math.exp(rm + rs * r1 * Math.sin(t1)));
     out.processingMs[i] = scaleMs[j]! * Math.exp(sw * r2 * Math.cos(t2));
   }
-  return out;
+}
+
+/**
+ * ASSUMPTION (the one clip every lab that runs the RPC workload on its own servers uses): a call's server
+ * CPU is its processing time clipped to 0.01–5 ms. The fleet's slow tail runs for seconds (the slowest
+ * methods are long-lived calls: streams, scans, calls waiting on their own children), which is not CPU a
+ * server spends on that call alone; a lab's servers run a few seconds of load with client timeouts of
+ * 50 ms to 1 s.
+ */
+export const CPU_CLIP_MS = { min: 0.01, max: 5 } as const;
+
+/**
+ * The mean of min(max(X, min), max) over the catalogue's calls, where X is a call's processing time (a
+ * method's scale × the lognormal within-method spread): per method a, b = the clip, lnX ~ N(m, s²),
+ * E = a·Φ(α) + b·(1 − Φ(β)) + e^(m + s²/2)·(Φ(β − s) − Φ(α − s)) with α = (ln a − m)/s, β = (ln b − m)/s,
+ * weighted by the methods' call shares. Exact up to Φ's 1.5e-7.
+ */
+export function meanClippedMs(catalog: Catalog, clip: { min: number; max: number } = CPU_CLIP_MS): number {
+  const s = catalog.fit.latency.sigmaWithin;
+  const la = Math.log(clip.min);
+  const lb = Math.log(clip.max);
+  let mean = 0;
+  for (let j = 0; j < catalog.prob.length; j++) {
+    const m = Math.log(catalog.scaleMs[j]!);
+    const alpha = (la - m) / s;
+    const beta = (lb - m) / s;
+    const inside = Math.exp(m + (s * s) / 2) * (normalCdf(beta - s) - normalCdf(alpha - s));
+    mean += catalog.prob[j]! * (clip.min * normalCdf(alpha) + clip.max * (1 - normalCdf(beta)) + inside);
+  }
+  return mean;
 }

@@ -1,13 +1,11 @@
 // The mesh lab as a user meets it in Chromium: open #/mesh, play the spike, see spill arcs, click a
-// region (its rings and the why), export a why-trace, run mesh-spike from the panel and export the report.
-import { mkdirSync, readFileSync } from 'node:fs';
+// region (its rings and the why), export a why-trace, run mesh-spike from the panel and export the report,
+// run mesh-balance on the RPC workload.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reproducible } from '../../core/experiments/result';
-import { runExperiment } from '../../core/labs';
-import { parseResultFile, serializeResult } from '../../core/experiments/result';
-import { ROOT, openApp } from './harness';
+import { ROOT, expectExportEqualsNodeRun, openApp } from './harness';
 import type { App } from './harness';
 
 const SMALL = { policies: 'servicerouter,latency-rings', durationS: '20', spikeAtS: '5' };
@@ -279,16 +277,24 @@ describe('the mesh lab in Chromium', () => {
     const results = page.getByTestId('results');
     await expect.poll(() => results.textContent(), { timeout: 90_000 }).toMatch(/seed 7/);
     await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByTestId('export-report').click(),
-    ]);
-    const dir = join(ROOT, 'test-results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'mesh-report.html');
-    await download.saveAs(file);
-    const exported = parseResultFile(readFileSync(file, 'utf8'), 'mesh-report.html');
-    const direct = await runExperiment('mesh-spike', SMALL, 7);
-    expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
+    await expectExportEqualsNodeRun(page, 'mesh', 'mesh-spike', SMALL, 7);
+  });
+
+  it('runs mesh-balance on RPC-fleet calls from the form: charts name the workload, the report = a Node run', async () => {
+    const params = { stalenessMs: '0,100', servers: '20', durationS: '5', workload: 'rpc' };
+    await page.getByTestId('experiment-picker').selectOption('mesh-balance');
+    await page.getByTestId('param-workload').selectOption('rpc');
+    for (const name of ['stalenessMs', 'servers', 'durationS'] as const)
+      await page.getByTestId(`param-${name}`).fill(params[name]);
+    await page.getByTestId('param-seed').fill('3');
+    await page.getByTestId('run-button').click();
+    const results = page.getByTestId('results');
+    await expect.poll(() => results.textContent(), { timeout: 90_000 }).toMatch(/mesh-balance · seed 3/);
+    const titles = await results
+      .locator('svg.chart')
+      .evaluateAll((svgs) => svgs.map((s) => s.textContent ?? ''));
+    expect(titles.join(' ')).toMatch(/p99 latency \(rpc requests\)/);
+    const exported = await expectExportEqualsNodeRun(page, 'mesh-balance-rpc', 'mesh-balance', params, 3);
+    expect(exported.params.workload).toBe('rpc');
   });
 });

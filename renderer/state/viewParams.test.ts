@@ -81,3 +81,20 @@ describe('resolveView', () => {
     expect(r.params.baseLoad).toBe('0.7');
   });
 });
+
+describe('resolveView names a text parameter, never prints it', () => {
+  const micro = getLab('micro').view.params;
+  const experiment = getExperiment('micro-metastable');
+  const follow = (values: Record<string, string>) =>
+    resolveView(micro, defaultViewState(), {
+      experiment,
+      values: { ...defaultValues(experiment), ...values },
+      seed: '1',
+    }).note;
+
+  it('the built-in wiring spec (a non-empty default) is "built-in"; another spec is "custom"', () => {
+    expect(follow({})).toMatch(/spec built-in/);
+    const own = JSON.stringify({ ...JSON.parse(defaultValues(experiment).spec!), app: 'mine' });
+    expect(follow({ spec: own })).toMatch(/spec custom/);
+  });
+});

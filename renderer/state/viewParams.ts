@@ -150,8 +150,11 @@ export function resolveView(
   return { params: out, seed, followed, note };
 }
 
+/** A text parameter (a world file, a wiring spec) is named, not printed: its default is built in, else custom. */
 function displayText(params: ParamSchema, name: string, value: string): string {
-  return params[name]?.kind === 'text' ? (value === '' ? 'built-in' : 'from a file') : value;
+  const spec = params[name];
+  if (spec?.kind !== 'text') return value;
+  return value === '' || value === formatParam(spec.default) ? 'built-in' : 'custom';
 }
 
 /** The view's own values that differ from its defaults, or "defaults", and its seed. */

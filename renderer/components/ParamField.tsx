@@ -151,7 +151,7 @@ function Control({
 }
 
 /**
- * The compact field of a lab view's bar: label and input on one line, everything else in the tooltip. A view
+ * The compact field of a lab view's bar: label, input and unit on one line, everything else in the tooltip. A view
  * rebuilds on each committed value, so typed kinds (numbers, lists, open names) commit on Enter, on blur or
  * after a pause in typing, never per keystroke.
  */
@@ -177,6 +177,7 @@ function CompactField(props: Props & { id: string }) {
         onBlur={draft.flush}
         onKeyDown={draft.onKeyDown}
       />
+      {spec.unit && <span className="field-unit">{spec.unit}</span>}
     </label>
   );
 }

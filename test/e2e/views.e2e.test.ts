@@ -124,8 +124,9 @@ describe('lab views follow declared parameters', () => {
   });
 
   it('cancelling an experiment run while the view builds does not cancel the view', async () => {
-    // A long scenario keeps the view building while the experiment (a long run, auto-run on open) is cancelled.
-    await page.goto(`${app.url}index.html#/tpu?exp=tpu-failures&days=3650&v.hours=720`);
+    // A long scenario keeps the view building while the experiment (a run of about 15 s in Node, auto-run on
+    // open, so it is still running when Cancel is clicked) is cancelled.
+    await page.goto(`${app.url}index.html#/tpu?exp=tpu-failures&days=3650&meanJobHours=2&v.hours=720`);
     const view = page.getByTestId('tpu-view');
     await view.waitFor();
     await page.evaluate(() => {

@@ -16,6 +16,7 @@ import type { CheckStatus } from './components/ResultsPanel';
 import { statusText } from './components/RunControls';
 import { Sidebar } from './components/Sidebar';
 import { StatusLine } from './components/StatusLine';
+import { Tabs } from './components/Tabs';
 import { pickHost } from './host/host';
 import { LAB_VIEWS } from './labs/views';
 import { ViewParamBar } from './components/ViewParamBar';
@@ -45,28 +46,12 @@ function EmptyResults({ status }: { status: RunStatus }) {
 }
 
 type Pane = 'result' | 'sweep';
+const PANES: readonly [Pane, string][] = [
+  ['result', 'Result'],
+  ['sweep', 'Sweep'],
+];
 
 /** Result / Sweep: what the results pane shows. */
-function PaneTabs({ pane, onPane }: { pane: Pane; onPane(p: Pane): void }) {
-  return (
-    <div className="pane-tabs" role="tablist" aria-label="Results pane">
-      {(['result', 'sweep'] as const).map((p) => (
-        <button
-          key={p}
-          type="button"
-          role="tab"
-          aria-selected={pane === p}
-          className={pane === p ? 'on' : ''}
-          data-testid={`pane-${p}`}
-          onClick={() => onPane(p)}
-        >
-          {p === 'result' ? 'Result' : 'Sweep'}
-        </button>
-      ))}
-    </div>
-  );
-}
-
 export function App() {
   const host = useMemo(pickHost, []);
   const [initial] = useState(() => routeFromHash(window.location.hash));
@@ -296,7 +281,16 @@ export function App() {
           }
           results={
             <>
-              {form && <PaneTabs pane={pane} onPane={setPane} />}
+              {form && (
+                <Tabs
+                  tabs={PANES}
+                  selected={pane}
+                  onSelect={setPane}
+                  label="Results pane"
+                  testId="pane"
+                  className="pane-tabs"
+                />
+              )}
               {/* The sweep stays mounted (hidden) on the Result tab, so a running or finished sweep survives. */}
               {form && experiment && (
                 <div hidden={pane !== 'sweep'}>

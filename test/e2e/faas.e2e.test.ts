@@ -62,6 +62,26 @@ describe('the serverless lab in Chromium', () => {
     await expect.poll(() => suite.page.getByTestId('faas-time').textContent()).toBe('24:00 UTC');
   });
 
+  it('at 1280x800 shows the charts, the panels and the downstream one at a time under tabs, none cut off', async () => {
+    await suite.page.setViewportSize({ width: 1280, height: 800 });
+    await pause();
+    const fits = () =>
+      suite.page.evaluate(() => {
+        const body = document.querySelector('.faas-body')!;
+        return body.scrollHeight <= body.clientHeight + 1;
+      });
+    const panes = { regions: 'faas-regions', panels: 'faas-matrix', downstream: 'faas-downstream' } as const;
+    for (const [pane, shown] of Object.entries(panes)) {
+      await suite.page.getByTestId(`faas-pane-${pane}`).click();
+      await suite.page.getByTestId(shown).waitFor();
+      await expect.poll(fits, { message: `pane ${pane} fits` }).toBe(true);
+    }
+    expect(await suite.page.getByTestId('faas-regions').count()).toBe(0);
+    await suite.page.setViewportSize({ width: 1400, height: 900 });
+    await expect.poll(() => suite.page.getByTestId('faas-pane-regions').count()).toBe(0);
+    await suite.page.getByTestId('faas-regions').waitFor();
+  });
+
   it('scrubs the day: the clock and the cursor follow the slider', async () => {
     await pause();
     await suite.page.getByTestId('faas-scrub').fill('16');

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useElementSize } from '../../components/useElementSize';
 import { useDrawCounters, useLabViewModel } from '../../components/useLabViewModel';
 import { usePlayback } from '../../components/usePlayback';
+import { Tabs } from '../../components/Tabs';
 import type { LabViewProps } from '../views';
 import { clockText, describeSample, durationText } from '../../../core/faas/view';
 import type { FaasCallSample, FaasViewModel } from '../../../core/faas/view';
@@ -28,6 +29,14 @@ export const COLORS = {
 /** Layout: the lower panels' height and widths, the sampled-call line's (two lines at most). */
 const PANELS_H = 164;
 const SAMPLE_H = 30;
+/** Region charts at their smallest, the sample line and the panels row: below this the view shows one at a time. */
+const FULL_H = 56 + SAMPLE_H + PANELS_H + 16;
+type Pane = 'regions' | 'panels' | 'downstream';
+const PANES: readonly [Pane, string][] = [
+  ['regions', 'Regions by hour'],
+  ['panels', 'Queues · traffic · workers'],
+  ['downstream', 'Downstream outage'],
+];
 const QUEUES_W = 236;
 const MATRIX_W = 290;
 const POOLS_W = 250;
@@ -499,6 +508,8 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
   const { model, status } = useLabViewModel('faas', params, seed);
   /** The region whose sampled call is shown (a click on its chart selects it). */
   const [selected, setSelected] = useState(0);
+  /** In a short view (1280x800), the region charts, the panels or the downstream outage, one at a time. */
+  const [pane, setPane] = useState<Pane>('regions');
   const rootRef = useRef<HTMLDivElement | null>(null);
   const [size, sizeRef] = useElementSize({ width: 1100, height: 500 });
   const playback = usePlayback({ end: 24, rate: PLAY_RATE, initialSpeed: 1, publishEveryMs: 100 });
@@ -525,8 +536,11 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
       : `no call sampled in ${m.regions[selected]!.id} yet at this time`;
   const frame = m ? Math.max(0, Math.min(m.frames - 1, Math.floor((hours * 3600) / m.frameS))) : 0;
   const chartW = Math.max(150, Math.floor((size.width - 16) / Math.max(1, m?.regions.length ?? 5)) - 6);
-  // The panels row is about PANELS_H tall; the region charts take what is left, between 56 and 84 px.
-  const chartH = Math.max(56, Math.min(84, size.height - PANELS_H - SAMPLE_H - 16));
+  // The panels row is about PANELS_H tall; the region charts take what is left, between 56 and 84 px. A view too
+  // short for both shows one at a time, under tabs in the play bar's row.
+  const compact = size.height < FULL_H;
+  const chartH = Math.max(56, Math.min(84, size.height - (compact ? 0 : PANELS_H) - SAMPLE_H - 16));
+  const shows = (p: Pane) => !compact || pane === p;
   const panelsW = Math.max(0, size.width - QUEUES_W - MATRIX_W - POOLS_W - 3 * 8);
   return (
     <div
@@ -571,36 +585,57 @@ export function FaasView({ params, seed, controls }: LabViewProps) {
             (m &&
               `${m.timeShift ? 'time-shifted' : 'no shift'} · ${m.global} · ${fmt(m.summary.throttled)} calls throttled · ${pct(m.summary.crossRegion / Math.max(1, m.summary.executed), 1)} run cross-region`)}
         </span>
+        {m && compact && (
+          <Tabs
+            tabs={PANES}
+            selected={pane}
+            onSelect={setPane}
+            label="Panes"
+            testId="faas-pane"
+            className="view-tabs"
+          />
+        )}
       </div>
       <div className="faas-body" ref={sizeRef}>
         {m && (
           <>
-            <div className="faas-regions" data-testid="faas-regions">
-              {m.regions.map((g, r) => (
-                <RegionChart
-                  key={g.id}
-                  m={m}
-                  r={r}
-                  w={chartW}
-                  h={chartH}
-                  frame={frame}
-                  selected={r === selected}
-                  onSeek={(h) => {
-                    setSelected(r);
-                    playback.step(h);
-                  }}
-                />
-              ))}
-            </div>
-            <div className="faas-sample" data-testid="faas-sample" title={sampleText}>
-              {sampleText}
-            </div>
-            <div className="faas-panels">
-              <Queues m={m} frame={frame} />
-              <Matrix m={m} frame={frame} />
-              <Pools m={m} hour={Math.min(23, Math.floor(hours))} />
-              <Downstream m={m} width={Math.max(200, Math.min(520, panelsW))} />
-            </div>
+            {shows('regions') && (
+              <>
+                <div className="faas-regions" data-testid="faas-regions">
+                  {m.regions.map((g, r) => (
+                    <RegionChart
+                      key={g.id}
+                      m={m}
+                      r={r}
+                      w={chartW}
+                      h={chartH}
+                      frame={frame}
+                      selected={r === selected}
+                      onSeek={(h) => {
+                        setSelected(r);
+                        playback.step(h);
+                      }}
+                    />
+                  ))}
+                </div>
+                <div className="faas-sample" data-testid="faas-sample" title={sampleText}>
+                  {sampleText}
+                </div>
+              </>
+            )}
+            {(shows('panels') || shows('downstream')) && (
+              <div className="faas-panels">
+                {shows('panels') && <Queues m={m} frame={frame} />}
+                {shows('panels') && <Matrix m={m} frame={frame} />}
+                {shows('panels') && <Pools m={m} hour={Math.min(23, Math.floor(hours))} />}
+                {shows('downstream') && (
+                  <Downstream
+                    m={m}
+                    width={compact ? Math.min(760, size.width) : Math.max(200, Math.min(520, panelsW))}
+                  />
+                )}
+              </div>
+            )}
           </>
         )}
       </div>

@@ -7,6 +7,7 @@ import { useDrawCounters, useLabViewModel } from '../../components/useLabViewMod
 import { ViewStatus } from '../../components/ViewStatus';
 import { PlayControls } from '../../components/PlayControls';
 import { usePlayback } from '../../components/usePlayback';
+import { Tabs } from '../../components/Tabs';
 import type { LabViewProps } from '../views';
 import { ServiceGraph } from './ServiceGraph';
 import { SpecEditor } from './SpecEditor';
@@ -113,21 +114,14 @@ export function MicroView({ params, seed, followed, controls, onParam, onFollow 
                 time={`second ${t}: goodput ${model.goodput[t]}/s · attempts ${model.attempts[t]}/s · p99 ${model.goodput[t] ? `${model.p99Ms[t]!.toFixed(1)} ms` : '–'} · queue ${model.queue[t]}`}
               />
             </div>
-            <div className="micro-tabs" role="tablist">
-              {TABS.map(([id, label]) => (
-                <button
-                  key={id}
-                  type="button"
-                  role="tab"
-                  aria-selected={tab === id}
-                  className={`small${tab === id ? ' active' : ''}`}
-                  data-testid={`micro-tab-${id}`}
-                  onClick={() => setTab(id)}
-                >
-                  {label}
-                </button>
-              ))}
-            </div>
+            <Tabs
+              tabs={TABS}
+              selected={tab}
+              onSelect={setTab}
+              label="Panes"
+              testId="micro-tab"
+              className="view-tabs"
+            />
             {tab === 'timeline' && (
               <div className="micro-fill micro-pane" ref={paneRef}>
                 <Timeline

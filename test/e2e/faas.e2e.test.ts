@@ -18,6 +18,13 @@ const pause = async () => {
   await expect.poll(() => suite.page.getByTestId('faas-view').getAttribute('data-playing')).toBe('false');
 };
 
+/** Whether the element `selector` shows all its content (nothing scrolled out of it). */
+const fits = (selector: string) =>
+  suite.page.evaluate((sel) => {
+    const el = document.querySelector(sel)!;
+    return el.scrollHeight <= el.clientHeight + 1;
+  }, selector);
+
 describe('the serverless lab in Chromium', () => {
   it('opens #/faas on a simulated day: a chart per region, queues, traffic matrix, pools, downstream', async () => {
     await suite.page.goto(`${suite.app.url}index.html#/faas`);
@@ -43,13 +50,8 @@ describe('the serverless lab in Chromium', () => {
   it('fits the view at 1400x900: no panel cut off, the sampled call not truncated, map labels apart', async () => {
     await suite.page.setViewportSize({ width: 1400, height: 900 });
     await pause();
-    const fits = () =>
-      suite.page.evaluate(() => {
-        const body = document.querySelector('.faas-body')!;
-        const sample = document.querySelector('.faas-sample')!;
-        return body.scrollHeight <= body.clientHeight + 1 && sample.scrollHeight <= sample.clientHeight + 1;
-      });
-    await expect.poll(fits).toBe(true);
+    await expect.poll(() => fits('.faas-body')).toBe(true);
+    await expect.poll(() => fits('.faas-sample')).toBe(true);
     const box = async (id: string) => (await suite.page.getByTestId(id).boundingBox())!;
     const [prn, atn] = [await box('faas-map-label-prn'), await box('faas-map-label-atn')];
     const apart =
@@ -65,16 +67,11 @@ describe('the serverless lab in Chromium', () => {
   it('at 1280x800 shows the charts, the panels and the downstream one at a time under tabs, none cut off', async () => {
     await suite.page.setViewportSize({ width: 1280, height: 800 });
     await pause();
-    const fits = () =>
-      suite.page.evaluate(() => {
-        const body = document.querySelector('.faas-body')!;
-        return body.scrollHeight <= body.clientHeight + 1;
-      });
     const panes = { regions: 'faas-regions', panels: 'faas-matrix', downstream: 'faas-downstream' } as const;
     for (const [pane, shown] of Object.entries(panes)) {
       await suite.page.getByTestId(`faas-pane-${pane}`).click();
       await suite.page.getByTestId(shown).waitFor();
-      await expect.poll(fits, { message: `pane ${pane} fits` }).toBe(true);
+      await expect.poll(() => fits('.faas-body'), { message: `pane ${pane} fits` }).toBe(true);
     }
     expect(await suite.page.getByTestId('faas-regions').count()).toBe(0);
     await suite.page.setViewportSize({ width: 1400, height: 900 });

@@ -59,9 +59,9 @@ export const meshBalance = defineExperiment({
     'capacity. Power of two picks two random servers and sends to the one with fewer outstanding ' +
     'requests by the polled value (refreshed every `stalenessMs`; 0 = live); random sends to one random ' +
     'server; round robin cycles. Every 10 ms the coefficient of variation (population σ / mean) of ' +
-    'outstanding requests across servers is sampled; the metric is its mean. Random and round robin ' +
+    'outstanding requests (whole requests, the one in service included) across servers is sampled; the metric is its mean. Random and round robin ' +
     'do not read the signal, so their lines are flat up to noise. latency.p99 is the 99th percentile of ' +
-    'a request’s latency (0.5 ms intra-region RTT + queue + service). With `workload` uniform every request costs ' +
+    'a request’s latency (0.5 ms intra-region RTT + queue + service, + its bytes on the wire for rpc calls). With `workload` uniform every request costs ' +
     'the same (DEVIATION: deterministic service, so round robin is near perfect). With `workload` rpc each ' +
     'request is a call of the fitted RPC fleet (SOSP’23 characterization, via the RPC lab) with its own CPU ' +
     'cost: outstanding counts then no longer measure work, round robin loses its advantage, and a fresh ' +
@@ -78,7 +78,7 @@ export const meshBalance = defineExperiment({
       stepMs: 1,
     };
     const runs = [...p.stalenessMs].flatMap((s) =>
-      CHOICES.map(() => ({ ...run, scanEveryMs: [s, 10, 1000] })),
+      CHOICES.map(() => ({ ...run, scanEveryMs: [s, 10, 1000], workload: p.workload })),
     );
     return meshWork(runs, 'durationS, servers, serverCapacityRps or stalenessMs');
   },

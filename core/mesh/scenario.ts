@@ -286,13 +286,13 @@ export function meshWork(runs: readonly MeshRunShape[], lower: string): WorkEsti
   }
   const r0 = runs[0]!;
   const rpc = r0.workload === 'rpc';
-  const calls = rpc ? ` × ${RPC_DECISION_COST} (rpc calls)` : '';
+  const calls = rpc ? ` × ${RPC_DECISION_COST} (work of an rpc call, in uniform decisions)` : '';
   const extra = units > decisions * (rpc ? RPC_DECISION_COST : 1) * 1.01 ? ' (+ steps and server scans)' : '';
   return {
     units,
     what: 'routing decisions',
     formula: `${runs.length} run${runs.length === 1 ? '' : 's'} × ${r0.durationS} s × ${formatCount(r0.demandRps)} req/s${calls}${extra}`,
     unitCostUs: DECISION_US,
-    lower,
+    lower: rpc ? `${lower}, or set workload to uniform` : lower,
   };
 }

@@ -760,11 +760,11 @@ export class MeshSim {
 
   /** Server s fails at t: the requests it still holds are lost (those done by t completed). */
   private loseInFlight(s: number, t: number): void {
-    const o = this.liveOut(s, t);
     if (this.fifo) {
       this.fifo.outstanding(s, t);
       this.failedN += this.fifo.clear(s);
     } else {
+      const o = this.liveOut(s, t);
       this.completed += this.out[s]! - o;
       this.failedN += o;
     }
@@ -888,13 +888,21 @@ export class MeshSim {
     return this.finish();
   }
 
+  /**
+   * Whole requests at server s at t, for the CV: with the rpc workload the exact count; with uniform requests
+   * (a unit of work each, FIFO) the fluid backlog o holds ceil(o) of them, the first partly served.
+   */
+  private requestsAt(s: number, t: number): number {
+    return this.fifo ? this.fifo.outstanding(s, t) : Math.ceil(this.liveOut(s, t) - 1e-9);
+  }
+
   private sampleCv(t: number): void {
     let n = 0;
     let sum = 0;
     let sq = 0;
     for (let s = 0; s < this.S; s++) {
       if (!this.alive[s]) continue;
-      const o = this.load(s, t);
+      const o = this.requestsAt(s, t);
       n++;
       sum += o;
       sq += o * o;

@@ -82,6 +82,8 @@ export interface MeshViewRegion {
 export interface MeshViewModel {
   scenario: 'spike' | 'outage';
   policy: Policy;
+  /** What a request is: uniform work, or a call of the RPC lab's fitted fleet. */
+  workload: Workload;
   threshold: number;
   boundsMs: number[];
   incidentRegion: number;
@@ -226,6 +228,7 @@ export const meshView = defineLabView({
     return {
       scenario,
       policy: p.policy as Policy,
+      workload: p.workload as Workload,
       threshold: p.threshold,
       boundsMs: DEFAULT_BOUNDS_MS.map((b) => (Number.isFinite(b) ? b : -1)),
       incidentRegion: incident,

@@ -296,5 +296,9 @@ describe('the mesh lab in Chromium', () => {
     expect(titles.join(' ')).toMatch(/p99 latency \(rpc requests\)/);
     const exported = await expectExportEqualsNodeRun(page, 'mesh-balance-rpc', 'mesh-balance', params, 3);
     expect(exported.params.workload).toBe('rpc');
+    // The map follows the form onto RPC-fleet calls and says so.
+    await expect
+      .poll(() => page.getByTestId('mesh-p99').textContent(), { timeout: 60_000 })
+      .toMatch(/RPC-fleet calls/);
   });
 });

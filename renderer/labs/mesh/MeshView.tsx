@@ -458,9 +458,9 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
         <span
           className="mesh-note"
           data-testid="mesh-p99"
-          title="99th-percentile latency of the requests that completed in this simulated second, all regions"
+          title={`99th-percentile latency of the requests that completed in this simulated second, all regions${m.workload === 'rpc' ? '; each request is a call of the RPC lab’s fitted fleet (its own CPU and bytes)' : ''}`}
         >
-          {status || `p99 latency ${p99.toFixed(0)} ms`}
+          {status || `p99 latency ${p99.toFixed(0)} ms${m.workload === 'rpc' ? ' · RPC-fleet calls' : ''}`}
         </span>
       </div>
       <div className="mesh-body" ref={bodyRef}>

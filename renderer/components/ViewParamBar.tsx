@@ -1,9 +1,10 @@
 // A lab view's parameter controls, drawn from its core ParamSpecs by the compact ParamField: the main ones
 // inline, the advanced ones under "more", those that follow the experiment form shown but disabled, a
 // "follow the experiment" switch and the one line that says what the view shows. No view builds its own.
+// The "more" popover closes on Escape or a press outside the bar.
 // Typed fields (numbers, lists, the seed) commit on Enter, blur or a pause in typing: each committed value
 // rebuilds the view's simulation, so a keystroke must not.
-import { useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { checkParam } from '../../core/experiments/params';
 import type { ParamSchema } from '../../core/experiments/types';
 import { checkSeedText } from '../state/form';
@@ -31,9 +32,31 @@ interface Props {
   onFollow(follow: boolean): void;
 }
 
+/** An open popover closes on Escape or a press outside `ref`, as a desktop app's menus do. */
+function useCloseOnOutside(open: boolean, ref: React.RefObject<HTMLElement | null>, close: () => void): void {
+  const onClose = useEffectEvent(close);
+  useEffect(() => {
+    if (!open) return;
+    const onPointer = (e: PointerEvent) => {
+      if (!ref.current?.contains(e.target as Node)) onClose();
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    document.addEventListener('pointerdown', onPointer);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('pointerdown', onPointer);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open, ref]);
+}
+
 export function ViewParamBar(props: Props) {
   const { params, values, typed, followed, skip = [] } = props;
   const [more, setMore] = useState(false);
+  const barRef = useRef<HTMLDivElement | null>(null);
+  useCloseOnOutside(more, barRef, () => setMore(false));
   const field = (name: string) => {
     const spec = params[name]!;
     const isFollowed = followed.includes(name);
@@ -61,7 +84,7 @@ export function ViewParamBar(props: Props) {
   // The seed is typed like a number field: it commits on Enter, blur or a pause (useDraft).
   const seed = useDraft(props.typedSeed, props.onSeed, true);
   return (
-    <div className="view-params" data-testid="view-params">
+    <div className="view-params" data-testid="view-params" ref={barRef}>
       <div className="view-params-row">
         {main.map(field)}
         <label

@@ -143,6 +143,20 @@ describe('the mesh lab in Chromium', () => {
     expect(after.renders - before.renders).toBe(0);
   });
 
+  it('the view bar’s "more" popover closes on Escape and on a click outside it, as a menu does', async () => {
+    const advanced = page.getByTestId('view-params-advanced');
+    await page.getByTestId('view-params-more').click();
+    await advanced.waitFor();
+    await page.keyboard.press('Escape');
+    await advanced.waitFor({ state: 'detached' });
+    await page.getByTestId('view-params-more').click();
+    await page.getByTestId('view-param-workload').waitFor();
+    // The map's lower right corner, clear of the popover (the map animates, so a plain mouse press).
+    const map = (await page.getByTestId('mesh-map').boundingBox())!;
+    await page.mouse.click(map.x + map.width - 5, map.y + map.height - 5);
+    await advanced.waitFor({ state: 'detached' });
+  });
+
   it('clicking a region shows its rings and why its traffic goes where it goes', async () => {
     await page.getByTestId('mesh-region-lla').click();
     await expect.poll(() => page.getByTestId('mesh-rings').textContent()).toMatch(/ring 2 .*cln, ode/);

@@ -1,9 +1,10 @@
-// LabClient against fake workers: a worker that does not answer a cancel, or goes silent while jobs are pending
-// (heartbeat), is terminated and replaced, its pending jobs end with one line, and later jobs run on the fresh
-// worker; a worker that answers is kept, and an idle client sends no heartbeat.
+// LabClient against fake workers: a cancel the worker does not answer in time ends that job and retires the
+// worker (new jobs go to a fresh one, jobs already queued on it still finish there); a worker silent while jobs
+// are pending (heartbeat) is terminated, its pending jobs end with one line; a worker that answers is kept, and
+// an idle client sends no heartbeat.
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LabClient, RESTARTED_MESSAGE, silentMessage } from './client';
+import { LabClient, silentMessage } from './client';
 import type { WorkerLike } from './client';
 import type { LabWorkerApi, RunOutcome } from './protocol';
 import type { Result } from '../../core/experiments/types';
@@ -59,6 +60,34 @@ function healthyApi(hold = false, pings = { count: 0 }): LabWorkerApi {
   };
 }
 
+/**
+ * A worker inside a long stretch of work for `busyMs`: it answers nothing until then (a run in progress
+ * reports progress once, as a cancelled run's last progress point would), then runs queued jobs at once.
+ */
+function busyApi(busyMs: number): LabWorkerApi {
+  const until = performance.now() + busyMs;
+  const free = () => new Promise((r) => setTimeout(r, Math.max(0, until - performance.now())));
+  let started = 0;
+  return {
+    // Comlink awaits what the worker returns, so a ping may answer late (the type says it answers at once).
+    ping: (() => free().then(() => true)) as unknown as LabWorkerApi['ping'],
+    run: async (_id, _p, _s, _jobId, onProgress) => {
+      const first = started++ === 0;
+      await free();
+      if (first) {
+        onProgress(0.5, 'late');
+        return { kind: 'cancelled' };
+      }
+      return { kind: 'done', result: RESULT };
+    },
+    view: () => Promise.resolve({ kind: 'cancelled' }),
+    viewStream: () => new Promise(() => {}),
+    cancel: async () => {
+      await free();
+    },
+  };
+}
+
 const workers: FakeWorker[] = [];
 afterEach(() => {
   for (const w of workers.splice(0)) w.terminate();
@@ -95,20 +124,41 @@ describe('LabClient', () => {
     expect(workers[0]!.terminated).toBe(false);
   });
 
-  it('a worker that does not answer a cancel is terminated and replaced; pending jobs end with one line', async () => {
+  it('a cancel a stuck worker never answers ends the job at once; the worker is retired, then closed as silent', async () => {
     const client = clientOf(null, healthyApi());
     const run = client.run('toy', {}, 1, () => {});
     const chunks: unknown[] = [];
     const stream = client.viewStream('kv', {}, 1, (c) => chunks.push(c));
     run.cancel();
-    expect(await run.done).toEqual({ kind: 'error', message: RESTARTED_MESSAGE });
-    expect(await stream.done).toEqual({ kind: 'error', message: RESTARTED_MESSAGE });
+    expect(await run.done).toEqual({ kind: 'cancelled' });
     expect(client.restarts).toBe(1);
+    // New jobs run on the fresh worker at once, while the stuck one still holds the stream.
+    expect(await client.run('toy', {}, 1, () => {}).done).toEqual({ kind: 'done', result: RESULT });
+    expect(workers[0]!.terminated).toBe(false);
+    // The stuck worker answers no ping: the heartbeat ends its last job with one line and closes it.
+    expect(await stream.done).toEqual({ kind: 'error', message: silentMessage(TIMING.silentMs) });
     expect(workers[0]!.terminated).toBe(true);
     expect(workers).toHaveLength(2);
-    // Later runs work on the fresh worker.
-    expect(await client.run('toy', {}, 1, () => {}).done).toEqual({ kind: 'done', result: RESULT });
     expect(chunks).toEqual([]);
+  });
+
+  it('a worker busy past a cancel keeps the jobs queued on it: a run started right after Cancel still runs', async () => {
+    // The worker answers nothing for 2.5 × answerMs (a long stretch of work, still short of silentMs), then
+    // everything in order.
+    const busy = busyApi(2.5 * TIMING.answerMs);
+    const client = clientOf(busy);
+    const progress: number[] = [];
+    const first = client.run('toy', {}, 1, (f) => progress.push(f));
+    first.cancel();
+    const second = client.run('toy', {}, 1, () => {});
+    expect(await first.done).toEqual({ kind: 'cancelled' });
+    // Retired: a job started now goes to a fresh worker; the one queued before still finishes on the busy one.
+    expect(await client.run('toy', {}, 1, () => {}).done).toEqual({ kind: 'done', result: RESULT });
+    expect(await second.done).toEqual({ kind: 'done', result: RESULT });
+    expect(workers).toHaveLength(2);
+    // With nothing left on it, the retired worker is closed; the cancelled run's late progress is dropped.
+    await expect.poll(() => workers[0]!.terminated).toBe(true);
+    expect(progress).toEqual([]);
   });
 
   it('heartbeat: a worker silent while a job is pending is restarted without any cancel; the job ends with one line', async () => {

@@ -1,7 +1,9 @@
-// The UI thread's handle on lab.worker.ts: one module worker at a time, wrapped with comlink. A worker that
-// fails to load turns pending runs into one-line errors instead of hanging; one that does not answer a
-// cancel within ANSWER_MS, or (a heartbeat while jobs are pending) any ping for SILENT_MS, is terminated and
-// replaced, its pending jobs ending with one line that says so.
+// The UI thread's handle on lab.worker.ts: one module worker for new jobs, wrapped with comlink. A worker that
+// fails to load turns pending runs into one-line errors instead of hanging. A cancel the worker does not answer
+// within ANSWER_MS (it is inside a long stretch of work) ends that job at once and retires the worker: new jobs
+// go to a fresh one, the jobs already queued on it still run there, and it is closed when they are done. A
+// worker that answers no ping for SILENT_MS while jobs are pending (heartbeat) is stuck: terminated, its
+// pending jobs ending with one line that says so.
 import * as Comlink from 'comlink';
 import { oneLine } from './protocol';
 import type { LabId, ViewModels } from '../../core/labs';
@@ -28,11 +30,8 @@ export interface Job<Outcome> {
   cancel(): void;
 }
 
-/** How long a worker has to answer a cancel before it counts as stuck: terminated and replaced. */
+/** How long a worker has to answer a cancel before the job ends anyway and the worker is retired. */
 export const ANSWER_MS = 2000;
-
-/** The one line every job pending on a stuck worker ends with. */
-export const RESTARTED_MESSAGE = 'the simulation worker stopped answering; restarted it';
 
 /** While jobs are pending the client pings the worker this often. */
 export const HEARTBEAT_MS = 1000;
@@ -66,6 +65,8 @@ interface Instance {
   fail(message: string): void;
   /** Jobs started on it and not settled. */
   pending: number;
+  /** No new jobs go to it (a cancel went unanswered); closed once its pending jobs are settled. */
+  retired: boolean;
   /** The heartbeat's timer while jobs are pending. */
   heartbeat?: ReturnType<typeof setInterval>;
   /** When it last answered a ping (or the heartbeat started), ms (performance.now). */
@@ -88,8 +89,22 @@ function spawn(makeWorker: () => WorkerLike): Instance {
     failed,
     fail,
     pending: 0,
+    retired: false,
     answeredAt: 0,
     pingInFlight: false,
+  };
+}
+
+/** A progress listener for the worker that goes quiet once its job is cancelled (the worker may still call it). */
+function mutable(listener: ProgressListener): { proxy: ProgressListener; mute: () => void } {
+  let live = true;
+  return {
+    proxy: Comlink.proxy((fraction: number, label?: string) => {
+      if (live) listener(fraction, label);
+    }),
+    mute: () => {
+      live = false;
+    },
   };
 }
 
@@ -101,7 +116,7 @@ export class LabClient {
   private current: Instance;
   private lastJobId = 0;
   private readonly timing: ClientTiming;
-  /** Workers replaced because they stopped answering (for tests and the status line). */
+  /** Workers replaced: retired after an unanswered cancel, or terminated as stuck (for tests). */
   restarts = 0;
 
   constructor(
@@ -112,17 +127,38 @@ export class LabClient {
     this.current = spawn(makeWorker);
   }
 
-  /**
-   * A worker that has not answered a cancel in `answerMs`, or a ping in `silentMs`, is stuck (a loop that never
-   * yields): terminate it, end its pending jobs with `message` and start a fresh one for later jobs.
-   */
-  private restart(stuck: Instance, message = RESTARTED_MESSAGE): void {
-    this.stopHeartbeat(stuck);
-    if (stuck !== this.current) return;
+  /** New jobs go to a fresh worker from now on (`instance` is the current one). */
+  private replace(instance: Instance): void {
+    if (instance !== this.current) return;
     this.restarts++;
-    stuck.worker.terminate();
     this.current = spawn(this.makeWorker);
+  }
+
+  /**
+   * A worker that has not answered a ping in `silentMs` is stuck (a loop that never yields): terminate it, end
+   * its pending jobs with `message` and, if it was taking new jobs, start a fresh one for them.
+   */
+  private restart(stuck: Instance, message: string): void {
+    this.stopHeartbeat(stuck);
+    stuck.worker.terminate();
     stuck.fail(message);
+    this.replace(stuck);
+  }
+
+  /**
+   * A cancel went unanswered: the worker is in a long stretch of work. It takes no new jobs; the ones already
+   * queued on it run when it gets to them, and it is closed once none is pending (or, silent, by the heartbeat).
+   */
+  private retire(instance: Instance): void {
+    instance.retired = true;
+    this.replace(instance);
+    this.closeIfIdle(instance);
+  }
+
+  private closeIfIdle(instance: Instance): void {
+    if (!instance.retired || instance.pending > 0) return;
+    this.stopHeartbeat(instance);
+    instance.worker.terminate();
   }
 
   /** A job started on `instance`: the heartbeat runs while any is pending. */
@@ -136,6 +172,7 @@ export class LabClient {
   private jobSettled(instance: Instance): void {
     instance.pending--;
     if (instance.pending <= 0) this.stopHeartbeat(instance);
+    this.closeIfIdle(instance);
   }
 
   private stopHeartbeat(instance: Instance): void {
@@ -177,7 +214,12 @@ export class LabClient {
       if (!settled) onCancel();
       return failure;
     });
-    const done = (Promise.race([start(instance.remote, id), failed]) as Promise<Outcome>)
+    // Every outcome type has a cancelled case: a cancel the worker does not answer in time ends the job so.
+    let giveUp: () => void = () => {};
+    const gaveUp = new Promise<{ kind: 'cancelled' }>((resolve) => {
+      giveUp = () => resolve({ kind: 'cancelled' });
+    });
+    const done = (Promise.race([start(instance.remote, id), failed, gaveUp]) as Promise<Outcome>)
       .catch((e: unknown) => ({ kind: 'error', message: oneLine(e) }) as unknown as Outcome)
       .finally(() => {
         settled = true;
@@ -191,7 +233,10 @@ export class LabClient {
         if (cancelled || settled) return;
         cancelled = true;
         onCancel();
-        watchdog = setTimeout(() => this.restart(instance), this.timing.answerMs);
+        watchdog = setTimeout(() => {
+          giveUp();
+          this.retire(instance);
+        }, this.timing.answerMs);
         instance.remote.cancel(id).then(
           () => clearTimeout(watchdog),
           () => {},
@@ -214,8 +259,10 @@ export class LabClient {
     seed: string | number,
     onProgress: ProgressListener,
   ): Job<RunOutcome> {
-    return this.job<RunOutcome>((remote, id) =>
-      remote.run(expId, rawParams, seed, id, Comlink.proxy(onProgress)),
+    const progress = mutable(onProgress);
+    return this.job<RunOutcome>(
+      (remote, id) => remote.run(expId, rawParams, seed, id, progress.proxy),
+      progress.mute,
     );
   }
 
@@ -229,12 +276,12 @@ export class LabClient {
     seed: string | number,
     onProgress: ProgressListener = () => {},
   ): Job<ViewOutcome<ViewModels[L]>> {
+    const progress = mutable(onProgress);
     // The worker built lab L's view (core/labs.ts buildLabView); comlink's types lose the correlation.
     return this.job(
       (remote, id) =>
-        remote.view(lab, rawParams, seed, id, Comlink.proxy(onProgress)) as Promise<
-          ViewOutcome<ViewModels[L]>
-        >,
+        remote.view(lab, rawParams, seed, id, progress.proxy) as Promise<ViewOutcome<ViewModels[L]>>,
+      progress.mute,
     );
   }
 

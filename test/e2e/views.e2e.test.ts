@@ -1,6 +1,7 @@
 // Lab views driven by their declared parameters, in Chromium: a link with `v.` keys restores a view's state;
 // a parameter the view shares with the experiment form (same name) moves the view and its "following" line;
-// cancelling an experiment run never cancels the view being built beside it (each job has its own id).
+// cancelling an experiment run never cancels the view being built beside it (each job has its own id), and a
+// run started right after Cancel runs even while the worker is still inside the cancelled run.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp } from './harness';
@@ -152,5 +153,23 @@ describe('lab views follow declared parameters', () => {
     );
     expect(states).not.toContain('cancelled');
     expect(await page.getByTestId('tpu-status').count()).toBe(0);
+  });
+
+  it('Run right after Cancel runs, even while the worker is still inside the cancelled run', async () => {
+    // tpu-availability at 8M trials runs each availability level as one compute launch of seconds, so the
+    // worker answers the cancel late; the new run must still run (it used to be killed with the old worker).
+    await page.goto(`${app.url}index.html#/tpu?exp=tpu-availability`);
+    await page.getByTestId('param-trials').fill('8000000');
+    await page.getByTestId('run-button').click();
+    const cancel = page.getByTestId('cancel-button');
+    await expect.poll(() => cancel.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await page.waitForTimeout(1000);
+    await cancel.click();
+    await page.getByTestId('param-trials').fill('20000');
+    await page.getByTestId('run-button').click();
+    await expect
+      .poll(() => page.getByTestId('results').textContent(), { timeout: 60_000 })
+      .toMatch(/tpu-availability · seed 1/);
+    expect(await page.getByTestId('run-status').textContent()).not.toMatch(/stopped answering|restarted/);
   });
 });

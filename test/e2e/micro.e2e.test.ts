@@ -50,7 +50,7 @@ describe('the microservice lab in Chromium', () => {
     await page.screenshot({ path: shot('micro') });
   });
 
-  it('fits at 1400x900 and 1280x800: labels inside their nodes, the trigger label clear of the axis, a usable editor', async () => {
+  it('fits at 1400x900 and 1280x800: nodes inside the graph pane, labels inside their nodes, the trigger label clear of the axis, a usable editor', async () => {
     for (const [width, height] of [
       [1400, 900],
       [1280, 800],
@@ -65,6 +65,14 @@ describe('the microservice lab in Chromium', () => {
         }),
       );
       expect(inside).toBe(true);
+      // Every node box (and "+N more") lies inside the graph's pane: nothing cut at the bottom.
+      const cut = await page.getByTestId('micro-graph').evaluate((svg) => {
+        const pane = svg.parentElement!.getBoundingClientRect();
+        return [...svg.querySelectorAll('rect.micro-node')].filter(
+          (r) => r.getBoundingClientRect().bottom > pane.bottom + 0.5,
+        ).length;
+      });
+      expect(cut, `${width}x${height}`).toBe(0);
       const trigger = await page.getByTestId('micro-trigger').boundingBox();
       const label = await page
         .getByTestId('micro-timeline')

@@ -97,7 +97,7 @@ export function MicroView({ params, seed, followed, controls, onParam, onFollow 
                 model={model}
                 second={t}
                 width={graphW}
-                height={Math.max(120, graphBox.height)}
+                height={Math.max(48, graphBox.height)}
                 highlight={highlight}
                 flowS={playback.playing ? playback.time : null}
               />

@@ -68,7 +68,7 @@ describe('the microservice lab in Chromium', () => {
       // Every node box (and "+N more") lies inside the graph's pane: nothing cut at the bottom.
       const cut = await page.getByTestId('micro-graph').evaluate((svg) => {
         const pane = svg.parentElement!.getBoundingClientRect();
-        return [...svg.querySelectorAll('rect.micro-node')].filter(
+        return Array.from(svg.querySelectorAll('rect.micro-node')).filter(
           (r) => r.getBoundingClientRect().bottom > pane.bottom + 0.5,
         ).length;
       });

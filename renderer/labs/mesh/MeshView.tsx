@@ -56,6 +56,8 @@ const PLAY_RATE = 6;
 const DASH_PX_PER_S = 4;
 /** The map never grows past what the view leaves it (a taller map would be cut off below); this is its floor. */
 const MAP_HEIGHT_MIN = 140;
+/** Height of the timeline's caption line, above its plot. */
+const TL_CAPTION_H = 14;
 /** Font size of the map's site and ring labels, px (mesh.css). */
 const LABEL_PX = 10;
 
@@ -217,7 +219,7 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
   };
 
   const sideWidth = 330;
-  const tlH = 34;
+  const tlH = 38;
   const mapW = Math.max(320, bodySize.width - sideWidth - 12);
   const mapH = Math.max(MAP_HEIGHT_MIN, bodySize.height - tlH - 4);
   const regions = model?.regions;
@@ -378,12 +380,14 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
   const tlW = mapW;
   let maxU = 1.2;
   for (let i = 0; i < m.windows * R; i++) maxU = Math.max(maxU, m.util[i]!);
+  // The timeline's plot sits below its caption line, so the caption never crosses the curve.
+  const tlY = (fraction: number) => tlH - 2 - fraction * (tlH - 4 - TL_CAPTION_H);
   const tlPoints = Array.from({ length: m.windows }, (_, i) => {
     let u = 0;
     for (let r = 0; r < R; r++) u = Math.max(u, m.util[i * R + r]!);
-    return `${((i + 0.5) / m.windows) * tlW},${tlH - (Math.min(u, maxU) / maxU) * (tlH - 4) - 2}`;
+    return `${((i + 0.5) / m.windows) * tlW},${tlY(Math.min(u, maxU) / maxU)}`;
   }).join(' ');
-  const thrY = tlH - (m.threshold / maxU) * (tlH - 4) - 2;
+  const thrY = tlY(m.threshold / maxU);
 
   return (
     <div

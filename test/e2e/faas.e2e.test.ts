@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { appForSuite, OUT, describeIdle, idleActivity, expectExportEqualsNodeRun } from './harness';
+import { appForSuite, OUT, describeIdle, idleActivity, expectExportEqualsNodeRun, showsAll } from './harness';
 
 const SMALL = { durationS: '900', outageAtS: '200', outageS: '120' };
 
@@ -18,12 +18,7 @@ const pause = async () => {
   await expect.poll(() => suite.page.getByTestId('faas-view').getAttribute('data-playing')).toBe('false');
 };
 
-/** Whether the element `selector` shows all its content (nothing scrolled out of it). */
-const fits = (selector: string) =>
-  suite.page.evaluate((sel) => {
-    const el = document.querySelector(sel)!;
-    return el.scrollHeight <= el.clientHeight + 1;
-  }, selector);
+const fits = (selector: string) => showsAll(suite.page, selector);
 
 describe('the serverless lab in Chromium', () => {
   it('opens #/faas on a simulated day: a chart per region, queues, traffic matrix, pools, downstream', async () => {

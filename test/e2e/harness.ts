@@ -180,3 +180,11 @@ export async function expectExportEqualsNodeRun(
   expect(serializeResult(reproducible(exported))).toBe(serializeResult(reproducible(direct)));
   return exported;
 }
+
+/** Whether the element `selector` shows all its content (nothing scrolled or cut out of it vertically). */
+export function showsAll(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel)!;
+    return el.scrollHeight <= el.clientHeight + 1;
+  }, selector);
+}

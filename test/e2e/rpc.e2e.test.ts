@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { appForSuite, OUT, describeIdle, idleActivity, expectExportEqualsNodeRun } from './harness';
+import { appForSuite, OUT, describeIdle, idleActivity, expectExportEqualsNodeRun, showsAll } from './harness';
 
 const SMALL = { trees: '500' };
 
@@ -33,7 +33,7 @@ describe('the RPC workloads lab in Chromium', () => {
 
   it('another category and a higher CPU utilisation redraw the tax bars; the state goes into the URL', async () => {
     const share = async () =>
-      Number((await suite.page.getByTestId('rpc-tax-share').textContent())?.match(/time: ([\d.e+-]+)%/)?.[1]);
+      Number((await suite.page.getByTestId('rpc-tax-share').textContent())?.match(/Tax: ([\d.e+-]+)%/)?.[1]);
     const before = await share();
     await suite.page.getByTestId('view-param-category').selectOption('f1-database');
     await expect
@@ -43,6 +43,21 @@ describe('the RPC workloads lab in Chromium', () => {
     await suite.page.getByTestId('view-param-cpuPct').press('Enter');
     await expect.poll(share, { timeout: 30_000 }).toBeGreaterThan(before);
     expect(decodeURIComponent(suite.page.url())).toMatch(/v\.category=f1-database/);
+  });
+
+  it('at 1280x800 fits without scrolling: the latency and cycle tax one at a time under tabs', async () => {
+    await suite.page.setViewportSize({ width: 1280, height: 800 });
+    const fits = () => showsAll(suite.page, '.rpc-body');
+    await suite.page.getByTestId('rpc-tax-tab-latency').click();
+    await suite.page.getByTestId('rpc-tax-bars').waitFor();
+    await expect.poll(fits).toBe(true);
+    await suite.page.getByTestId('rpc-tax-tab-cycle').click();
+    await suite.page.getByTestId('rpc-cycle-tax').waitFor();
+    expect(await suite.page.getByTestId('rpc-tax-bars').count()).toBe(0);
+    await expect.poll(fits).toBe(true);
+    await suite.page.setViewportSize({ width: 1400, height: 900 });
+    await expect.poll(() => suite.page.getByTestId('rpc-tax-tab-cycle').count()).toBe(0);
+    await suite.page.getByTestId('rpc-tax-bars').waitFor();
   });
 
   it('draws nothing while idle', async () => {

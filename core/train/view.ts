@@ -35,6 +35,9 @@ const params = {
     group: 'Failure injection',
   },
   ...failureParams,
+  // The failure rates (Gemini §2.1's, an assumption split) sit under "more", so the bar keeps to two rows.
+  hardwarePerMachineDay: { ...failureParams.hardwarePerMachineDay, advanced: true },
+  softwarePerMachineDay: { ...failureParams.softwarePerMachineDay, advanced: true },
   ...modelParams,
   ...bufferParams,
 } as const;

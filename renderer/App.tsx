@@ -13,7 +13,7 @@ import { LabPage } from './components/LabPage';
 import { ResultsPanel } from './components/ResultsPanel';
 import { SweepPanel } from './components/SweepPanel';
 import type { CheckStatus } from './components/ResultsPanel';
-import { statusText } from './components/RunControls';
+import { footerText, statusText } from './components/RunControls';
 import { Sidebar } from './components/Sidebar';
 import { StatusLine } from './components/StatusLine';
 import { Tabs } from './components/Tabs';
@@ -316,7 +316,7 @@ export function App() {
           }
         />
       </main>
-      <StatusLine hostKind={host.kind} message={statusText(runner.status)} />
+      <StatusLine hostKind={host.kind} message={footerText(runner.status)} />
       <AboutDialog
         open={aboutOpen}
         hostName={host.kind === 'electron' ? 'the Electron app' : 'a browser tab'}

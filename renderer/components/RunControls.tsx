@@ -38,6 +38,11 @@ export function statusText(status: RunStatus): string {
   }
 }
 
+/** The footer's line: the status, named by its experiment (the footer stays while labs change). */
+export function footerText(status: RunStatus): string {
+  return status.phase === 'idle' ? statusText(status) : `${status.expId}: ${statusText(status)}`;
+}
+
 function fractionOf(status: RunStatus): number {
   if (status.phase === 'running') return status.fraction;
   return status.phase === 'done' ? 1 : 0;

@@ -17,7 +17,9 @@ export function StatusLine({ hostKind, message }: Props) {
       <span>simulations run in a Web Worker</span>
       <span className="sep">·</span>
       <GpuBadge />
-      <span className="status-message">{message}</span>
+      <span className="status-message" title={message}>
+        {message}
+      </span>
     </footer>
   );
 }

@@ -11,10 +11,10 @@ export type RunPurpose = 'run' | 'check';
 export type RunStatus =
   /** Nothing running; `note` says what is shown instead (e.g. a result opened from a file). */
   | { phase: 'idle'; note?: string }
-  | { phase: 'running'; purpose: RunPurpose; fraction: number; label?: string }
-  | { phase: 'done'; purpose: RunPurpose; elapsedMs: number }
-  | { phase: 'cancelled'; purpose: RunPurpose }
-  | { phase: 'error'; purpose: RunPurpose; message: string };
+  | { phase: 'running'; expId: string; purpose: RunPurpose; fraction: number; label?: string }
+  | { phase: 'done'; expId: string; purpose: RunPurpose; elapsedMs: number }
+  | { phase: 'cancelled'; expId: string; purpose: RunPurpose }
+  | { phase: 'error'; expId: string; purpose: RunPurpose; message: string };
 
 export interface RunRequest {
   expId: string;
@@ -42,8 +42,8 @@ export function useRunner(): {
     const client = labClient();
     current.current?.cancel();
     const mine = ++generation.current;
-    const { purpose } = request;
-    setStatus({ phase: 'running', purpose, fraction: 0, label: 'starting' });
+    const { purpose, expId } = request;
+    setStatus({ phase: 'running', expId, purpose, fraction: 0, label: 'starting' });
 
     // Progress arrives on its own comlink port, so a last update can land after the outcome: `finished`
     // drops it rather than flipping a finished run back to "running".
@@ -51,7 +51,7 @@ export function useRunner(): {
     let pending: { fraction: number; label?: string } | null = null;
     const flush = () => {
       if (pending && !finished && generation.current === mine)
-        setStatus({ phase: 'running', purpose, ...pending });
+        setStatus({ phase: 'running', expId, purpose, ...pending });
       pending = null;
     };
     const onProgress = (fraction: number, label?: string) => {
@@ -68,9 +68,9 @@ export function useRunner(): {
     if (generation.current !== mine) return { kind: 'superseded' };
     current.current = null;
     if (outcome.kind === 'done')
-      setStatus({ phase: 'done', purpose, elapsedMs: performance.now() - startedMs });
-    else if (outcome.kind === 'cancelled') setStatus({ phase: 'cancelled', purpose });
-    else setStatus({ phase: 'error', purpose, message: outcome.message });
+      setStatus({ phase: 'done', expId, purpose, elapsedMs: performance.now() - startedMs });
+    else if (outcome.kind === 'cancelled') setStatus({ phase: 'cancelled', expId, purpose });
+    else setStatus({ phase: 'error', expId, purpose, message: outcome.message });
     return outcome;
   }, []);
 

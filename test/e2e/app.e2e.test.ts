@@ -133,7 +133,7 @@ describe('the app in Chromium', () => {
     await fresh.close();
   });
 
-  it('a worker stuck in a loop is restarted on cancel: the run fails in one line, the next run works', async () => {
+  it('a worker stuck in a loop: Cancel ends the run within seconds and the next run works on a fresh worker', async () => {
     const fresh = await browser.newPage();
     await fresh.goto(`${server.url}index.html#/kv?exp=kv-prefix-cache&duration=15&blocks=64,256`);
     const progress = fresh.getByTestId('progress');
@@ -147,10 +147,9 @@ describe('the app in Chromium', () => {
     await fresh.getByTestId('run-button').click();
     await expect.poll(() => progress.getAttribute('data-state')).toBe('running');
     await fresh.getByTestId('cancel-button').click();
-    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 10_000 }).toBe('error');
-    expect(await progress.getAttribute('aria-valuetext')).toBe(
-      'Failed: the simulation worker stopped answering; restarted it',
-    );
+    // The cancel goes unanswered: after ANSWER_MS (2 s) the run ends cancelled and the worker is retired (its
+    // termination is unit-tested: client.test.ts); the next run goes to a fresh worker.
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 10_000 }).toBe('cancelled');
     await fresh.getByTestId('run-button').click();
     await expect.poll(() => progress.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
     await fresh.close();

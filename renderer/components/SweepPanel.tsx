@@ -91,7 +91,8 @@ export function SweepPanel({ experiment, values, host }: Props) {
       checkRuns(experiment, p.runs);
       return p;
     } catch (e) {
-      setError(String((e as Error).message));
+      // The core names the CLI's flag (`--grid servers=…`); here the grid is this panel's fields.
+      setError(String((e as Error).message).replaceAll('--grid ', 'sweep of '));
       return null;
     }
   };

@@ -74,5 +74,9 @@ describe('the sweep panel', () => {
     expect(await suite.page.getByTestId('sweep-error').textContent()).toMatch(
       /^run trials=3000 failures=1 replicas=40 seed=1: replicas: must be at most machines \(16\)/,
     );
+    // A value out of the parameter's range is named by this panel's terms, not the CLI's --grid flag.
+    await suite.page.getByTestId('sweep-values-1').fill('2,99999');
+    await suite.page.getByTestId('sweep-run').click();
+    expect(await suite.page.getByTestId('sweep-error').textContent()).toMatch(/^sweep of replicas=99999: /);
   });
 });

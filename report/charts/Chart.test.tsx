@@ -39,4 +39,34 @@ describe('Chart', () => {
     expect(svg).toMatch(/rotate\(-40\)/);
     expect((svg.match(/>row \d+</g) ?? []).length).toBeLessThan(100);
   });
+
+  it('cuts a title or a y label longer than its room with "…", the whole text in its tooltip', () => {
+    const title = 'A title far longer than any chart of 300 pixels could ever hold on one line of text';
+    const yLabel = 'requests answered in time per second, over the whole run';
+    const svg = renderToStaticMarkup(
+      <Chart
+        width={300}
+        height={200}
+        spec={{
+          kind: 'line',
+          title,
+          x: { label: 's' },
+          y: { label: yLabel },
+          series: [
+            {
+              name: 'a',
+              points: [
+                [0, 1],
+                [1, 2],
+              ],
+            },
+          ],
+        }}
+      />,
+    );
+    expect(svg).toContain(`<title>${title}</title>`);
+    expect(svg).toContain(`<title>${yLabel}</title>`);
+    expect(svg).not.toContain(`>${title}<title>`);
+    expect(svg).toMatch(/>requests answered[^<]*…<title>/);
+  });
 });

@@ -7,7 +7,15 @@ import { scaleBand, scaleLinear, scaleLog } from 'd3-scale';
 import { line } from 'd3-shape';
 import type { BarChart, ChartSpec, LineChart } from '../../core/experiments/types';
 import { formatValue } from './format';
-import { MAX_DRAWN_POINTS, categoryTicks, directLabels, drawnPoints, seriesStyle, textWidth } from './layout';
+import {
+  MAX_DRAWN_POINTS,
+  categoryTicks,
+  directLabels,
+  drawnPoints,
+  fitText,
+  seriesStyle,
+  textWidth,
+} from './layout';
 import type { SeriesStyle } from './layout';
 
 interface Props {
@@ -17,6 +25,8 @@ interface Props {
 }
 
 const MARGIN = { top: 34, right: 16, bottom: 46, left: 62 };
+/** The title's 12.5 px bold against the 11 px that textWidth measures. */
+const TITLE_SCALE = 1.25;
 
 /** Room for the legend or the direct labels: the longest name plus its swatch, within bounds. */
 function legendWidth(names: string[], width: number): number {
@@ -39,7 +49,8 @@ export function Chart({ spec, width = 560, height = 300 }: Props) {
       fontSize={11}
     >
       <text x={8} y={18} fontSize={12.5} fontWeight={600} fill="currentColor">
-        {spec.title}
+        {fitText(spec.title, width - 16, TITLE_SCALE)}
+        <title>{spec.title}</title>
       </text>
       {spec.kind === 'line' ? (
         <LinePlot spec={spec} width={width} height={height} />
@@ -309,7 +320,8 @@ function Axes(props: {
         {xLabel}
       </text>
       <text transform={`translate(14,${(MARGIN.top + bottom) / 2}) rotate(-90)`} textAnchor="middle">
-        {yLabel}
+        {fitText(yLabel, bottom - MARGIN.top)}
+        <title>{yLabel}</title>
       </text>
     </g>
   );

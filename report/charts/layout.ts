@@ -37,6 +37,16 @@ export function textWidth(text: string): number {
   return text.length * 6.3;
 }
 
+/**
+ * `text` cut to fit `px` at the chart's 11 px font (`scale` for larger fonts), ending in "…" when cut; the
+ * caller puts the whole text in a <title>.
+ */
+export function fitText(text: string, px: number, scale = 1): string {
+  if (textWidth(text) * scale <= px) return text;
+  const chars = Math.max(1, Math.floor(px / (6.3 * scale)) - 1);
+  return `${text.slice(0, chars).trimEnd()}…`;
+}
+
 const LABEL_HEIGHT = 13;
 /** Turned labels at this angle take about sin(40°) of their width in height. */
 const TURN_DEGREES = -40;

@@ -174,7 +174,8 @@ function Queues({ m, frame }: { m: FaasViewModel; frame: number }) {
   return (
     <div className="faas-panel" data-testid="faas-queues" style={{ width: QUEUES_W }}>
       <h4>
-        <span data-testid="faas-durableq">DurableQ</span> · <span data-testid="faas-runq">RunQ</span>
+        <span data-testid="faas-durableq">DurableQ calls</span> ·{' '}
+        <span data-testid="faas-runq">RunQ cores</span>
       </h4>
       {m.regions.map((g, r) => (
         <div key={g.id} className="faas-qrow">
@@ -194,7 +195,7 @@ function Queues({ m, frame }: { m: FaasViewModel; frame: number }) {
         </div>
       ))}
       <div className="faas-note">
-        full: {fmt(dqMax)} calls · {fmt(rqMax)} cores
+        a bar is full at the day's peak: {fmt(dqMax)} calls · {fmt(rqMax)} cores
       </div>
     </div>
   );

@@ -47,7 +47,8 @@ describe('lab CLI', () => {
     [['run', 'kv-prefix-cache', '--seed', '-3'], /^error: seed: must be an integer/],
     [['rerun', '/no/such/result.json'], /^error: \/no\/such\/result\.json: no such file/],
     [['kv-replay', '/no/such/trace.jsonl'], /^error: \/no\/such\/trace\.jsonl: no such file/],
-    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['frobnicate'], /unknown command 'frobnicate'; commands: list, describe, run, rerun/],
+    [['rrun'], /^error: unknown command 'rrun' \(Did you mean one of rerun, run\?\)$/],
     [
       ['run', 'kv-prefix-cache', '--set', 'maxBatchTokens=256'],
       /^error: maxBatchTokens: must be at least maxModelLen \(2048\)/,
@@ -59,7 +60,7 @@ describe('lab CLI', () => {
     [['run', 'kv-prefix-cache', '--out', 'package.json'], /package\.json is a file, not a folder/],
   ])('%j fails with one line and a non-zero exit', async (argv, message) => {
     const r = await lab(...argv);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });

@@ -180,8 +180,9 @@ function program(io: Io, state: { exitCode: number }): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),
-      // Commander echoes what was typed (an unknown option or command): one printable line.
-      writeErr: (s) => io.err(printable(s.trim(), 300)),
+      // Commander echoes what was typed (an unknown option or command): one printable line, naming the
+      // commands when it has no suggestion for an unknown one.
+      writeErr: (s) => io.err(printable(withCommands(s.trim(), cmd), 300)),
     })
     .showSuggestionAfterError();
 
@@ -318,6 +319,14 @@ function program(io: Io, state: { exitCode: number }): Command {
   return cmd;
 }
 
+/** Commander's message on one line; an unknown command's names the known commands when it suggested none. */
+function withCommands(text: string, cmd: Command): string {
+  // Commander puts its suggestion on a line of its own.
+  const line = text.replace(/\s*\n\s*/g, ' ');
+  if (!/unknown command/.test(line) || /Did you mean/.test(line)) return line;
+  return `${line}; commands: ${cmd.commands.map((c) => c.name()).join(', ')}`;
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   try {
@@ -325,7 +334,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     await program(io, state).parseAsync(argv, { from: 'user' });
     return state.exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode; // commander already printed its one line
+    // Commander already printed its one line; a usage error exits 2 like every other error (help: 0).
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof CancelledError) {
       io.err('cancelled');
       return 130;

@@ -53,7 +53,8 @@ export function parseResultFile(text: string, name = 'file'): Result {
   try {
     data = JSON.parse(json);
   } catch (e) {
-    throw new UserError(`${name}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+    const why = (e as Error).message.split('\n')[0];
+    throw new UserError(`${name}: not valid JSON, so not a result.json or report.html of this lab (${why})`);
   }
   const parsed = resultSchema.safeParse(data);
   if (!parsed.success) {

@@ -628,7 +628,7 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
                 className="mesh-tl-event"
                 x1={(e.atS / durationS) * tlW}
                 x2={(e.atS / durationS) * tlW}
-                y1={0}
+                y1={TL_CAPTION_H}
                 y2={tlH}
               >
                 <title>{e.label}</title>
@@ -638,7 +638,7 @@ export function MeshView({ params, seed, followed, controls, onParam }: LabViewP
               className="mesh-tl-now"
               x1={(timeS / durationS) * tlW}
               x2={(timeS / durationS) * tlW}
-              y1={0}
+              y1={TL_CAPTION_H}
               y2={tlH}
             />
           </svg>

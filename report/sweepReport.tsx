@@ -41,6 +41,11 @@ function RunsTable({ doc, metrics }: { doc: SweepDoc; metrics: readonly string[]
   );
 }
 
+/** How many metrics the sweep's runs report. */
+function metricCount(doc: SweepDoc): number {
+  return new Set(doc.runs.flatMap((r) => Object.keys(r.metrics))).size;
+}
+
 function SweepReport({ doc, metrics }: { doc: SweepDoc; metrics: readonly string[] }) {
   const experiment = getExperiment(doc.experiment);
   const fixed = Object.entries(doc.fixed);
@@ -72,7 +77,9 @@ function SweepReport({ doc, metrics }: { doc: SweepDoc; metrics: readonly string
           {fixed.length > 0 && <li>{`fixed: ${fixed.map(([k, v]) => `${k}=${v}`).join(', ')}`}</li>}
         </ul>
         <h2>Charts</h2>
-        <p className="muted">Each point is the mean over seeds (and over any grid axis beyond the second).</p>
+        <p className="muted">
+          {`Each point is the mean over seeds (and over any grid axis beyond the second). Charted: ${metrics.length} of ${metricCount(doc)} metrics; sweep.csv has every one, and \`--metric NAME\` charts another.`}
+        </p>
         {charted.length > 0 && (
           <p>
             {'The line “published” is the value the paper gives: '}

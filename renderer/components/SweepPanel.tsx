@@ -259,7 +259,9 @@ export function SweepPanel({ experiment, values, host }: Props) {
       )}
       {known.length > 0 && (
         <div className="sweep-metric">
-          <span className="sweep-label">metric</span>
+          <span className="sweep-label" data-testid="sweep-metric-count">
+            {`charting ${metricsShown.length} of ${known.length} metrics:`}
+          </span>
           <select data-testid="sweep-metric" value={metric} onChange={(e) => setMetric(e.target.value)}>
             <option value="">default (metrics that vary, compared ones first)</option>
             {known.map((m) => (

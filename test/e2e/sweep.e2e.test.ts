@@ -40,6 +40,11 @@ describe('the sweep panel', () => {
       .poll(() => suite.page.getByTestId('sweep-status').textContent(), { timeout: 60_000 })
       .toMatch(/done: 12 runs/);
     expect(await suite.page.locator('[data-testid="sweep-charts"] svg.chart').count()).toBeGreaterThan(0);
+    // The panel says how many of the metrics it charts (the rest are a choice away, and all in sweep.csv).
+    const charted = await suite.page.locator('[data-testid="sweep-charts"] svg.chart').count();
+    expect(await suite.page.getByTestId('sweep-metric-count').textContent()).toMatch(
+      new RegExp(`^charting ${charted} of \\d+ metrics:$`),
+    );
     await suite.page.getByTestId('sweep-recheck').click();
     await expect
       .poll(() => suite.page.getByTestId('sweep-status').textContent(), { timeout: 60_000 })

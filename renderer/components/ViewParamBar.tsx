@@ -1,13 +1,14 @@
 // A lab view's parameter controls, drawn from its core ParamSpecs by the compact ParamField: the main ones
 // inline, the advanced ones under "more", those that follow the experiment form shown but disabled, a
 // "follow the experiment" switch and the one line that says what the view shows. No view builds its own.
-// The "more" popover closes on Escape or a press outside the bar.
+// The "more" popover closes on Escape or a press outside the bar. A typed value the view cannot take is said,
+// in the note's line, with the default the view runs on instead.
 // Typed fields (numbers, lists, the seed) commit on Enter, blur or a pause in typing: each committed value
 // rebuilds the view's simulation, so a keystroke must not.
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
-import { checkParam } from '../../core/experiments/params';
+import { checkParam, formatParam } from '../../core/experiments/params';
 import type { ParamSchema } from '../../core/experiments/types';
-import { checkSeedText } from '../state/form';
+import { DEFAULT_SEED, checkSeedText } from '../state/form';
 import { FoldToggle } from './FoldToggle';
 import { ParamField } from './ParamField';
 import { useDraft } from './useDraft';
@@ -77,12 +78,21 @@ export function ViewParamBar(props: Props) {
     );
   };
   const names = Object.keys(params).filter((n) => !skip.includes(n));
+  // The first typed value the view cannot take, said in the note's line (a red outline alone is easy to miss).
+  const invalid = names
+    .filter((n) => !followed.includes(n) && typed[n] !== undefined)
+    .map((n) => ({ spec: params[n]!, check: checkParam(n, params[n]!, typed[n]!) }))
+    .find((f) => !f.check.ok);
   const main = names.filter((n) => !params[n]!.advanced);
   const advanced = names.filter((n) => params[n]!.advanced);
   const seedFollowed = followed.includes('seed');
   const seedError = seedFollowed ? null : checkSeedText(props.typedSeed);
   // The seed is typed like a number field: it commits on Enter, blur or a pause (useDraft).
   const seed = useDraft(props.typedSeed, props.onSeed, true);
+  const problem =
+    invalid && !invalid.check.ok
+      ? `${invalid.spec.label}: ${invalid.check.error} (not applied: the view runs on its default, ${formatParam(invalid.spec.default)})`
+      : seedError && `Seed: ${seedError} (not applied: the view runs on seed ${DEFAULT_SEED})`;
   return (
     <div className="view-params" data-testid="view-params" ref={barRef}>
       <div className="view-params-row">
@@ -135,14 +145,25 @@ export function ViewParamBar(props: Props) {
           {advanced.map(field)}
         </div>
       )}
-      <div
-        className="view-note"
-        data-testid="view-note"
-        data-following={followed.length > 0}
-        title={props.note}
-      >
-        {props.note}
-      </div>
+      {problem ? (
+        <div
+          className="view-note view-note-error"
+          data-testid="view-param-error"
+          role="alert"
+          title={problem}
+        >
+          {problem}
+        </div>
+      ) : (
+        <div
+          className="view-note"
+          data-testid="view-note"
+          data-following={followed.length > 0}
+          title={props.note}
+        >
+          {props.note}
+        </div>
+      )}
     </div>
   );
 }

@@ -315,4 +315,19 @@ describe('the mesh lab in Chromium', () => {
       .poll(() => page.getByTestId('mesh-p99').textContent(), { timeout: 60_000 })
       .toMatch(/RPC-fleet calls/);
   });
+
+  it('a view-bar value out of range is said in one line, with the default the view runs on', async () => {
+    await page.getByTestId('view-follow').uncheck();
+    await page.getByTestId('view-params-more').click();
+    await page.getByTestId('view-param-spikeFactor').fill('1e9');
+    await page.getByTestId('view-param-spikeFactor').press('Enter');
+    await expect
+      .poll(() => page.getByTestId('view-param-error').textContent())
+      .toMatch(/^Spike demand: .*\(not applied: the view runs on its default, 2\.5\)$/);
+    await page.getByTestId('view-param-spikeFactor').fill('2.5');
+    await page.getByTestId('view-param-spikeFactor').press('Enter');
+    await page.getByTestId('view-note').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('view-follow').check();
+  });
 });

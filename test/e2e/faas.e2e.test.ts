@@ -6,7 +6,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { appForSuite, OUT, describeIdle, idleActivity, expectExportEqualsNodeRun, showsAll } from './harness';
+import {
+  appForSuite,
+  OUT,
+  describeIdle,
+  idleActivity,
+  expectExportEqualsNodeRun,
+  showsAll,
+  runFromPanel,
+} from './harness';
 
 const SMALL = { durationS: '900', outageAtS: '200', outageS: '120' };
 
@@ -118,13 +126,7 @@ describe('the serverless lab in Chromium', () => {
 
   it('runs faas-backpressure from the panel and shows AIMD sending fewer calls into the outage', async () => {
     await suite.page.getByTestId('experiment-picker').selectOption('faas-backpressure');
-    for (const [name, value] of Object.entries(SMALL))
-      await suite.page.getByTestId(`param-${name}`).fill(value);
-    await suite.page.getByTestId('param-seed').fill('3');
-    await suite.page.getByTestId('run-button').click();
-    const results = suite.page.getByTestId('results');
-    await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 3/);
-    await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+    const results = await runFromPanel(suite.page, SMALL, 3);
     expect(await results.textContent()).toMatch(/downstream-excess-calls\.aimd/);
   });
 

@@ -188,3 +188,22 @@ export function showsAll(page: Page, selector: string): Promise<boolean> {
     return el.scrollHeight <= el.clientHeight + 1;
   }, selector);
 }
+
+/**
+ * Run the panel's selected experiment as a user does: fill `params` and the seed, press Run, and wait for its
+ * result with a chart. Returns the results pane.
+ */
+export async function runFromPanel(
+  page: Page,
+  params: Readonly<Record<string, string>>,
+  seed: number,
+): Promise<Locator> {
+  await page.getByTestId('experiment-panel').waitFor();
+  for (const [name, value] of Object.entries(params)) await page.getByTestId(`param-${name}`).fill(value);
+  await page.getByTestId('param-seed').fill(String(seed));
+  await page.getByTestId('run-button').click();
+  const results = page.getByTestId('results');
+  await expect.poll(() => results.textContent(), { timeout: 90_000 }).toMatch(new RegExp(`seed ${seed}\\b`));
+  await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+  return results;
+}

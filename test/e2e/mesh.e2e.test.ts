@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, expectExportEqualsNodeRun, openApp } from './harness';
+import { ROOT, expectExportEqualsNodeRun, openApp, runFromPanel } from './harness';
 import type { App } from './harness';
 
 const SMALL = { policies: 'servicerouter,latency-rings', durationS: '20', spikeAtS: '5' };
@@ -284,13 +284,7 @@ describe('the mesh lab in Chromium', () => {
   });
 
   it('runs mesh-spike from the panel and exports a report equal to a Node-side run', async () => {
-    await page.getByTestId('experiment-panel').waitFor();
-    for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);
-    await page.getByTestId('param-seed').fill('7');
-    await page.getByTestId('run-button').click();
-    const results = page.getByTestId('results');
-    await expect.poll(() => results.textContent(), { timeout: 90_000 }).toMatch(/seed 7/);
-    await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+    await runFromPanel(page, SMALL, 7);
     await expectExportEqualsNodeRun(page, 'mesh', 'mesh-spike', SMALL, 7);
   });
 

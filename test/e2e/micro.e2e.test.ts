@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResultFile, reproducible, serializeResult } from '../../core/experiments/result';
 import { runExperiment } from '../../core/labs';
-import { ROOT, describeIdle, idleActivity, openApp } from './harness';
+import { ROOT, describeIdle, idleActivity, openApp, runFromPanel } from './harness';
 import type { App } from './harness';
 
 const OUT = join(ROOT, 'test-results');
@@ -186,13 +186,7 @@ describe('the microservice lab in Chromium', () => {
 
   it('runs micro-monolith from the panel and exports a report equal to a Node-side run', async () => {
     await page.getByTestId('experiment-picker').selectOption('micro-monolith');
-    await page.getByTestId('experiment-panel').waitFor();
-    for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);
-    await page.getByTestId('param-seed').fill('3');
-    await page.getByTestId('run-button').click();
-    const results = page.getByTestId('results');
-    await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 3/);
-    await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+    const results = await runFromPanel(page, SMALL, 3);
     expect(await results.textContent()).toMatch(/spec-lines-changed/);
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -5,7 +5,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { appForSuite, OUT, describeIdle, idleActivity, expectExportEqualsNodeRun, showsAll } from './harness';
+import {
+  appForSuite,
+  OUT,
+  describeIdle,
+  idleActivity,
+  expectExportEqualsNodeRun,
+  showsAll,
+  runFromPanel,
+} from './harness';
 
 const SMALL = { trees: '500' };
 
@@ -71,13 +79,7 @@ describe('the RPC workloads lab in Chromium', () => {
 
   it('runs rpc-fanout from the panel and exports a report equal to a Node-side run', async () => {
     await suite.page.goto(`${suite.app.url}index.html#/rpc?exp=rpc-fanout`);
-    await suite.page.getByTestId('experiment-panel').waitFor();
-    await suite.page.getByTestId('param-trees').fill(SMALL.trees);
-    await suite.page.getByTestId('param-seed').fill('3');
-    await suite.page.getByTestId('run-button').click();
-    const results = suite.page.getByTestId('results');
-    await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 3/);
-    await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+    const results = await runFromPanel(suite.page, SMALL, 3);
     expect(await results.textContent()).toMatch(/descendants\.p90/);
     await expectExportEqualsNodeRun(suite.page, 'rpc', 'rpc-fanout', SMALL, 3);
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ROOT, expectIdleWhenPaused, openApp, expectExportEqualsNodeRun } from './harness';
+import { ROOT, expectIdleWhenPaused, openApp, expectExportEqualsNodeRun, runFromPanel } from './harness';
 import type { App } from './harness';
 
 const SMALL = { trials: '2000', sweep: '9900,9990' };
@@ -196,13 +196,7 @@ describe('the TPU lab in Chromium', () => {
   });
 
   it('runs tpu-availability with few trials and shows static collapsing while OCS holds', async () => {
-    await page.getByTestId('experiment-panel').waitFor();
-    for (const [name, value] of Object.entries(SMALL)) await page.getByTestId(`param-${name}`).fill(value);
-    await page.getByTestId('param-seed').fill('7');
-    await page.getByTestId('run-button').click();
-    const results = page.getByTestId('results');
-    await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 7/);
-    await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+    const results = await runFromPanel(page, SMALL, 7);
     expect(await results.textContent()).toMatch(/host-availability-needed\.ocs\.3072/);
   });
 

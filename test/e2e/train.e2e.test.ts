@@ -5,7 +5,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { appForSuite, expectIdleWhenPaused, OUT, ROOT, expectExportEqualsNodeRun } from './harness';
+import {
+  appForSuite,
+  expectIdleWhenPaused,
+  OUT,
+  ROOT,
+  expectExportEqualsNodeRun,
+  runFromPanel,
+} from './harness';
 
 const SMALL = { machines: '12', replicas: '3', failures: '4', trials: '5000' };
 const shot = (name: string) =>
@@ -80,14 +87,7 @@ describe('the training-recovery lab in Chromium', () => {
   });
 
   it('runs train-recovery-probability and exports a report equal to a Node-side run', async () => {
-    await suite.page.getByTestId('experiment-panel').waitFor();
-    for (const [name, value] of Object.entries(SMALL))
-      await suite.page.getByTestId(`param-${name}`).fill(value);
-    await suite.page.getByTestId('param-seed').fill('3');
-    await suite.page.getByTestId('run-button').click();
-    const results = suite.page.getByTestId('results');
-    await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/seed 3/);
-    await expect.poll(() => results.locator('svg.chart').count()).toBeGreaterThan(0);
+    const results = await runFromPanel(suite.page, SMALL, 3);
     expect(await results.textContent()).toMatch(/p-recover\.group/);
     await expectExportEqualsNodeRun(suite.page, 'train', 'train-recovery-probability', SMALL, 3);
   });
